@@ -1,0 +1,48 @@
+# Every target does its own set-up: a fresh clone needs only `make lab` or `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: lab test lint typecheck pytest bench demo frontend clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check uv
+
+# Re-install when the project's metadata or front-end sources change.
+$(STAMP): $(PY) pyproject.toml $(wildcard widgets/*.ts widgets/package*.json extension/src/*.ts extension/package*.json)
+	$(MAKE) frontend
+	$(UV) pip install -q --python $(PY) -e ".[dev]"
+	touch $(STAMP)
+
+# Front-end bundles (widgets, lab extension): built once their sources exist.
+frontend:
+	@if [ -f widgets/package.json ]; then cd widgets && npm ci --no-audit --no-fund --loglevel=error && npm run build; fi
+	@if [ -f extension/package.json ]; then cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run build; fi
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) notebooks/01_rhythm.ipynb
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check schillinger_kernel tests bench examples gpu
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+demo: $(STAMP)
+	$(VENV)/bin/schillinger demo demo
+
+clean:
+	rm -rf $(VENV) widgets/node_modules extension/node_modules schillinger_kernel/widgets/static schillinger_kernel/labextension

@@ -1,0 +1,4 @@
+"""Reading and writing files: MIDI (mido), MusicXML (music21), audio (soundfile).
+
+The only place in the core that touches the file system; every writer is atomic.
+"""
