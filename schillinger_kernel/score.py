@@ -233,7 +233,8 @@ def pitch_class(name: str) -> int:
         elif ch in "b-":
             pc -= 1
         else:
-            raise ValueError(f"note name {name!r}: unexpected {ch!r}; use # or b (or -) accidentals")
+            raise ValueError(
+                f"note name {name!r}: unexpected {ch!r}; use # or b (or -) accidentals")
     return pc % 12
 
 
