@@ -1,0 +1,577 @@
+"""Book II: pitch scales, their expansions and symmetric systems.
+
+A :class:`Scale` is an immutable, ascending tuple of pitches (semitones, the tonic's pitch
+class first) that repeats every ``span`` semitones: ``12`` for one-octave scales, more for
+tonal expansions and for symmetric systems of several octaves. Schillinger's four groups:
+
+1. one-octave scales of 1 to 7 units (``scale("C major")``, :func:`from_intervals`);
+2. their tonal expansions (:func:`tonal_expansion`, :meth:`Scale.expand`);
+3. symmetric scales on 2, 3, 4, 6 or 12 equidistant tonics (:func:`symmetric_scale`);
+4. symmetric systems spanning several octaves (:func:`symmetric_system`).
+
+>>> s = scale("C major")
+>>> s, s.intervals, s.group
+(Scale((0, 2, 4, 5, 7, 9, 11)), (2, 2, 1, 2, 2, 2, 1), 1)
+>>> tonal_expansion(s, 1)
+(0, 4, 7, 11, 14, 17, 21)
+>>> symmetric_scale(2, (2, 1, 2, 1))
+Scale((0, 2, 3, 5, 6, 8, 9, 11))
+>>> interval_interference(3, 2)
+(2, 1, 2)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .score import parse_key, pitch_class, to_midi_pitch
+
+# Named one-octave scales as interval lists (each sums to 12).
+NAMED_SCALES: dict[str, tuple[int, ...]] = {
+    "major": (2, 2, 1, 2, 2, 2, 1),
+    "ionian": (2, 2, 1, 2, 2, 2, 1),
+    "dorian": (2, 1, 2, 2, 2, 1, 2),
+    "phrygian": (1, 2, 2, 2, 1, 2, 2),
+    "lydian": (2, 2, 2, 1, 2, 2, 1),
+    "mixolydian": (2, 2, 1, 2, 2, 1, 2),
+    "aeolian": (2, 1, 2, 2, 1, 2, 2),
+    "minor": (2, 1, 2, 2, 1, 2, 2),
+    "natural minor": (2, 1, 2, 2, 1, 2, 2),
+    "locrian": (1, 2, 2, 1, 2, 2, 2),
+    "harmonic minor": (2, 1, 2, 2, 1, 3, 1),
+    "harmonic": (2, 1, 2, 2, 1, 3, 1),
+    "melodic minor": (2, 1, 2, 2, 2, 2, 1),
+    "melodic": (2, 1, 2, 2, 2, 2, 1),
+    "harmonic major": (2, 2, 1, 2, 1, 3, 1),
+    "hungarian minor": (2, 1, 3, 1, 1, 3, 1),
+    "neapolitan major": (1, 2, 2, 2, 2, 2, 1),
+    "neapolitan minor": (1, 2, 2, 2, 1, 3, 1),
+    "major pentatonic": (2, 2, 3, 2, 3),
+    "pentatonic": (2, 2, 3, 2, 3),
+    "minor pentatonic": (3, 2, 2, 3, 2),
+    "blues": (3, 2, 1, 1, 3, 2),
+    "whole tone": (2, 2, 2, 2, 2, 2),
+    "augmented": (3, 1, 3, 1, 3, 1),
+    "octatonic": (1, 2, 1, 2, 1, 2, 1, 2),
+    "half-whole": (1, 2, 1, 2, 1, 2, 1, 2),
+    "whole-half": (2, 1, 2, 1, 2, 1, 2, 1),
+    "diminished": (2, 1, 2, 1, 2, 1, 2, 1),
+    "chromatic": (1,) * 12,
+}
+
+SYMMETRIC_DIVISIONS = (1, 2, 3, 4, 6, 12)
+
+
+class Scale(tuple[int, ...]):
+    """An ascending tuple of pitches repeating every ``span`` semitones.
+
+    The first pitch is the tonic's pitch class (0..11); the others rise from it. Compare it
+    with a plain tuple: ``scale("C major") == (0, 2, 4, 5, 7, 9, 11)``.
+
+    >>> d = scale("D dorian")
+    >>> d, d.pitch_classes, d.name
+    (Scale((2, 4, 5, 7, 9, 11, 12)), (2, 4, 5, 7, 9, 11, 0), 'D dorian')
+    >>> d.pitch(1), d.pitch(8), d.pitch(0)
+    (62, 74, 60)
+    """
+
+    span: int
+    name: str
+
+    def __new__(cls, pitches: Iterable[int], span: int = 12, name: str = "") -> Scale:
+        values = tuple(pitches)
+        if not values:
+            raise ValueError("pitches must not be empty")
+        for p in values:
+            if isinstance(p, bool) or not isinstance(p, int):
+                raise TypeError(f"pitches must be ints, got {type(p).__name__} {p!r}")
+        if any(b <= a for a, b in itertools.pairwise(values)):
+            raise ValueError(f"pitches must rise strictly, got {values}")
+        if isinstance(span, bool) or not isinstance(span, int) or span < 1 or span % 12:
+            raise ValueError(f"span must be a positive multiple of 12 semitones, got {span!r}")
+        if values[-1] - values[0] >= span:
+            raise ValueError(f"pitches {values} do not fit in a span of {span} semitones")
+        shift = values[0] - values[0] % 12
+        values = tuple(v - shift for v in values)
+        self = super().__new__(cls, values)
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "name", str(name))
+        return self
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError("Scale is immutable")
+
+    def __repr__(self) -> str:
+        return f"Scale({tuple(self)!r})"
+
+    def __reduce__(self) -> Any:
+        return (Scale, (tuple(self), self.span, self.name))
+
+    # ----- descriptions -------------------------------------------------------------------
+    @property
+    def tonic(self) -> int:
+        """Pitch class (0..11) of the first unit."""
+        return self[0]
+
+    @property
+    def intervals(self) -> tuple[int, ...]:
+        """Steps between successive units, the closing step (back to the tonic) included."""
+        vals = (*self, self[0] + self.span)
+        return tuple(b - a for a, b in itertools.pairwise(vals))
+
+    @property
+    def pitch_classes(self) -> tuple[int, ...]:
+        """The units as pitch classes (0 = C), in scale order."""
+        return tuple(p % 12 for p in self)
+
+    @property
+    def octaves(self) -> int:
+        """How many octaves one period spans."""
+        return self.span // 12
+
+    @property
+    def group(self) -> int:
+        """Schillinger's scale group: 1 one-octave, 2 tonal expansion, 3 symmetric, 4 system.
+
+        >>> scale("C major").group, scale("C major").expand(1).group, scale("whole tone").group
+        (1, 2, 3)
+        >>> symmetric_system(5).group
+        4
+        """
+        symmetric = _symmetric_period(self) < self.span
+        if self.span == 12:
+            return 3 if symmetric else 1
+        return 4 if symmetric else 2
+
+    # ----- pitches --------------------------------------------------------------------------
+    def pitch(self, degree: int, octave: int = 4) -> int:
+        """MIDI pitch of a 1-based ``degree`` with the tonic in ``octave`` (C4 = 60).
+
+        Degrees past the last unit continue into the next period; 0 and below go down.
+        """
+        _check_int("degree", degree)
+        _check_int("octave", octave)
+        return self.at(degree - 1, 12 * (octave + 1) + self.tonic)
+
+    def at(self, index: int, base: int | None = None) -> int:
+        """Pitch of the unit ``index`` (0-based, any int) counted from ``base`` (the tonic).
+
+        ``base`` defaults to the tonic in octave 4.
+        """
+        _check_int("index", index)
+        if base is None:
+            base = 60 + self.tonic
+        q, r = divmod(index, len(self))
+        return base + q * self.span + (self[r] - self[0])
+
+    def index_of(self, pitch: int, base: int | None = None) -> int:
+        """The unit index of ``pitch`` relative to ``base`` (inverse of :meth:`at`).
+
+        Raises ValueError when ``pitch`` is not in the scale.
+        """
+        _check_int("pitch", pitch)
+        if base is None:
+            base = 60 + self.tonic
+        q, r = divmod(pitch - base, self.span)
+        rel = tuple(p - self[0] for p in self)
+        if r not in rel:
+            raise ValueError(f"pitch {pitch} is not in the scale {tuple(self)}")
+        return q * len(self) + rel.index(r)
+
+    def contains(self, pitch: int) -> bool:
+        """Whether the MIDI ``pitch`` belongs to the scale (for one-octave scales: its class)."""
+        try:
+            self.index_of(pitch, base=self.tonic)
+        except ValueError:
+            return False
+        return True
+
+    def nearest(self, pitch: int) -> int:
+        """The scale pitch nearest to ``pitch`` (the lower one on a tie)."""
+        _check_int("pitch", pitch)
+        for d in range(0, self.span + 1):
+            for cand in (pitch - d, pitch + d):
+                if self.contains(cand):
+                    return cand
+        raise AssertionError("unreachable: every scale has a unit in each span")
+
+    def step(self, pitch: int, steps: int) -> int:
+        """``pitch`` (in the scale) moved by ``steps`` scale units (negative = down).
+
+        >>> scale("C major").step(64, 2), scale("C major").step(60, -1)
+        (67, 59)
+        """
+        _check_int("steps", steps)
+        return self.at(self.index_of(pitch, self.tonic) + steps, self.tonic)
+
+    def pitches(self, low: int | str = 0, high: int | str = 127) -> tuple[int, ...]:
+        """All MIDI pitches of the scale from ``low`` to ``high`` inclusive.
+
+        >>> scale("C major pentatonic").pitches("C4", "C5")
+        (60, 62, 64, 67, 69, 72)
+        """
+        lo, hi = to_midi_pitch(low), to_midi_pitch(high)
+        if lo > hi:
+            raise ValueError(f"low must not exceed high, got low={lo}, high={hi}")
+        return tuple(p for p in range(lo, hi + 1) if self.contains(p))
+
+    # ----- transformations ------------------------------------------------------------------
+    def transpose(self, semitones: int) -> Scale:
+        """The scale moved by ``semitones``."""
+        _check_int("semitones", semitones)
+        return Scale((p + semitones for p in self), self.span, self.name)
+
+    def in_key(self, tonic: int | str) -> Scale:
+        """The same intervals starting on ``tonic`` (a pitch class or a name like ``"F#"``).
+
+        >>> scale("major").in_key("G").pitch_classes
+        (7, 9, 11, 0, 2, 4, 6)
+        """
+        pc = _tonic_pc(tonic)
+        return self.transpose((pc - self.tonic) % 12)
+
+    def expand(self, k: int) -> Scale:
+        """Tonal expansion E_k as a scale (see :func:`tonal_expansion`)."""
+        pitches = tonal_expansion(self, k)
+        return Scale(pitches, span=_expansion_span(pitches, self.span), name=self.name
+                     and f"{self.name} E{k}")
+
+    def displacements(self) -> tuple[Scale, ...]:
+        """The scales on the circular permutations of the intervals (the modes of the scale).
+
+        >>> [s.pitch_classes[:3] for s in scale("C major").displacements()[:2]]
+        [(0, 2, 4), (2, 4, 5)]
+        """
+        out = []
+        for rot in range(len(self)):
+            out.append(Scale(_rotate_pitches(self, rot), self.span))
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: pitches, intervals, pitch classes, span, group, name."""
+        return {"name": self.name, "pitches": list(self), "intervals": list(self.intervals),
+                "pitch_classes": list(self.pitch_classes), "span": self.span,
+                "group": self.group, "tonic": self.tonic}
+
+
+def _rotate_pitches(s: Scale, rot: int) -> tuple[int, ...]:
+    return tuple(s.at(i, s.tonic) for i in range(rot, rot + len(s)))
+
+
+def _symmetric_period(s: Scale) -> int:
+    """Smallest transposition t (dividing span) that maps the scale's pitch set onto itself."""
+    pcs = {p % s.span for p in s}
+    for t in range(1, s.span):
+        if s.span % t == 0 and {(p + t) % s.span for p in pcs} == pcs:
+            return t
+    return s.span
+
+
+def _expansion_span(pitches: Sequence[int], base_span: int) -> int:
+    # The expanded sequence repeats when the first unit comes round again above the last.
+    top = pitches[-1]
+    nxt = pitches[0]
+    while nxt <= top:
+        nxt += base_span
+    return nxt - pitches[0]
+
+
+def _check_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _tonic_pc(tonic: int | str) -> int:
+    if isinstance(tonic, str):
+        return pitch_class(tonic.strip())
+    _check_int("tonic", tonic)
+    if not 0 <= tonic <= 127:
+        raise ValueError(f"tonic must be a pitch class or MIDI pitch 0..127, got {tonic}")
+    return tonic % 12
+
+
+# ----- construction -------------------------------------------------------------------------
+def from_intervals(intervals: Sequence[int], tonic: int | str = 0, name: str = "") -> Scale:
+    """A scale from its steps; the closing step (back to the tonic) may be given or left out.
+
+    >>> from_intervals((2, 2, 3, 2, 3), tonic="D").pitch_classes
+    (2, 4, 6, 9, 11)
+    >>> from_intervals((2, 2, 3, 2)) == from_intervals((2, 2, 3, 2, 3))
+    True
+    """
+    steps = tuple(intervals)
+    if not steps:
+        raise ValueError("intervals must not be empty")
+    for s in steps:
+        if isinstance(s, bool) or not isinstance(s, int) or s < 1:
+            raise ValueError(f"intervals must be positive ints (semitones), got {s!r}")
+    total = sum(steps)
+    if total % 12 == 0:
+        span, units = total, steps[:-1]
+    else:
+        span = 12 * math.ceil(total / 12)
+        units = steps
+    pc = _tonic_pc(tonic)
+    pitches = [pc]
+    for s in units:
+        pitches.append(pitches[-1] + s)
+    return Scale(pitches, span=span, name=name)
+
+
+def from_pitches(pitches: Iterable[int | str], name: str = "") -> Scale:
+    """A one-octave scale from pitches or note names (their pitch classes; the first is tonic).
+
+    >>> from_pitches(["E", "G", "A", "B", "D"])
+    Scale((4, 7, 9, 11, 14))
+    """
+    pcs: list[int] = []
+    for p in pitches:
+        pc = pitch_class(p) if isinstance(p, str) else _tonic_pc(p)
+        if pc not in pcs:
+            pcs.append(pc)
+    if not pcs:
+        raise ValueError("pitches must not be empty")
+    tonic = pcs[0]
+    rel = sorted((pc - tonic) % 12 for pc in pcs)
+    return Scale((tonic + r for r in rel), 12, name)
+
+
+def scale(name: str, tonic: int | str | None = None) -> Scale:
+    """A named scale, e.g. ``scale("A harmonic minor")``, ``scale("whole tone", "D")``.
+
+    Names: see :data:`NAMED_SCALES` (major, minor, the modes, harmonic/melodic minor,
+    pentatonics, blues, whole tone, augmented, octatonic, chromatic ...). A leading note
+    name sets the tonic; ``tonic`` overrides it (default C).
+
+    >>> scale("A harmonic minor").pitch_classes
+    (9, 11, 0, 2, 4, 5, 8)
+    >>> scale("lydian", "F").pitch_classes
+    (5, 7, 9, 11, 0, 2, 4)
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name must be a scale name such as 'C major', got {name!r}")
+    words = name.strip().split()
+    pc = 0
+    label = " ".join(w.lower() for w in words)
+    if words[0][0].lower() in "abcdefg" and " ".join(words[0:]).lower() not in NAMED_SCALES:
+        try:
+            pc = pitch_class(words[0])
+            label = " ".join(w.lower() for w in words[1:]) or "major"
+        except ValueError:
+            pass
+    if label not in NAMED_SCALES:
+        raise ValueError(f"name: unknown scale {name!r}; known scales: "
+                         f"{', '.join(sorted(NAMED_SCALES))}")
+    if tonic is not None:
+        pc = _tonic_pc(tonic)
+    return from_intervals(NAMED_SCALES[label], pc, name=f"{_NOTE_NAMES[pc]} {label}")
+
+
+_NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+
+
+def key_scale(key: str) -> Scale:
+    """The scale of a key name such as ``"C major"``, ``"A minor"``, ``"D dorian"``.
+
+    ``minor`` is the natural minor (aeolian); ``harmonic``/``melodic`` the other minors.
+
+    >>> key_scale("A minor").pitch_classes
+    (9, 11, 0, 2, 4, 5, 7)
+    """
+    try:
+        pc, mode = parse_key(key)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    return scale(mode, pc)
+
+
+def as_scale(value: Scale | str | Sequence[int | str]) -> Scale:
+    """Coerce a Scale, a key or scale name, or a pitch list into a :class:`Scale`."""
+    if isinstance(value, Scale):
+        return value
+    if isinstance(value, str):
+        try:
+            return key_scale(value)
+        except ValueError:
+            return scale(value)
+    if isinstance(value, Sequence) and value:
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            ints = [int(v) for v in value]
+            if all(b > a for a, b in itertools.pairwise(ints)) and ints[-1] - ints[0] < 12:
+                return Scale(ints)
+        return from_pitches(value)
+    raise ValueError(f"scale must be a Scale, a name like 'C major' or a list of pitches, "
+                     f"got {value!r}")
+
+
+# ----- Book II techniques -----------------------------------------------------------------
+def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[int, ...]:
+    """E_k of a scale: take every (k+1)-th unit cyclically, skipping units already taken.
+
+    Each unit is placed above the previous one. ``n`` units give E0..E_(n-2). Pitch
+    classes in give semitones from the first unit; MIDI pitches in give MIDI pitches.
+
+    >>> tonal_expansion((0, 2, 4, 5, 7, 9, 11), 1)
+    (0, 4, 7, 11, 14, 17, 21)
+    >>> tonal_expansion((60, 62, 64, 65, 67, 69, 71), 2)
+    (60, 65, 71, 76, 81, 86, 91)
+    >>> tonal_expansion("C major", 0)
+    (0, 2, 4, 5, 7, 9, 11)
+    """
+    if isinstance(units, str):
+        units = as_scale(units)
+    if isinstance(units, Scale):
+        seq = list(units)
+    else:
+        seq = [to_midi_pitch(u) if isinstance(u, str) and u[-1:].isdigit()
+               else (pitch_class(u) if isinstance(u, str) else _check_int("units", u))
+               for u in units]
+    n = len(seq)
+    if n < 2:
+        raise ValueError(f"units must hold at least 2 pitches, got {n}")
+    _check_int("k", k)
+    if not 0 <= k <= n - 2:
+        raise ValueError(f"k must be in 0..{n - 2} for a scale of {n} units, got {k}")
+    order = [0]
+    taken = {0}
+    pos = 0
+    while len(order) < n:
+        pos = (pos + k + 1) % n
+        while pos in taken:
+            pos = (pos + 1) % n
+        taken.add(pos)
+        order.append(pos)
+    out = [seq[0]]
+    for idx in order[1:]:
+        p = seq[idx]
+        while p <= out[-1]:
+            p += 12
+        while p - 12 > out[-1]:
+            p -= 12
+        out.append(p)
+    return tuple(out)
+
+
+def displacement(intervals: Sequence[int]) -> tuple[tuple[int, ...], ...]:
+    """The distinct circular permutations of an interval list, starting with the list itself.
+
+    >>> displacement((2, 2, 3, 2, 3))[:3]
+    ((2, 2, 3, 2, 3), (2, 3, 2, 3, 2), (3, 2, 3, 2, 2))
+    >>> displacement((2, 2, 2))
+    ((2, 2, 2),)
+    """
+    steps = tuple(intervals)
+    if not steps:
+        raise ValueError("intervals must not be empty")
+    for s in steps:
+        if isinstance(s, bool) or not isinstance(s, int) or s < 1:
+            raise ValueError(f"intervals must be positive ints, got {s!r}")
+    out: list[tuple[int, ...]] = []
+    for i in range(len(steps)):
+        rot = steps[i:] + steps[:i]
+        if rot not in out:
+            out.append(rot)
+    return tuple(out)
+
+
+def symmetric_tonics(n: int, tonic: int | str = 0) -> tuple[int, ...]:
+    """``n`` tonics dividing the octave equally (12/n semitones apart), from ``tonic``.
+
+    >>> symmetric_tonics(3), symmetric_tonics(4, "D")
+    ((0, 4, 8), (2, 5, 8, 11))
+    """
+    _check_int("n", n)
+    if n not in SYMMETRIC_DIVISIONS:
+        raise ValueError(f"n must be one of {SYMMETRIC_DIVISIONS} (divisors of 12), got {n}")
+    pc = _tonic_pc(tonic)
+    return tuple(pc + i * (12 // n) for i in range(n))
+
+
+def symmetric_scale(n: int, segment: Sequence[int], tonic: int | str = 0) -> Scale:
+    """Group 3: each of the ``n`` equal segments of the octave filled with ``segment``.
+
+    ``segment`` is an interval pattern summing to 12/n.
+
+    >>> symmetric_scale(3, (1, 3))
+    Scale((0, 1, 4, 5, 8, 9))
+    """
+    tonics = symmetric_tonics(n, tonic)
+    seg = tuple(segment)
+    size = 12 // n
+    if not seg or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in seg):
+        raise ValueError(f"segment must be a non-empty list of positive ints, got {seg!r}")
+    if sum(seg) != size:
+        raise ValueError(f"segment must sum to 12/n = {size} semitones, got {sum(seg)}")
+    pitches: list[int] = []
+    for t in tonics:
+        p = t
+        for s in seg:
+            pitches.append(p)
+            p += s
+    return Scale(pitches, 12, name=f"symmetric {n}x{list(seg)}")
+
+
+def symmetric_system(interval: int, segment: Sequence[int] | None = None,
+                     tonic: int | str = 0) -> Scale:
+    """Group 4: tonics ``interval`` semitones apart until they close on the tonic's class.
+
+    The system spans ``lcm(interval, 12)`` semitones (several octaves when the interval does
+    not divide 12); each segment between tonics is filled with ``segment`` (default: the
+    tonics alone).
+
+    >>> s = symmetric_system(5)
+    >>> s.span, len(s), s[:4]
+    (60, 12, (0, 5, 10, 15))
+    >>> symmetric_system(8, (3, 5)).span
+    24
+    """
+    _check_int("interval", interval)
+    if not 1 <= interval <= 48:
+        raise ValueError(f"interval must be in 1..48 semitones, got {interval}")
+    seg = (interval,) if segment is None else tuple(segment)
+    if not seg or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in seg):
+        raise ValueError(f"segment must be a non-empty list of positive ints, got {seg!r}")
+    if sum(seg) != interval:
+        raise ValueError(f"segment must sum to interval = {interval}, got {sum(seg)}")
+    span = math.lcm(interval, 12)
+    pc = _tonic_pc(tonic)
+    pitches: list[int] = []
+    for t in range(pc, pc + span, interval):
+        p = t
+        for s in seg:
+            pitches.append(p)
+            p += s
+    return Scale(pitches, span, name=f"system {interval} {list(seg)}")
+
+
+def interval_interference(*intervals: int) -> tuple[int, ...]:
+    """Converse synchronisation of an interval group: union with its reverse over the sum.
+
+    >>> interval_interference(3, 2)
+    (2, 1, 2)
+    >>> interval_interference(5, 3)
+    (3, 2, 3)
+    """
+    if len(intervals) < 2:
+        raise ValueError(f"intervals must hold at least 2 values, got {len(intervals)}")
+    for s in intervals:
+        if isinstance(s, bool) or not isinstance(s, int) or s < 1:
+            raise ValueError(f"intervals must be positive ints, got {s!r}")
+    total = sum(intervals)
+    points = set()
+    for group in (intervals, tuple(reversed(intervals))):
+        t = 0
+        for s in group:
+            points.add(t)
+            t += s
+    marks = [*sorted(points), total]
+    return tuple(b - a for a, b in itertools.pairwise(marks))
+
+
+def scale_names() -> tuple[str, ...]:
+    """The names :func:`scale` accepts."""
+    return tuple(sorted(NAMED_SCALES))
