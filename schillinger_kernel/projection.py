@@ -145,7 +145,7 @@ def _apply(notes: T, fn: Any) -> T:
     out = fn(triples, _span(triples), False)
     if seq and isinstance(seq[0], Note):
         return tuple(sorted(Note(s, d, p, v) for (p, s, d), v in zip(out, vels, strict=True)))  # type: ignore[return-value]
-    return tuple(sorted(out, key=lambda t: (t[1], t[0])))  # type: ignore[return-value]
+    return tuple(sorted(out, key=lambda t: (t[1], t[0], t[2])))  # type: ignore[return-value]
 
 
 def _apply_part(part: Part, fn: Any, span: tuple[int, int] | None) -> Part:

@@ -84,7 +84,7 @@ def test_bad_input(call, word) -> None:
 
 notes_st = st.lists(st.tuples(st.integers(40, 90), st.integers(0, 50), st.integers(1, 8)),
                     min_size=1, max_size=12).map(
-    lambda xs: tuple(sorted(xs, key=lambda t: (t[1], t[0]))))
+    lambda xs: tuple(sorted(xs, key=lambda t: (t[1], t[0], t[2]))))
 
 
 @given(notes_st, st.integers(50, 80))
