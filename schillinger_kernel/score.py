@@ -207,7 +207,10 @@ def parse_key(key: str) -> tuple[int, str]:
         raise ValueError(f"key: unknown mode in {key!r}; allowed modes: {', '.join(_MODES)}")
     if tonic.endswith("m") and len(parts) == 1 and len(tonic) > 1:
         tonic, mode = tonic[:-1], "minor"
-    pc = pitch_class(tonic)
+    try:
+        pc = pitch_class(tonic)
+    except ValueError as exc:
+        raise ValueError(f"key {key!r}: {exc}") from None
     return pc, mode
 
 
