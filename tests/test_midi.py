@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schillinger_kernel import read_midi
-from schillinger_kernel.io.midi import write_midi
 from schillinger_kernel.rhythm import fractioning, interference
 from schillinger_kernel.score import Note, Part, Score, TempoChange, TimeSignature
 

@@ -41,11 +41,11 @@ def test_invalid_notes_name_field_and_range(kw, field):
 def test_invalid_part_and_score_values():
     with pytest.raises(ValueError, match="unknown instrument 'kazoo-9000'"):
         Part.create("x", instrument="kazoo-9000")
-    with pytest.raises(ValueError, match="tempo.bpm"):
+    with pytest.raises(ValueError, match=r"tempo\.bpm"):
         TempoChange(0, 0)
-    with pytest.raises(ValueError, match="tempo.bpm"):
+    with pytest.raises(ValueError, match=r"tempo\.bpm"):
         TempoChange(0, -60)
-    with pytest.raises(ValueError, match="tempo.bpm"):
+    with pytest.raises(ValueError, match=r"tempo\.bpm"):
         TempoChange(0, float("nan"))
     with pytest.raises(ValueError, match="denominator"):
         TimeSignature(0, 4, 3)
