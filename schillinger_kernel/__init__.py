@@ -58,3 +58,14 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | _SUBMODULES | set(_LAZY))
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Where the built JupyterLab extension lives (for ``jupyter labextension develop``).
+
+    Wheels install it under ``share/jupyter/labextensions/schillinger-workbench``.
+
+    >>> _jupyter_labextension_paths()[0]["dest"]
+    'schillinger-workbench'
+    """
+    return [{"src": "labextension", "dest": "schillinger-workbench"}]

@@ -1,0 +1,275 @@
+// The workbench's commands: a new notebook from the starter template, explorers dropped into
+// the current notebook, export of a score through the server, and the DAW bridge help.
+
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { Dialog, MainAreaWidget, Notification, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import { ServerConnection } from '@jupyterlab/services';
+import { Widget } from '@lumino/widgets';
+
+import { postAPI } from './api';
+import { DawHelp } from './help';
+import { schillingerIcon } from './icon';
+
+import starter from './starter.json';
+
+/** The starter notebook (nbformat 4 JSON): imports, RhythmExplorer, HarmonyExplorer, Player. */
+export const STARTER: Record<string, unknown> = starter;
+
+export namespace CommandIDs {
+  export const newNotebook = 'schillinger:new-notebook';
+  export const insertRhythm = 'schillinger:insert-rhythm-explorer';
+  export const insertHarmony = 'schillinger:insert-harmony-explorer';
+  export const exportScore = 'schillinger:export-score';
+  export const dawHelp = 'schillinger:daw-help';
+  export const openPanel = 'schillinger:open-panel';
+}
+
+/** The code cells the "Insert … explorer" commands add. */
+export const EXPLORER_CODE = {
+  rhythm: 'from schillinger_kernel.widgets import RhythmExplorer\n\nrhythm = RhythmExplorer()\nrhythm',
+  harmony: 'from schillinger_kernel.widgets import HarmonyExplorer\n\nharmony = HarmonyExplorer()\nharmony'
+};
+
+/** Export formats of the server's `export` route and their file suffix. */
+export const EXPORT_FORMATS: Record<string, string> = {
+  midi: '.mid',
+  musicxml: '.musicxml',
+  wav: '.wav',
+  flac: '.flac',
+  ogg: '.ogg',
+  mp3: '.mp3'
+};
+
+/** First free "Schillinger.ipynb", "Schillinger-1.ipynb", … in a directory. */
+async function freeName(app: JupyterFrontEnd, dir: string): Promise<string> {
+  const taken = new Set<string>();
+  try {
+    const listing = await app.serviceManager.contents.get(dir, { content: true });
+    for (const item of (listing.content ?? []) as Array<{ name: string }>) {
+      taken.add(item.name);
+    }
+  } catch {
+    // an unreadable directory: fall through, save() reports the real problem
+  }
+  for (let i = 0; ; i++) {
+    const name = i === 0 ? 'Schillinger.ipynb' : `Schillinger-${i}.ipynb`;
+    if (!taken.has(name)) {
+      return PathExt.join(dir, name);
+    }
+  }
+}
+
+/** Write the starter notebook into `cwd` and open it; returns its path. */
+export async function newSchillingerNotebook(app: JupyterFrontEnd, cwd: string): Promise<string> {
+  const path = await freeName(app, cwd);
+  await app.serviceManager.contents.save(path, {
+    type: 'notebook',
+    format: 'json',
+    content: JSON.parse(JSON.stringify(STARTER))
+  });
+  await app.commands.execute('docmanager:open', {
+    path,
+    factory: 'Notebook',
+    kernel: { name: 'python3' }
+  });
+  return path;
+}
+
+/** Insert a code cell below the active one and run it. */
+async function insertAndRun(panel: NotebookPanel, code: string): Promise<void> {
+  const notebook = panel.content;
+  NotebookActions.insertBelow(notebook);
+  const cell = notebook.activeCell;
+  if (!cell) {
+    return;
+  }
+  cell.model.sharedModel.setSource(code);
+  await NotebookActions.run(notebook, panel.sessionContext);
+}
+
+/** The Python expression that turns `name` (a Score, a Rhythm or an explorer) into JSON. */
+export function scoreExpression(name: string): string {
+  return (
+    "(lambda _v: __import__('IPython.display', fromlist=['JSON']).JSON(" +
+    "(_v if hasattr(_v, 'parts') else _v.to_score() if hasattr(_v, 'to_score') else _v.score)" +
+    `.to_dict()))(${name})`
+  );
+}
+
+/** Evaluate a score-valued name in the notebook's kernel and return its JSON dict. */
+async function scoreFromKernel(panel: NotebookPanel, name: string): Promise<Record<string, unknown>> {
+  const kernel = panel.sessionContext.session?.kernel;
+  if (!kernel) {
+    throw new Error('this notebook has no running kernel');
+  }
+  const future = kernel.requestExecute({
+    code: '',
+    silent: true,
+    store_history: false,
+    user_expressions: { score: scoreExpression(name) }
+  });
+  const reply = await future.done;
+  const content: any = reply.content;
+  const result = content.user_expressions?.score;
+  if (!result || result.status !== 'ok') {
+    const why = result ? `${result.ename}: ${result.evalue}` : 'no answer';
+    throw new Error(`cannot read a score from "${name}" (${why})`);
+  }
+  const data = result.data?.['application/json'];
+  if (!data || typeof data !== 'object') {
+    throw new Error(`"${name}" did not give a score`);
+  }
+  return data as Record<string, unknown>;
+}
+
+class ExportForm extends Widget {
+  constructor(defaultName: string) {
+    super();
+    this.addClass('sk-export-form');
+    const variable = document.createElement('input');
+    variable.value = 'score';
+    variable.setAttribute('aria-label', 'Score variable');
+    const format = document.createElement('select');
+    for (const f of Object.keys(EXPORT_FORMATS)) {
+      const option = document.createElement('option');
+      option.value = f;
+      option.textContent = f;
+      format.appendChild(option);
+    }
+    const path = document.createElement('input');
+    path.value = defaultName + EXPORT_FORMATS.midi;
+    path.setAttribute('aria-label', 'File path');
+    format.onchange = () => {
+      const stem = path.value.replace(/\.[A-Za-z0-9]+$/, '');
+      path.value = stem + EXPORT_FORMATS[format.value];
+    };
+    const rows: Array<[string, HTMLElement]> = [
+      ['Score (a variable of this notebook: Score, Rhythm or explorer)', variable],
+      ['Format', format],
+      ['File (inside the server\u2019s root directory)', path]
+    ];
+    for (const [label, input] of rows) {
+      const l = document.createElement('label');
+      l.textContent = label;
+      l.appendChild(input);
+      this.node.appendChild(l);
+    }
+    this._variable = variable;
+    this._format = format;
+    this._path = path;
+  }
+
+  getValue(): { variable: string; format: string; path: string } {
+    return { variable: this._variable.value.trim(), format: this._format.value, path: this._path.value.trim() };
+  }
+
+  private _variable: HTMLInputElement;
+  private _format: HTMLSelectElement;
+  private _path: HTMLInputElement;
+}
+
+/** Register the commands. */
+export function addCommands(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker | null,
+  settings: ServerConnection.ISettings,
+  openPanel: () => void
+): void {
+  const { commands } = app;
+  const hasNotebook = () => tracker !== null && tracker.currentWidget !== null;
+
+  commands.addCommand(CommandIDs.newNotebook, {
+    label: args => (args.isLauncher ? 'Schillinger Workbench' : 'New Schillinger notebook'),
+    caption: 'A notebook with a rhythm explorer, a harmony explorer and a player',
+    icon: args => (args.isPalette ? undefined : schillingerIcon),
+    execute: async args => {
+      const cwd = typeof args.cwd === 'string' ? args.cwd : '';
+      try {
+        return await newSchillingerNotebook(app, cwd);
+      } catch (error) {
+        await showErrorMessage('New Schillinger notebook', error as Error);
+        return null;
+      }
+    }
+  });
+
+  for (const [id, kind, label] of [
+    [CommandIDs.insertRhythm, 'rhythm', 'Insert rhythm explorer'],
+    [CommandIDs.insertHarmony, 'harmony', 'Insert harmony explorer']
+  ] as const) {
+    commands.addCommand(id, {
+      label,
+      caption: `${label} below the active cell of the current notebook and run it`,
+      isEnabled: hasNotebook,
+      execute: async () => {
+        const panel = tracker?.currentWidget;
+        if (!panel) {
+          return;
+        }
+        await insertAndRun(panel, EXPLORER_CODE[kind]);
+      }
+    });
+  }
+
+  commands.addCommand(CommandIDs.exportScore, {
+    label: 'Export current score...',
+    caption: 'Write a score of the current notebook to MIDI, MusicXML or audio through the server',
+    isEnabled: hasNotebook,
+    execute: async () => {
+      const panel = tracker?.currentWidget;
+      if (!panel) {
+        return;
+      }
+      const stem = PathExt.join(PathExt.dirname(panel.context.path), PathExt.basename(panel.context.path, '.ipynb'));
+      const form = new ExportForm(stem);
+      const choice = await showDialog({
+        title: 'Export current score',
+        body: form,
+        buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Export' })]
+      });
+      if (!choice.button.accept || !choice.value) {
+        return;
+      }
+      const { variable, format, path } = choice.value;
+      try {
+        if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(variable)) {
+          throw new Error(`"${variable}" is not a variable name`);
+        }
+        const score = await scoreFromKernel(panel, variable);
+        const answer = await postAPI<any>('export', { score, format, path, wait: true }, settings);
+        const written = (answer && (answer.result?.path ?? answer.path)) || path;
+        Notification.success(`Exported ${variable} to ${written}`, { autoClose: 5000 });
+        return written;
+      } catch (error) {
+        await showErrorMessage('Export current score', error as Error);
+        return null;
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.dawHelp, {
+    label: 'Open DAW bridge help',
+    caption: 'How to reach the workbench over OSC from a DAW, Max or SuperCollider',
+    execute: () => {
+      const existing = Array.from(app.shell.widgets('main')).find(w => w.id === 'schillinger-daw-help-area');
+      if (existing) {
+        app.shell.activateById(existing.id);
+        return;
+      }
+      const content = new DawHelp(settings);
+      const widget = new MainAreaWidget({ content });
+      widget.id = 'schillinger-daw-help-area';
+      widget.title.label = 'DAW bridge help';
+      widget.title.closable = true;
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    }
+  });
+
+  commands.addCommand(CommandIDs.openPanel, {
+    label: 'Show Schillinger Workbench panel',
+    execute: openPanel
+  });
+}

@@ -1,0 +1,89 @@
+// "Open DAW bridge help": how to reach the workbench from a DAW, Max, SuperCollider or TouchOSC,
+// filled in with the address this server actually listens on.
+
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+import { Widget } from '@lumino/widgets';
+
+import { API_PATH, handshake } from './api';
+
+function escape(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+/** The help page's HTML for an OSC host/port (null when OSC is off) and the REST root. */
+export function helpHtml(
+  host: string | null,
+  port: number | null,
+  replyPort: number | null,
+  restRoot: string,
+  problem: string | null
+): string {
+  const addr = host && port ? `${host}:${port}` : null;
+  const h = escape(host ?? '127.0.0.1');
+  const p = port ? String(port) : 'PORT';
+  const state = problem
+    ? `<p class="sk-help-problem">${escape(problem)}</p>`
+    : addr
+      ? `<p>This server listens for OSC on <code data-sk="help-osc">${escape(addr)}</code> (UDP) and answers on port <code>${replyPort ?? 'of the sender'}</code> of the sender's address.</p>`
+      : '<p>OSC is off on this server. Start Jupyter with <code>--SchillingerServer.osc_enabled=True</code> (and optionally <code>--SchillingerServer.osc_port=…</code>) to turn it on.</p>';
+  return `
+<h1>Schillinger Workbench: the DAW bridge</h1>
+${state}
+<h2>1. Any OSC program (Max, Pure Data, SuperCollider, TouchOSC)</h2>
+<p>Send to host <code>${h}</code>, port <code>${escape(p)}</code>. Every message that changes state is answered
+with an acknowledgement, or with <code>/schillinger/error &lt;address&gt; &lt;message&gt;</code>.
+Times are in beats (a quarter note is 1.0).</p>
+<pre>oscsend ${h} ${escape(p)} /schillinger/rhythm/interference ii 3 2
+oscsend ${h} ${escape(p)} /schillinger/transport/play
+oscsend ${h} ${escape(p)} /schillinger/transport/tempo f 96
+oscsend ${h} ${escape(p)} /schillinger/transport/stop</pre>
+<p>To see the replies, listen on the reply port, e.g. <code>oscdump ${replyPort ?? 'PORT'}</code>.</p>
+<h2>2. Ableton Live</h2>
+<ol>
+<li>Install <a href="https://github.com/ideoforms/AbletonOSC" target="_blank" rel="noopener">AbletonOSC</a>
+as a Control Surface (Live's preferences, "Link, Tempo &amp; MIDI"). It listens on port 11000 and replies on 11001.</li>
+<li>From a notebook, push a part of a score to a clip slot; the workbench follows Live's tempo when asked.</li>
+</ol>
+<h2>3. HTTP and WebSocket</h2>
+<p>The same verbs are served as JSON under <code>${escape(restRoot)}</code> (see <code>openapi.json</code> there)
+and on the WebSocket <code>${escape(restRoot)}ws</code>; both need your Jupyter token.</p>
+<h2>Remote servers (JupyterHub)</h2>
+<p>OSC is plain UDP on the machine that runs Jupyter. When Jupyter runs elsewhere, your DAW cannot reach
+<code>127.0.0.1</code> of that machine: use the HTTP/WebSocket API, or a tunnel you trust.</p>
+`;
+}
+
+/** A main-area page with the help, filled from `status`. */
+export class DawHelp extends Widget {
+  constructor(private settings: ServerConnection.ISettings = ServerConnection.makeSettings()) {
+    super();
+    this.id = 'schillinger-daw-help';
+    this.addClass('sk-help');
+    this.title.label = 'DAW bridge help';
+    this.title.closable = true;
+    void this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const restRoot = URLExt.join(this.settings.baseUrl, ...API_PATH) + '/';
+    const result = await handshake(this.settings);
+    if (result.kind === 'ok' || result.kind === 'mismatch') {
+      const osc = result.status.osc;
+      const on = osc && osc.enabled && osc.port;
+      this.node.innerHTML = helpHtml(
+        on ? osc.host : null,
+        on ? osc.port : null,
+        on ? osc.reply_port : null,
+        restRoot,
+        result.kind === 'mismatch' ? result.message : null
+      );
+    } else {
+      this.node.innerHTML = helpHtml(null, null, null, restRoot, result.message);
+    }
+  }
+}

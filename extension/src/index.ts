@@ -1,0 +1,79 @@
+// Schillinger Workbench in JupyterLab: a launcher card, a sidebar panel, palette commands and a
+// "Schillinger" menu. Nothing here knows music theory: the server extension and the widgets
+// (schillinger_kernel.server, schillinger_kernel.widgets) do the work.
+
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ILauncher } from '@jupyterlab/launcher';
+import { IMainMenu } from '@jupyterlab/mainmenu';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ServerConnection } from '@jupyterlab/services';
+import { Menu } from '@lumino/widgets';
+
+import { FRONTEND_VERSION } from './api';
+import { addCommands, CommandIDs } from './commands';
+import { schillingerIcon } from './icon';
+import { WorkbenchPanel } from './panel';
+
+const PALETTE_CATEGORY = 'Schillinger Workbench';
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: 'schillinger-workbench:plugin',
+  description: 'Schillinger Workbench: launcher card, sidebar panel and commands.',
+  autoStart: true,
+  optional: [ILauncher, ICommandPalette, IMainMenu, INotebookTracker, ILayoutRestorer],
+  activate: (
+    app: JupyterFrontEnd,
+    launcher: ILauncher | null,
+    palette: ICommandPalette | null,
+    mainMenu: IMainMenu | null,
+    tracker: INotebookTracker | null,
+    restorer: ILayoutRestorer | null
+  ) => {
+    const settings = ServerConnection.makeSettings();
+
+    const panel = new WorkbenchPanel(settings);
+    panel.title.icon = schillingerIcon;
+    app.shell.add(panel, 'left', { rank: 900 });
+    if (restorer) {
+      restorer.add(panel, panel.id);
+    }
+
+    addCommands(app, tracker, settings, () => app.shell.activateById(panel.id));
+
+    // The launcher card: the command labels itself "Schillinger Workbench" when isLauncher is set.
+    if (launcher) {
+      launcher.add({ command: CommandIDs.newNotebook, category: 'Notebook', rank: 10 });
+    }
+
+    const all = [
+      CommandIDs.newNotebook,
+      CommandIDs.insertRhythm,
+      CommandIDs.insertHarmony,
+      CommandIDs.exportScore,
+      CommandIDs.dawHelp,
+      CommandIDs.openPanel
+    ];
+    if (palette) {
+      for (const command of all) {
+        palette.addItem({ command, category: PALETTE_CATEGORY });
+      }
+    }
+    if (mainMenu) {
+      const menu = new Menu({ commands: app.commands });
+      menu.id = 'schillinger-workbench-menu';
+      menu.title.label = 'Schillinger';
+      for (const command of all) {
+        menu.addItem({ command });
+      }
+      mainMenu.addMenu(menu, true, { rank: 900 });
+    }
+    console.log(`Schillinger Workbench lab extension ${FRONTEND_VERSION} is activated`);
+  }
+};
+
+export default plugin;
