@@ -1,0 +1,143 @@
+"""The base of every score-playing widget: score traits, transport traits, PCM chunks, fallback.
+
+Everything the browser must have is trait state (the score's buffers and meta, the PCM's
+description): custom messages are dropped while no view exists. PCM itself is pulled by the
+view chunk by chunk (``pcm_request`` -> ``pcm_chunk`` with one binary buffer), so no single
+message comes near the 10 MiB websocket limit and no audio is saved into the notebook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from importlib import resources
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from ..score import Score
+from ._fallback import score_svg
+from ._wire import encode_score, pcm_chunks
+
+_MISSING_BUNDLE = """
+export default { render({ model, el }) {
+  el.innerHTML = '<div style="padding:6px;border:1px solid #e0b000;background:#fff8e1">'
+    + 'The Schillinger widget front-end ({name}.js) is not built: run <code>make frontend</code> '
+    + '(or <code>cd widgets && npm ci && npm run build</code>) and restart the kernel.</div>';
+} };
+"""
+
+
+def bundle(name: str) -> str:
+    """The built ES module ``static/<name>.js`` (a notice module when it was not built)."""
+    path = resources.files(__package__).joinpath("static", f"{name}.js")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return _MISSING_BUNDLE.replace("{name}", name)
+
+
+class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
+    """A widget that holds a :class:`~schillinger_kernel.score.Score` and can play it.
+
+    ``score`` is a Python-side trait (observe it); the browser gets it as binary buffers
+    (``_notes``) with a small ``_meta``. ``playing``, ``loop``, ``tempo`` and ``position``
+    (seconds) are synced both ways.
+    """
+
+    score = t.Instance(Score, allow_none=True, default_value=None)
+    playing = t.Bool(False).tag(sync=True)
+    loop = t.Bool(False).tag(sync=True)
+    tempo = t.Float(120.0, min=20.0, max=400.0).tag(sync=True)
+    position = t.Float(0.0, min=0.0).tag(sync=True)
+    _notes = t.Dict().tag(sync=True)
+    _meta = t.Dict().tag(sync=True)
+    _pcm = t.Dict().tag(sync=True)
+    _pcm_loaded = t.Unicode("").tag(sync=True)
+
+    def __init__(self, score: Score | None = None, **kwargs: Any) -> None:
+        tempo = kwargs.pop("tempo", None)
+        super().__init__(**kwargs)
+        self._pcm_data: list[bytes] = []
+        self.on_msg(self._on_custom_msg)
+        if score is not None:
+            self.score = score
+        if tempo is not None:
+            self.tempo = tempo
+
+    @t.validate("score")
+    def _check_score(self, proposal: Any) -> Score | None:
+        value = proposal["value"]
+        if value is not None and not isinstance(value, Score):
+            raise t.TraitError(f"score must be a Score or None, got {type(value).__name__}")
+        if value is not None:
+            encode_score(value)  # refuse what cannot be sent before it is set
+        return value
+
+    @t.observe("score")
+    def _score_changed(self, change: dict[str, Any]) -> None:
+        buffers, meta = encode_score(change["new"])
+        with self.hold_sync():
+            self._notes = buffers
+            self._meta = meta
+            if change["new"] is not None:
+                self.tempo = change["new"].tempo
+            if self._pcm:
+                self.clear_audio()
+
+    # ----- PCM from the kernel's renderer ------------------------------------------------------
+    def set_audio(self, samples: Any, sample_rate: int) -> None:
+        """Play ``samples`` (float, (frames,) or (frames, channels)) instead of synthesising.
+
+        The browser fetches them in 1 MiB binary chunks; nothing is stored in the notebook.
+        """
+        if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or not (
+                8000 <= sample_rate <= 192_000):
+            raise ValueError(f"sample_rate must be an int in 8000..192000, got {sample_rate!r}")
+        chunks, frames, channels = pcm_chunks(samples)
+        self._pcm_data = chunks
+        self._pcm = {"id": uuid.uuid4().hex, "rate": sample_rate, "channels": channels,
+                     "frames": frames, "chunks": len(chunks)}
+
+    def render_audio(self, sample_rate: int = 48_000, backend: str = "auto") -> None:
+        """Render the score with the workbench's synthesiser and play that audio."""
+        if self.score is None:
+            raise ValueError("render_audio needs a score")
+        from ..synth import render  # type: ignore[attr-defined]
+
+        audio = render(self.score, sample_rate=sample_rate, backend=backend)
+        samples = getattr(audio, "samples", None)
+        if samples is None:
+            samples = audio.array
+        rate = getattr(audio, "sample_rate", None) or audio.rate
+        self.set_audio(samples, int(rate))
+
+    def clear_audio(self) -> None:
+        """Go back to synthesising the score's notes in the browser."""
+        self._pcm_data = []
+        self._pcm = {}
+
+    def _on_custom_msg(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
+        if not isinstance(content, dict) or content.get("kind") != "pcm_request":
+            return
+        index = content.get("index")
+        if content.get("id") != self._pcm.get("id") or not isinstance(index, int) or not (
+                0 <= index < len(self._pcm_data)):
+            self.send({"kind": "pcm_error", "id": content.get("id"), "index": index})
+            return
+        self.send({"kind": "pcm_chunk", "id": self._pcm["id"], "index": index},
+                  buffers=[self._pcm_data[index]])
+
+    # ----- static fallback ------------------------------------------------------------------
+    def fallback_svg(self) -> str:
+        """The SVG shown where widgets cannot run (nbconvert HTML, a notebook without kernel)."""
+        return score_svg(self.score)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict):
+            with contextlib.suppress(ValueError):  # too large to draw: the view still works
+                data["image/svg+xml"] = self.fallback_svg()
+        return bundle

@@ -1,0 +1,228 @@
+"""RhythmExplorer: drag the generators of r(a÷b[÷c]), see the Schillinger graph, hear the loop.
+
+The rhythm comes from :data:`schillinger_kernel.rhythm.TECHNIQUES` and the graph from
+:func:`schillinger_kernel.graph.rhythm_svg`; the view only draws what it is sent. So that a
+slider move redraws in the same animation frame, the widget also sends ``_lookahead``: for
+each slider, the graph at every value of that slider with the other generators where they
+are. While one slider is dragged its table stays valid; the others are recomputed when the
+kernel hears the new value.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import traitlets as t
+
+from ..graph import rhythm_svg
+from ..rhythm import TECHNIQUES, Rhythm
+from ._base import ScoreWidget, bundle
+
+__all__ = ["GENERATOR_MAX", "RhythmExplorer"]
+
+#: Largest generator the explorer accepts (its sliders go up to ``generator_max``).
+GENERATOR_MAX = 64
+#: Graphs longer than this many units are not sent ahead (the view waits for the kernel).
+LOOKAHEAD_PERIOD = 2_000
+#: Budget of the look-ahead tables, in characters of SVG.
+LOOKAHEAD_CHARS = 1_500_000
+_FIRST = ("interference", "fractioning", "power", "permutations")
+
+
+@lru_cache(maxsize=1024)
+def _compute(technique: str, generators: tuple[int, ...]) -> tuple[Rhythm | None, str, str]:
+    """(rhythm, svg, error) for one technique and generators; cached, since the values repeat."""
+    try:
+        r = TECHNIQUES[technique](list(generators))
+    except (ValueError, TypeError) as exc:
+        return None, "", str(exc)
+    try:
+        svg = rhythm_svg(r, r.generators or None)
+    except ValueError as exc:
+        svg = ""
+        return r, svg, f"graph not drawn: {exc}"
+    return r, svg, ""
+
+
+def _rhythm_to_json(value: Rhythm | None, _widget: Any) -> list[int]:
+    return [] if value is None else list(value.durations)
+
+
+def _rhythm_from_json(value: list[int], _widget: Any) -> Rhythm | None:
+    return Rhythm(tuple(value)) if value else None
+
+
+class RhythmExplorer(ScoreWidget):
+    """Generators ``a``, ``b`` (, ``c``), ``technique``, ``tempo``, ``loop``; ``rhythm``, ``score``.
+
+    ``rhythm`` and ``score`` are traits: read them, ``observe`` them, or set ``rhythm`` to draw
+    and play any rhythm. A generator outside 1..``GENERATOR_MAX`` is refused with a TraitError.
+
+    >>> ex = RhythmExplorer(a=3, b=2)
+    >>> ex.rhythm, ex.score.parts[0].name
+    (Rhythm((2, 1, 1, 2)), 'r3÷2')
+    >>> ex.a = 5
+    >>> ex.rhythm
+    Rhythm((2, 2, 1, 1, 2, 2))
+    >>> ex.a = 200
+    Traceback (most recent call last):
+    ...
+    traitlets.traitlets.TraitError: generator a must be an int in 1..64, got 200
+    """
+
+    _esm = bundle("rhythm_explorer")
+    a = t.Int(3).tag(sync=True)
+    b = t.Int(2).tag(sync=True)
+    c = t.Int(None, allow_none=True).tag(sync=True)
+    generator_max = t.Int(16).tag(sync=True)
+    technique = t.Unicode("interference").tag(sync=True)
+    techniques = t.List(t.Unicode()).tag(sync=True)
+    options = t.Dict()
+    pitch = t.Int(72)
+    instrument = t.Unicode("marimba")
+    rhythm = t.Instance(Rhythm, allow_none=True).tag(
+        sync=True, to_json=_rhythm_to_json, from_json=_rhythm_from_json)
+    generators = t.List(t.Int()).tag(sync=True)
+    error = t.Unicode("").tag(sync=True)
+    _svg = t.Unicode("").tag(sync=True)
+    _lookahead = t.Dict().tag(sync=True)
+
+    def __init__(self, a: int = 3, b: int = 2, c: int | None = None, *,
+                 technique: str = "interference", tempo: float = 120.0, loop: bool = True,
+                 **kwargs: Any) -> None:
+        self._ready = False
+        super().__init__(a=a, b=b, c=c, technique=technique, loop=loop,
+                         techniques=[*_FIRST, *(k for k in TECHNIQUES if k not in _FIRST)],
+                         **kwargs)
+        self.tempo = tempo
+        self._ready = True
+        self._recompute(None)
+
+    # ----- validation ------------------------------------------------------------------------
+    @t.validate("a", "b", "c")
+    def _check_generator(self, proposal: Any) -> int | None:
+        name, value = proposal["trait"].name, proposal["value"]
+        if value is None and name == "c":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not (
+                1 <= value <= GENERATOR_MAX):
+            raise t.TraitError(f"generator {name} must be an int in 1..{GENERATOR_MAX}, "
+                               f"got {value!r}")
+        return value
+
+    @t.validate("generator_max")
+    def _check_max(self, proposal: Any) -> int:
+        value = proposal["value"]
+        if not 2 <= value <= GENERATOR_MAX:
+            raise t.TraitError(f"generator_max must be in 2..{GENERATOR_MAX}, got {value!r}")
+        return int(value)
+
+    @t.validate("technique")
+    def _check_technique(self, proposal: Any) -> str:
+        value = proposal["value"]
+        if value not in TECHNIQUES:
+            raise t.TraitError(f"technique must be one of {', '.join(TECHNIQUES)}, "
+                               f"got {value!r}")
+        return str(value)
+
+    @t.validate("pitch")
+    def _check_pitch(self, proposal: Any) -> int:
+        value = proposal["value"]
+        if not 0 <= value <= 127:
+            raise t.TraitError(f"pitch must be a MIDI pitch 0..127, got {value!r}")
+        return int(value)
+
+    # ----- reactions -------------------------------------------------------------------------
+    def _gens(self, **override: int) -> tuple[int, ...]:
+        vals = {"a": self.a, "b": self.b, "c": self.c, **override}
+        return tuple(v for v in (vals["a"], vals["b"], vals["c"]) if v is not None)
+
+    @t.observe("a", "b", "c", "technique", "options")
+    def _inputs_changed(self, change: dict[str, Any]) -> None:
+        if self._ready:
+            self._recompute(change["name"])
+
+    def _recompute(self, changed: str | None) -> None:
+        gens = self._gens()
+        top = max(gens)
+        with self.hold_sync():
+            if top > self.generator_max:
+                self.generator_max = min(GENERATOR_MAX, max(16, top))
+            try:
+                if self.options:
+                    r: Rhythm | None = TECHNIQUES[self.technique](list(gens), **self.options)
+                    err = ""
+                else:
+                    r, _svg, err = _compute(self.technique, gens)
+            except (ValueError, TypeError) as exc:
+                r, err = None, str(exc)
+            self.error = err if r is None else ""
+            if r is not None:
+                self.rhythm = r
+            self._lookahead = self._tables(skip=changed)
+
+    def _tables(self, skip: str | None) -> dict[str, dict[str, str]]:
+        """For each slider: value -> graph, with the other generators fixed."""
+        old = dict(self._lookahead)
+        tables: dict[str, dict[str, str]] = {}
+        budget = LOOKAHEAD_CHARS
+        names = ["a", "b"] + (["c"] if self.c is not None else [])
+        if self.options:
+            return {}
+        for name in names:
+            if name == skip and name in old:
+                tables[name] = old[name]
+                budget -= sum(len(s) for s in old[name].values())
+                continue
+            current = getattr(self, name)
+            values = sorted(range(1, self.generator_max + 1), key=lambda v: abs(v - current))
+            table: dict[str, str] = {}
+            for v in values:
+                gens = self._gens(**{name: v})
+                if _product(gens) > LOOKAHEAD_PERIOD * 4:
+                    continue
+                r, svg, _err = _compute(self.technique, gens)
+                if r is None or not svg or r.period > LOOKAHEAD_PERIOD or len(svg) > budget:
+                    continue
+                table[str(v)] = svg
+                budget -= len(svg)
+            tables[name] = table
+        return tables
+
+    @t.observe("rhythm")
+    def _rhythm_changed(self, change: dict[str, Any]) -> None:
+        r: Rhythm | None = change["new"]
+        if r is None:
+            return
+        with self.hold_sync():
+            self.generators = list(r.generators)
+            try:
+                self._svg = rhythm_svg(r, r.generators or None)
+            except ValueError as exc:
+                self._svg = ""
+                self.error = f"graph not drawn: {exc}"
+            self._update_score()
+
+    @t.observe("tempo", "pitch", "instrument")
+    def _sound_changed(self, change: dict[str, Any]) -> None:
+        if self._ready and self.rhythm is not None and (
+                self.score is None or change["name"] != "tempo" or self.score.tempo != self.tempo):
+            self._update_score()
+
+    def _update_score(self) -> None:
+        r = self.rhythm
+        if r is None:
+            return
+        self.score = r.to_score(self.pitch, tempo=self.tempo, instrument=self.instrument)
+
+    def fallback_svg(self) -> str:
+        """The Schillinger graph of the current rhythm (what nbconvert HTML shows)."""
+        return self._svg or super().fallback_svg()
+
+
+def _product(values: tuple[int, ...]) -> int:
+    p = 1
+    for v in values:
+        p *= v
+    return p

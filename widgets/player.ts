@@ -1,0 +1,32 @@
+// Player: play / stop, loop, tempo and position for any Score (`score.play()`).
+
+import type { AnyModel } from "@anywidget/types";
+import { bindModel, h, PALETTE, transportBar, transportOf, withStyle } from "./controls";
+
+function initialize({ model }: { model: AnyModel }) {
+  return bindModel(model);
+}
+
+function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
+  withStyle(el, "sk-player");
+  const title = h("h4", {});
+  const legend = h("div", { class: "sk-legend" });
+  const [bar, cleanupBar] = transportBar(model);
+  el.append(title, bar, legend);
+  const tr = transportOf(model);
+  const sync = () => {
+    const d = tr.data;
+    title.textContent = `${d.title || "Score"} · ${d.count} notes · ${d.parts.length} part${d.parts.length === 1 ? "" : "s"}`
+      + (tr.pcm ? " · rendered audio" : "");
+    legend.replaceChildren(...d.parts.map((p, i) => {
+      const s = h("span", {}, `${p.name} (${p.drums ? "drums" : p.preset})`);
+      s.style.setProperty("--c", p.color || PALETTE[i % PALETTE.length]);
+      return s;
+    }));
+  };
+  sync();
+  const off = tr.on((ev) => { if (ev === "data") sync(); });
+  return () => { off(); cleanupBar(); };
+}
+
+export default { initialize, render };

@@ -1,0 +1,240 @@
+// Playback of one widget's score on the browser's audio clock.
+//
+// A look-ahead scheduler: a short timer wakes every 25 ms and schedules, on AudioContext time,
+// every note that starts within the next 150 ms. The timer only decides *when to look*; every
+// note's start is an exact audio-clock time, so Python timers and message latency never touch
+// the timing. Looping wraps score time; score or tempo changes while playing cancel the notes
+// not yet sounding and carry on from the same position. A PCM buffer rendered by the kernel,
+// when present, plays instead of the synthesised notes.
+
+import { ensureContext, playNote, shared, Voice } from "./audio";
+import { decodeScore, firstAtOrAfter, ScoreData } from "./score_data";
+
+const LOOKAHEAD = 0.15;
+const TICK_MS = 25;
+const START_DELAY = 0.06;  // a little headroom so the first note is never clipped
+
+export class Transport {
+  data: ScoreData = decodeScore(null, null);
+  pcm: AudioBuffer | null = null;
+  rate = 1;
+  loop = false;
+  playing = false;
+  /** position the transport rests at while stopped (score seconds) */
+  restPos = 0;
+  private anchorCtx = 0;
+  private anchorPos = 0;
+  private cursor = 0;  // unwrapped score time up to which notes are scheduled
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private voices: Voice[] = [];
+  private pcmSource: AudioBufferSourceNode | null = null;
+  private partOut: GainNode[] = [];
+  private listeners = new Set<(ev: string) => void>();
+
+  on(cb: (ev: string) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  private emit(ev: string): void {
+    for (const cb of [...this.listeners]) {
+      try { cb(ev); } catch (e) { console.error("schillinger transport listener", e); }
+    }
+  }
+
+  get duration(): number {
+    return this.pcm ? this.pcm.duration : this.data.duration;
+  }
+
+  /** Unwrapped score time now (keeps growing across loop passes). */
+  private unwrapped(): number {
+    const ctx = shared().ctx;
+    if (!this.playing || !ctx) return this.restPos;
+    return this.anchorPos + Math.max(0, ctx.currentTime - this.anchorCtx) * this.rate;
+  }
+
+  /** Current score position in seconds (inside [0, duration]). */
+  position(): number {
+    const u = this.unwrapped();
+    const d = this.duration;
+    if (!this.playing || d <= 0) return Math.min(Math.max(u, 0), Math.max(d, 0));
+    return this.loop ? u % d : Math.min(u, d);
+  }
+
+  setData(data: ScoreData): void {
+    const pos = this.position();
+    this.data = data;
+    this.buildParts();
+    if (this.playing) this.reanchor(this.loop && data.duration > 0 ? pos % data.duration : pos);
+    else this.restPos = Math.min(this.restPos, Math.max(0, data.duration));
+    this.emit("data");
+  }
+
+  setPcm(buffer: AudioBuffer | null): void {
+    const pos = this.position();
+    this.pcm = buffer;
+    if (this.playing) this.reanchor(pos);
+    this.emit("data");
+  }
+
+  setRate(rate: number): void {
+    if (!(rate > 0) || rate === this.rate) return;
+    const pos = this.position();
+    this.rate = rate;
+    if (this.playing) this.reanchor(pos);
+    this.emit("rate");
+  }
+
+  setLoop(loop: boolean): void {
+    if (loop === this.loop) return;
+    const pos = this.position();
+    this.loop = loop;
+    if (this.playing) this.reanchor(pos);
+    this.emit("loop");
+  }
+
+  seek(pos: number): void {
+    const d = this.duration;
+    pos = Math.min(Math.max(0, pos), Math.max(0, d));
+    if (this.playing) this.reanchor(pos);
+    else this.restPos = pos;
+    this.emit("seek");
+  }
+
+  play(from?: number): void {
+    const ctx = ensureContext();
+    if (this.playing) this.cancel();
+    let pos = from ?? this.restPos;
+    if (pos >= this.duration - 1e-6) pos = 0;
+    this.playing = true;
+    this.buildParts();
+    this.anchorCtx = ctx.currentTime + START_DELAY;
+    this.anchorPos = pos;
+    this.cursor = pos;
+    this.startPcm();
+    this.tick();
+    if (this.timer === null) this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.emit("play");
+  }
+
+  stop(): void {
+    if (!this.playing) return;
+    this.restPos = this.position();
+    if (this.restPos >= this.duration - 1e-6) this.restPos = 0;
+    this.playing = false;
+    this.cancel();
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.emit("stop");
+  }
+
+  dispose(): void {
+    this.stop();
+    this.listeners.clear();
+    for (const g of this.partOut) g.disconnect();
+    this.partOut = [];
+  }
+
+  private buildParts(): void {
+    const s = shared();
+    if (!s.ctx || !s.master) return;
+    for (const g of this.partOut) g.disconnect();
+    this.partOut = this.data.parts.map((p) => {
+      const g = s.ctx!.createGain();
+      g.gain.value = p.gain;
+      const pan = s.ctx!.createStereoPanner();
+      pan.pan.value = p.pan;
+      g.connect(pan).connect(s.master!);
+      return g;
+    });
+    if (this.partOut.length === 0) {
+      const g = s.ctx.createGain();
+      g.connect(s.master);
+      this.partOut.push(g);
+    }
+  }
+
+  /** Continue from score position `pos` now: drop what has not sounded yet, reschedule. */
+  private reanchor(pos: number): void {
+    const ctx = ensureContext();
+    this.cancel();
+    this.anchorCtx = ctx.currentTime + 0.01;
+    this.anchorPos = pos;
+    this.cursor = pos;
+    this.startPcm();
+    this.tick();
+  }
+
+  private cancel(): void {
+    const ctx = shared().ctx;
+    const now = ctx ? ctx.currentTime : 0;
+    for (const v of this.voices) {
+      for (const src of v.sources) {
+        try {
+          if (v.start > now) src.stop(0);
+        } catch { /* already stopped */ }
+      }
+    }
+    this.voices = this.voices.filter((v) => v.start <= now && v.end > now);
+    if (this.pcmSource) {
+      try { this.pcmSource.stop(); } catch { /* not started */ }
+      this.pcmSource.disconnect();
+      this.pcmSource = null;
+    }
+  }
+
+  private startPcm(): void {
+    const s = shared();
+    if (!this.pcm || !s.ctx || !s.master) return;
+    const src = s.ctx.createBufferSource();
+    src.buffer = this.pcm;
+    src.loop = this.loop;
+    src.playbackRate.value = this.rate;
+    src.connect(s.master);
+    src.start(this.anchorCtx, Math.min(this.anchorPos, this.pcm.duration));
+    this.pcmSource = src;
+    s.stats.pcmStarted += 1;
+  }
+
+  private tick(): void {
+    const ctx = shared().ctx;
+    if (!ctx || !this.playing) return;
+    const now = ctx.currentTime;
+    this.voices = this.voices.filter((v) => v.end > now);
+    const d = this.duration;
+    const horizon = this.anchorPos + Math.max(0, now + LOOKAHEAD - this.anchorCtx) * this.rate;
+    if (!this.pcm && this.data.count > 0 && d > 0) this.schedule(horizon);
+    if (!this.loop && this.unwrapped() >= d) {
+      this.restPos = 0;
+      this.stop();
+      this.restPos = 0;
+      this.emit("end");
+      return;
+    }
+    this.cursor = Math.max(this.cursor, horizon);
+  }
+
+  private schedule(horizon: number): void {
+    const ctx = shared().ctx!;
+    const d = this.data.duration;
+    const data = this.data;
+    let t = this.cursor;
+    while (t < horizon) {
+      const pass = Math.floor(t / d);
+      if (!this.loop && pass > 0) break;
+      const base = pass * d;
+      const local0 = t - base;
+      const local1 = Math.min(horizon - base, d);
+      for (let i = firstAtOrAfter(data, local0); i < data.count && data.start[i] < local1; i++) {
+        const when = this.anchorCtx + (base + data.start[i] - this.anchorPos) / this.rate;
+        const part = data.parts[data.part[i]];
+        const out = this.partOut[Math.min(data.part[i], this.partOut.length - 1)];
+        const dur = Math.max(0.02, data.dur[i] / this.rate);
+        this.voices.push(playNote(ctx, out, Math.max(when, ctx.currentTime), dur, data.pitch[i],
+          data.vel[i], part?.preset ?? "pluck", part?.drums ?? false));
+      }
+      t = base + local1;
+      if (local1 >= d && !this.loop) break;
+    }
+  }
+}
