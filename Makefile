@@ -14,7 +14,7 @@ $(PY):
 	$(VENV)/bin/pip install -q --disable-pip-version-check uv
 
 # Re-install when the project's metadata or front-end sources change.
-$(STAMP): $(PY) pyproject.toml $(wildcard widgets/*.ts widgets/package*.json extension/src/*.ts extension/src/*.json extension/style/* extension/package*.json)
+$(STAMP): $(PY) pyproject.toml $(wildcard jupyter-config/server-config/*.json) $(wildcard widgets/*.ts widgets/package*.json extension/src/*.ts extension/src/*.json extension/style/* extension/package*.json)
 	$(MAKE) frontend
 	$(UV) pip install -q --python $(PY) -e ".[dev]"
 	touch $(STAMP)

@@ -1,0 +1,352 @@
+"""REST handlers under ``{base_url}/schillinger/api/``: JSON in, JSON out, 4xx with a message.
+
+Every verb is ``@tornado.web.authenticated`` (Jupyter answers 403 without a token or cookie).
+Each handler class carries ``spec``: per HTTP method, a summary, the request model and the
+answer schema, from which :mod:`openapi` builds ``openapi.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
+
+from jupyter_server.base.handlers import APIHandler
+from pydantic import BaseModel, ValidationError
+from tornado import web
+
+from . import models
+from .actions import ACTIONS, SCALES_FUNCTIONS
+from .workbench import Workbench, job_outcome
+
+API = "schillinger/api"
+Spec = dict[str, dict[str, Any]]
+
+
+def _field_of(message: str, model: type[BaseModel] | None) -> str | None:
+    """The request field a core error message starts with, when it names one."""
+    head = message.split(":", 1)[0].split(" ", 1)[0].split(".", 1)[0]
+    if model is not None and head in model.model_fields:
+        return head
+    return None
+
+
+def api(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Authenticate, then turn bad input into 4xx JSON answers naming the field."""
+
+    @functools.wraps(fn)
+    async def wrapper(self: BaseHandler, *args: Any, **kwargs: Any) -> None:
+        try:
+            await fn(self, *args, **kwargs)
+        except ValidationError as exc:
+            self.fail(400, models.error_message(exc), models.error_field(exc),
+                      [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
+                       for e in exc.errors()])
+        except LookupError as exc:
+            self.fail(404, str(exc.args[0]) if exc.args else "not found")
+        except (ValueError, TypeError) as exc:
+            self.fail(400, str(exc), _field_of(str(exc), self.model))
+        except RuntimeError as exc:  # a peer (AbletonOSC) did not answer, a job was cancelled
+            self.fail(502 if "AbletonOSC" in str(exc) else 409, str(exc))
+
+    return web.authenticated(wrapper)  # type: ignore[return-value]
+
+
+class BaseHandler(APIHandler):
+    """Shared helpers: the workbench, JSON bodies, error answers."""
+
+    spec: ClassVar[Spec] = {}
+    model: type[BaseModel] | None = None
+
+    @property
+    def wb(self) -> Workbench:
+        """The shared service."""
+        wb: Workbench = self.settings["schillinger_workbench"]
+        return wb
+
+    def body(self) -> dict[str, Any]:
+        """The request body as a JSON object (400 otherwise)."""
+        raw = self.request.body
+        if not raw:
+            raise ValueError("the request body must be a JSON object")
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise ValueError(f"malformed JSON in the request body: {exc}") from None
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data
+
+    def answer(self, data: Any, status: int = 200) -> None:
+        """Finish with JSON."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(data))
+
+    def fail(self, status: int, message: str, field: str | None = None,
+             errors: list[dict[str, Any]] | None = None) -> None:
+        """Finish with a JSON error naming the field."""
+        if self._finished:
+            return
+        self.clear()
+        self.answer({"message": message, "field": field, "errors": errors}, status)
+
+    def job_url(self, job_id: str) -> str:
+        """URL of a job resource."""
+        return f"{self.base_url.rstrip('/')}/{API}/jobs/{job_id}"
+
+
+def _op(summary: str, request: type[BaseModel] | None = None,
+        response: type[BaseModel] | dict[str, Any] | None = None,
+        status: int = 200) -> dict[str, Any]:
+    return {"summary": summary, "request": request, "response": response, "status": status}
+
+
+class StatusHandler(BaseHandler):
+    """``GET status``."""
+
+    spec: ClassVar[Spec] = {"get": _op("Version, render backend, OSC address, sessions, transport",
+                             response=models.StatusResponse)}
+
+    @api
+    async def get(self) -> None:
+        self.answer(self.wb.status())
+
+
+class ActionHandler(BaseHandler):
+    """``POST`` one of the actions (rhythm, scales, harmony, compose, analyze)."""
+
+    action = ""
+
+    def initialize(self, action: str = "") -> None:
+        self.action = action
+        self.model = ACTIONS[action].model
+
+    @api
+    async def post(self) -> None:
+        self.answer(await self.wb.run_action(self.action, self.body()))
+
+
+def action_handler(name: str) -> type[ActionHandler]:
+    """An ActionHandler subclass for action ``name`` (with its own spec for openapi)."""
+    act = ACTIONS[name]
+    spec: Spec = {"post": _op(act.summary, act.model, {"type": "object"})}
+    title = "".join(w.title() for w in name.replace("/", "_").split("_"))
+    return type(f"{title}Handler", (ActionHandler,), {"spec": spec, "model": act.model})
+
+
+def rhythm_listing() -> dict[str, Any]:
+    """The technique names of ``rhythm.TECHNIQUES``."""
+    from .. import rhythm
+
+    return {"techniques": sorted(rhythm.TECHNIQUES)}
+
+
+class RhythmHandler(ActionHandler):
+    """``GET rhythm`` (techniques) and ``POST rhythm``."""
+
+    spec: ClassVar[Spec] = {"get": _op("Technique names", response={"type": "object"}),
+                  "post": _op(ACTIONS["rhythm"].summary, models.RhythmRequest,
+                              models.RhythmResponse)}
+
+    def initialize(self, action: str = "rhythm") -> None:
+        super().initialize("rhythm")
+
+    @api
+    async def get(self) -> None:
+        self.answer(rhythm_listing())
+
+
+class ScalesHandler(ActionHandler):
+    """``GET scales`` (functions) and ``POST scales``."""
+
+    spec: ClassVar[Spec] = {"get": _op("Scale function names", response={"type": "object"}),
+                  "post": _op(ACTIONS["scales"].summary, models.ScalesRequest,
+                              {"type": "object"})}
+
+    def initialize(self, action: str = "scales") -> None:
+        super().initialize("scales")
+
+    @api
+    async def get(self) -> None:
+        from .. import scales
+
+        self.answer({"functions": list(SCALES_FUNCTIONS), "scales": list(scales.scale_names())})
+
+
+class RenderHandler(BaseHandler):
+    """``POST render``: start a job."""
+
+    spec: ClassVar[Spec] = {"post": _op(ACTIONS["render"].summary, models.RenderRequest,
+                              {"type": "object"}, 202)}
+    model = models.RenderRequest
+
+    @api
+    async def post(self) -> None:
+        job = self.wb.start_job("render", self.body())
+        self.set_header("Location", self.job_url(job.id))
+        self.answer({**job.to_dict(), "url": self.job_url(job.id)}, 202)
+
+
+class ExportHandler(BaseHandler):
+    """``POST export``: write a file (waits unless ``wait`` is false)."""
+
+    spec: ClassVar[Spec] = {"post": _op(ACTIONS["export"].summary, models.ExportRequest,
+                              {"type": "object"})}
+    model = models.ExportRequest
+
+    @api
+    async def post(self) -> None:
+        body = self.body()
+        job = self.wb.start_job("export", body)
+        if body.get("wait", True) is False:
+            self.answer({**job.to_dict(), "url": self.job_url(job.id)}, 202)
+            return
+        await self.wb.jobs.wait(job)
+        self.answer(job_outcome(job))
+
+
+class JobsHandler(BaseHandler):
+    """``GET jobs``."""
+
+    spec: ClassVar[Spec] = {"get": _op("Recent jobs", response={"type": "array"})}
+
+    @api
+    async def get(self) -> None:
+        self.answer(self.wb.jobs.list())
+
+
+class JobHandler(BaseHandler):
+    """``GET jobs/{job_id}`` (progress, result) and ``DELETE`` (cancel)."""
+
+    spec: ClassVar[Spec] = {"get": _op("Progress and result of a job", response={"type": "object"}),
+                  "delete": _op("Cancel a job", response={"type": "object"})}
+
+    @api
+    async def get(self, job_id: str) -> None:
+        job = self.wb.jobs.get(job_id)
+        if job is None:
+            raise LookupError(f"no job {job_id!r}")
+        self.answer(job.to_dict())
+
+    @api
+    async def delete(self, job_id: str) -> None:
+        job = self.wb.jobs.cancel(job_id)
+        if job is None:
+            raise LookupError(f"no job {job_id!r}")
+        self.answer(job.to_dict())
+
+
+class SessionsHandler(BaseHandler):
+    """``GET sessions`` and ``POST sessions`` (create)."""
+
+    spec: ClassVar[Spec] = {"get": _op("Shared sessions", response={"type": "array"}),
+                  "post": _op("Create a session", models.SessionCreate, {"type": "object"},
+                              201)}
+    model = models.SessionCreate
+
+    @api
+    async def get(self) -> None:
+        self.answer(self.wb.sessions.list())
+
+    @api
+    async def post(self) -> None:
+        req = models.SessionCreate.model_validate(self.body())
+        s = self.wb.sessions.create(req.name)
+        self.answer(s.to_dict(), 201)
+
+
+class SessionHandler(BaseHandler):
+    """``GET sessions/{session_id}`` (members, params, history) and ``DELETE``."""
+
+    spec: ClassVar[Spec] = {"get": _op("One session with its history", response={"type": "object"}),
+                  "delete": _op("Delete a session", response={"type": "object"})}
+
+    @api
+    async def get(self, session_id: str) -> None:
+        s = self.wb.sessions.get(session_id)
+        if s is None:
+            raise LookupError(f"no session {session_id!r}")
+        self.answer(s.to_dict())
+
+    @api
+    async def delete(self, session_id: str) -> None:
+        if not self.wb.sessions.delete(session_id):
+            raise LookupError(f"no session {session_id!r}")
+        self.answer({"deleted": session_id})
+
+
+class TransportHandler(BaseHandler):
+    """``GET transport`` (state) and ``POST transport`` (a command; answers the state)."""
+
+    spec: ClassVar[Spec] = {"get": _op("Transport state", response=models.TransportState),
+                  "post": _op("Play, stop, toggle, seek, tempo, loop, load or unload",
+                              models.TransportRequest, models.TransportState)}
+    model = models.TransportRequest
+
+    @api
+    async def get(self) -> None:
+        self.answer(self.wb.clock.state())
+
+    @api
+    async def post(self) -> None:
+        req = models.TransportRequest.model_validate(self.body())
+        self.answer(self.wb.transport_command(req))
+
+
+class AbletonHandler(BaseHandler):
+    """``GET ableton`` (bridge status) and ``POST ableton`` (push a clip, tempo)."""
+
+    spec: ClassVar[Spec] = {"get": _op("AbletonOSC bridge status", response={"type": "object"}),
+                  "post": _op("Push a clip to Live, get/set/follow Live's tempo",
+                              models.AbletonRequest, {"type": "object"})}
+    model = models.AbletonRequest
+
+    @api
+    async def get(self) -> None:
+        self.answer(self.wb.ableton.status())
+
+    @api
+    async def post(self) -> None:
+        req = models.AbletonRequest.model_validate(self.body())
+        self.answer(await self.wb.ableton_command(req))
+
+
+class OpenApiHandler(BaseHandler):
+    """``GET openapi.json``."""
+
+    spec: ClassVar[Spec] = {"get": _op("This description", response={"type": "object"})}
+
+    @api
+    async def get(self) -> None:
+        from .openapi import build_openapi
+
+        self.answer(build_openapi(self.base_url))
+
+
+def routes() -> list[tuple[str, str, type[Any], dict[str, Any]]]:
+    """``(openapi_path, url_regex, handler, kwargs)`` for every route, relative to the API."""
+    from .ws import SessionSocket
+
+    return [
+        ("/status", r"/status", StatusHandler, {}),
+        ("/rhythm", r"/rhythm", RhythmHandler, {}),
+        ("/scales", r"/scales", ScalesHandler, {}),
+        ("/harmony/progression", r"/harmony/progression", action_handler("harmony/progression"),
+         {"action": "harmony/progression"}),
+        ("/harmony/analyze", r"/harmony/analyze", action_handler("harmony/analyze"),
+         {"action": "harmony/analyze"}),
+        ("/compose", r"/compose", action_handler("compose"), {"action": "compose"}),
+        ("/analyze", r"/analyze", action_handler("analyze"), {"action": "analyze"}),
+        ("/render", r"/render", RenderHandler, {}),
+        ("/export", r"/export", ExportHandler, {}),
+        ("/jobs", r"/jobs", JobsHandler, {}),
+        ("/jobs/{job_id}", r"/jobs/(?P<job_id>[A-Za-z0-9_-]+)", JobHandler, {}),
+        ("/sessions", r"/sessions", SessionsHandler, {}),
+        ("/sessions/{session_id}", r"/sessions/(?P<session_id>[^/]+)", SessionHandler, {}),
+        ("/transport", r"/transport", TransportHandler, {}),
+        ("/ableton", r"/ableton", AbletonHandler, {}),
+        ("/openapi.json", r"/openapi\.json", OpenApiHandler, {}),
+        ("/ws", r"/ws", SessionSocket, {}),
+    ]

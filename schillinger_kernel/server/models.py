@@ -1,0 +1,223 @@
+"""Request bodies of the REST API (and of WebSocket ``generate``), validated with pydantic.
+
+Unknown fields are refused, so a typo is reported instead of silently ignored; the error names
+the field (``generators.1``). Range checks that are music theory (which generators a technique
+accepts) stay in the core: its ValueError becomes a 400 too.
+
+>>> RhythmRequest(technique="interference", generators=[3, 2]).generators
+[3, 2]
+>>> from pydantic import ValidationError
+>>> try:
+...     RhythmRequest(technique="interference", generators=[3, "x"])
+... except ValidationError as e:
+...     print(error_field(e))
+generators.1
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+JsonScalar = str | int | float | bool | None
+Generator = Annotated[int, Field(ge=1, le=1000, strict=True)]
+Bpm = Annotated[float, Field(gt=0, le=999)]
+Beats = Annotated[float, Field(ge=0, le=1e7)]
+
+
+class Body(BaseModel):
+    """Base of every request body: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RhythmRequest(Body):
+    """``POST rhythm``: a Book I technique applied to generators."""
+
+    technique: str = Field(min_length=1, max_length=40,
+                           description="a key of schillinger_kernel.rhythm.TECHNIQUES")
+    generators: list[Generator] = Field(min_length=1, max_length=8)
+    options: dict[str, JsonScalar | list[JsonScalar]] = Field(
+        default_factory=dict, description="extra keyword options of the technique")
+    score: bool = Field(False, description="also answer the rhythm as a Score (eighth-note unit)")
+
+
+class ProgressionRequest(Body):
+    """``POST harmony/progression``."""
+
+    key: str = Field("C major", min_length=1, max_length=40)
+    length: int = Field(8, ge=1, le=256, strict=True)
+    complexity: float = Field(0.5, ge=0, le=1)
+    style: str = Field("schillinger", min_length=1, max_length=40)
+    seed: int | None = Field(None, ge=0, le=2**32 - 1)
+
+
+class HarmonyAnalyzeRequest(Body):
+    """``POST harmony/analyze``: chords as lists of MIDI pitches, or a score."""
+
+    chords: list[list[Annotated[int, Field(ge=0, le=127, strict=True)]]] | None = Field(
+        None, max_length=4096)
+    score: dict[str, Any] | None = None
+
+
+class ScalesRequest(Body):
+    """``POST scales``: call a scales function by name with keyword arguments."""
+
+    function: str = Field(min_length=1, max_length=60)
+    args: dict[str, JsonScalar | list[JsonScalar]] = Field(default_factory=dict)
+
+
+class ComposeRequest(Body):
+    """``POST compose``: one of the composition entry points with keyword arguments."""
+
+    mode: Literal["generate_composition", "quick_compose", "accompany"] = "generate_composition"
+    args: dict[str, Any] = Field(default_factory=dict)
+    score: dict[str, Any] | None = Field(None, description="the melody score for accompany")
+
+
+class RenderRequest(Body):
+    """``POST render``: synthesize a score into an audio file inside the root directory."""
+
+    score: dict[str, Any]
+    path: str | None = Field(None, max_length=1024,
+                             description="root-relative output file; default renders/<id>.wav")
+    sample_rate: int = Field(48000, ge=8000, le=192000, strict=True)
+    backend: str | None = Field(None, max_length=20)
+    normalize: Literal["peak", "lufs"] | None = None
+
+
+class ExportRequest(Body):
+    """``POST export``: write a score to a file inside the root directory."""
+
+    score: dict[str, Any]
+    format: Literal["midi", "musicxml", "wav", "flac", "ogg", "mp3"]
+    path: str = Field(min_length=1, max_length=1024)
+    sample_rate: int = Field(48000, ge=8000, le=192000, strict=True)
+    wait: bool = Field(True, description="answer when written; false answers 202 with a job")
+
+
+class AnalyzeRequest(Body):
+    """``POST analyze``: audio features and the quality report of a file in the root dir."""
+
+    path: str = Field(min_length=1, max_length=1024)
+
+
+class SessionCreate(Body):
+    """``POST sessions``."""
+
+    name: str = Field(min_length=1, max_length=100)
+
+
+class LoopBody(Body):
+    """A loop region in beats."""
+
+    start: Beats = 0.0
+    end: Beats = 4.0
+    enabled: bool = True
+
+
+class TransportRequest(Body):
+    """``POST transport``: one command for the shared clock."""
+
+    action: Literal["play", "stop", "toggle", "seek", "tempo", "loop", "load", "unload"]
+    position_beats: Beats | None = None
+    tempo: Bpm | None = None
+    loop: LoopBody | None = None
+    score: dict[str, Any] | None = None
+
+
+class AbletonRequest(Body):
+    """``POST ableton``: talk to Ableton Live through AbletonOSC."""
+
+    action: Literal["push_clip", "get_tempo", "set_tempo", "follow_tempo", "unfollow_tempo",
+                    "play", "stop"]
+    score: dict[str, Any] | None = None
+    part: str | int = 0
+    track: int = Field(0, ge=0, le=999, strict=True)
+    clip: int = Field(0, ge=0, le=999, strict=True)
+    length_beats: Beats | None = None
+    name: str | None = Field(None, max_length=100)
+    replace: bool = True
+    tempo: Bpm | None = None
+
+
+class WsGenerate(Body):
+    """WebSocket ``generate``: the REST body of ``endpoint`` plus ``type`` and ``id``."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["generate"]
+    id: str | int | None = None
+    endpoint: str = "rhythm"
+
+
+# ----- answers (documented in openapi.json) ------------------------------------------------
+class OscStatus(BaseModel):
+    """Where the OSC bridge listens, or why it does not."""
+
+    enabled: bool
+    host: str
+    port: int
+    reply_port: int
+    error: str | None
+
+
+class StatusResponse(BaseModel):
+    """``GET status``."""
+
+    version: str
+    backend: str
+    osc: OscStatus
+    sessions: int
+    transport: dict[str, Any]
+    audio_output: dict[str, Any]
+    ableton: dict[str, Any]
+    jobs: int
+
+
+class RhythmResponse(BaseModel):
+    """``POST rhythm``."""
+
+    technique: str
+    generators: list[int]
+    durations: list[int]
+    attacks: list[int]
+    period: int
+    score: dict[str, Any] | None = None
+
+
+class TransportState(BaseModel):
+    """The transport state pushed to every client."""
+
+    playing: bool
+    position_beats: float
+    position_samples: int
+    tempo: float
+    loop: dict[str, Any]
+    sample_rate: int
+    length_beats: float | None
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx answer."""
+
+    message: str
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def error_field(exc: ValidationError) -> str | None:
+    """Dotted location of the first error (``generators.1``), or None."""
+    errs = exc.errors()
+    if not errs:
+        return None
+    return ".".join(str(p) for p in errs[0]["loc"]) or None
+
+
+def error_message(exc: ValidationError) -> str:
+    """One readable line per error, each naming its field."""
+    lines = []
+    for e in exc.errors():
+        loc = ".".join(str(p) for p in e["loc"]) or "(body)"
+        lines.append(f"{loc}: {e['msg']}")
+    return "; ".join(lines)

@@ -1,0 +1,208 @@
+"""The OSC bridge: ``/schillinger/...`` addresses served on the Jupyter server's event loop.
+
+A python-osc :class:`AsyncIOOSCUDPServer` whose datagram protocol is ours, to fix three things
+of the stock one: a packet that does not parse is answered with ``/schillinger/error`` instead
+of being dropped; a bundle with a future timetag is scheduled with ``loop.call_later`` instead
+of ``time.sleep`` on the event loop (at most :data:`MAX_DELAY` ahead); coroutine handlers are
+run as tasks. Routing uses python-osc's :class:`Dispatcher` (OSC address patterns included).
+
+Replies go to the sender's IP on ``reply_port`` (0: to the sender's own port), on the address
+of the request; errors answer ``/schillinger/error <address> <message>``. UDP has no
+authentication: the bridge binds 127.0.0.1 unless configured otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from pythonosc.dispatcher import Dispatcher
+from pythonosc.osc_message import OscMessage
+from pythonosc.osc_message_builder import build_msg
+from pythonosc.osc_packet import OscPacket, ParseError
+from pythonosc.osc_server import AsyncIOOSCUDPServer
+
+from . import osc_routes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .workbench import Workbench
+
+MAX_DELAY = 60.0
+ERROR = "/schillinger/error"
+
+
+class _Protocol(asyncio.DatagramProtocol):
+    def __init__(self, bridge: OscBridge) -> None:
+        self.bridge = bridge
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.bridge._transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.bridge.handle_packet(data, addr)
+
+    def error_received(self, exc: Exception) -> None:  # ICMP port unreachable on replies
+        self.bridge.send_errors += 1
+
+
+class _Server(AsyncIOOSCUDPServer):
+    """python-osc's asyncio server with our protocol."""
+
+    def __init__(self, bridge: OscBridge, addr: tuple[str, int],
+                 loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(addr, bridge.dispatcher, loop)  # type: ignore[arg-type]
+        self.bridge = bridge
+
+    def create_serve_endpoint(self) -> Any:
+        return self._loop.create_datagram_endpoint(lambda: _Protocol(self.bridge),
+                                                   local_addr=self._server_address)
+
+
+class OscBridge:
+    """Listens on ``host:port``; answers on the sender's IP at ``reply_port``."""
+
+    def __init__(self, wb: Workbench, host: str = "127.0.0.1", port: int = 7440,
+                 reply_port: int = 7441, enabled: bool = True) -> None:
+        self.wb = wb
+        self.host, self.port, self.reply_port = host, port, reply_port
+        self.enabled = enabled
+        self.error: str | None = None if enabled else "disabled by configuration"
+        self.received = 0
+        self.send_errors = 0
+        self._transport: asyncio.DatagramTransport | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._timers: set[asyncio.TimerHandle] = set()
+        self.dispatcher = Dispatcher()
+        osc_routes.install(self)
+        self.dispatcher.set_default_handler(self._unknown, needs_reply_address=True)
+
+    @property
+    def listening(self) -> bool:
+        """True while the socket is open."""
+        return self._transport is not None
+
+    def status(self) -> dict[str, Any]:
+        """``enabled`` (listening), ``host``, ``port`` (bound), ``reply_port``, ``error``."""
+        return {"enabled": self.listening, "host": self.host, "port": self.port,
+                "reply_port": self.reply_port, "error": self.error}
+
+    async def start(self) -> bool:
+        """Bind the UDP socket; on failure record why in ``error`` and return False."""
+        if not self.enabled or self.listening:
+            return self.listening
+        loop = asyncio.get_running_loop()
+        try:
+            transport, _ = await _Server(self, (self.host, self.port), loop).create_serve_endpoint()
+        except OSError as exc:
+            self.error = f"OSC is off: cannot listen on UDP {self.host}:{self.port}: {exc}"
+            return False
+        self._transport = transport
+        self.port = transport.get_extra_info("sockname")[1]
+        self.error = None
+        return True
+
+    def stop(self) -> None:
+        """Close the socket and cancel pending tasks and timed bundles."""
+        for task in list(self._tasks):
+            task.cancel()
+        self._tasks.clear()
+        for timer in list(self._timers):
+            timer.cancel()
+        self._timers.clear()
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+    # ----- sending ---------------------------------------------------------------------------
+    def reply(self, client: tuple[str, int], address: str, args: list[Any]) -> None:
+        """Send ``address args`` to the client's IP on the reply port."""
+        if self._transport is None:
+            return
+        dest = (client[0], self.reply_port or client[1])
+        try:
+            self._transport.sendto(build_msg(address, args).dgram, dest)
+        except (OSError, ValueError):
+            self.send_errors += 1
+
+    def error_reply(self, client: tuple[str, int], address: str, message: str) -> None:
+        """``/schillinger/error <address> <message>``."""
+        self.reply(client, ERROR, [address, message[:1000]])
+
+    # ----- receiving -------------------------------------------------------------------------
+    def handle_packet(self, data: bytes, client: tuple[str, int]) -> None:
+        """Parse one datagram and dispatch its messages (bundles unpacked, timetags honoured)."""
+        self.received += 1
+        try:
+            packet = OscPacket(data)
+        except ParseError as exc:
+            self.error_reply(client, "", f"malformed OSC packet: {exc}")
+            return
+        except Exception as exc:  # python-osc raises others on truncated data
+            self.error_reply(client, "", f"malformed OSC packet: {type(exc).__name__}: {exc}")
+            return
+        now = time.time()
+        loop = asyncio.get_running_loop()
+        for timed in packet.messages:
+            delay = timed.time - now if timed.time else 0.0
+            if delay > MAX_DELAY:
+                self.error_reply(client, timed.message.address,
+                                 f"bundle timetag is {delay:.0f} s ahead; at most {MAX_DELAY:g}")
+            elif delay > 0.0005:
+                self._schedule(loop, delay, timed.message, client)
+            else:
+                self.dispatch(timed.message, client)
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop, delay: float, message: OscMessage,
+                  client: tuple[str, int]) -> None:
+        box: list[asyncio.TimerHandle] = []
+
+        def fire() -> None:
+            self._timers.discard(box[0])
+            self.dispatch(message, client)
+
+        box.append(loop.call_later(delay, fire))
+        self._timers.add(box[0])
+
+    def dispatch(self, message: OscMessage, client: tuple[str, int]) -> None:
+        """Call the handlers of ``message``; errors become ``/schillinger/error``."""
+        address = message.address
+        for handler in self.dispatcher.handlers_for_address(address):
+            try:
+                result = handler.invoke(client, message)
+            except (ValueError, TypeError, KeyError, IndexError, RuntimeError) as exc:
+                self.error_reply(client, address, str(exc) or type(exc).__name__)
+                continue
+            if asyncio.iscoroutine(result):
+                self._spawn(result, client, address)
+
+    def _spawn(self, coro: Awaitable[Any], client: tuple[str, int], address: str) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Future[Any]) -> None:
+            self._tasks.discard(t)
+            if t.cancelled():
+                return
+            exc = t.exception()
+            if exc is not None:
+                self.error_reply(client, address, str(exc) or type(exc).__name__)
+
+        task.add_done_callback(done)
+
+    def _unknown(self, client: tuple[str, int], address: str, *args: Any) -> None:
+        self.error_reply(client, address, f"unknown address {address!r}; "
+                         "see /schillinger/help or the tutorial notebooks/06_daw.ipynb")
+
+    def map(self, address: str, fn: Callable[..., Any]) -> None:
+        """Route ``address`` (a python-osc pattern) to ``fn(client, address, *args)``."""
+        self.dispatcher.map(address, fn, needs_reply_address=True)
+
+
+def close_quietly(bridge: OscBridge | None) -> None:
+    """Stop a bridge, ignoring errors (server shutdown)."""
+    if bridge is not None:
+        with contextlib.suppress(Exception):
+            bridge.stop()

@@ -1,0 +1,208 @@
+"""The ``/schillinger/...`` OSC addresses: each converts OSC arguments to the REST body of the
+same verb and calls the shared action or the shared transport/Ableton command. Replies use the
+request's address unless noted.
+
+- ``/schillinger/ping [args...]``: ``/schillinger/pong <version> [args...]``
+- ``/schillinger/status``: ``osc_port sessions playing position_beats tempo``
+- ``/schillinger/rhythm/<technique> g1 g2 ...``: the durations as ints
+- ``/schillinger/rhythm/<technique>/notes g1 g2 ...``: flat ``(pitch, start, duration,
+  velocity, mute)`` tuples in beats
+- ``/schillinger/scales/<function> args...``: the result, flattened (numbers) or as JSON text
+- ``/schillinger/harmony/progression key length [complexity style seed]``: the progression
+  as JSON text
+- ``/schillinger/transport/play|stop|toggle|get``, ``.../tempo bpm``, ``.../seek beats``,
+  ``.../loop start end [on]``: ``playing position_beats tempo``
+- ``/schillinger/ableton/push_clip [track clip part]``: the loaded score's part as a Live
+  clip; answers ``track clip notes``
+- ``/schillinger/ableton/tempo [bpm]``: Live's tempo (set first when given)
+- ``/schillinger/ableton/follow 1|0``: follow Live's tempo on the transport clock
+- ``/schillinger/help``: the address list, one string per address
+
+Errors answer ``/schillinger/error <address> <message>``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from .. import __version__
+from . import models
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .osc import OscBridge
+
+Client = tuple[str, int]
+
+HELP = (
+    "/schillinger/ping [args]", "/schillinger/status",
+    "/schillinger/rhythm/<technique> g1 g2 ...", "/schillinger/rhythm/<technique>/notes g1 g2 ...",
+    "/schillinger/scales/<function> args...",
+    "/schillinger/harmony/progression key length [complexity style seed]",
+    "/schillinger/transport/play|stop|toggle|get", "/schillinger/transport/tempo bpm",
+    "/schillinger/transport/seek beats", "/schillinger/transport/loop start end [on]",
+    "/schillinger/ableton/push_clip [track clip part]", "/schillinger/ableton/tempo [bpm]",
+    "/schillinger/ableton/follow 1|0",
+)
+
+
+def as_int(value: Any, field: str) -> int:
+    """An OSC int, or a float with an integral value (Max and Pd often send floats)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError(f"{field} must be an integer, got {value!r}")
+
+
+def as_float(value: Any, field: str) -> float:
+    """An OSC number as float."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise ValueError(f"{field} must be a number, got {value!r}")
+
+
+def _validate(model: type[models.Body], data: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(models.error_message(exc)) from None
+
+
+def flat_numbers(value: Any) -> list[Any] | None:
+    """``value`` as a flat list of ints/floats, or None when it is not one."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [value]
+    if isinstance(value, list | tuple) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return list(value)
+    return None
+
+
+def install(bridge: OscBridge) -> None:
+    """Map every address on ``bridge``."""
+    wb = bridge.wb
+
+    def ping(client: Client, address: str, *args: Any) -> None:
+        bridge.reply(client, "/schillinger/pong", [__version__, *args])
+
+    def status(client: Client, address: str, *args: Any) -> None:
+        st = wb.clock.state()
+        bridge.reply(client, address, [bridge.port, len(wb.sessions), int(st["playing"]),
+                                       float(st["position_beats"]), float(st["tempo"])])
+
+    def help_(client: Client, address: str, *args: Any) -> None:
+        bridge.reply(client, address, list(HELP))
+
+    def _rhythm(address: str, args: tuple[Any, ...]) -> tuple[Any, bool]:
+        parts = address.split("/")  # ['', 'schillinger', 'rhythm', technique, ('notes')]
+        notes = len(parts) == 5 and parts[4] == "notes"
+        if len(parts) not in (4, 5) or (len(parts) == 5 and not notes):
+            raise ValueError(f"use /schillinger/rhythm/<technique>[/notes], got {address}")
+        gens = [as_int(a, f"generator {i + 1}") for i, a in enumerate(args)]
+        req = _validate(models.RhythmRequest,
+                        {"technique": parts[3], "generators": gens, "score": notes})
+        return wb.run_inline("rhythm", req), notes
+
+    def rhythm(client: Client, address: str, *args: Any) -> None:
+        result, notes = _rhythm(address, args)
+        if notes:
+            from ..score import Score
+            from .ableton import notes_to_flat, part_notes
+
+            score = Score.from_dict(result["score"])
+            bridge.reply(client, address, notes_to_flat(part_notes(score)))
+        else:
+            bridge.reply(client, address, result["durations"])
+
+    def scales(client: Client, address: str, *args: Any) -> None:
+        fn = address.rsplit("/", 1)[-1]
+        from .. import scales as sc
+        from .actions import SCALES_FUNCTIONS, jsonable
+
+        if fn not in SCALES_FUNCTIONS:
+            raise ValueError(f"function must be one of {', '.join(SCALES_FUNCTIONS)}")
+        result = jsonable(getattr(sc, fn)(*args))
+        flat = flat_numbers(result)
+        bridge.reply(client, address, flat if flat is not None else [json.dumps(result)])
+
+    async def progression(client: Client, address: str, *args: Any) -> None:
+        names = ("key", "length", "complexity", "style", "seed")
+        body = dict(zip(names, args, strict=False))
+        if "length" in body:
+            body["length"] = as_int(body["length"], "length")
+        if "seed" in body:
+            body["seed"] = as_int(body["seed"], "seed")
+        result = await wb.run_action("harmony/progression", body)
+        bridge.reply(client, address, [json.dumps(result["progression"])])
+
+    def transport(client: Client, address: str, *args: Any) -> None:
+        verb = address.rsplit("/", 1)[-1]
+        body: dict[str, Any] = {"action": verb}
+        if verb == "get":
+            st = wb.clock.state()
+        else:
+            if verb == "tempo":
+                if len(args) != 1:
+                    raise ValueError("tempo: give one number, the BPM")
+                body["tempo"] = as_float(args[0], "tempo")
+            elif verb == "seek":
+                if len(args) != 1:
+                    raise ValueError("seek: give one number, the position in beats")
+                body["position_beats"] = as_float(args[0], "position_beats")
+            elif verb == "loop":
+                if len(args) not in (2, 3):
+                    raise ValueError("loop: give start end [on]")
+                body["loop"] = {"start": as_float(args[0], "loop.start"),
+                                "end": as_float(args[1], "loop.end"),
+                                "enabled": bool(as_int(args[2], "loop.on")) if len(args) == 3
+                                else True}
+            elif verb not in ("play", "stop", "toggle"):
+                raise ValueError(f"unknown transport verb {verb!r}; use play, stop, toggle, "
+                                 "get, tempo, seek or loop")
+            st = wb.transport_command(_validate(models.TransportRequest, body))
+        bridge.reply(client, address, [int(st["playing"]), float(st["position_beats"]),
+                                       float(st["tempo"])])
+
+    async def push_clip(client: Client, address: str, *args: Any) -> None:
+        track = as_int(args[0], "track") if len(args) > 0 else 0
+        clip = as_int(args[1], "clip") if len(args) > 1 else 0
+        part: Any = args[2] if len(args) > 2 else 0
+        if wb.score is None:
+            raise ValueError("no score loaded: POST transport with action 'load' and a score "
+                             "first")
+        req = _validate(models.AbletonRequest, {"action": "push_clip", "track": track,
+                                                "clip": clip, "part": part})
+        result = await wb.ableton_command(req)
+        bridge.reply(client, address, [result["track"], result["clip"], result["notes"]])
+
+    async def live_tempo(client: Client, address: str, *args: Any) -> None:
+        if args:
+            body = {"action": "set_tempo", "tempo": as_float(args[0], "tempo")}
+        else:
+            body = {"action": "get_tempo"}
+        result = await wb.ableton_command(_validate(models.AbletonRequest, body))
+        bridge.reply(client, address, [float(result["live_tempo"])])
+
+    async def follow(client: Client, address: str, *args: Any) -> None:
+        on = bool(as_int(args[0], "on")) if args else True
+        req = _validate(models.AbletonRequest,
+                        {"action": "follow_tempo" if on else "unfollow_tempo"})
+        result = await wb.ableton_command(req)
+        bridge.reply(client, address, [int(on), float(result.get("live_tempo") or 0.0)])
+
+    bridge.map("/schillinger/ping", ping)
+    bridge.map("/schillinger/status", status)
+    bridge.map("/schillinger/help", help_)
+    bridge.map("/schillinger/rhythm/*", rhythm)  # python-osc's * here also spans /notes
+    bridge.map("/schillinger/scales/*", scales)
+    bridge.map("/schillinger/harmony/progression", progression)
+    for verb in ("play", "stop", "toggle", "get", "tempo", "seek", "loop"):
+        bridge.map(f"/schillinger/transport/{verb}", transport)
+    bridge.map("/schillinger/ableton/push_clip", push_clip)
+    bridge.map("/schillinger/ableton/tempo", live_tempo)
+    bridge.map("/schillinger/ableton/follow", follow)

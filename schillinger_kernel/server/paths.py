@@ -1,0 +1,123 @@
+"""Paths given by clients, kept inside the server's root directory.
+
+Every file the server reads or writes for a client (exports, renders, audio to analyse) goes
+through :func:`resolve_inside`: the path is relative to the root directory, has no ``..`` and
+no hidden component, and, once symlinks are followed, still lies inside the root. The file
+browser then shows it and Jupyter's own ``/files/`` handler serves it.
+
+>>> import tempfile, pathlib
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> resolve_inside(root, "exports/take1.mid").relative_to(root.resolve()).as_posix()
+'exports/take1.mid'
+>>> resolve_inside(root, "../etc/passwd")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ValueError: path: '..' is not allowed in '../etc/passwd'; give a path inside the server's ...
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from urllib.parse import quote
+
+MAX_PATH_CHARS = 1024
+
+
+def _clean_parts(path: object, field: str) -> tuple[str, ...]:
+    if not isinstance(path, str):
+        raise TypeError(f"{field} must be a str, got {type(path).__name__}")
+    if not path.strip():
+        raise ValueError(f"{field} must not be empty")
+    if len(path) > MAX_PATH_CHARS or "\x00" in path:
+        raise ValueError(f"{field}: not a usable path")
+    win = PureWindowsPath(path)
+    if PurePosixPath(path).is_absolute() or win.drive or win.root:
+        raise ValueError(f"{field}: absolute paths are not allowed ({path!r}); give a path "
+                         "relative to the server's root directory")
+    parts = tuple(p for p in path.replace("\\", "/").split("/") if p not in ("", "."))
+    if ".." in parts:
+        raise ValueError(f"{field}: '..' is not allowed in {path!r}; give a path inside "
+                         "the server's root directory")
+    hidden = [p for p in parts if p.startswith(".")]
+    if hidden:
+        raise ValueError(f"{field}: hidden names are not allowed ({hidden[0]!r} in {path!r})")
+    if not parts:
+        raise ValueError(f"{field}: {path!r} names the root directory, not a file")
+    return parts
+
+
+def resolve_inside(root: str | os.PathLike[str], path: str, *, field: str = "path",
+                   must_exist: bool = False, suffixes: tuple[str, ...] = ()) -> Path:
+    """The absolute path of ``path`` under ``root``, refused if it would leave ``root``.
+
+    Parameters
+    ----------
+    root
+        The server's root directory.
+    path
+        A client-given relative path with ``/`` separators.
+    field
+        Name of the request field, used in error messages.
+    must_exist
+        Require an existing regular file.
+    suffixes
+        Allowed lower-case suffixes (``(".mid", ".midi")``); empty allows any.
+
+    Raises
+    ------
+    ValueError
+        For absolute paths, ``..``, hidden names, symlinks that lead outside ``root``,
+        a missing file when ``must_exist``, or a suffix not in ``suffixes``.
+    """
+    parts = _clean_parts(path, field)
+    base = Path(root).resolve()
+    target = base.joinpath(*parts).resolve()
+    if not target.is_relative_to(base):
+        raise ValueError(f"{field}: {path!r} leads outside the server's root directory")
+    if suffixes and target.suffix.lower() not in suffixes:
+        raise ValueError(f"{field}: extension {target.suffix or '(none)'!r} is not allowed; "
+                         f"use one of {', '.join(suffixes)}")
+    if must_exist and not target.is_file():
+        raise ValueError(f"{field}: no file {path!r} in the server's root directory")
+    if not must_exist and target.is_dir():
+        raise ValueError(f"{field}: {path!r} is a folder, not a file")
+    return target
+
+
+def ensure_parent(root: str | os.PathLike[str], target: Path) -> Path:
+    """Create the folders above ``target`` (which must lie inside ``root``); return ``target``.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> ensure_parent(root, root / "a" / "b" / "c.wav").parent.is_dir()
+    True
+    """
+    base = Path(root).resolve()
+    parent = target.parent
+    if not parent.resolve().is_relative_to(base):
+        raise ValueError("path: its folder leads outside the server's root directory")
+    parent.mkdir(parents=True, exist_ok=True)
+    if not parent.resolve().is_relative_to(base):  # a symlinked folder created meanwhile
+        raise ValueError("path: its folder leads outside the server's root directory")
+    return target
+
+
+def relative_posix(root: str | os.PathLike[str], target: Path) -> str:
+    """``target`` relative to ``root`` with ``/`` separators.
+
+    >>> relative_posix("/srv", Path("/srv/a/b.mid"))
+    'a/b.mid'
+    """
+    return Path(target).relative_to(Path(root).resolve()).as_posix()
+
+
+def files_url(base_url: str, relative: str) -> str:
+    """URL of a root-relative file under Jupyter's ``/files/`` handler.
+
+    >>> files_url("/a%40b/", "exports/take 1.mid")
+    '/a%40b/files/exports/take%201.mid'
+    """
+    if not isinstance(base_url, str) or not isinstance(relative, str):
+        raise TypeError("base_url and relative must be str")
+    return base_url.rstrip("/") + "/files/" + quote(relative)

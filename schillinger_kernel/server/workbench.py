@@ -1,0 +1,298 @@
+"""The server-side service every door shares: one clock, one session store, one job pool.
+
+REST handlers, the WebSocket and the OSC bridge all call a :class:`Workbench` (kept in the
+tornado settings as ``schillinger_workbench``), so a tempo set over OSC is the tempo a browser
+sees over the WebSocket. It owns start and stop of everything the extension runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from .. import Score, __version__
+from . import models
+from .ableton import AbletonBridge, clip_length, part_notes
+from .actions import ACTIONS, Context, parse_score
+from .audio_out import LocalOutput
+from .jobs import Job, JobManager, Reporter
+from .osc import OscBridge
+from .sessions import SessionStore
+from .transport import TransportClock
+from .ws import Hub
+
+PUSH_HZ = 30.0
+SAVE_EVERY_S = 2.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The extension's configuration (the ExtensionApp traits)."""
+
+    root_dir: str
+    base_url: str = "/"
+    osc_enabled: bool = True
+    osc_host: str = "127.0.0.1"
+    osc_port: int = 7440
+    osc_reply_port: int = 7441
+    ableton_host: str = "127.0.0.1"
+    ableton_port: int = 11000
+    ableton_reply_port: int = 11001
+    render_backend: str = "auto"
+    sessions_dir: str = ""
+    audio_output: bool = True
+    sample_rate: int = 48000
+    job_workers: int = 2
+
+
+class Workbench:
+    """Transport, sessions, jobs, WebSocket hub, OSC and AbletonOSC bridges of one server."""
+
+    def __init__(self, settings: Settings, log: logging.Logger | None = None) -> None:
+        self.settings = settings
+        self.log = log or logging.getLogger("schillinger")
+        self.ctx = Context(settings.root_dir, settings.base_url, settings.render_backend)
+        self.clock = TransportClock(sample_rate=settings.sample_rate)
+        self.output = LocalOutput(enabled=settings.audio_output)
+        self.sessions = SessionStore(settings.sessions_dir or None)
+        self.jobs = JobManager(max_workers=settings.job_workers)
+        self.hub = Hub(self)
+        self.osc = OscBridge(self, settings.osc_host, settings.osc_port, settings.osc_reply_port,
+                             enabled=settings.osc_enabled)
+        self.ableton = AbletonBridge(settings.ableton_host, settings.ableton_port,
+                                     settings.ableton_reply_port, on_tempo=self._live_tempo)
+        self.score: Score | None = None
+        self._render_job: Job | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.started = False
+        self.clock.add_listener(self._transport_changed)
+
+    # ----- life cycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Bind OSC, load sessions, probe audio, start the 30 Hz transport push."""
+        if self.started:
+            return
+        self.started = True
+        self.jobs.bind_loop(asyncio.get_running_loop())
+        self.output.probe()
+        try:
+            n = self.sessions.load()
+        except OSError as exc:
+            self.log.warning("schillinger: cannot read sessions: %s", exc)
+            n = 0
+        await self.osc.start()
+        osc = self.osc.status()
+        self.log.info("schillinger: %d sessions loaded; OSC %s", n,
+                      f"on udp://{osc['host']}:{osc['port']}" if osc["enabled"] else osc["error"])
+        self._tasks = [asyncio.ensure_future(self._push_loop()),
+                       asyncio.ensure_future(self._save_loop())]
+
+    async def stop(self) -> None:
+        """Stop everything started by :meth:`start`; save sessions."""
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        self._tasks = []
+        self.osc.stop()
+        self.ableton.close()
+        self.output.stop()
+        await self.hub.close_all()
+        self.jobs.shutdown()
+        with contextlib.suppress(OSError):
+            self.sessions.save()
+        self.started = False
+
+    async def _push_loop(self) -> None:
+        while True:
+            await asyncio.sleep(1.0 / PUSH_HZ)
+            if self.clock.playing and self.hub.transport_subscribers:
+                self.hub.push_transport(self.clock.state())
+
+    async def _save_loop(self) -> None:
+        while True:
+            await asyncio.sleep(SAVE_EVERY_S)
+            try:
+                self.sessions.save()
+            except OSError as exc:
+                self.log.warning("schillinger: cannot save sessions: %s", exc)
+
+    # ----- status ----------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        """The ``GET status`` answer."""
+        return {"version": __version__, "backend": self.settings.render_backend,
+                "osc": self.osc.status(), "sessions": len(self.sessions),
+                "transport": self.clock.state(), "audio_output": self.output.status(),
+                "ableton": self.ableton.status(), "jobs": len(self.jobs.list()),
+                "score": None if self.score is None else {"title": self.score.title,
+                                                          "parts": len(self.score.parts)}}
+
+    # ----- actions ---------------------------------------------------------------------------
+    def validate(self, name: str, body: dict[str, Any] | BaseModel) -> BaseModel:
+        """The request model of action ``name`` from a JSON body (pydantic errors propagate)."""
+        if name not in ACTIONS:
+            raise ValueError(f"endpoint must be one of {', '.join(ACTIONS)}, got {name!r}")
+        model = ACTIONS[name].model
+        return body if isinstance(body, model) else model.model_validate(body)
+
+    def run_inline(self, name: str, req: BaseModel) -> dict[str, Any]:
+        """Run a fast action on the event loop."""
+        return ACTIONS[name].prepare(self.ctx, req)(lambda fraction, message="": None)
+
+    def start_job(self, name: str, body: dict[str, Any] | BaseModel,
+                  progress: Callable[[float, str], None] | None = None) -> Job:
+        """Validate and prepare on the loop (errors raise at once), then run as a job."""
+        req = self.validate(name, body)
+        work = ACTIONS[name].prepare(self.ctx, req)
+        loop = asyncio.get_running_loop()
+
+        def run(rep: Reporter) -> dict[str, Any]:
+            def report(fraction: float, message: str = "") -> None:
+                rep.report(fraction, message)
+                if progress is not None:
+                    loop.call_soon_threadsafe(progress, fraction, message)
+            return work(report)
+
+        return self.jobs.submit(name, run)
+
+    async def run_action(self, name: str, body: dict[str, Any] | BaseModel,
+                         progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
+        """Run action ``name`` and return its answer; blocking ones run in the job pool."""
+        req = self.validate(name, body)
+        if not ACTIONS[name].blocking:
+            return self.run_inline(name, req)
+        job = self.start_job(name, req, progress)
+        await self.jobs.wait(job)
+        return job_outcome(job)
+
+    # ----- transport -------------------------------------------------------------------------
+    def transport_command(self, req: models.TransportRequest) -> dict[str, Any]:
+        """Apply one transport command; return the new state."""
+        c = self.clock
+        a = req.action
+        if a == "play":
+            return c.play()
+        if a == "stop":
+            return c.stop()
+        if a == "toggle":
+            return c.stop() if c.playing else c.play()
+        if a == "seek":
+            if req.position_beats is None:
+                raise ValueError("position_beats is required for action 'seek'")
+            return c.seek(req.position_beats)
+        if a == "tempo":
+            if req.tempo is None:
+                raise ValueError("tempo is required for action 'tempo'")
+            return c.set_tempo(req.tempo)
+        if a == "loop":
+            if req.loop is None:
+                raise ValueError("loop is required for action 'loop' ({start, end, enabled})")
+            return c.set_loop(req.loop.start, req.loop.end, req.loop.enabled)
+        if a == "load":
+            score = parse_score(req.score)
+            self.score = score
+            if not self.ableton.following:
+                c.set_tempo(score.tempo)
+            state = c.set_length(score.end / score.ppq)
+            self._render_for_output()
+            return state
+        self.score = None
+        self.output.set_buffer(None)
+        return c.set_length(None)
+
+    def _transport_changed(self, event: str, state: dict[str, Any]) -> None:
+        self.hub.push_transport(state)
+        out = self.output
+        if event == "play":
+            out.start(state["position_samples"])
+        elif event == "stop":
+            out.stop()
+        elif event in ("seek", "loop"):
+            out.seek_samples(state["position_samples"])
+            lp = state["loop"]
+            spb = 60.0 / state["tempo"] * state["sample_rate"]
+            out.set_loop_samples((round(lp["start"] * spb), round(lp["end"] * spb))
+                                 if lp["enabled"] else None)
+        elif event == "tempo" and self.score is not None:
+            self._render_for_output()
+
+    def _render_for_output(self) -> None:
+        """Render the loaded score at the clock's tempo for the local output (a job)."""
+        if self.score is None or not self.output.available:
+            return
+        score = self.score.with_tempo(self.clock.tempo)
+        rate, backend = self.clock.sample_rate, self.settings.render_backend
+
+        def work(rep: Reporter) -> dict[str, Any]:
+            from .. import synth
+
+            rep.report(0.1, "rendering for local output")
+            audio = synth.render(score, sample_rate=rate, backend=backend)
+            self.output.set_buffer(audio_frames(audio), rate)
+            return {"seconds": score.duration_seconds}
+
+        self._render_job = self.jobs.submit("output", work)
+
+    # ----- Ableton ---------------------------------------------------------------------------
+    def _live_tempo(self, bpm: float) -> None:
+        if abs(bpm - self.clock.tempo) > 1e-6:
+            with contextlib.suppress(ValueError, TypeError):
+                self.clock.set_tempo(bpm)
+
+    async def ableton_command(self, req: models.AbletonRequest) -> dict[str, Any]:
+        """Run one AbletonOSC command; RuntimeError when Live does not answer."""
+        ab = self.ableton
+        if req.action == "push_clip":
+            score = parse_score(req.score) if req.score is not None else self.score
+            if score is None:
+                raise ValueError("score is required (or load one into the transport first)")
+            notes = part_notes(score, req.part)
+            length = req.length_beats or clip_length(score)
+            name = req.name or (score.parts[req.part].name if isinstance(req.part, int)
+                                else str(req.part))
+            return await ab.push_clip(notes, req.track, req.clip, length, name, req.replace)
+        if req.action == "get_tempo":
+            return {"live_tempo": await ab.get_tempo()}
+        if req.action == "set_tempo":
+            if req.tempo is None:
+                raise ValueError("tempo is required for action 'set_tempo'")
+            return {"live_tempo": await ab.set_tempo(req.tempo)}
+        if req.action == "follow_tempo":
+            bpm = await ab.follow_tempo(True)
+            if bpm is not None:
+                self._live_tempo(bpm)
+            return {"following": True, "live_tempo": bpm}
+        if req.action == "unfollow_tempo":
+            await ab.follow_tempo(False)
+            return {"following": False, "live_tempo": ab.live_tempo}
+        await ab.transport(req.action == "play")
+        return {"live_playing": req.action == "play"}
+
+
+def audio_frames(audio: Any) -> Any:
+    """The (frames, channels) float32 array of a synth ``Audio``."""
+    for name in ("samples", "data", "array"):
+        if hasattr(audio, name):
+            return getattr(audio, name)
+    raise TypeError(f"cannot read frames from {type(audio).__name__}")
+
+
+def job_outcome(job: Job) -> dict[str, Any]:
+    """A finished job's result, or its exception re-raised (cancel: RuntimeError)."""
+    if job.status == "done":
+        result: dict[str, Any] = job.result
+        return result
+    if job.status == "cancelled":
+        raise RuntimeError(f"job {job.id} was cancelled")
+    exc = job.future.exception() if job.future.done() and not job.future.cancelled() else None
+    if exc is not None:
+        raise exc
+    raise RuntimeError(job.error or f"job {job.id} ended as {job.status}")
+

@@ -1,0 +1,294 @@
+"""The WebSocket ``{base_url}/schillinger/api/ws``: generate, sessions, transport, heartbeat.
+
+Every message is a JSON object with ``type`` and an optional ``id`` echoed in the answer.
+
+=================  ======================================================================
+``generate``       the REST body of ``endpoint`` (default ``rhythm``) plus ``id``; answered
+                   by ``progress`` messages, then ``result`` (``id``, ``result``) or ``error``
+``join``           ``session`` (id or name, created when missing), ``name``: answered by
+                   ``joined`` with members, params and the operation history; the others get
+                   ``presence``
+``leave``          leave the session (closing the socket leaves too)
+``presence``       with ``state``: share a cursor/selection with the others; without: list
+``param_change``   ``param``, ``value``: kept in the session, broadcast to the others
+``operation``      ``op``: numbered (``seq``), kept, broadcast in order to every member
+``transport``      ``action``: ``subscribe``/``unsubscribe``/``get`` or a transport command;
+                   subscribers get the state at 30 Hz while playing and on every change
+``ableton``        the REST ``ableton`` body
+``heartbeat``      answered with ``heartbeat`` and the server time
+=================  ======================================================================
+
+Malformed JSON, unknown types and bad fields answer ``error`` (``message``, ``field``); the
+connection stays open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from pydantic import ValidationError
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+from . import models
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .workbench import Workbench
+
+MAX_MESSAGE = 4 * 1024 * 1024
+
+
+class Hub:
+    """The open sockets of one server and who listens to what."""
+
+    def __init__(self, wb: Workbench) -> None:
+        self.wb = wb
+        self.clients: dict[str, SessionSocket] = {}
+        self.transport_subscribers: set[str] = set()
+
+    def add(self, conn: SessionSocket) -> None:
+        """Register an open socket."""
+        self.clients[conn.client_id] = conn
+
+    def remove(self, conn: SessionSocket) -> None:
+        """Forget a closed socket."""
+        self.clients.pop(conn.client_id, None)
+        self.transport_subscribers.discard(conn.client_id)
+
+    def send_text(self, client_ids: Any, text: str) -> int:
+        """Send an already-serialised message to ``client_ids``; returns how many got it."""
+        n = 0
+        for cid in list(client_ids):
+            conn = self.clients.get(cid)
+            if conn is None:
+                continue
+            try:
+                conn.write_message(text)
+                n += 1
+            except WebSocketClosedError:
+                self.remove(conn)
+        return n
+
+    def broadcast(self, client_ids: Any, message: dict[str, Any]) -> int:
+        """Serialise once, send to many."""
+        return self.send_text(client_ids, json.dumps(message))
+
+    def push_transport(self, state: dict[str, Any]) -> None:
+        """The transport state to every subscriber."""
+        if self.transport_subscribers:
+            self.broadcast(self.transport_subscribers, {"type": "transport", "state": state})
+
+    async def close_all(self) -> None:
+        """Close every socket (server shutdown)."""
+        for conn in list(self.clients.values()):
+            with contextlib.suppress(Exception):
+                conn.close(1001, "server shutting down")
+        self.clients.clear()
+        self.transport_subscribers.clear()
+
+
+class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: ignore[misc]
+    """One client connection (authenticated like every Jupyter WebSocket)."""
+
+    client_id: str = ""
+    session_id: str | None = None
+    display_name: str = ""
+
+    def set_default_headers(self) -> None:
+        """No extra headers on WebSocket upgrades."""
+
+    @property
+    def wb(self) -> Workbench:
+        """The shared service."""
+        wb: Workbench = self.settings["schillinger_workbench"]
+        return wb
+
+    def get_compression_options(self) -> dict[str, Any] | None:
+        """No compression: messages are small and latency matters."""
+        return None
+
+    @ws_authenticated
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        """Upgrade to a WebSocket once Jupyter has authenticated the user."""
+        res = super().get(*args, **kwargs)
+        if res is not None:
+            await res
+
+    def open(self, *args: str, **kwargs: str) -> None:  # type: ignore[override]
+        """Register and greet with the client id."""
+        self.client_id = uuid.uuid4().hex[:12]
+        user = self.current_user
+        self.display_name = str(getattr(user, "display_name", "") or getattr(
+            user, "username", "") or "anonymous")
+        self.wb.hub.add(self)
+        self.send({"type": "hello", "client": self.client_id, "user": self.display_name,
+                   "version": self.wb.status()["version"]})
+
+    def on_close(self) -> None:
+        """Leave the session and unregister."""
+        if self.session_id is not None:
+            self._leave()
+        self.wb.hub.remove(self)
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Send one JSON message (ignored when the socket is gone)."""
+        with contextlib.suppress(WebSocketClosedError):
+            self.write_message(json.dumps(message))
+
+    def error(self, msg_id: Any, message: str, field: str | None = None) -> None:
+        """An ``error`` answer; the connection stays open."""
+        self.send({"type": "error", "id": msg_id, "message": message, "field": field})
+
+    async def on_message(self, message: str | bytes) -> None:
+        """Parse, check and dispatch one message."""
+        if isinstance(message, bytes):
+            self.error(None, "binary messages are not accepted; send JSON text")
+            return
+        if len(message) > MAX_MESSAGE:
+            self.error(None, f"message too large ({len(message)} bytes; at most {MAX_MESSAGE})")
+            return
+        try:
+            data = json.loads(message)
+        except ValueError as exc:
+            self.error(None, f"malformed JSON: {exc}")
+            return
+        if not isinstance(data, dict):
+            self.error(None, "a message must be a JSON object with a 'type'", "type")
+            return
+        msg_id = data.get("id")
+        kind = data.get("type")
+        handler = getattr(self, f"_on_{kind}", None) if isinstance(kind, str) and kind in (
+            "generate", "join", "leave", "presence", "param_change", "operation", "transport",
+            "ableton", "heartbeat") else None
+        if handler is None:
+            self.error(msg_id, f"unknown message type {kind!r}; use generate, join, leave, "
+                       "presence, param_change, operation, transport, ableton or heartbeat",
+                       "type")
+            return
+        try:
+            await handler(data, msg_id)
+        except ValidationError as exc:
+            self.error(msg_id, models.error_message(exc), models.error_field(exc))
+        except (ValueError, TypeError, KeyError, RuntimeError) as exc:
+            self.error(msg_id, str(exc) or type(exc).__name__)
+
+    # ----- message types ---------------------------------------------------------------------
+    async def _on_heartbeat(self, data: dict[str, Any], msg_id: Any) -> None:
+        self.send({"type": "heartbeat", "id": msg_id, "time": time.time()})
+
+    async def _on_generate(self, data: dict[str, Any], msg_id: Any) -> None:
+        body = {k: v for k, v in data.items() if k not in ("type", "id", "endpoint")}
+        endpoint = data.get("endpoint", "rhythm")
+        if not isinstance(endpoint, str):
+            raise ValueError("endpoint must be a string")
+        self.send({"type": "progress", "id": msg_id, "progress": 0.0, "message": "started"})
+
+        def progress(fraction: float, message: str) -> None:
+            self.send({"type": "progress", "id": msg_id, "progress": fraction,
+                       "message": message})
+
+        result = await self.wb.run_action(endpoint, body, progress)
+        self.send({"type": "result", "id": msg_id, "result": result})
+
+    def _members(self) -> list[dict[str, Any]]:
+        s = self.wb.sessions.get(self.session_id or "")
+        return [] if s is None else [m.to_dict() for m in s.members.values()]
+
+    def _others(self) -> list[str]:
+        s = self.wb.sessions.get(self.session_id or "")
+        return [] if s is None else [c for c in s.members if c != self.client_id]
+
+    def _session(self) -> Any:
+        s = self.wb.sessions.get(self.session_id or "")
+        if s is None:
+            raise ValueError("join a session first ({\"type\": \"join\", \"session\": ...})")
+        return s
+
+    async def _on_join(self, data: dict[str, Any], msg_id: Any) -> None:
+        key = data.get("session")
+        name = data.get("name", self.display_name)
+        if self.session_id is not None:
+            self._leave()
+        s = self.wb.sessions.join(key, self.client_id, name)  # type: ignore[arg-type]
+        self.session_id = s.id
+        self.send({"type": "joined", "id": msg_id, "client": self.client_id,
+                   "session": s.to_dict(history=True)})
+        self.wb.hub.broadcast(self._others(), {"type": "presence", "session": s.id,
+                                               "event": "join", "client": self.client_id,
+                                               "members": self._members()})
+
+    def _leave(self) -> None:
+        sid = self.session_id
+        self.session_id = None
+        s = self.wb.sessions.leave(sid or "", self.client_id)
+        if s is not None:
+            self.wb.hub.broadcast(list(s.members), {
+                "type": "presence", "session": s.id, "event": "leave",
+                "client": self.client_id, "members": [m.to_dict() for m in s.members.values()]})
+
+    async def _on_leave(self, data: dict[str, Any], msg_id: Any) -> None:
+        s = self._session()
+        self._leave()
+        self.send({"type": "left", "id": msg_id, "session": s.id})
+
+    async def _on_presence(self, data: dict[str, Any], msg_id: Any) -> None:
+        s = self._session()
+        if "state" in data:
+            state = data["state"]
+            if not isinstance(state, dict):
+                raise ValueError("state must be a JSON object")
+            s.members[self.client_id].state = state
+            self.wb.hub.broadcast(self._others(), {
+                "type": "presence", "session": s.id, "event": "update",
+                "client": self.client_id, "state": state})
+        self.send({"type": "presence", "id": msg_id, "session": s.id, "event": "list",
+                   "members": self._members()})
+
+    async def _on_param_change(self, data: dict[str, Any], msg_id: Any) -> None:
+        s = self._session()
+        param = data.get("param")
+        if not isinstance(param, str) or not param or len(param) > 200:
+            raise ValueError("param must be a non-empty string (at most 200 characters)")
+        if "value" not in data:
+            raise ValueError("value is required")
+        s.params[param] = data["value"]
+        self.wb.sessions.mark(s)
+        self.wb.hub.broadcast(self._others(), {
+            "type": "param_change", "session": s.id, "from": self.client_id, "param": param,
+            "value": data["value"], "time": time.time()})
+        if msg_id is not None:
+            self.send({"type": "ack", "id": msg_id})
+
+    async def _on_operation(self, data: dict[str, Any], msg_id: Any) -> None:
+        s = self._session()
+        if "op" not in data:
+            raise ValueError("op is required")
+        record = s.add_operation(self.client_id, data["op"])
+        self.wb.sessions.mark(s)
+        self.wb.hub.broadcast(list(s.members), {"type": "operation", "id": msg_id,
+                                                "session": s.id, **record})
+
+    async def _on_transport(self, data: dict[str, Any], msg_id: Any) -> None:
+        action = data.get("action", "get")
+        hub = self.wb.hub
+        if action == "subscribe":
+            hub.transport_subscribers.add(self.client_id)
+        elif action == "unsubscribe":
+            hub.transport_subscribers.discard(self.client_id)
+        elif action != "get":
+            body = {k: v for k, v in data.items() if k not in ("type", "id")}
+            self.wb.transport_command(models.TransportRequest.model_validate(body))
+        self.send({"type": "transport", "id": msg_id, "state": self.wb.clock.state()})
+
+    async def _on_ableton(self, data: dict[str, Any], msg_id: Any) -> None:
+        body = {k: v for k, v in data.items() if k not in ("type", "id")}
+        req = models.AbletonRequest.model_validate(body)
+        result = await self.wb.ableton_command(req)
+        self.send({"type": "result", "id": msg_id, "result": result})
+

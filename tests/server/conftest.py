@@ -1,0 +1,84 @@
+"""Fixtures for the server extension: a real Jupyter server (pytest-jupyter) with the
+extension enabled, authentication required, and OSC on free loopback ports.
+
+pytest-jupyter's fixtures are imported here rather than named in ``pytest_plugins``: pytest
+refuses ``pytest_plugins`` outside the top-level conftest, and loading the plugin for the whole
+suite would give every test its autouse event loop and ServerApp clean-up. The tests are plain
+functions that drive coroutines with ``run(...)`` on pytest-jupyter's loop (the loop the server
+lives on), so they do not depend on pytest-asyncio's mode, which runs ``async def`` tests on a
+loop of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pytest_jupyter.jupyter_server import *  # noqa: F403  (fixtures and hooks, this folder only)
+
+EXT = "schillinger_kernel.server"
+
+
+def free_udp_port() -> int:
+    """A UDP port nobody holds right now on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def ports() -> dict[str, int]:
+    """Free UDP ports: our OSC port, its reply port, a fake Live and Live's reply port."""
+    return {"osc": free_udp_port(), "reply": free_udp_port(), "live": free_udp_port(),
+            "live_reply": free_udp_port()}
+
+
+@pytest.fixture
+def jp_server_config(ports: dict[str, int], tmp_path: Any) -> dict[str, Any]:
+    return {
+        "ServerApp": {"jpserver_extensions": {EXT: True, "jupyter_server_terminals": False},
+                      "allow_unauthenticated_access": False},
+        "SchillingerApp": {"osc_port": ports["osc"], "osc_reply_port": ports["reply"],
+                           "ableton_port": ports["live"],
+                           "ableton_reply_port": ports["live_reply"],
+                           "sessions_dir": str(tmp_path / "sessions")},
+    }
+
+
+@pytest.fixture
+def run(jp_asyncio_loop: asyncio.AbstractEventLoop) -> Callable[[Any], Any]:
+    """``run(coro)``: drive a coroutine (or future) to completion on the server's loop."""
+    return jp_asyncio_loop.run_until_complete
+
+
+@pytest.fixture
+def wb(jp_serverapp: Any, jp_asyncio_loop: asyncio.AbstractEventLoop) -> Any:
+    """The started workbench (pytest-jupyter does not run the extensions' async start)."""
+    workbench = jp_serverapp.web_app.settings["schillinger_workbench"]
+    jp_asyncio_loop.run_until_complete(workbench.start())
+    return workbench
+
+
+@pytest.fixture
+def api(jp_fetch: Any, wb: Any) -> Callable[..., Any]:
+    """``await api("rhythm", body)`` -> (status, json); never raises on 4xx/5xx."""
+
+    async def call(path: str, body: Any = None, method: str | None = None,
+                   raw: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
+        kw: dict[str, Any] = {"raise_error": False}
+        if raw is not None:
+            kw["body"] = raw
+        elif body is not None:
+            kw["body"] = json.dumps(body)
+        if headers:
+            kw["headers"] = headers
+        m = method or ("POST" if "body" in kw else "GET")
+        r = await jp_fetch("schillinger", "api", *path.split("/"), method=m, **kw)
+        text = r.body.decode() if r.body else ""
+        return r.code, (json.loads(text) if text else None)
+
+    return call
