@@ -396,8 +396,12 @@ def as_scale(value: Scale | str | Sequence[int | str]) -> Scale:
     if isinstance(value, str):
         try:
             return key_scale(value)
-        except ValueError:
-            return scale(value)
+        except ValueError as exc:
+            try:
+                return scale(value)
+            except ValueError:
+                raise ValueError(f"scale: {value!r} is neither a key ({exc}) nor a scale name "
+                                 f"such as 'D dorian' or 'whole tone'") from None
     if isinstance(value, Sequence) and value:
         if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             ints = [int(v) for v in value]

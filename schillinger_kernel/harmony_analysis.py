@@ -1,0 +1,190 @@
+"""Harmonic analysis with music21: chord names, symbols, roman numerals and the key.
+
+``analyze_harmony(notes)`` accepts a :class:`~schillinger_kernel.score.Score`, a Part, Note
+values, ``(pitch, start, duration)`` tuples, or a list of chords (each a *list* of pitches
+or note names, one per bar). Notes sounding together form a chord; consecutive slices with the
+same pitch classes merge; ``window`` (ticks) instead groups everything sounding in each
+window (a bar: ``window=1920``). music21 names the chords and finds the key.
+
+>>> a = analyze_harmony([[60, 64, 67], [57, 60, 64], [53, 57, 60], [55, 59, 62, 65], [60, 64, 67]])
+>>> a.key, a.romans
+('C major', ('I', 'vi', 'IV', 'V7', 'I'))
+>>> a.symbols[3]
+'G7'
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .score import PPQ, Note, Part, Score, to_midi_pitch
+
+
+@dataclass(frozen=True)
+class AnalyzedChord:
+    """One harmonic slice: when, which pitches, and music21's names for it."""
+
+    start: int
+    duration: int
+    pitches: tuple[int, ...]
+    root: str
+    name: str
+    symbol: str
+    roman: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {"start": self.start, "duration": self.duration, "pitches": list(self.pitches),
+                "root": self.root, "name": self.name, "symbol": self.symbol,
+                "roman": self.roman}
+
+
+@dataclass(frozen=True)
+class HarmonyAnalysis:
+    """The key (with music21's correlation) and the analysed chords."""
+
+    key: str
+    confidence: float
+    chords: tuple[AnalyzedChord, ...]
+
+    @property
+    def romans(self) -> tuple[str, ...]:
+        """Roman numerals in the key."""
+        return tuple(c.roman for c in self.chords)
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """Chord symbols."""
+        return tuple(c.symbol for c in self.chords)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {"key": self.key, "confidence": self.confidence,
+                "chords": [c.to_dict() for c in self.chords]}
+
+
+def _events(notes: Any) -> list[tuple[int, int, int]]:
+    """(start, duration, pitch) of every note; chord lists become one chord per bar."""
+    if isinstance(notes, Score):
+        return [(n.start, n.duration, n.pitch) for p in notes.parts if not p.is_drums
+                for n in p.notes]
+    if isinstance(notes, Part):
+        return [(n.start, n.duration, n.pitch) for n in notes.notes]
+    if isinstance(notes, str) or not isinstance(notes, Sequence):
+        raise TypeError(f"notes must be a Score, Part, notes or a list of chords, got "
+                        f"{type(notes).__name__}")
+    out: list[tuple[int, int, int]] = []
+    for i, item in enumerate(notes):
+        if isinstance(item, Note):
+            out.append((item.start, item.duration, item.pitch))
+        elif isinstance(item, tuple) and len(item) == 3 and all(isinstance(v, int)
+                                                                 for v in item):
+            pitch, start, dur = item
+            out.append((start, dur, to_midi_pitch(pitch)))
+        elif isinstance(item, Sequence) and not isinstance(item, str):
+            if not item:
+                raise ValueError(f"notes: chord {i} is empty")
+            out.extend((i * 4 * PPQ, 4 * PPQ, to_midi_pitch(p)) for p in item)
+        else:
+            raise TypeError(f"notes: cannot read item {item!r}")
+    return out
+
+
+def _slices(events: list[tuple[int, int, int]], window: int | None
+            ) -> list[tuple[int, int, tuple[int, ...]]]:
+    if window is not None:
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+            raise ValueError(f"window must be a positive int (ticks), got {window!r}")
+        end = max(s + d for s, d, _ in events)
+        out = []
+        for w0 in range(0, end, window):
+            ps = sorted({p for s, d, p in events if s < w0 + window and s + d > w0})
+            if ps:
+                out.append((w0, window, tuple(ps)))
+        return _merge(out)
+    bounds = sorted({s for s, _, _ in events} | {s + d for s, d, _ in events})
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        ps = sorted({p for s, d, p in events if s < b and s + d > a})
+        if ps:
+            out.append((a, b - a, tuple(ps)))
+    return _merge(out)
+
+
+def _merge(slices: list[tuple[int, int, tuple[int, ...]]]
+           ) -> list[tuple[int, int, tuple[int, ...]]]:
+    merged: list[tuple[int, int, tuple[int, ...]]] = []
+    for s, d, ps in slices:
+        if merged and merged[-1][0] + merged[-1][1] == s and (
+                {p % 12 for p in merged[-1][2]} == {p % 12 for p in ps}):
+            ms, md, mps = merged[-1]
+            merged[-1] = (ms, md + d, tuple(sorted(set(mps) | set(ps))))
+        else:
+            merged.append((s, d, ps))
+    return merged
+
+
+def analyze_harmony(notes: Any, key: str | None = None,
+                    window: int | None = None) -> HarmonyAnalysis:
+    """Name the chords of ``notes``, their roman numerals and the key (via music21).
+
+    Parameters
+    ----------
+    notes : a Score (drums ignored), Part, Note values, ``(pitch, start, duration)`` tuples,
+        or a list of chords (each a *list* of MIDI pitches or names, one chord per bar).
+    key : analyse in this key (e.g. ``"A minor"``) instead of finding it.
+    window : group by windows of this many ticks instead of by simultaneities.
+    """
+    from music21 import chord as m21chord
+    from music21 import harmony as m21harmony
+    from music21 import key as m21key
+    from music21 import roman as m21roman
+    from music21 import stream as m21stream
+
+    events = _events(notes)
+    if not events:
+        raise ValueError("notes must not be empty")
+    slices = _slices(events, window)
+    chords = []
+    s: Any = m21stream.Stream()
+    for start, dur, ps in slices:
+        c = m21chord.Chord(list(ps))
+        c.quarterLength = dur / PPQ
+        s.insert(start / PPQ, c)
+        chords.append((start, dur, ps, c))
+    if key is not None:
+        from .score import parse_key
+
+        try:
+            pc, mode = parse_key(key)
+        except ValueError as exc:
+            raise ValueError(f"key: {exc}") from None
+        m21mode = "minor" if mode in ("minor", "aeolian", "harmonic", "melodic") else mode
+        k = m21key.Key(_M21_NAMES[pc], "major" if m21mode == "ionian" else m21mode)
+        confidence = 1.0
+    else:
+        k = s.analyze("key")
+        confidence = float(getattr(k, "correlationCoefficient", 0.0) or 0.0)
+    key_name = f"{k.tonic.name.replace('-', 'b')} {k.mode}"
+    out = []
+    for start, dur, ps, c in chords:
+        try:
+            symbol = m21harmony.chordSymbolFigureFromChord(c)
+        except Exception:  # music21 raises assorted errors on odd sets
+            symbol = ""
+        if not symbol or "Cannot Be Identified" in symbol:
+            symbol = ""
+        try:
+            roman = m21roman.romanNumeralFromChord(c, k).figure
+        except Exception:
+            roman = ""
+        root = c.root().name.replace("-", "b") if ps else ""
+        out.append(AnalyzedChord(start, dur, ps, root, c.pitchedCommonName,
+                                 symbol.replace("-", "b"), roman))
+    return HarmonyAnalysis(key_name, round(confidence, 4), tuple(out))
+
+
+_M21_NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "A-", "A", "B-", "B")

@@ -1,0 +1,250 @@
+"""Book IV: melody built on axes.
+
+The **primary axis** is the pitch that dominates a melody in pitch x time. **Secondary
+axes** are the trajectories the melody takes relative to it:
+
+* ``0`` stays on the primary axis;
+* ``a`` rises away from it;
+* ``b`` falls back toward it (from above);
+* ``c`` rises back toward it from below;
+* ``d`` falls away below it.
+
+(b, c, d are the geometric positions of a.) A term such as ``a2T`` pairs an axis with a
+time coefficient (2 x T, T being one period of the rhythm unless given) and optionally a
+pitch coefficient written first (``2a2T``: two scale steps per attack). Notes sample each
+trajectory at the attacks of a Book I rhythm and snap to the scale.
+
+>>> parse_terms("a2T + bT")
+(AxisTerm(axis='a', time=Fraction(2, 1), pitch=1), AxisTerm(axis='b', time=Fraction(1, 1), pitch=1))
+>>> notes = axis_melody("C major", "aT + bT", rhythm=(1, 1, 1, 1), unit=240)
+>>> [n.pitch for n in notes]
+[60, 62, 64, 65, 67, 65, 64, 62]
+>>> primary_axis(notes)
+64
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .scales import Scale, as_scale
+from .score import Note, Part, to_midi_pitch
+
+AXES = ("0", "a", "b", "c", "d")
+
+_TERM_RE = re.compile(r"^(?:(\d+)\s*\*?\s*)?([0abcd])\s*(?:(\d+(?:/\d+)?)?\s*T)?$")
+
+
+@dataclass(frozen=True)
+class AxisTerm:
+    """One secondary axis with its time coefficient (in T) and pitch coefficient (steps)."""
+
+    axis: str
+    time: Fraction = Fraction(1)
+    pitch: int = 1
+
+    def __post_init__(self) -> None:
+        if self.axis not in AXES:
+            raise ValueError(f"terms: axis must be one of {', '.join(AXES)}, got {self.axis!r}")
+        t = Fraction(self.time)
+        if t <= 0:
+            raise ValueError(f"terms: time coefficient must be > 0, got {self.time!r}")
+        object.__setattr__(self, "time", t)
+        if isinstance(self.pitch, bool) or not isinstance(self.pitch, int) or self.pitch < 0:
+            raise ValueError(f"terms: pitch coefficient must be an int >= 0, got {self.pitch!r}")
+
+    def __str__(self) -> str:
+        p = "" if self.pitch == 1 else str(self.pitch)
+        t = "" if self.time == 1 else str(self.time)
+        return f"{p}{self.axis}{t}T"
+
+
+def parse_terms(terms: str | Sequence[Any]) -> tuple[AxisTerm, ...]:
+    """Terms from text (``"a2T + bT + 2c + d"``) or a list of AxisTerm / (axis, time[, pitch]).
+
+    >>> [str(t) for t in parse_terms("2a3T + 0 + d")]
+    ['2a3T', '0T', 'dT']
+    """
+    out: list[AxisTerm] = []
+    if isinstance(terms, str):
+        pieces = [p.strip() for p in terms.split("+")]
+        if not terms.strip() or any(not p for p in pieces):
+            raise ValueError(f"terms must look like 'a2T + bT', got {terms!r}")
+        for p in pieces:
+            m = _TERM_RE.match(p)
+            if not m:
+                raise ValueError(f"terms: cannot read {p!r}; write [pitch]axis[time]T with axis "
+                                 f"0, a, b, c or d, e.g. 'a2T' or '2bT'")
+            pitch = int(m.group(1)) if m.group(1) else 1
+            time = Fraction(m.group(3)) if m.group(3) else Fraction(1)
+            out.append(AxisTerm(m.group(2), time, pitch))
+    elif isinstance(terms, Sequence):
+        for t in terms:
+            if isinstance(t, AxisTerm):
+                out.append(t)
+            elif isinstance(t, str):
+                out.extend(parse_terms(t))
+            elif isinstance(t, Sequence) and 1 <= len(t) <= 3:
+                out.append(AxisTerm(str(t[0]), Fraction(t[1]) if len(t) > 1 else Fraction(1),
+                                    int(t[2]) if len(t) > 2 else 1))
+            else:
+                raise ValueError(f"terms: cannot read {t!r}")
+    else:
+        raise TypeError(f"terms must be a str or a sequence, got {type(terms).__name__}")
+    if not out:
+        raise ValueError("terms must not be empty")
+    return tuple(out)
+
+
+def _height(axis: str, h: float, u: float) -> float:
+    if axis == "a":
+        return h * u
+    if axis == "b":
+        return h * (1 - u)
+    if axis == "c":
+        return -h * (1 - u)
+    if axis == "d":
+        return -h * u
+    return 0.0
+
+
+def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
+                rhythm: Sequence[int] = (1,), *, axis: int | str | None = None,
+                unit: int = 240, T: int | None = None, velocity: int = 90) -> tuple[Note, ...]:
+    """A melody from axis ``terms`` on ``scale``, its attacks from a Book I ``rhythm``.
+
+    Parameters
+    ----------
+    scale : a :class:`~schillinger_kernel.scales.Scale`, a key/scale name or pitch classes.
+    terms : text like ``"a2T + bT"`` or a sequence of :class:`AxisTerm`.
+    rhythm : durations in units, cycled through the whole melody (rests not allowed).
+    axis : the primary axis (MIDI pitch or name, snapped to the scale); default the tonic
+        in octave 4.
+    unit : ticks per rhythm unit (240 = an eighth note).
+    T : the time of one ``T`` in units; default one period of the rhythm.
+
+    Returns
+    -------
+    tuple of :class:`~schillinger_kernel.score.Note`, starting at tick 0.
+
+    >>> [n.pitch for n in axis_melody("A minor", "cT + 0T", rhythm=(2, 1, 1), axis="A4")]
+    [64, 67, 67, 69, 69, 69]
+    """
+    sc = as_scale(scale)
+    seq = parse_terms(terms)
+    durs = tuple(rhythm)
+    if not durs:
+        raise ValueError("rhythm must not be empty")
+    for d in durs:
+        if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+            raise ValueError(f"rhythm must hold positive ints (durations in units), got {d!r}")
+    if isinstance(unit, bool) or not isinstance(unit, int) or not 1 <= unit <= 7680:
+        raise ValueError(f"unit must be an int in 1..7680 ticks, got {unit!r}")
+    period = T if T is not None else sum(durs)
+    if isinstance(period, bool) or not isinstance(period, int) or period < 1:
+        raise ValueError(f"T must be a positive int (units), got {T!r}")
+    ax = sc.nearest(to_midi_pitch(60 + sc.tonic if axis is None else axis))
+    base = sc.index_of(ax, sc.tonic)
+    total = sum(term.time * period for term in seq)
+    if total.denominator != 1:
+        raise ValueError(f"terms: time coefficients x T = {total} units is not whole; "
+                         f"choose T divisible by the fractions")
+    if total > 100_000:
+        raise ValueError(f"terms x T = {total} units is too long (max 100000)")
+
+    notes: list[Note] = []
+    dur_cycle = itertools.cycle(durs)
+    t0 = Fraction(0)
+    pending = 0  # units of a duration that crossed a term boundary
+    for term in seq:
+        length = term.time * period
+        end = t0 + length
+        attacks: list[tuple[Fraction, Fraction]] = []
+        t = t0 + pending
+        while t < end:
+            d = next(dur_cycle)
+            stop = min(t + d, end)
+            attacks.append((t, stop - t))
+            pending = int(t + d - stop)
+            t = t + d
+        if not attacks:
+            t0 = end
+            continue
+        h = term.pitch * len(attacks)
+        for start, dur in attacks:
+            u = float((start - t0) / length)
+            steps = math.floor(_height(term.axis, h, u) + 0.5)
+            pitch = sc.at(base + steps, sc.tonic)
+            if not 0 <= pitch <= 127:
+                raise ValueError(f"terms: the melody leaves the MIDI range (pitch {pitch}); "
+                                 f"lower the pitch coefficients or move the axis")
+            s = start * unit
+            dd = dur * unit
+            if s.denominator != 1 or dd.denominator != 1:
+                raise ValueError(f"unit: {unit} ticks do not divide the term lengths evenly")
+            notes.append(Note(int(s), int(dd), pitch, velocity))
+        t0 = end
+    return tuple(notes)
+
+
+def _pitch_time(notes: Any) -> list[tuple[int, int, int]]:
+    if isinstance(notes, Part):
+        notes = notes.notes
+    out = []
+    for n in notes:
+        if isinstance(n, Note):
+            out.append((n.pitch, n.start, n.duration))
+        elif isinstance(n, Sequence) and len(n) == 3:
+            out.append((int(n[0]), int(n[1]), int(n[2])))
+        else:
+            raise TypeError(f"notes must be Note values or (pitch, start, duration), got {n!r}")
+    if not out:
+        raise ValueError("notes must not be empty")
+    return out
+
+
+def primary_axis(notes: Any) -> int:
+    """The pitch that dominates a melody in pitch x time: the longest total sounding time.
+
+    Ties go to the pitch nearest the duration-weighted mean pitch, then the lower one.
+
+    >>> primary_axis([(60, 0, 1), (64, 1, 4), (67, 5, 1), (64, 6, 1)])
+    64
+    """
+    pts = _pitch_time(notes)
+    weight: dict[int, int] = {}
+    for p, _s, d in pts:
+        weight[p] = weight.get(p, 0) + d
+    total = sum(weight.values())
+    mean = sum(p * w for p, w in weight.items()) / total
+    return min(weight, key=lambda p: (-weight[p], abs(p - mean), p))
+
+
+def secondary_axes(notes: Any, axis: int | None = None) -> tuple[str, ...]:
+    """Read a melody's trajectory as secondary axes around its primary ``axis``.
+
+    Consecutive moves are labelled (a: up above the axis, b: down above, c: up below, d: down
+    below, 0: staying on the axis) and runs of one label merged.
+
+    >>> secondary_axes(axis_melody("C major", "aT + bT + cT + dT", rhythm=(1, 1, 1)), axis=60)
+    ('a', 'b', 'c', 'd')
+    """
+    pts = sorted(_pitch_time(notes), key=lambda t: (t[1], t[0]))
+    ax = primary_axis(notes) if axis is None else axis
+    labels: list[str] = []
+    for (p0, _, _), (p1, _, _) in itertools.pairwise(pts):
+        if p1 == p0:
+            lab = "0" if p0 == ax else (labels[-1] if labels else "0")
+        elif p1 > p0:
+            lab = "a" if p0 >= ax else "c"
+        else:
+            lab = "b" if p0 > ax else "d"
+        if not labels or labels[-1] != lab:
+            labels.append(lab)
+    return tuple(labels)
