@@ -164,7 +164,7 @@ def test_hybrid_voice_leading_is_smooth(key, degrees, name) -> None:
     for c in p:
         assert c.pitches[0] % 12 == c.root           # bass on the root
         assert c.pitches[0] < c.pitches[1]
-        assert 52 - 12 <= min(c.pitches[1:]) and max(c.pitches[1:]) <= 81 + 12
+        assert min(c.pitches[1:]) >= 52 - 12 and max(c.pitches[1:]) <= 81 + 12
     for x, y in itertools.pairwise(p):
         assert sum(abs(a - b) for a, b in zip(sorted(x.pitches[1:]), sorted(y.pitches[1:]),
                                                strict=True)) <= 18
