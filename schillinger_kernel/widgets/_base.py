@@ -58,13 +58,25 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
 
     def __init__(self, score: Score | None = None, **kwargs: Any) -> None:
         tempo = kwargs.pop("tempo", None)
-        super().__init__(**kwargs)
+        self._opening = True  # hold the comm until the state is complete: one opening message
         self._pcm_data: list[bytes] = []
+        super().__init__(**kwargs)
         self.on_msg(self._on_custom_msg)
         if score is not None:
             self.score = score
         if tempo is not None:
             self.tempo = tempo
+        self._setup()
+        self._opening = False
+        self.open()
+
+    def _setup(self) -> None:
+        """Compute the derived state before the comm opens (subclasses)."""
+
+    def open(self) -> None:
+        """Open the comm, once the constructor has the whole state ready."""
+        if not getattr(self, "_opening", False):
+            super().open()
 
     @t.validate("score")
     def _check_score(self, proposal: Any) -> Score | None:

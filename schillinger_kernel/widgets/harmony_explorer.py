@@ -57,8 +57,9 @@ class HarmonyExplorer(ScoreWidget):
                  **kwargs: Any) -> None:
         self._ready = False
         super().__init__(key=key, cycle=cycle, structure=structure, length=length, loop=loop,
-                         **kwargs)
-        self.tempo = tempo
+                         tempo=tempo, **kwargs)
+
+    def _setup(self) -> None:
         self._ready = True
         self._recompute()
 

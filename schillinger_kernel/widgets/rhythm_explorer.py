@@ -26,7 +26,7 @@ GENERATOR_MAX = 64
 #: Graphs longer than this many units are not sent ahead (the view waits for the kernel).
 LOOKAHEAD_PERIOD = 2_000
 #: Budget of the look-ahead tables, in characters of SVG.
-LOOKAHEAD_CHARS = 1_500_000
+LOOKAHEAD_CHARS = 800_000
 _FIRST = ("interference", "fractioning", "power", "permutations")
 
 
@@ -92,10 +92,11 @@ class RhythmExplorer(ScoreWidget):
                  technique: str = "interference", tempo: float = 120.0, loop: bool = True,
                  **kwargs: Any) -> None:
         self._ready = False
-        super().__init__(a=a, b=b, c=c, technique=technique, loop=loop,
+        super().__init__(a=a, b=b, c=c, technique=technique, loop=loop, tempo=tempo,
                          techniques=[*_FIRST, *(k for k in TECHNIQUES if k not in _FIRST)],
                          **kwargs)
-        self.tempo = tempo
+
+    def _setup(self) -> None:
         self._ready = True
         self._recompute(None)
 
