@@ -288,3 +288,17 @@ def test_static_html_export_shows_the_svg_fallback() -> None:
     assert found, "the SVG fallback is not in the exported HTML"
     svg = base64.b64decode(found.group(1)).decode()
     assert _bars(svg, "r") == 4 and "Schillinger graph of r3÷2" in svg
+
+
+def test_render_audio_uses_the_kernel_renderer() -> None:
+    from schillinger_kernel.synth import render
+
+    score = rh.interference(3, 2).to_score(repeat=2)
+    p = score.play()
+    p.render_audio(sample_rate=24_000)
+    audio = render(score, sample_rate=24_000)
+    assert p._pcm["rate"] == 24_000 and p._pcm["frames"] == audio.samples.shape[0]
+    joined = np.frombuffer(b"".join(p._pcm_data), "<f4").reshape(audio.samples.shape)
+    assert np.allclose(joined, audio.samples, atol=1e-6)
+    p.clear_audio()
+    assert p._pcm == {} and p._pcm_data == []

@@ -116,14 +116,10 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
         """Render the score with the workbench's synthesiser and play that audio."""
         if self.score is None:
             raise ValueError("render_audio needs a score")
-        from ..synth import render  # type: ignore[attr-defined]
+        from ..synth import render
 
         audio = render(self.score, sample_rate=sample_rate, backend=backend)
-        samples = getattr(audio, "samples", None)
-        if samples is None:
-            samples = audio.array
-        rate = getattr(audio, "sample_rate", None) or audio.rate
-        self.set_audio(samples, int(rate))
+        self.set_audio(audio.samples, int(audio.sample_rate))
 
     def clear_audio(self) -> None:
         """Go back to synthesising the score's notes in the browser."""
