@@ -180,7 +180,7 @@ export function describeBackend(backend: unknown): string {
   }
   if (typeof backend === 'object') {
     const b = backend as Record<string, unknown>;
-    const name = b.name ?? b.backend ?? b.namespace ?? 'unknown';
+    const name = b.name ?? b.backend ?? b.namespace ?? b.requested ?? 'unknown';
     const device = b.device ?? b.device_name;
     const why = b.reason ?? b.fallback_reason;
     let text = String(name);

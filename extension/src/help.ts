@@ -30,7 +30,7 @@ export function helpHtml(
     ? `<p class="sk-help-problem">${escape(problem)}</p>`
     : addr
       ? `<p>This server listens for OSC on <code data-sk="help-osc">${escape(addr)}</code> (UDP) and answers on port <code>${replyPort ?? 'of the sender'}</code> of the sender's address.</p>`
-      : '<p>OSC is off on this server. Start Jupyter with <code>--SchillingerServer.osc_enabled=True</code> (and optionally <code>--SchillingerServer.osc_port=…</code>) to turn it on.</p>';
+      : '<p>OSC is off on this server. Start Jupyter with <code>--SchillingerApp.osc_enabled=True</code> (and optionally <code>--SchillingerApp.osc_port=…</code>) to turn it on.</p>';
   return `
 <h1>Schillinger Workbench: the DAW bridge</h1>
 ${state}
@@ -41,7 +41,8 @@ Times are in beats (a quarter note is 1.0).</p>
 <pre>oscsend ${h} ${escape(p)} /schillinger/rhythm/interference ii 3 2
 oscsend ${h} ${escape(p)} /schillinger/transport/play
 oscsend ${h} ${escape(p)} /schillinger/transport/tempo f 96
-oscsend ${h} ${escape(p)} /schillinger/transport/stop</pre>
+oscsend ${h} ${escape(p)} /schillinger/transport/stop
+oscsend ${h} ${escape(p)} /schillinger/help</pre>
 <p>To see the replies, listen on the reply port, e.g. <code>oscdump ${replyPort ?? 'PORT'}</code>.</p>
 <h2>2. Ableton Live</h2>
 <ol>

@@ -16,7 +16,7 @@ import { Menu } from '@lumino/widgets';
 
 import { FRONTEND_VERSION } from './api';
 import { addCommands, CommandIDs } from './commands';
-import { schillingerIcon } from './icon';
+import { iconSvg, schillingerIcon } from './icon';
 import { WorkbenchPanel } from './panel';
 
 const PALETTE_CATEGORY = 'Schillinger Workbench';
@@ -47,7 +47,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     // The launcher card: the command labels itself "Schillinger Workbench" when isLauncher is set.
     if (launcher) {
-      launcher.add({ command: CommandIDs.newNotebook, category: 'Notebook', rank: 10 });
+      launcher.add({
+        command: CommandIDs.newNotebook,
+        args: { isLauncher: true },
+        category: 'Notebook',
+        rank: 10,
+        kernelIconUrl: `data:image/svg+xml;base64,${btoa(iconSvg)}`
+      });
     }
 
     const all = [

@@ -16,6 +16,7 @@ import {
   ITransportState,
   listSessions,
   memberCount,
+  requestAPI,
   transportAction,
   TransportFeed
 } from './api';
@@ -243,13 +244,20 @@ export class WorkbenchPanel extends Widget {
       this._oscReply.textContent = '–';
       this._oscNote.textContent = osc && osc.error
         ? `OSC is off: ${osc.error}`
-        : 'OSC is off (set SchillingerServer.osc_enabled = True to turn it on).';
+        : 'OSC is off (start Jupyter with --SchillingerApp.osc_enabled=True to turn it on).';
       this._oscCopy.disabled = true;
     }
     if (status.transport) {
       this._showTransport(status.transport);
     }
-    this._showSessions(status.sessions);
+    if (typeof status.sessions === 'number' && status.sessions > 0) {
+      requestAPI<unknown>('sessions', {}, this.settings).then(
+        list => this._showSessions(list),
+        () => this._showSessions(status.sessions)
+      );
+    } else {
+      this._showSessions(status.sessions);
+    }
   }
 
   private _showTransport(state: ITransportState): void {
@@ -270,7 +278,7 @@ export class WorkbenchPanel extends Widget {
     const sessions = listSessions(raw);
     this._sessions.textContent = '';
     if (sessions.length === 0) {
-      this._sessions.appendChild(el('li', { class: 'sk-empty' }, typeof raw === 'number' ? `${raw} active` : 'none'));
+      this._sessions.appendChild(el('li', { class: 'sk-empty' }, typeof raw === 'number' && raw > 0 ? `${raw} active` : 'none'));
       return;
     }
     for (const s of sessions) {
