@@ -1,0 +1,342 @@
+"""Bridge to music21: :func:`to_music21` and :func:`from_music21`.
+
+``to_music21`` builds a notation-ready ``music21.stream.Score``: one part per part with its
+instrument (GM program, MIDI channel, name), key and time signatures, tempo marks, measures,
+voices where notes overlap, ties across bar lines, and only notatable note values (a value
+such as five sixteenths becomes a quarter tied to a sixteenth). Times are quantised per part
+to a 64th-note grid, or to a 64th-triplet grid when every note of the part lies on it.
+
+``from_music21`` reads any music21 stream back (tied notes merged, chord symbols skipped).
+
+>>> from schillinger_kernel import Score, Note, Part
+>>> s = Score(parts=(Part.create("Piano", (Note(0, 600, 60), Note(600, 1320, 64))),))
+>>> m = to_music21(s)
+>>> [n.quarterLength for n in m.parts[0].recurse().notes]
+[1.0, 0.25, 2.0, 0.75]
+>>> from_music21(m).parts[0].notes == s.parts[0].notes
+True
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from ..instruments import DRUM_CHANNEL, name_for_program
+from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature, parse_key
+
+# Note values a notation program takes as one note, in ticks (binary, dotted, triplet).
+_BINARY = (2880, 1920, 1440, 960, 720, 480, 360, 240, 180, 120, 90, 60, 30)
+_TRIPLET = (1280, 640, 320, 160, 80, 40)
+NOTATABLE = frozenset(_BINARY + _TRIPLET)
+MAX_VOICES = 4
+
+_M21_MODES = {"major": "major", "minor": "minor", "ionian": "major", "aeolian": "minor",
+              "harmonic": "minor", "melodic": "minor", "dorian": "dorian",
+              "phrygian": "phrygian", "lydian": "lydian", "mixolydian": "mixolydian",
+              "locrian": "locrian"}
+_OUR_MODES = ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "locrian")
+
+Event = tuple[int, int, tuple[int, ...], int]  # start, duration, pitches, velocity
+
+
+def decompose(ticks: int) -> tuple[int, ...]:
+    """Split a duration into notatable values (largest first) to be tied together.
+
+    >>> decompose(600), decompose(1680), decompose(400)
+    ((480, 120), (1440, 240), (320, 80))
+    """
+    if ticks in NOTATABLE:
+        return (ticks,)
+    values: tuple[int, ...] = _BINARY if ticks % 30 == 0 else (*_TRIPLET, 1920, 960, 480, 240, 120)
+    values = tuple(sorted(values, reverse=True))
+    out: list[int] = []
+    rest = ticks
+    while rest > 0:
+        v = next((v for v in values if v <= rest), None)
+        if v is None:
+            raise ValueError(f"duration {ticks} ticks cannot be written as notes")
+        out.append(v)
+        rest -= v
+    return tuple(out)
+
+
+def _grid(part: Part) -> int:
+    times = [t for n in part.notes for t in (n.start, n.end)]
+    if all(t % 30 == 0 for t in times):
+        return 30
+    if all(t % 40 == 0 for t in times):
+        return 40
+    return 30
+
+
+def _events(part: Part) -> list[Event]:
+    g = _grid(part)
+    groups: dict[tuple[int, int], list[Note]] = {}
+    for n in part.notes:
+        s = round(n.start / g) * g
+        e = max(round(n.end / g) * g, s + g)
+        groups.setdefault((s, e - s), []).append(n)
+    out = []
+    for (s, d), ns in sorted(groups.items()):
+        pitches = tuple(sorted({n.pitch for n in ns}))
+        out.append((s, d, pitches, max(n.velocity for n in ns)))
+    return out
+
+
+def _voices(events: list[Event]) -> list[list[Event]]:
+    voices: list[list[Event]] = []
+    for ev in events:
+        for v in voices:
+            last = v[-1]
+            if last[0] + last[1] <= ev[0]:
+                v.append(ev)
+                break
+        else:
+            if len(voices) < MAX_VOICES:
+                voices.append([ev])
+            else:  # too many overlaps for one staff: cut the voice that ends first
+                v = min(voices, key=lambda v: v[-1][0] + v[-1][1])
+                s, _d, p, vel = v[-1]
+                if s < ev[0]:
+                    v[-1] = (s, ev[0] - s, p, vel)
+                    v.append(ev)
+                else:
+                    v[-1] = (s, max(v[-1][1], ev[1]), tuple(sorted(set(p) | set(ev[2]))), vel)
+    return voices
+
+
+def _bar_end(score: Score, end: int) -> int:
+    sigs = score.time_signatures
+    t, i = 0, 0
+    while True:
+        while i + 1 < len(sigs) and sigs[i + 1].tick <= t:
+            i += 1
+        if t >= end and t > 0:
+            return t
+        t += sigs[i].bar_ticks
+
+
+def _m21_key(key: str) -> Any:
+    from music21 import key as m21key
+
+    _pc, mode = parse_key(key)
+    tonic = key.strip().split()[0]
+    if tonic.endswith("m") and len(tonic) > 1 and len(key.split()) == 1:
+        tonic = tonic[:-1]
+    name = tonic[0].upper() + tonic[1:].replace("b", "-")
+    return m21key.Key(name, _M21_MODES.get(mode, "major"))
+
+
+def _instrument(part: Part) -> Any:
+    from music21 import instrument
+
+    try:
+        inst = (instrument.Percussion() if part.is_drums
+                else instrument.instrumentFromMidiProgram(part.program))
+    except Exception:  # music21 knows no class for some programs
+        inst = instrument.Instrument()
+    inst.midiProgram = part.program
+    inst.midiChannel = part.channel
+    inst.partName = part.name
+    inst.partId = None
+    inst.instrumentName = "Drum Kit" if part.is_drums else name_for_program(part.program).title()
+    return inst
+
+
+def _element(ev: Event) -> Any:
+    from music21 import chord, note
+
+    _s, d, pitches, vel = ev
+    el = note.Note(pitches[0]) if len(pitches) == 1 else chord.Chord(list(pitches))
+    el.quarterLength = Fraction(d, PPQ)
+    el.volume.velocity = vel
+    return el
+
+
+def _split_unnotatable(measures: Any) -> None:
+    from music21 import tie
+
+    for el in list(measures.recurse().notesAndRests):
+        ticks = Fraction(el.quarterLength) * PPQ
+        if ticks.denominator != 1 or int(ticks) in NOTATABLE:
+            continue
+        pieces = decompose(int(ticks))
+        site = el.activeSite
+        offset = el.offset
+        old_tie = None if el.isRest else el.tie
+        site.remove(el)
+        pos = Fraction(offset)
+        for k, value in enumerate(pieces):
+            new = copy.deepcopy(el)
+            new.quarterLength = Fraction(value, PPQ)
+            if not el.isRest:
+                first, last = k == 0, k == len(pieces) - 1
+                before = old_tie is not None and old_tie.type in ("stop", "continue")
+                after = old_tie is not None and old_tie.type in ("start", "continue")
+                kind = ("continue" if (not first or before) and (not last or after)
+                        else "start" if first and not before else "stop")
+                new.tie = tie.Tie(kind)
+            site.insert(pos, new)
+            pos += Fraction(value, PPQ)
+
+
+def to_music21(score: Score) -> Any:
+    """A notation-ready ``music21.stream.Score`` for ``score`` (see the module doc)."""
+    from music21 import metadata, meter, note, stream, tempo
+
+    if not isinstance(score, Score):
+        raise TypeError(f"score must be a Score, got {type(score).__name__}")
+    out = stream.Score()
+    out.metadata = metadata.Metadata()
+    out.metadata.title = score.title
+    total = _bar_end(score, max(score.end, 1))
+    for i, part in enumerate(score.parts):
+        p = stream.Part(id=f"P{i + 1}")
+        p.partName = part.name
+        p.insert(0, _instrument(part))
+        p.insert(0, _m21_key(score.key))
+        if i == 0:
+            for t in score.tempos:
+                p.insert(Fraction(t.tick, PPQ), tempo.MetronomeMark(number=t.bpm))
+        voices = _voices(_events(part)) or [[]]
+        containers = []
+        for vi, evs in enumerate(voices):
+            v = stream.Voice(id=str(vi + 1)) if len(voices) > 1 else p
+            cursor = 0
+            for ev in evs:
+                if ev[0] > cursor:
+                    v.insert(Fraction(cursor, PPQ), note.Rest(quarterLength=Fraction(
+                        ev[0] - cursor, PPQ)))
+                v.insert(Fraction(ev[0], PPQ), _element(ev))
+                cursor = ev[0] + ev[1]
+            if cursor < total:
+                v.insert(Fraction(cursor, PPQ), note.Rest(quarterLength=Fraction(
+                    total - cursor, PPQ)))
+            containers.append(v)
+        if len(voices) > 1:
+            for v in containers:
+                p.insert(0, v)
+        meters: Any = stream.Stream()
+        for ts in score.time_signatures:
+            meters.insert(Fraction(ts.tick, PPQ), meter.TimeSignature(
+                f"{ts.numerator}/{ts.denominator}"))
+        measured = p.makeMeasures(meterStream=meters)
+        measured.makeTies(inPlace=True)
+        _split_unnotatable(measured)
+        measured.makeBeams(inPlace=True)
+        measured.partName = part.name
+        out.insert(0, measured)
+    return out
+
+
+def _parts(s: Any) -> list[Any]:
+    from music21 import stream
+
+    if isinstance(s, stream.Score) or (hasattr(s, "parts") and len(s.parts)):
+        return list(s.parts)
+    return [s]
+
+
+def _velocity(el: Any) -> int:
+    v = getattr(getattr(el, "volume", None), "velocity", None)
+    return max(1, min(127, int(v))) if v is not None else 90
+
+
+def _pitches(el: Any) -> Sequence[int]:
+    from music21 import chord, note
+
+    if isinstance(el, note.Unpitched):
+        return [el.displayPitch().midi]
+    if isinstance(el, chord.Chord):
+        return [p.midi for p in el.pitches]
+    return [el.pitch.midi]
+
+
+def _ties(el: Any) -> list[tuple[int, str | None]]:
+    from music21 import chord
+
+    if isinstance(el, chord.Chord):
+        return [(n.pitch.midi, (n.tie or el.tie).type if (n.tie or el.tie) else None)
+                for n in el.notes]
+    return [(m, el.tie.type if el.tie else None) for m in _pitches(el)]
+
+
+def _merged_notes(flat: Any, skip: type) -> list[Note]:
+    """Notes of a flat stream with tied notes merged (works across voices and measures)."""
+    out: list[Note] = []
+    pending: dict[int, list[int]] = {}  # pitch -> [start, end, velocity]
+
+    def emit(m: int) -> None:
+        s, e, v = pending.pop(m)
+        out.append(Note(s, max(1, e - s), m, v))
+
+    items = sorted((el for el in flat.notes if not isinstance(el, skip)
+                    and el.duration.quarterLength > 0), key=lambda el: Fraction(el.offset))
+    for el in items:
+        start = round(Fraction(el.offset) * PPQ)
+        end = start + max(1, round(Fraction(el.duration.quarterLength) * PPQ))
+        vel = _velocity(el)
+        for m, tie in _ties(el):
+            if not 0 <= m <= 127:
+                raise ValueError(f"stream: note pitch {m} is outside MIDI 0..127")
+            if tie in ("stop", "continue") and m in pending and pending[m][1] == start:
+                pending[m][1] = end
+                if tie == "stop":
+                    emit(m)
+                continue
+            if m in pending:
+                emit(m)
+            pending[m] = [start, end, vel]
+            if tie not in ("start", "continue"):
+                emit(m)
+    for m in list(pending):
+        emit(m)
+    return sorted(out)
+
+
+def from_music21(s: Any) -> Score:
+    """A :class:`Score` from a music21 stream: parts, notes, chords, tempo, meter, key."""
+    from music21 import harmony, key, meter, stream, tempo
+
+    if not isinstance(s, stream.Stream):
+        raise TypeError(f"stream must be a music21 Stream, got {type(s).__name__}")
+    parts = []
+    for i, p in enumerate(_parts(s)):
+        notes = _merged_notes(p.flatten(), harmony.ChordSymbol)
+        inst = p.getInstrument(returnDefault=True)
+        program = inst.midiProgram if inst.midiProgram is not None else 0
+        channel = inst.midiChannel if inst.midiChannel is not None else 0
+        if "Percussion" in type(inst).__name__ or getattr(inst, "inGMPercMap", False):
+            channel = DRUM_CHANNEL
+        name = (p.partName or inst.partName or inst.instrumentName or f"Part {i + 1}").strip()
+        parts.append(Part(name=name or f"Part {i + 1}", notes=tuple(notes),
+                          program=int(program) % 128, channel=int(channel) % 16))
+    first = _parts(s)[0].flatten() if parts else s.flatten()
+    tempos: dict[int, float] = {}
+    for mm in s.flatten().getElementsByClass(tempo.MetronomeMark):
+        bpm = mm.getQuarterBPM()
+        if bpm:
+            tempos.setdefault(round(Fraction(mm.offset) * PPQ), float(bpm))
+    sigs: dict[int, tuple[int, int]] = {}
+    for ts in first.getElementsByClass(meter.TimeSignature):
+        sigs.setdefault(round(Fraction(ts.offset) * PPQ), (ts.numerator, ts.denominator))
+    key_name = "C major"
+    for k in first.getElementsByClass(key.KeySignature):
+        kk = k if isinstance(k, key.Key) else k.asKey("major")
+        mode = kk.mode if kk.mode in _OUR_MODES else "major"
+        key_name = f"{kk.tonic.name.replace('-', 'b')} {mode}"
+        break
+    title = "Untitled"
+    if s.metadata is not None and s.metadata.bestTitle:
+        title = str(s.metadata.bestTitle)
+    tempo_list = [TempoChange(t, b) for t, b in sorted(tempos.items())]
+    if not tempo_list or tempo_list[0].tick != 0:
+        tempo_list.insert(0, TempoChange(0, tempo_list[0].bpm if tempo_list else 120.0))
+    sig_list = [TimeSignature(t, n, d) for t, (n, d) in sorted(sigs.items())]
+    if not sig_list or sig_list[0].tick != 0:
+        sig_list.insert(0, TimeSignature(0, 4, 4))
+    return Score(parts=tuple(parts), tempos=tuple(tempo_list), time_signatures=tuple(sig_list),
+                 key=key_name, title=title)
