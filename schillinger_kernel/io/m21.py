@@ -259,8 +259,11 @@ def _ties(el: Any) -> list[tuple[int, str | None]]:
     from music21 import chord
 
     if isinstance(el, chord.Chord):
-        return [(n.pitch.midi, (n.tie or el.tie).type if (n.tie or el.tie) else None)
-                for n in el.notes]
+        out = []
+        for n in el.notes:
+            t = n.tie if n.tie is not None else el.tie
+            out.append((n.pitch.midi, t.type if t is not None else None))
+        return out
     return [(m, el.tie.type if el.tie else None) for m in _pitches(el)]
 
 
