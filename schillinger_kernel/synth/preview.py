@@ -1,0 +1,3 @@
+"""placeholder"""
+def render_audio(preset, context, duration):
+    raise NotImplementedError
