@@ -105,7 +105,12 @@ def _rhythm(ctx: Context, req: models.RhythmRequest) -> Work:
     from .. import rhythm
 
     def work(progress: Progress) -> dict[str, Any]:
-        r = rhythm.technique(req.technique, req.generators, **req.options)
+        try:
+            r = rhythm.technique(req.technique, req.generators, **req.options)
+        except (TypeError, ValueError) as exc:
+            if req.options and "keyword" in str(exc):
+                raise ValueError(f"options: {exc}") from None
+            raise
         out: dict[str, Any] = {"technique": req.technique, "generators": list(req.generators),
                                "durations": list(r.durations), "attacks": list(r.attacks),
                                "period": r.period}

@@ -126,9 +126,10 @@ def install(bridge: OscBridge) -> None:
 
         if fn not in SCALES_FUNCTIONS:
             raise ValueError(f"function must be one of {', '.join(SCALES_FUNCTIONS)}")
-        result = jsonable(getattr(sc, fn)(*args))
-        flat = flat_numbers(result)
-        bridge.reply(client, address, flat if flat is not None else [json.dumps(result)])
+        result = getattr(sc, fn)(*args)
+        flat = flat_numbers(result)  # a Scale is a tuple of ints: sent as its pitches
+        bridge.reply(client, address,
+                     flat if flat is not None else [json.dumps(jsonable(result))])
 
     async def progression(client: Client, address: str, *args: Any) -> None:
         names = ("key", "length", "complexity", "style", "seed")

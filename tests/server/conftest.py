@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -82,3 +82,53 @@ def api(jp_fetch: Any, wb: Any) -> Callable[..., Any]:
         return r.code, (json.loads(text) if text else None)
 
     return call
+
+
+class OscPeer(asyncio.DatagramProtocol):
+    """A UDP OSC peer on the test's loop: send messages, collect what arrives."""
+
+    def __init__(self) -> None:
+        self.inbox: asyncio.Queue[tuple[str, list[Any]]] = asyncio.Queue()
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        from pythonosc.osc_packet import OscPacket
+
+        for timed in OscPacket(data).messages:
+            self.inbox.put_nowait((timed.message.address, list(timed.message.params)))
+
+    def send(self, port: int, address: str, *args: Any) -> None:
+        from pythonosc.osc_message_builder import build_msg
+
+        assert self.transport is not None
+        self.transport.sendto(build_msg(address, list(args)).dgram, ("127.0.0.1", port))
+
+    def send_raw(self, port: int, data: bytes) -> None:
+        assert self.transport is not None
+        self.transport.sendto(data, ("127.0.0.1", port))
+
+    async def next(self, timeout: float = 5.0) -> tuple[str, list[Any]]:
+        return await asyncio.wait_for(self.inbox.get(), timeout)
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+@pytest.fixture
+def osc_peer(run: Callable[[Any], Any]) -> Iterator[Callable[[int], Any]]:
+    """``peer = await osc_peer(port)``: an OscPeer bound to 127.0.0.1:port (closed after)."""
+    peers: list[OscPeer] = []
+
+    async def make(port: int) -> OscPeer:
+        loop = asyncio.get_running_loop()
+        _, peer = await loop.create_datagram_endpoint(OscPeer, local_addr=("127.0.0.1", port))
+        peers.append(peer)
+        return peer
+
+    yield make
+    for p in peers:
+        p.close()

@@ -1,0 +1,148 @@
+"""The WebSocket: generate, malformed input, shared sessions, transport pushes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import pytest
+
+
+async def recv(ws: Any, timeout: float = 5.0) -> dict[str, Any]:
+    msg = await asyncio.wait_for(ws.read_message(), timeout)
+    assert msg is not None, "the server closed the connection"
+    data: dict[str, Any] = json.loads(msg)
+    return data
+
+
+async def connect(jp_ws_fetch: Any) -> Any:
+    ws = await jp_ws_fetch("schillinger", "api", "ws")
+    hello = await recv(ws)
+    assert hello["type"] == "hello" and hello["client"]
+    ws.client_id = hello["client"]
+    return ws
+
+
+async def until(ws: Any, kind: str, timeout: float = 5.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        msg = await recv(ws, max(0.01, deadline - time.monotonic()))
+        if msg["type"] == kind:
+            return msg
+
+
+def test_generate_matches_rest(jp_ws_fetch: Any, api: Any, run: Any) -> None:
+    body = {"technique": "interference", "generators": [3, 2]}
+
+    async def scenario() -> None:
+        ws = await connect(jp_ws_fetch)
+        ws.write_message(json.dumps({"type": "generate", "id": "g1", **body}))
+        first = await recv(ws)
+        assert first["type"] == "progress" and first["id"] == "g1"
+        msg = await until(ws, "result")
+        assert msg["id"] == "g1"
+        _code, rest = await api("rhythm", body)
+        assert msg["result"] == rest
+        assert msg["result"]["durations"] == [2, 1, 1, 2]
+        ws.close()
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(("raw", "needle"), [
+    ("{not json", "malformed JSON"), ("[1,2]", "JSON object"), ('{"type": "dance"}', "unknown"),
+    ('{"id": 5}', "unknown"),
+    ('{"type": "generate", "id": 7, "technique": "interference", "generators": ["x"]}',
+     "generators.0"),
+    ('{"type": "generate", "id": 8, "endpoint": "nope"}', "endpoint"),
+    ('{"type": "transport", "action": "seek"}', "position_beats"),
+    ('{"type": "param_change", "param": "x", "value": 1}', "join a session"),
+    ('{"type": "join", "session": 42}', "session"),
+    ('{"type": "ableton", "action": "dance"}', "action"),
+])
+def test_malformed_messages_keep_the_connection(jp_ws_fetch: Any, run: Any, wb: Any,
+                                                raw: str, needle: str) -> None:
+    async def scenario() -> None:
+        ws = await connect(jp_ws_fetch)
+        ws.write_message(raw)
+        err = await until(ws, "error")
+        assert needle in err["message"], err
+        ws.write_message(b"\x00\x01", binary=True)
+        assert "binary" in (await until(ws, "error"))["message"]
+        ws.write_message(json.dumps({"type": "heartbeat", "id": "hb"}))
+        hb = await until(ws, "heartbeat")
+        assert hb["id"] == "hb" and hb["time"] > 0
+        ws.close()
+
+    run(scenario())
+
+
+def test_sessions_presence_params_operations(jp_ws_fetch: Any, run: Any, wb: Any,
+                                             api: Any) -> None:
+    async def scenario() -> None:
+        a = await connect(jp_ws_fetch)
+        b = await connect(jp_ws_fetch)
+        a.write_message(json.dumps({"type": "join", "id": 1, "session": "duet", "name": "Ann"}))
+        joined = await until(a, "joined")
+        sid = joined["session"]["id"]
+        b.write_message(json.dumps({"type": "join", "id": 2, "session": sid, "name": "Ben"}))
+        jb = await until(b, "joined")
+        assert [m["name"] for m in jb["session"]["members"]] == ["Ann", "Ben"]
+        pres = await until(a, "presence")
+        assert pres["event"] == "join" and pres["client"] == b.client_id
+
+        a.write_message(json.dumps({"type": "param_change", "id": "p", "param": "gens",
+                                    "value": [5, 3]}))
+        pc = await until(b, "param_change")
+        assert pc["from"] == a.client_id and pc["value"] == [5, 3]
+        assert (await until(a, "ack"))["id"] == "p"  # the sender gets an ack, not an echo
+
+        for k in range(3):
+            (a if k % 2 == 0 else b).write_message(
+                json.dumps({"type": "operation", "op": {"n": k}}))
+        seen_a = [(await until(a, "operation"))["seq"] for _ in range(3)]
+        seen_b = [(await until(b, "operation"))["op"]["n"] for _ in range(3)]
+        assert seen_a == [1, 2, 3] and seen_b == [0, 1, 2]
+
+        c = await connect(jp_ws_fetch)  # a late joiner gets the history
+        c.write_message(json.dumps({"type": "join", "session": "duet", "name": "Cy"}))
+        jc = await until(c, "joined")
+        assert [op["op"]["n"] for op in jc["session"]["operations"]] == [0, 1, 2]
+        assert jc["session"]["params"] == {"gens": [5, 3]}
+
+        b.close()  # closing leaves the session: the others hear about it
+        left = await until(a, "presence")
+        while left["event"] != "leave":
+            left = await until(a, "presence")
+        assert left["client"] == b.client_id
+        _code, rest = await api(f"sessions/{sid}")
+        assert sorted(m["name"] for m in rest["members"]) == ["Ann", "Cy"]
+        assert rest["operations"][-1]["seq"] == 3
+        a.close()
+        c.close()
+
+    run(scenario())
+
+
+def test_transport_push_at_30_hz(jp_ws_fetch: Any, run: Any, api: Any) -> None:
+    async def scenario() -> None:
+        ws = await connect(jp_ws_fetch)
+        ws.write_message(json.dumps({"type": "transport", "id": "s", "action": "subscribe"}))
+        assert (await until(ws, "transport"))["id"] == "s"
+        await api("transport", {"action": "play"})  # REST, OSC and WS share one clock
+        t0 = time.monotonic()
+        states = []
+        while time.monotonic() - t0 < 0.5:
+            states.append((await until(ws, "transport"))["state"])
+        assert all(s["playing"] for s in states)
+        assert 8 <= len(states) <= 25, len(states)
+        assert states[-1]["position_beats"] > states[1]["position_beats"]
+        ws.write_message(json.dumps({"type": "transport", "id": "x", "action": "stop"}))
+        st = await until(ws, "transport")
+        while st["state"]["playing"]:
+            st = await until(ws, "transport")
+        ws.close()
+
+    run(scenario())
