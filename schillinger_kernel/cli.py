@@ -2,6 +2,9 @@
 
     schillinger rhythm interference 3 2            durations and a text graph
     schillinger rhythm fractioning 3 2 --midi r.mid
+    schillinger compose piece.mid piece.musicxml --style jazz --key "F major" --seed 4
+    schillinger harmony --key "A minor" --style jazz      a progression: symbols, numerals
+    schillinger harmony --cycle C3 --length 7              a Book V cycle, voice-led
     schillinger demo DIR                           a short piece written to DIR
 
 Bad input exits with code 2 and a one-line message.
