@@ -49,7 +49,7 @@ class Context:
 
     root_dir: str | Path
     base_url: str
-    render_backend: str = "auto"
+    render_backend: Any = "auto"  # a name, or the synth Backend resolved at start
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,11 @@ def _progression(ctx: Context, req: models.ProgressionRequest) -> Work:
         from .. import harmony
 
         prog = harmony.generate_progression(req.key, req.length, req.complexity, req.style,
-                                            req.seed)
-        return {"progression": jsonable(prog)}
+                                            req.seed, req.voicing)
+        out = {"progression": jsonable(prog)}
+        if req.score:
+            out["score"] = prog.to_score().to_dict()
+        return out
     return work
 
 
@@ -157,8 +160,8 @@ def _harmony_analyze(ctx: Context, req: models.HarmonyAnalyzeRequest) -> Work:
         from .. import harmony
 
         progress(0.1, "analysing")
-        subject: Any = score if score is not None else [tuple(c) for c in req.chords or []]
-        return {"analysis": jsonable(harmony.analyze_harmony(subject))}
+        subject: Any = score if score is not None else [list(c) for c in req.chords or []]
+        return {"analysis": jsonable(harmony.analyze_harmony(subject, req.key, req.window))}
     return work
 
 
@@ -200,8 +203,9 @@ def _write(ctx: Context, score: Score, fmt: str, target: Path, sample_rate: int,
         return _file_answer(ctx, target, fmt)
     from .. import synth
 
-    progress(0.1, "rendering")
-    audio = synth.render(score, sample_rate=sample_rate, backend=ctx.render_backend)
+    progress(0.05, "rendering")
+    audio = synth.render(score, sample_rate=sample_rate, backend=ctx.render_backend,
+                         progress=lambda f: progress(0.05 + 0.75 * f, "rendering"))
     progress(0.8, f"writing {fmt}")
     kw = {"normalize": normalize} if normalize else {}
     audio.write(target, **kw)

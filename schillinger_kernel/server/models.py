@@ -49,16 +49,23 @@ class ProgressionRequest(Body):
     key: str = Field("C major", min_length=1, max_length=40)
     length: int = Field(8, ge=1, le=256, strict=True)
     complexity: float = Field(0.5, ge=0, le=1)
-    style: str = Field("schillinger", min_length=1, max_length=40)
+    style: str = Field("classical", min_length=1, max_length=40,
+                       description="one of schillinger_kernel.harmony.STYLES")
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
+    voicing: Literal["hybrid", "full", "close"] = "hybrid"
+    score: bool = Field(False, description="also answer the progression as a Score")
 
 
 class HarmonyAnalyzeRequest(Body):
     """``POST harmony/analyze``: chords as lists of MIDI pitches, or a score."""
 
     chords: list[list[Annotated[int, Field(ge=0, le=127, strict=True)]]] | None = Field(
-        None, max_length=4096)
+        None, max_length=4096, description="one chord per bar, each a list of MIDI pitches")
     score: dict[str, Any] | None = None
+    key: str | None = Field(None, min_length=1, max_length=40,
+                            description="analyse in this key instead of finding it")
+    window: int | None = Field(None, ge=1, le=480 * 64, strict=True,
+                               description="group notes by windows of this many ticks")
 
 
 class ScalesRequest(Body):

@@ -68,6 +68,9 @@ class Workbench:
         self.ableton = AbletonBridge(settings.ableton_host, settings.ableton_port,
                                      settings.ableton_reply_port, on_tempo=self._live_tempo)
         self.score: Score | None = None
+        self.backend_name = settings.render_backend
+        self.backend_reason = "not resolved yet"
+        self.backend_error: str | None = None
         self._render_job: Job | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self.started = False
@@ -81,6 +84,7 @@ class Workbench:
         self.started = True
         self.jobs.bind_loop(asyncio.get_running_loop())
         self.output.probe()
+        await asyncio.get_running_loop().run_in_executor(None, self._resolve_backend)
         try:
             n = self.sessions.load()
         except OSError as exc:
@@ -92,6 +96,19 @@ class Workbench:
                       f"on udp://{osc['host']}:{osc['port']}" if osc["enabled"] else osc["error"])
         self._tasks = [asyncio.ensure_future(self._push_loop()),
                        asyncio.ensure_future(self._save_loop())]
+
+    def _resolve_backend(self) -> None:
+        """Pick the render backend once (probing CuPy takes a moment); fall back to NumPy."""
+        from ..synth import BackendUnavailable, get_backend
+
+        try:
+            be = get_backend(self.settings.render_backend)
+        except (BackendUnavailable, ValueError) as exc:
+            be = get_backend("numpy")
+            self.backend_error = f"{self.settings.render_backend}: {exc}; using numpy"
+        self.backend_name = be.name
+        self.backend_reason = be.reason
+        self.ctx = Context(self.ctx.root_dir, self.ctx.base_url, be)
 
     async def stop(self) -> None:
         """Stop everything started by :meth:`start`; save sessions."""
@@ -127,7 +144,8 @@ class Workbench:
     # ----- status ----------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         """The ``GET status`` answer."""
-        return {"version": __version__, "backend": self.settings.render_backend,
+        return {"version": __version__, "backend": self.backend_name,
+                "backend_reason": self.backend_error or self.backend_reason,
                 "osc": self.osc.status(), "sessions": len(self.sessions),
                 "transport": self.clock.state(), "audio_output": self.output.status(),
                 "ableton": self.ableton.status(), "jobs": len(self.jobs.list()),
@@ -228,14 +246,14 @@ class Workbench:
         if self.score is None or not self.output.available:
             return
         score = self.score.with_tempo(self.clock.tempo)
-        rate, backend = self.clock.sample_rate, self.settings.render_backend
+        rate, backend = self.clock.sample_rate, self.ctx.render_backend
 
         def work(rep: Reporter) -> dict[str, Any]:
             from .. import synth
 
             rep.report(0.1, "rendering for local output")
             audio = synth.render(score, sample_rate=rate, backend=backend)
-            self.output.set_buffer(audio_frames(audio), rate)
+            self.output.set_buffer(audio.samples, rate)
             return {"seconds": score.duration_seconds}
 
         self._render_job = self.jobs.submit("output", work)
@@ -274,14 +292,6 @@ class Workbench:
             return {"following": False, "live_tempo": ab.live_tempo}
         await ab.transport(req.action == "play")
         return {"live_playing": req.action == "play"}
-
-
-def audio_frames(audio: Any) -> Any:
-    """The (frames, channels) float32 array of a synth ``Audio``."""
-    for name in ("samples", "data", "array"):
-        if hasattr(audio, name):
-            return getattr(audio, name)
-    raise TypeError(f"cannot read frames from {type(audio).__name__}")
 
 
 def job_outcome(job: Job) -> dict[str, Any]:

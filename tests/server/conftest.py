@@ -68,8 +68,9 @@ def api(jp_fetch: Any, wb: Any) -> Callable[..., Any]:
     """``await api("rhythm", body)`` -> (status, json); never raises on 4xx/5xx."""
 
     async def call(path: str, body: Any = None, method: str | None = None,
-                   raw: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
-        kw: dict[str, Any] = {"raise_error": False}
+                   raw: bytes | None = None, headers: dict[str, str] | None = None,
+                   timeout: float = 20.0) -> Any:
+        kw: dict[str, Any] = {"raise_error": False, "request_timeout": timeout}
         if raw is not None:
             kw["body"] = raw
         elif body is not None:
