@@ -26,20 +26,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
-from .chords import (
-    NOTE_NAMES,
-    chord_symbol,
-    key_spelling,
-    parse_chord_symbol,
-    roman_numeral,
-)
+from .chords import NOTE_NAMES, chord_symbol, parse_chord_symbol, roman_numeral
 from .scales import Scale, as_scale, key_scale, symmetric_tonics
-from .score import PPQ, Note, Part, Score, TempoChange, parse_key
-from .voice_leading import function_map, lead
+from .voice_leading import function_map
 
 STRUCTURES: dict[str, tuple[int, ...]] = {
     "S5": (1, 3, 5), "S7": (1, 3, 5, 7), "S9": (1, 3, 5, 7, 9), "S11": (1, 3, 5, 7, 9, 11),
@@ -279,188 +271,14 @@ def cycle_name(from_degree: int, to_degree: int, units: int = 7) -> str:
     return "="
 
 
-# ----- chords and progressions --------------------------------------------------------------
-@dataclass(frozen=True)
-class Chord:
-    """A voiced chord: root pitch class, structure, MIDI pitches (bass first), names."""
-
-    root: int
-    structure: str
-    pitches: tuple[int, ...]
-    symbol: str
-    roman: str
-    degree: int | None = None
-    functions: tuple[tuple[int, int], ...] = ()
-
-    @property
-    def bass(self) -> int:
-        """The lowest pitch."""
-        return self.pitches[0]
-
-    @property
-    def pitch_classes(self) -> tuple[int, ...]:
-        """Pitch classes of the structure's functions in function order."""
-        return tuple(pc for _f, pc in self.functions)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON."""
-        return {"root": self.root, "root_name": self.symbol_root, "structure": self.structure,
-                "pitches": list(self.pitches), "symbol": self.symbol, "roman": self.roman,
-                "degree": self.degree, "functions": {str(f): pc for f, pc in self.functions}}
-
-    @property
-    def symbol_root(self) -> str:
-        """The root as spelled in the symbol."""
-        s = self.symbol
-        return s[:2] if len(s) > 1 and s[1] in "#b" else s[:1]
-
-
-@dataclass(frozen=True)
-class Progression(Sequence[Chord]):
-    """A sequence of voiced :class:`Chord` in a key, with the cycle of each move."""
-
-    key: str
-    chords: tuple[Chord, ...]
-    style: str = ""
-    moves: tuple[str, ...] = field(default=())
-
-    def __len__(self) -> int:
-        return len(self.chords)
-
-    def __getitem__(self, i: Any) -> Any:
-        return self.chords[i]
-
-    def __iter__(self) -> Iterator[Chord]:
-        return iter(self.chords)
-
-    @property
-    def symbols(self) -> tuple[str, ...]:
-        """Chord symbols, e.g. ``("C", "Am7")``."""
-        return tuple(c.symbol for c in self.chords)
-
-    @property
-    def romans(self) -> tuple[str, ...]:
-        """Roman numerals in the key."""
-        return tuple(c.roman for c in self.chords)
-
-    @property
-    def roots(self) -> tuple[int, ...]:
-        """Root pitch classes."""
-        return tuple(c.root for c in self.chords)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON (the REST API's answer)."""
-        return {"key": self.key, "style": self.style, "symbols": list(self.symbols),
-                "romans": list(self.romans), "moves": list(self.moves),
-                "chords": [c.to_dict() for c in self.chords]}
-
-    def to_score(self, *, bar_ticks: int = 4 * PPQ, tempo: float = 120.0,
-                 instrument: str = "piano", velocity: int = 80) -> Score:
-        """A one-part score holding each chord for ``bar_ticks``."""
-        _int("bar_ticks", bar_ticks, 1, 64 * PPQ)
-        notes = [Note(i * bar_ticks, bar_ticks, p, velocity)
-                 for i, c in enumerate(self.chords) for p in c.pitches]
-        return Score(parts=(Part.create("Chords", notes, instrument=instrument),),
-                     tempos=(TempoChange(0, float(tempo)),), key=_score_key(self.key),
-                     title="Progression")
-
-
-def _score_key(key: str) -> str:
-    pc, mode = parse_key(key)
-    return f"{NOTE_NAMES[pc]} {mode}"
-
-
-@dataclass(frozen=True)
-class ChordSpec:
-    """What a chord is before it is voiced: root, functions, structure, degree."""
-
-    root: int
-    functions: Mapping[int, int]
-    structure: str
-    degree: int | None = None
-
-
-def diatonic_spec(key: str | Scale, degree: int, name: str = "S7") -> ChordSpec:
-    """The :class:`ChordSpec` of a diatonic structure."""
-    fs = functions(key, degree, name)
-    return ChordSpec(fs[1], fs, name, degree)
-
-
-def symbol_spec(symbol: str) -> ChordSpec:
-    """The :class:`ChordSpec` of a chord symbol such as ``"Am7"`` or ``"G7/B"``."""
-    root, fs = parse_chord_symbol(symbol)
-    size = max(fs)
-    name = f"S{size}" if f"S{size}" in STRUCTURES else "S5"
-    return ChordSpec(root, fs, name)
-
-
-def _upper_functions(spec: ChordSpec, voicing: str) -> tuple[int, ...]:
-    fs = sorted(spec.functions)
-    if voicing == "hybrid":
-        want = HYBRID_UPPER.get(spec.structure if spec.structure in HYBRID_UPPER else "S5")
-        assert want is not None
-        have = [f for f in want if f in spec.functions]
-        extra = [f for f in (3, 7, 5, 1, 9) if f in spec.functions and f not in have]
-        return tuple(reversed((have + extra)[:3]))
-    if voicing == "full" or len(fs) <= 4:
-        return tuple(fs)
-    return tuple(f for f in fs if f != 5)[:4]
-
-
-def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
-          maps: Sequence[Any] | None = None, bass_octave: int = 2, octave: int = 4,
-          register: tuple[int, int] = (55, 79), style: str = "",
-          moves: Sequence[str] = ()) -> Progression:
-    """Voice-lead chord specs into a :class:`Progression`.
-
-    ``voicing``: ``"hybrid"`` (bass root + three upper functions), ``"full"`` (bass root +
-    every function of the structure above it) or ``"close"`` (no separate bass). The upper
-    voices start centred inside ``register`` (the average pitch 5 semitones inside either
-    end) and move by an octave together when their average leaves it.
-    """
-    if voicing not in VOICINGS:
-        raise ValueError(f"voicing must be one of {', '.join(VOICINGS)}, got {voicing!r}")
-    if not specs:
-        raise ValueError("length must be at least 1 (no chords given)")
-    sc, key = _key(key)
-    spelling = key_spelling(key)
-    lo, hi = register
-    first = specs[0]
-    upf = _upper_functions(first, voicing)
-    start = _close_position([first.functions[f] for f in upf],
-                            12 * (octave + 1) + first.functions[upf[0]])
-    while sum(start) / len(start) > hi - 5 and min(start) >= 12:
-        start = tuple(p - 12 for p in start)
-    while sum(start) / len(start) < lo + 5 and max(start) <= 115:
-        start = tuple(p + 12 for p in start)
-    chord_maps = [dict((f, s.functions[f]) for f in _upper_functions(s, voicing)) for s in specs]
-    voicings: list[tuple[int, ...]] = [start]
-    for i in range(1, len(specs)):
-        fmap = None if maps is None else maps[i - 1]
-        step = lead([chord_maps[i - 1], chord_maps[i]], voicings[-1],
-                    maps=[fmap] if fmap is not None else None)[1]
-        centre = sum(step) / len(step)
-        if centre < lo:
-            step = tuple(p + 12 for p in step)
-        elif centre > hi:
-            step = tuple(p - 12 for p in step)
-        voicings.append(step)
-    chords = []
-    for spec, up in zip(specs, voicings, strict=True):
-        pitches = tuple(sorted(up))
-        if voicing != "close":
-            bass = 12 * (bass_octave + 1) + 4 + (spec.root - 4) % 12  # E..Eb of the octave
-            pitches = (bass, *pitches)
-        for p in pitches:
-            if not 0 <= p <= 127:
-                raise ValueError(f"octave: chord pitch {p} is outside 0..127")
-        pcs = {pc for pc in spec.functions.values()}
-        chords.append(Chord(
-            root=spec.root, structure=spec.structure, pitches=pitches,
-            symbol=chord_symbol(spec.root, pcs, spelling, functions=spec.functions),
-            roman=roman_numeral(spec.root, spec.functions, sc, key),
-            degree=spec.degree, functions=tuple(sorted(spec.functions.items()))))
-    return Progression(key=key, chords=tuple(chords), style=style, moves=tuple(moves))
+from .harmony_voicing import (  # noqa: E402  (chords, progressions, voicing: split for size)
+    Chord,
+    ChordSpec,
+    Progression,
+    diatonic_spec,
+    symbol_spec,
+    voice,
+)
 
 
 def progression(key: str, degrees: Sequence[int], structure: str = "S7", *,
@@ -564,10 +382,36 @@ from .harmony_analysis import analyze_harmony  # noqa: E402  (split for size)
 from .harmony_styles import STYLES, generate_progression  # noqa: E402
 
 __all__ = [
-    "CYCLES", "HYBRID_UPPER", "NOTE_NAMES", "STRUCTURES", "STYLES", "SYMMETRIC_STRUCTURES",
-    "Chord", "ChordSpec", "Progression", "analyze_harmony", "as_scale", "binomial",
-    "chords_from_symbols", "cycle", "cycle_degrees", "cycle_name", "cycle_progression",
-    "diatonic_spec", "function_map", "functions", "generate_progression", "hybrid",
-    "progression", "structure", "symbol_spec", "symmetric_structure", "trinomial", "type_iii",
+    "CYCLES",
+    "HYBRID_UPPER",
+    "NOTE_NAMES",
+    "STRUCTURES",
+    "STYLES",
+    "SYMMETRIC_STRUCTURES",
+    "Chord",
+    "ChordSpec",
+    "Progression",
+    "analyze_harmony",
+    "as_scale",
+    "binomial",
+    "chord_symbol",
+    "chords_from_symbols",
+    "cycle",
+    "cycle_degrees",
+    "cycle_name",
+    "cycle_progression",
+    "diatonic_spec",
+    "function_map",
+    "functions",
+    "generate_progression",
+    "hybrid",
+    "parse_chord_symbol",
+    "progression",
+    "roman_numeral",
+    "structure",
+    "symbol_spec",
+    "symmetric_structure",
+    "trinomial",
+    "type_iii",
     "voice",
 ]

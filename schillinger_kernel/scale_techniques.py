@@ -1,0 +1,181 @@
+"""Book II techniques: tonal expansion, displacement, symmetric tonics, scales and systems.
+
+Re-exported by :mod:`schillinger_kernel.scales` (use them from there).
+
+>>> tonal_expansion((0, 2, 4, 5, 7, 9, 11), 1)
+(0, 4, 7, 11, 14, 17, 21)
+>>> symmetric_tonics(3)
+(0, 4, 8)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+from .scales import SYMMETRIC_DIVISIONS, Scale, _check_int, _tonic_pc, as_scale
+from .score import pitch_class, to_midi_pitch
+
+
+def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[int, ...]:
+    """E_k of a scale: take every (k+1)-th unit cyclically, skipping units already taken.
+
+    Each unit is placed above the previous one. ``n`` units give E0..E_(n-2). Pitch
+    classes in give semitones from the first unit; MIDI pitches in give MIDI pitches.
+
+    >>> tonal_expansion((0, 2, 4, 5, 7, 9, 11), 1)
+    (0, 4, 7, 11, 14, 17, 21)
+    >>> tonal_expansion((60, 62, 64, 65, 67, 69, 71), 2)
+    (60, 65, 71, 76, 81, 86, 91)
+    >>> tonal_expansion("C major", 0)
+    (0, 2, 4, 5, 7, 9, 11)
+    """
+    if isinstance(units, str):
+        units = as_scale(units)
+    if isinstance(units, Scale):
+        seq = list(units)
+    else:
+        seq = [to_midi_pitch(u) if isinstance(u, str) and u[-1:].isdigit()
+               else (pitch_class(u) if isinstance(u, str) else _check_int("units", u))
+               for u in units]
+    n = len(seq)
+    if n < 2:
+        raise ValueError(f"units must hold at least 2 pitches, got {n}")
+    _check_int("k", k)
+    if not 0 <= k <= n - 2:
+        raise ValueError(f"k must be in 0..{n - 2} for a scale of {n} units, got {k}")
+    order = [0]
+    taken = {0}
+    pos = 0
+    while len(order) < n:
+        pos = (pos + k + 1) % n
+        while pos in taken:
+            pos = (pos + 1) % n
+        taken.add(pos)
+        order.append(pos)
+    out = [seq[0]]
+    for idx in order[1:]:
+        p = seq[idx]
+        while p <= out[-1]:
+            p += 12
+        while p - 12 > out[-1]:
+            p -= 12
+        out.append(p)
+    return tuple(out)
+
+
+def displacement(intervals: Sequence[int]) -> tuple[tuple[int, ...], ...]:
+    """The distinct circular permutations of an interval list, starting with the list itself.
+
+    >>> displacement((2, 2, 3, 2, 3))[:3]
+    ((2, 2, 3, 2, 3), (2, 3, 2, 3, 2), (3, 2, 3, 2, 2))
+    >>> displacement((2, 2, 2))
+    ((2, 2, 2),)
+    """
+    steps = tuple(intervals)
+    if not steps:
+        raise ValueError("intervals must not be empty")
+    for s in steps:
+        if isinstance(s, bool) or not isinstance(s, int) or s < 1:
+            raise ValueError(f"intervals must be positive ints, got {s!r}")
+    out: list[tuple[int, ...]] = []
+    for i in range(len(steps)):
+        rot = steps[i:] + steps[:i]
+        if rot not in out:
+            out.append(rot)
+    return tuple(out)
+
+
+def symmetric_tonics(n: int, tonic: int | str = 0) -> tuple[int, ...]:
+    """``n`` tonics dividing the octave equally (12/n semitones apart), from ``tonic``.
+
+    >>> symmetric_tonics(3), symmetric_tonics(4, "D")
+    ((0, 4, 8), (2, 5, 8, 11))
+    """
+    _check_int("n", n)
+    if n not in SYMMETRIC_DIVISIONS:
+        raise ValueError(f"n must be one of {SYMMETRIC_DIVISIONS} (divisors of 12), got {n}")
+    pc = _tonic_pc(tonic)
+    return tuple(pc + i * (12 // n) for i in range(n))
+
+
+def symmetric_scale(n: int, segment: Sequence[int], tonic: int | str = 0) -> Scale:
+    """Group 3: each of the ``n`` equal segments of the octave filled with ``segment``.
+
+    ``segment`` is an interval pattern summing to 12/n.
+
+    >>> symmetric_scale(3, (1, 3))
+    Scale((0, 1, 4, 5, 8, 9))
+    """
+    tonics = symmetric_tonics(n, tonic)
+    seg = tuple(segment)
+    size = 12 // n
+    if not seg or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in seg):
+        raise ValueError(f"segment must be a non-empty list of positive ints, got {seg!r}")
+    if sum(seg) != size:
+        raise ValueError(f"segment must sum to 12/n = {size} semitones, got {sum(seg)}")
+    pitches: list[int] = []
+    for t in tonics:
+        p = t
+        for s in seg:
+            pitches.append(p)
+            p += s
+    return Scale(pitches, 12, name=f"symmetric {n}x{list(seg)}")
+
+
+def symmetric_system(interval: int, segment: Sequence[int] | None = None,
+                     tonic: int | str = 0) -> Scale:
+    """Group 4: tonics ``interval`` semitones apart until they close on the tonic's class.
+
+    The system spans ``lcm(interval, 12)`` semitones (several octaves when the interval does
+    not divide 12); each segment between tonics is filled with ``segment`` (default: the
+    tonics alone).
+
+    >>> s = symmetric_system(5)
+    >>> s.span, len(s), s[:4]
+    (60, 12, (0, 5, 10, 15))
+    >>> symmetric_system(8, (3, 5)).span
+    24
+    """
+    _check_int("interval", interval)
+    if not 1 <= interval <= 48:
+        raise ValueError(f"interval must be in 1..48 semitones, got {interval}")
+    seg = (interval,) if segment is None else tuple(segment)
+    if not seg or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in seg):
+        raise ValueError(f"segment must be a non-empty list of positive ints, got {seg!r}")
+    if sum(seg) != interval:
+        raise ValueError(f"segment must sum to interval = {interval}, got {sum(seg)}")
+    span = math.lcm(interval, 12)
+    pc = _tonic_pc(tonic)
+    pitches: list[int] = []
+    for t in range(pc, pc + span, interval):
+        p = t
+        for s in seg:
+            pitches.append(p)
+            p += s
+    return Scale(pitches, span, name=f"system {interval} {list(seg)}")
+
+
+def interval_interference(*intervals: int) -> tuple[int, ...]:
+    """Converse synchronisation of an interval group: union with its reverse over the sum.
+
+    >>> interval_interference(3, 2)
+    (2, 1, 2)
+    >>> interval_interference(5, 3)
+    (3, 2, 3)
+    """
+    if len(intervals) < 2:
+        raise ValueError(f"intervals must hold at least 2 values, got {len(intervals)}")
+    for s in intervals:
+        if isinstance(s, bool) or not isinstance(s, int) or s < 1:
+            raise ValueError(f"intervals must be positive ints, got {s!r}")
+    total = sum(intervals)
+    points = set()
+    for group in (intervals, tuple(reversed(intervals))):
+        t = 0
+        for s in group:
+            points.add(t)
+            t += s
+    marks = [*sorted(points), total]
+    return tuple(b - a for a, b in itertools.pairwise(marks))
