@@ -26,7 +26,7 @@ class Audio:
     :func:`schillinger_kernel.io.audio.write`).
     """
 
-    __slots__ = ("_samples", "_sample_rate")
+    __slots__ = ("_sample_rate", "_samples")
 
     def __init__(self, samples: Any, sample_rate: int) -> None:
         if isinstance(sample_rate, bool) or not isinstance(sample_rate, int | np.integer):

@@ -64,7 +64,8 @@ class Backend:
         Scatter-add is built from sort, cumulative sum and search, so this runs the engine's
         array code in a strictly standard namespace.
         """
-        return cls(name or getattr(xp, "__name__", "array-api"), xp, "standard operations only")
+        return cls(name or str(getattr(xp, "__name__", "array-api")), xp,
+                   "standard operations only")
 
     # -- non-standard operations ---------------------------------------------------------------
     def scatter_add(self, size: int, index: Any, values: Any) -> Any:
@@ -85,14 +86,15 @@ class Backend:
             return xp.zeros(size, dtype=xp.float32)
         order = xp.argsort(index)
         idx = xp.take(index, order)
-        csum = xp.cumulative_sum(xp.astype(xp.take(values, order), xp.float64), include_initial=True)
+        vals = xp.astype(xp.take(values, order), xp.float64)
+        csum = xp.cumulative_sum(vals, include_initial=True)
         bins = xp.arange(size, dtype=idx.dtype)
         lo = xp.searchsorted(idx, bins, side="left")
         hi = xp.searchsorted(idx, bins, side="right")
         return xp.astype(xp.take(csum, hi) - xp.take(csum, lo), xp.float32)
 
     def segment_ids(self, counts: Any, total: int) -> Any:
-        """For ragged segments of ``counts`` items, the segment number of each of ``total`` items."""
+        """For ragged segments of ``counts`` items: the segment of each of the ``total`` items."""
         xp = self.xp
         if self.name == "numpy":
             return np.repeat(np.arange(counts.shape[0]), counts)
@@ -120,7 +122,7 @@ def _host_copy(a: Any) -> np.ndarray:
     # array_api_strict and other CPU namespaces convert through the buffer protocol or DLPack.
     try:
         return np.from_dlpack(a)
-    except Exception:  # noqa: BLE001 - fall back to a Python list for exotic namespaces
+    except Exception:
         return np.asarray(a.tolist())
 
 
@@ -138,7 +140,7 @@ def _cupy_backend() -> Backend:
         props = cupy.cuda.runtime.getDeviceProperties(0)
         dev_name = props["name"].decode() if isinstance(props["name"], bytes) else props["name"]
         cupy.zeros(1).sum().item()  # a device that answers
-    except Exception as exc:  # noqa: BLE001 - CUDARuntimeError and friends
+    except Exception as exc:
         raise BackendUnavailable(
             f"backend 'cupy' is not available: CuPy imports but no CUDA device answered "
             f"({type(exc).__name__}: {exc}); {GPU_HINT}") from None

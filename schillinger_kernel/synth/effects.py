@@ -113,7 +113,7 @@ def fft_convolve(xp: Any, x: Any, h: Any) -> Any:
 @functools.lru_cache(maxsize=16)
 def _reverb_ir(sr: int, decay: float, predelay: float) -> np.ndarray:
     # Decorrelated exponentially decaying noise per channel (RT60 = decay), gently darkening.
-    n = int(round((decay + predelay) * sr))
+    n = round((decay + predelay) * sr)
     rng = np.random.default_rng(1770)
     t = np.arange(n) / sr
     noise = rng.standard_normal((2, n))
@@ -136,7 +136,7 @@ def delay(xp: Any, x: Any, sr: int, time: float = 0.375, feedback: float = 0.35,
           wet: float = 0.3) -> Any:
     """Feedback echo: copies every ``time`` seconds, each ``feedback`` times the one before."""
     c, n = x.shape
-    step = int(round(time * sr))
+    step = round(time * sr)
     echoes = xp.zeros_like(x)
     gain = 1.0
     for k in range(1, _delay_taps(feedback) + 1):  # a few taps, each one vectorised
@@ -164,7 +164,7 @@ def eq(xp: Any, x: Any, sr: int, low_db: float = 0.0, mid_db: float = 0.0, high_
     h = xp.concat([h[nfft - half:], h[:half + 1]])  # centred, zero phase -> linear phase
     win = 0.5 - 0.5 * xp.cos(2 * math.pi * xp.astype(xp.arange(taps), xp.float64) / (taps - 1))
     h = xp.astype(h * win, xp.float32)
-    c, n = x.shape
+    c, _n = x.shape
     padded = xp.concat([x, xp.zeros((c, half), dtype=x.dtype)], axis=1)
     return fft_convolve(xp, padded, h)[:, half:]
 

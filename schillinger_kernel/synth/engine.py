@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,14 @@ import numpy as np
 
 from ..score import Score
 from .backend import Backend
-from .presets import DRUM_KINDS, DRUM_LENGTH, PRESETS, drum_kind_table, drum_templates
+from .presets import (
+    DRUM_KINDS,
+    DRUM_LENGTH,
+    PRESETS,
+    Preset,
+    drum_kind_table,
+    drum_templates,
+)
 
 BLOCK = 128
 CHUNK_BLOCKS = 512
@@ -59,20 +66,33 @@ class _Layers:
     amps: np.ndarray  # (rows, partials), level included
 
 
-@functools.lru_cache(maxsize=1)
-def _layer_table() -> _Layers:
-    rows = [la for name in PITCHED for la in PRESETS[name].layers]
+@functools.lru_cache(maxsize=16)
+def _layer_table(presets: tuple[Preset, ...]) -> _Layers:
+    rows = [la for p in presets for la in p.layers]
     width = max(len(la.partials) for la in rows)
     ratios = np.zeros((len(rows), width))
     amps = np.zeros((len(rows), width))
     for i, la in enumerate(rows):
         for j, (r, a) in enumerate(la.partials):
             ratios[i, j], amps[i, j] = r, a * la.level
-    count = np.array([len(PRESETS[n].layers) for n in PITCHED], dtype=np.int64)
+    count = np.array([len(p.layers) for p in presets], dtype=np.int64)
     first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
     adsr = np.array([[max(la.attack, MIN_TIME), max(la.decay, MIN_TIME), la.sustain,
                       max(la.release, MIN_TIME)] for la in rows])
     return _Layers(first, count, adsr, ratios, amps)
+
+
+def resolve_presets(overrides: Mapping[str, Preset] | None = None) -> dict[str, Preset]:
+    """The preset table with ``overrides`` (name -> :class:`Preset`) swapped in."""
+    table = dict(PRESETS)
+    for name, p in (overrides or {}).items():
+        if name not in PITCHED:
+            raise ValueError(f"presets: only pitched presets ({', '.join(PITCHED)}) can be "
+                             f"replaced, got {name!r}")
+        if not isinstance(p, Preset) or not p.layers:
+            raise TypeError(f"presets[{name!r}] must be a Preset with layers")
+        table[name] = p
+    return table
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,7 @@ class Timeline:
     voices: dict[str, np.ndarray]  # on (block), gate (s), pitch, preset, amp, pan
     hits: dict[str, np.ndarray]  # pos (sample), kind, amp, pan
     pans: np.ndarray  # (pans, 2): left and right gain of each distinct pan position
+    layers: _Layers  # the layer table of the pitched presets
 
 
 def pan_gains(pan: float) -> tuple[float, float]:
@@ -107,8 +128,9 @@ def _seconds(score: Score, ticks: np.ndarray) -> np.ndarray:
     return t_secs[j] + (ticks - t_ticks[j]) * spt[j]
 
 
-def tail_seconds(score: Score) -> float:
+def tail_seconds(score: Score, presets: Mapping[str, Preset] | None = None) -> float:
     """How long after the last note ends the score still sounds (releases, drum decays)."""
+    table = PRESETS if presets is None else presets
     tail = 0.0
     for p in score.parts:
         if not p.notes:
@@ -118,13 +140,15 @@ def tail_seconds(score: Score) -> float:
             names = {int(kinds[n.pitch]) for n in p.notes}
             tail = max(tail, *(DRUM_LENGTH[DRUM_KINDS[k]] for k in names))
         else:
-            tail = max(tail, PRESETS[p.render_preset].release)
+            tail = max(tail, table[p.render_preset].release)
     return tail
 
 
 def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
-         part_filter: Callable[[str], bool] | None = None) -> Timeline:
+         part_filter: Callable[[str], bool] | None = None,
+         presets: Mapping[str, Preset] | None = None) -> Timeline:
     """Lay ``scores`` end to end and flatten their notes into arrays (host side)."""
+    table = resolve_presets(presets)
     kinds = drum_kind_table()
     v_cols: dict[str, list[np.ndarray]] = {
         k: [] for k in ("on", "gate", "pitch", "preset", "amp", "pan")}
@@ -134,7 +158,7 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
     cursor = 0
     tb = BLOCK / sample_rate
     for score in scores:
-        length = score.duration_seconds + tail_seconds(score) + extra_tail
+        length = score.duration_seconds + tail_seconds(score, table) + extra_tail
         n_frames = max(1, math.ceil(length * sample_rate))
         n_blocks = -(-n_frames // BLOCK) + 1
         block_start.append(cursor)
@@ -172,7 +196,8 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
 
     return Timeline(sample_rate, np.array(block_start, dtype=np.int64),
                     np.array(frames, dtype=np.int64), cursor, cat(v_cols), cat(h_cols),
-                    np.array(list(pans), dtype=np.float64).reshape(-1, 2))
+                    np.array(list(pans), dtype=np.float64).reshape(-1, 2),
+                    _layer_table(tuple(table[n] for n in PITCHED)))
 
 
 # ----- the array code (xp only from here on) ------------------------------------------------
@@ -196,7 +221,7 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     v = tl.voices
     if v["on"].shape[0] == 0:
         return None
-    lt = _layer_table()
+    lt = tl.layers
     preset = xp.asarray(v["preset"])
     count = _take(xp, xp.asarray(lt.count), preset)
     n_vl = int(lt.count[v["preset"]].sum())

@@ -153,7 +153,7 @@ def _sweep(t: np.ndarray, f_start: float, f_end: float, tau: float) -> np.ndarra
 
 
 def _drum(kind: str, sr: int) -> np.ndarray:
-    n = int(round(DRUM_LENGTH[kind] * sr))
+    n = round(DRUM_LENGTH[kind] * sr)
     t = np.arange(n) / sr
     rng = np.random.default_rng(DRUM_KINDS.index(kind) + 17)
     fade = np.minimum(1.0, (n - np.arange(n)) / max(1, int(0.004 * sr)))

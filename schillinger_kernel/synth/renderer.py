@@ -21,8 +21,9 @@ from ..score import Score
 from .audio import Audio
 from .backend import Backend, get_backend
 from .effects import EFFECTS, apply_chain, check_chain, tail_seconds
-from .engine import BLOCK, plan, soft_limit, synthesize
+from .engine import BLOCK, plan, resolve_presets, soft_limit, synthesize
 from .engine import tail_seconds as score_tail
+from .presets import Preset
 
 RATES = (8000, 192000)
 Chains = tuple[dict[str, dict[str, float]], dict[str, dict[str, dict[str, float]]]]
@@ -69,18 +70,27 @@ def _chains(effects: Mapping[str, Any] | None, scores: list[Score]) -> Chains:
     return master, parts
 
 
+def _not_in(names: set[str]) -> Callable[[str], bool]:
+    return lambda name: name not in names
+
+
+def _equals(target: str) -> Callable[[str], bool]:
+    return lambda name: name == target
+
+
 def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Chains,
-                  on_chunk: Callable[[int, int], None] | None = None) -> list[Audio]:
+                  on_chunk: Callable[[int, int], None] | None = None,
+                  presets: Mapping[str, Preset] | None = None) -> list[Audio]:
     xp = be.xp
     master, parts = chains
     extra = tail_seconds(master) + max((tail_seconds(c) for c in parts.values()), default=0.0)
     groups: list[tuple[Callable[[str], bool] | None, dict[str, dict[str, float]]]] = [(None, {})]
     if parts:
-        groups = [(lambda name: name not in parts, {})]
-        groups += [((lambda name, t=t: name == t), c) for t, c in parts.items()]
+        groups = [(_not_in(set(parts)), {})]
+        groups += [(_equals(t), c) for t, c in parts.items()]
     buses = []
     for i, (keep, chain) in enumerate(groups):
-        tl = plan(scores, sample_rate, extra, keep)
+        tl = plan(scores, sample_rate, extra, keep, presets)
         report = None
         if on_chunk is not None:
             def report(done: int, total: int, i: int = i) -> None:
@@ -109,7 +119,8 @@ def _fx(xp: Any, x: Any, chain: dict[str, dict[str, float]], sample_rate: int) -
 
 def render(score: Score, sample_rate: int = 48000, backend: str | Backend = "auto", *,
            effects: Mapping[str, Any] | None = None,
-           progress: Callable[[float], None] | None = None) -> Audio:
+           progress: Callable[[float], None] | None = None,
+           presets: Mapping[str, Preset] | None = None) -> Audio:
     """Render every part and note of ``score`` to stereo float32 :class:`Audio` in [-1, 1].
 
     Parameters
@@ -125,6 +136,8 @@ def render(score: Score, sample_rate: int = 48000, backend: str | Backend = "aut
         ``{"master": chain, "<part name>": chain}``; see :mod:`.effects` for the parameters.
     progress : callable, optional
         Called with the fraction done (0..1) as time chunks finish.
+    presets : mapping, optional
+        Replacement :class:`~.presets.Preset` values for pitched preset names (custom ADSR).
     """
     check_score(score)
     check_rate(sample_rate)
@@ -133,7 +146,8 @@ def render(score: Score, sample_rate: int = 48000, backend: str | Backend = "aut
     be = get_backend(backend)
     chains = _chains(effects, [score])
     tick = None if progress is None else (lambda d, t: progress(d / t))
-    (audio,) = _render_batch([score], sample_rate, be, chains, tick)
+    resolve_presets(presets)
+    (audio,) = _render_batch([score], sample_rate, be, chains, tick, presets)
     if progress is not None:
         progress(1.0)
     return audio
@@ -144,16 +158,18 @@ def estimate_frames(score: Score, sample_rate: int) -> int:
     return math.ceil((score.duration_seconds + score_tail(score)) * sample_rate)
 
 
-def _job(scores: list[Score], sample_rate: int, backend: str, effects: Any) -> list[Audio]:
+def _job(scores: list[Score], sample_rate: int, backend: str, effects: Any,
+         presets: Mapping[str, Preset] | None = None) -> list[Audio]:
     """One batch, run wherever an executor sends it (module level, so it pickles)."""
     be = get_backend(backend)
-    return _render_batch(scores, sample_rate, be, _chains(effects, scores))
+    return _render_batch(scores, sample_rate, be, _chains(effects, scores), None, presets)
 
 
 def render_many(scores: Iterable[Score], sample_rate: int = 48000,
                 backend: str | Backend = "auto", *, effects: Mapping[str, Any] | None = None,
                 executor: Executor | None = None, batch_size: int | None = None,
-                max_batch_frames: int = 1 << 24, progress: bool | None = None) -> list[Audio]:
+                max_batch_frames: int = 1 << 24, progress: bool | None = None,
+                presets: Mapping[str, Preset] | None = None) -> list[Audio]:
     """Render many scores; those that fit in memory together render in one vectorised call.
 
     Scores are grouped into batches of at most ``max_batch_frames`` output frames (and at most
@@ -178,6 +194,7 @@ def render_many(scores: Iterable[Score], sample_rate: int = 48000,
             or max_batch_frames < 1:
         raise ValueError(f"max_batch_frames must be a positive int, got {max_batch_frames!r}")
     chains = _chains(effects, scores)
+    resolve_presets(presets)
     if not scores:
         return []
     if executor is not None and batch_size is None:
@@ -201,7 +218,8 @@ def render_many(scores: Iterable[Score], sample_rate: int = 48000,
         if executor is None:
             be = get_backend(backend)
             for batch in batches:
-                audios = _render_batch([scores[i] for i in batch], sample_rate, be, chains)
+                audios = _render_batch([scores[i] for i in batch], sample_rate, be, chains,
+                                       None, presets)
                 for i, a in zip(batch, audios, strict=True):
                     results[i] = a
                 bar.update(len(batch))
@@ -212,7 +230,7 @@ def render_many(scores: Iterable[Score], sample_rate: int = 48000,
                                  f"use 'auto', 'numpy' or 'cupy'")
             futures: dict[Future[list[Audio]], list[int]] = {
                 executor.submit(_job, [scores[i] for i in b], sample_rate, name,
-                                effects): b for b in batches}
+                                effects, presets): b for b in batches}
             for fut in as_completed(futures):
                 for i, a in zip(futures[fut], fut.result(), strict=True):
                     results[i] = a
