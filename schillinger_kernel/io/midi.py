@@ -48,9 +48,9 @@ def _assign_channels(score: Score) -> list[int]:
 def _meta(score: Score, channels: list[int]) -> str:
     return META_PREFIX + json.dumps({
         "title": score.title, "key": score.key,
-        "parts": [{"name": p.name, "channel": ch, "score_channel": p.channel, "program": p.program, "preset": p.preset,
-                   "pan": p.pan, "gain": p.gain} for p, ch in zip(score.parts, channels,
-                                                                 strict=True)],
+        "parts": [{"name": p.name, "channel": ch, "score_channel": p.channel,
+                   "program": p.program, "preset": p.preset, "pan": p.pan, "gain": p.gain}
+                  for p, ch in zip(score.parts, channels, strict=True)],
     }, separators=(",", ":"))
 
 
@@ -217,8 +217,8 @@ def read_midi(path: str | os.PathLike[str]) -> Score:
             "Drums" if ch == 9 else f"Part {len(parts) + 1}")
         # The score's own channel comes back even where the file needed another one.
         parts.append(Part(name=name, notes=tuple(ns), program=programs.get((ti, ch), 0),
-                          channel=info.get("score_channel", ch), preset=info.get("preset"), pan=info.get("pan", 0.0),
-                          gain=info.get("gain", 1.0)))
+                          channel=info.get("score_channel", ch), preset=info.get("preset"),
+                          pan=info.get("pan", 0.0), gain=info.get("gain", 1.0)))
     if meta_parts:  # keep the writer's part order
         order = {mp["name"]: i for i, mp in enumerate(meta_parts) if "name" in mp}
         parts.sort(key=lambda prt: order.get(prt.name, len(order)))
