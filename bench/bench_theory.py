@@ -53,8 +53,11 @@ def main() -> None:
     for name, fn in cases.items():
         print(f"  {name:40s} {_rate(fn):12,.0f} /s")
 
+    import warnings
+
     import music21
 
+    warnings.filterwarnings("ignore", module="music21")  # track names that are not instruments
     score = _piece()
     n_notes = len(score.notes)
     with tempfile.TemporaryDirectory() as d:
