@@ -62,14 +62,19 @@ class Hub:
         self.transport_subscribers.discard(conn.client_id)
 
     def send_text(self, client_ids: Any, text: str) -> int:
-        """Send an already-serialised message to ``client_ids``; returns how many got it."""
+        """Send an already-serialised message to ``client_ids``; returns how many got it.
+
+        The UTF-8 bytes are made once; tornado sends bytes with ``binary=False`` as a text
+        frame.
+        """
+        data = text.encode()
         n = 0
         for cid in list(client_ids):
             conn = self.clients.get(cid)
             if conn is None:
                 continue
             try:
-                conn.write_message(text)
+                conn.write_message(data)
                 n += 1
             except WebSocketClosedError:
                 self.remove(conn)
