@@ -250,7 +250,10 @@ def interference(*generators: int, period: str | int = "product") -> Rhythm:
     (0,)
     """
     gens = _check_generators(generators)
-    p = _period_of(gens, period)
+    return _resultant(gens, _period_of(gens, period))
+
+
+def _resultant(gens: tuple[int, ...], p: int) -> Rhythm:
     counts: dict[int, int] = {}
     for g in gens:
         for t in range(0, p, g):
@@ -377,9 +380,11 @@ def countertheme(*generators: int) -> Rhythm:
 
     >>> countertheme(2, 3, 5)
     Rhythm((6, 4, 2, 3, 3, 2, 4, 6))
+    >>> countertheme(20, 30, 40).period   # factors above MAX_GENERATOR are fine
+    24000
     """
     factors = complementary_factors(*generators)
-    return interference(*factors, period=math.prod(generators))
+    return _resultant(factors, math.prod(generators))
 
 
 def summation_triples() -> tuple[tuple[int, int, int], ...]:

@@ -29,6 +29,7 @@ T = TypeVar("T")
 def distribution_closure(rhythm: Sequence[int], places: int) -> tuple[int, int]:
     """How often the rhythm and the cycle of places run before they close together.
 
+    >>> from schillinger_kernel.rhythm import interference
     >>> distribution_closure(interference(3, 2), 2)   # 1 rhythm, 2 cycles of 2 drums
     (1, 2)
     """
@@ -46,6 +47,7 @@ def distribute(rhythm: Sequence[int], places: int | Sequence[T]) -> dict[Any, Rh
     comes later; the last note is held to the end of the cycle, where the loop continues it).
     ``places`` is a count (keys 0..n-1) or a sequence of labels.
 
+    >>> from schillinger_kernel.rhythm import interference
     >>> distribute(interference(3, 2), ("kick", "snare"))
     {'kick': Rhythm((3, 3)), 'snare': Rhythm((-2, 2, 2))}
     """
@@ -90,6 +92,7 @@ def coordinate(rhythm: Sequence[int], attacks: int, places: int = 1,
     A = lcm(attacks, attacks of the rhythm, places); period = rhythm period · A / attacks of
     the rhythm; with ``bar`` (units), bars = lcm(period, bar) / bar.
 
+    >>> from schillinger_kernel.rhythm import interference
     >>> c = coordinate(interference(3, 2), 5)
     >>> c.attacks, c.period, c.rhythm_runs, c.group_runs
     (20, 30, 5, 4)
@@ -112,13 +115,14 @@ def coordinate(rhythm: Sequence[int], attacks: int, places: int = 1,
 
 
 # ----- permutations ---------------------------------------------------------------------------
-def _items(items: Sequence[T] | str) -> tuple[Any, ...]:
+def _items(items: Sequence[T] | str, limit: int = 10, what: str = "permutations"
+           ) -> tuple[Any, ...]:
     if isinstance(items, (str | bytes, Sequence)):
         seq = tuple(items)
         if not seq:
             raise ValueError("items must not be empty")
-        if len(seq) > 10:
-            raise ValueError(f"items: at most 10 elements for permutations, got {len(seq)}")
+        if len(seq) > limit:
+            raise ValueError(f"items: at most {limit} elements for {what}, got {len(seq)}")
         return seq
     raise TypeError(f"items must be a sequence, got {type(items).__name__}")
 
@@ -156,10 +160,10 @@ def circular_permutations(items: Sequence[T] | str,
     >>> circular_permutations("abc"), circular_permutations("abc", "counterclockwise")
     (('abc', 'bca', 'cab'), ('acb', 'cba', 'bac'))
     """
-    seq = _items(items)
-    if direction not in ("clockwise", "counterclockwise"):
+    seq = _items(items, 1000, "circular permutations")
+    if direction not in ("clockwise", "counterclockwise", "counter-clockwise"):
         raise ValueError(f"direction must be 'clockwise' or 'counterclockwise', got {direction!r}")
-    if direction == "counterclockwise":
+    if direction != "clockwise":
         seq = (seq[0], *reversed(seq[1:]))
     perms = [seq[i:] + seq[:i] for i in range(len(seq))]
     return _shape(items, perms)
@@ -180,37 +184,48 @@ def permutations(items: Sequence[T] | str, circular: bool = False,
 def _group_of(x: int | Sequence[T]) -> tuple[Any, ...]:
     if isinstance(x, int) and not isinstance(x, bool):
         return (x,)
-    if isinstance(x, Sequence) and not isinstance(x, str) and len(x):
+    if isinstance(x, Sequence) and len(x):
         return tuple(x)
     raise ValueError(f"a group must be an int or a non-empty sequence, got {x!r}")
 
 
-def higher_order(a: int | Sequence[T], b: int | Sequence[T],
-                 order: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def higher_order(a: int | Sequence[T] | str, b: int | Sequence[T] | str,
+                 order: int) -> tuple[Any, Any]:
     """Permutations of higher order: a_n = a_(n-1) + b_(n-1), b_n = b_(n-1) + a_(n-1).
 
-    ``+`` joins groups; a_1 = a and b_1 = b.
+    ``+`` joins groups; a_1 = a and b_1 = b. Two strings give strings.
 
     >>> higher_order((2, 1), (1, 2), 3)
     ((2, 1, 1, 2, 1, 2, 2, 1), (1, 2, 2, 1, 2, 1, 1, 2))
+    >>> higher_order("a", "b", 3)
+    ('abba', 'baab')
     """
     x, y = _group_of(a), _group_of(b)
     _check_int("order", order, 1, 16)
     for _ in range(order - 1):
         x, y = x + y, y + x
+    if isinstance(a, str) and isinstance(b, str):
+        return "".join(x), "".join(y)
     return x, y
 
 
-def homogeneous_continuity(elements: Sequence[T]) -> tuple[tuple[Any, ...], ...]:
+def homogeneous_continuity(elements: Sequence[T] | str) -> tuple[Any, ...]:
     """k parts from k elements: part p plays the circular rotations p, p+1, ... in turn.
+
+    A string gives strings.
 
     >>> homogeneous_continuity((2, 1, 1))
     ((2, 1, 1, 1, 1, 2, 1, 2, 1), (1, 1, 2, 1, 2, 1, 2, 1, 1), (1, 2, 1, 2, 1, 1, 1, 1, 2))
+    >>> homogeneous_continuity("abc")
+    ('abcbcacab', 'bcacababc', 'cababcbca')
     """
-    seq = _items(elements)
+    seq = _items(elements, 100, "homogeneous continuity")
     k = len(seq)
     rotations = [seq[i:] + seq[:i] for i in range(k)]
-    return tuple(sum((rotations[(p + j) % k] for j in range(k)), ()) for p in range(k))
+    parts = tuple(sum((rotations[(p + j) % k] for j in range(k)), ()) for p in range(k))
+    if isinstance(elements, str):
+        return tuple("".join(part) for part in parts)
+    return parts
 
 
 # ----- powers, styles, velocities ---------------------------------------------------------------
@@ -324,8 +339,10 @@ def series(name: str, terms: int) -> tuple[int, ...]:
                      f"got {name!r}")
 
 
-def accelerate(group: Sequence[int], series_terms: str | Sequence[int], terms: int = 4) -> Rhythm:
+def accelerate(group: Sequence[int], series: str | Sequence[int], terms: int = 4) -> Rhythm:
     """The group multiplied by successive terms of a series (a name or explicit terms).
+
+    ``series`` names one of :func:`series` (``terms`` terms of it) or gives the terms.
 
     >>> accelerate((2, 1), "natural", 3)
     Rhythm((2, 1, 4, 2, 6, 3))
@@ -333,6 +350,8 @@ def accelerate(group: Sequence[int], series_terms: str | Sequence[int], terms: i
     Rhythm((6, 3, 4, 2, 2, 1))
     """
     g = _check_group(group)
-    ks = series(series_terms, terms) if isinstance(series_terms, str) else _check_group(
-        series_terms)
+    ks = _series(series, terms) if isinstance(series, str) else _check_group(series)
     return Rhythm(tuple(d * k for k in ks for d in g))
+
+
+_series = series  # accelerate's argument is named ``series`` as in the spec

@@ -62,11 +62,17 @@ def test_fractioning_examples():
 
 def test_fractioning_closes_with_bars():
     # Grouped by b, a fractioned resultant repeats b/gcd(a², b) times before closing.
-    for a, b in [(3, 2), (4, 3), (5, 2), (5, 3), (7, 4)]:
+    for a, b in [(3, 2), (4, 3), (5, 2), (5, 3), (7, 4), (6, 4), (9, 6)]:
         reps = b // math.gcd(a * a, b)
-        assert (R.fractioning(a, b).period * reps) % b == 0
+        r = R.fractioning(a, b)
+        assert (r.period * reps) % b == 0
         for k in range(1, reps):
-            assert (R.fractioning(a, b).period * k) % b != 0
+            assert (r.period * k) % b != 0
+        # the same through group(): only after `reps` repeats is the last bar full
+        for k in range(1, reps + 1):
+            bars = R.group(Rhythm(r.durations * k), b)
+            assert (sum(bars[-1]) == b) == (k == reps)
+    assert len(R.group(Rhythm(R.fractioning(3, 2).durations * 2), 2)) == 9
 
 
 def test_pairs_of_groups():
@@ -117,6 +123,71 @@ def test_higher_order_and_continuity():
     assert R.higher_order((2, 1), (1, 2), 1) == ((2, 1), (1, 2))
     parts = R.homogeneous_continuity((3, 1, 2))
     assert parts[0][:3] == (3, 1, 2) and parts[1][:3] == (1, 2, 3) and parts[2][:3] == (2, 3, 1)
+
+
+def test_long_groups_permute_and_continue():
+    # r9÷8 (the last canonical pair) has 16 durations: circular permutations and the
+    # permutations technique must take it (only general permutations are capped at 10).
+    r = R.interference(9, 8)
+    assert len(r) == 16
+    perms = R.circular_permutations(r)
+    assert len(perms) == 16 and perms[1] == r.durations[1:] + r.durations[:1]
+    assert R.technique("permutations", [9, 8]).period == 16 * 72
+    parts = R.homogeneous_continuity(tuple(range(1, 12)))
+    assert len(parts) == 11 and all(len(p) == 121 for p in parts)
+    assert R.circular_permutations("abc", "counter-clockwise") == ("acb", "cba", "bac")
+    with pytest.raises(ValueError, match="at most 10"):
+        R.general_permutations(tuple(range(11)))
+
+
+def test_higher_order_strings_and_growth():
+    assert R.higher_order("a", "b", 3) == ("abba", "baab")
+    a4, b4 = R.higher_order("a", "b", 4)
+    assert a4 == "abbabaab" and b4 == "baababba"
+    assert R.higher_order(2, 1, 2) == ((2, 1), (1, 2))
+    assert R.homogeneous_continuity("abc") == ("abcbcacab", "bcacababc", "cababcbca")
+
+
+def test_countertheme_factors_above_generator_limit():
+    r = R.countertheme(20, 30, 40)
+    assert r.period == 24000 and r.generators == (1200, 800, 600)
+    assert r.attacks[:4] == (0, 600, 800, 1200)
+
+
+def test_converse_sync_sizes_grow_2_3_5_9_17():
+    # Book I ch. 13: a group of n terms synchronised with its converse has 2n - 1 terms
+    # (when no attack of the group mirrors another): 2, 3, 5, 9, 17.
+    sizes = [2]
+    for _ in range(4):
+        group = tuple(2 ** i for i in range(sizes[-1]))
+        sizes.append(len(R.converse_sync(group)))
+    assert sizes == [2, 3, 5, 9, 17]
+    # the union of a group and its converse is symmetric
+    r = R.converse_sync((1, 2, 4))
+    assert r == (1, 2, 1, 2, 1) and r.durations == r.durations[::-1]
+
+
+def test_spec_signatures():
+    import inspect
+
+    spec = {
+        "interference": ["generators", "period"], "group": ["rhythm", "bar"],
+        "fractioning": ["a", "b"], "expansion": ["a", "b"], "contraction": ["a", "b"],
+        "balance": ["a", "b"], "complementary_factors": ["generators"],
+        "countertheme": ["generators"], "distribute": ["rhythm", "places"],
+        "coordinate": ["rhythm", "attacks", "places", "bar"],
+        "general_permutations": ["items"], "circular_permutations": ["items", "direction"],
+        "higher_order": ["a", "b", "order"], "homogeneous_continuity": ["elements"],
+        "power": ["group", "n"], "synchronize_power": ["group", "low", "high"],
+        "converse_sync": ["group"], "accelerate": ["group", "series", "terms"],
+        "augment": ["rhythm", "k"], "diminish": ["rhythm", "k"], "retrograde": ["rhythm"],
+        "invert": ["rhythm"], "canonical_pairs": [],
+    }
+    for name, params in spec.items():
+        assert list(inspect.signature(getattr(R, name)).parameters) == params, name
+    assert R.accelerate(group=(2, 1), series=(1, 2)) == (2, 1, 4, 2)
+    c = R.coordinate(rhythm=R.interference(3, 2), attacks=5, places=1, bar=6)
+    assert (c.attacks, c.period, c.bars) == (20, 30, 5)
 
 
 def test_powers():
