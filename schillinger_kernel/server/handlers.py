@@ -43,6 +43,8 @@ def api(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
             self.fail(400, models.error_message(exc), models.error_field(exc),
                       [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
                        for e in exc.errors()])
+        except ImportError as exc:  # a core module this build lacks
+            self.fail(503, f"not available: {exc}")
         except LookupError as exc:
             self.fail(404, str(exc.args[0]) if exc.args else "not found")
         except (ValueError, TypeError) as exc:

@@ -7,11 +7,13 @@ current tempo (the offset into a rendering of the loaded score).
 
 >>> t = [0.0]
 >>> clock = TransportClock(tempo=120.0, sample_rate=48000, clock=lambda: t[0])
->>> clock.play(); t[0] = 1.5
+>>> state = clock.play(); t[0] = 1.5
 >>> clock.position_beats(), clock.position_samples()
 (3.0, 72000)
->>> clock.set_loop(0.0, 2.0); clock.position_beats()
-1.0
+>>> clock.set_loop(0.0, 2.0)["position_beats"]  # past the loop's end: back to its start
+0.0
+>>> t[0] = 2.25; clock.position_beats()  # 0.75 s later at 120 BPM
+1.5
 """
 
 from __future__ import annotations
