@@ -166,17 +166,12 @@ def _harmony_analyze(ctx: Context, req: models.HarmonyAnalyzeRequest) -> Work:
 
 
 def _compose(ctx: Context, req: models.ComposeRequest) -> Work:
-    melody = parse_score(req.score) if req.score is not None else None
-    if req.mode == "accompany" and melody is None:
-        raise ValueError("score is required for mode 'accompany'")
-
     def work(progress: Progress) -> dict[str, Any]:
         from .. import compose
 
-        progress(0.1, f"{req.mode}")
-        fn = getattr(compose, req.mode)
+        progress(0.1, req.mode)
         try:
-            score = fn(melody, **req.args) if melody is not None else fn(**req.args)
+            score = getattr(compose, req.mode)(**req.args)
         except TypeError as exc:
             raise ValueError(f"args: {exc}") from None
         return {"score": score.to_dict()}

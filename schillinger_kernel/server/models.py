@@ -79,8 +79,8 @@ class ComposeRequest(Body):
     """``POST compose``: one of the composition entry points with keyword arguments."""
 
     mode: Literal["generate_composition", "quick_compose", "accompany"] = "generate_composition"
-    args: dict[str, Any] = Field(default_factory=dict)
-    score: dict[str, Any] | None = Field(None, description="the melody score for accompany")
+    args: dict[str, Any] = Field(default_factory=dict,
+                                 description="keyword arguments of compose.<mode>")
 
 
 class RenderRequest(Body):

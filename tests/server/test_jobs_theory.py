@@ -65,6 +65,20 @@ def test_scales_and_harmony(api: Any, run: Any) -> None:
     assert code == 400 and ans["field"] == "chords.0.1"
 
 
+def test_compose(api: Any, run: Any) -> None:
+    code, ans = run(api("compose", {"mode": "quick_compose",
+                                    "args": {"themes": [[3, 2]], "duration": 2, "seed": 1}}))
+    assert code == 200, ans
+    assert ans["score"]["parts"] and ans["score"]["parts"][0]["notes"]
+    code, ans = run(api("compose", {"mode": "accompany",
+                                    "args": {"chords": ["C", "G"], "seed": 2}}))
+    assert code == 200, ans
+    code, ans = run(api("compose", {"mode": "accompany", "args": {"chordz": ["C"]}}))
+    assert code == 400 and ans["field"] == "args"
+    code, ans = run(api("compose", {"mode": "improvise"}))
+    assert code == 400 and ans["field"] == "mode"
+
+
 def test_render_job_progress_result_and_files(api: Any, run: Any, jp_root_dir: Any,
                                               jp_fetch: Any, jp_ws_fetch: Any) -> None:
     async def scenario() -> None:
