@@ -302,3 +302,14 @@ def test_render_audio_uses_the_kernel_renderer() -> None:
     assert np.allclose(joined, audio.samples, atol=1e-6)
     p.clear_audio()
     assert p._pcm == {} and p._pcm_data == []
+
+
+def test_graph_is_tagged_with_the_slider_values_it_was_drawn_for() -> None:
+    ex = RhythmExplorer(a=3, b=2)
+    assert ex._svg_key == "3,2,"
+    ex.c = 5
+    assert ex._svg_key == "3,2,5"
+    ex.rhythm = rh.interference(4, 3)  # set from Python: shown whatever the sliders say
+    assert ex._svg_key == "" and "r4÷3" in ex._svg
+    ex.rhythm = rh.Rhythm((3, 1, 2, 2, 1, 3))  # equal durations, no generators: still redrawn
+    assert ex.generators == [] and "r4÷3" not in ex._svg

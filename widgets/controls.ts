@@ -7,13 +7,16 @@ import { audioState, enableAudio, ensureContext, onAudioState } from "./audio";
 import { decodeScore, formatTime } from "./score_data";
 import { Transport } from "./transport";
 
-const transports = new WeakMap<object, Transport>();
+// anywidget hands `initialize` and each `render` its own proxy of the model, so the transport
+// is keyed by the widget's `_uid` (a synced uuid), not by the model object.
+const transports = new Map<string, Transport>();
 
 export function transportOf(model: AnyModel): Transport {
-  let t = transports.get(model);
+  const uid = String(model.get("_uid") ?? "");
+  let t = transports.get(uid);
   if (!t) {
     t = new Transport();
-    transports.set(model, t);
+    transports.set(uid, t);
   }
   return t;
 }
@@ -122,7 +125,7 @@ export function bindModel(model: AnyModel): () => void {
   return () => {
     for (const off of offs) off();
     tr.dispose();
-    transports.delete(model);
+    transports.delete(String(model.get("_uid") ?? ""));
   };
 }
 
@@ -164,6 +167,8 @@ export function transportBar(model: AnyModel, opts: { seek?: boolean } = {}): [H
     play.textContent = tr.playing ? "■ Stop" : "▶ Play";
     play.classList.toggle("sk-on", tr.playing);
     bar.dataset.playing = String(tr.playing);
+    bar.dataset.notes = String(tr.data.count);
+    bar.dataset.duration = tr.duration.toFixed(3);
     syncAudio();
   };
   enable.addEventListener("click", () => { void enableAudio().then(syncAudio); });
@@ -214,33 +219,42 @@ export const CSS = `
 .sk-widget { font: 13px/1.4 var(--jp-ui-font-family, system-ui, sans-serif); color: var(--jp-ui-font-color1, #222);
   border: 1px solid var(--jp-border-color2, #ddd); border-radius: 6px; padding: 8px; max-width: 100%; box-sizing: border-box; }
 .sk-widget h4 { margin: 0 0 6px 0; font-size: 13px; }
-.sk-transport { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 4px 0; }
-.sk-transport button, .sk-widget select { font: inherit; padding: 2px 8px; border-radius: 4px;
+.sk-widget .sk-transport { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 4px 0; }
+.sk-widget .sk-transport button, .sk-widget select { font: inherit; padding: 2px 8px; border-radius: 4px;
   border: 1px solid var(--jp-border-color1, #bbb); background: var(--jp-layout-color1, #fff); color: inherit; cursor: pointer; }
-.sk-transport button.sk-on { background: #1f5fa8; color: #fff; }
-.sk-enable.sk-attention { background: #ffd54f; }
-.sk-tempo { width: 4.5em; }
-.sk-time { font-variant-numeric: tabular-nums; min-width: 8.5em; }
-.sk-position { flex: 1 1 160px; }
-.sk-controls { display: grid; grid-template-columns: max-content 1fr 3em; gap: 2px 8px; align-items: center; max-width: 520px; }
-.sk-controls output { font-variant-numeric: tabular-nums; }
-.sk-graph-wrap { position: relative; overflow-x: auto; margin-top: 6px; background: #fff; border-radius: 4px; }
-.sk-graph-wrap svg { display: block; }
-.sk-graph-wrap.sk-stale svg { opacity: 0.55; }
-.sk-playhead { position: absolute; top: 0; bottom: 0; width: 2px; background: #d0342c; pointer-events: none; opacity: 0.8; }
-.sk-error { color: #b00020; min-height: 1.2em; }
-.sk-summary { font-family: var(--jp-code-font-family, monospace); overflow-wrap: anywhere; }
-.sk-roll-wrap { position: relative; overflow: auto; max-height: 360px; border: 1px solid var(--jp-border-color2, #ddd); background: #fff; margin-top: 6px; }
-.sk-roll-wrap canvas { display: block; }
-.sk-legend { display: flex; gap: 12px; flex-wrap: wrap; margin-top: 4px; }
-.sk-legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px; background: var(--c); border-radius: 2px; }
-.sk-chords { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0; }
-.sk-chord { padding: 2px 6px; border: 1px solid var(--jp-border-color2, #ccc); border-radius: 4px; font-weight: 600; }
-.sk-chord.sk-now { background: #1f5fa8; color: #fff; }
-.sk-harmony-body { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
+.sk-widget .sk-transport button.sk-on { background: #1f5fa8; color: #fff; }
+.sk-widget .sk-enable.sk-attention { background: #ffd54f; }
+.sk-widget .sk-tempo { width: 4.5em; }
+.sk-widget .sk-time { font-variant-numeric: tabular-nums; min-width: 8.5em; }
+.sk-widget .sk-position { flex: 1 1 160px; }
+.sk-widget .sk-controls { display: grid; grid-template-columns: max-content 1fr 3em; gap: 2px 8px; align-items: center; max-width: 520px; }
+.sk-widget .sk-controls output { font-variant-numeric: tabular-nums; }
+.sk-widget .sk-graph-wrap { position: relative; overflow-x: auto; margin-top: 6px; background: #fff; border-radius: 4px; }
+.sk-widget .sk-graph-wrap svg { display: block; }
+.sk-widget .sk-graph-wrap.sk-stale svg { opacity: 0.55; }
+.sk-widget .sk-playhead { position: absolute; top: 0; bottom: 0; width: 2px; background: #d0342c; pointer-events: none; opacity: 0.8; }
+.sk-widget .sk-error { color: #b00020; min-height: 1.2em; }
+.sk-widget .sk-summary { font-family: var(--jp-code-font-family, monospace); overflow-wrap: anywhere; }
+.sk-widget .sk-roll-wrap { position: relative; overflow: auto; max-height: 360px; border: 1px solid var(--jp-border-color2, #ddd); background: #fff; margin-top: 6px; }
+.sk-widget .sk-roll-wrap canvas { display: block; }
+.sk-widget .sk-legend { display: flex; gap: 12px; flex-wrap: wrap; margin-top: 4px; }
+.sk-widget .sk-legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px; background: var(--c); border-radius: 2px; }
+.sk-widget .sk-chords { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0; }
+.sk-widget .sk-chord { padding: 2px 6px; border: 1px solid var(--jp-border-color2, #ccc); border-radius: 4px; font-weight: 600; }
+.sk-widget .sk-chord.sk-now { background: #1f5fa8; color: #fff; }
+.sk-widget .sk-harmony-body { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 `;
 
 export function withStyle(el: HTMLElement, cls: string): void {
   el.classList.add("sk-widget", cls);
   if (!el.querySelector("style[data-sk]")) el.append(h("style", { "data-sk": "1" }, CSS));
+  // Keys typed into our sliders, number fields and menus are theirs: without this the
+  // notebook's key handling swallows them (arrow keys would not move a slider in JupyterLab).
+  if (!el.dataset.skKeys) {
+    el.dataset.skKeys = "1";
+    el.addEventListener("keydown", (e) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === "INPUT" || t.tagName === "SELECT")) e.stopPropagation();
+    });
+  }
 }

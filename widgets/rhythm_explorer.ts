@@ -40,7 +40,11 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   const wrap = h("div", { class: "sk-graph-wrap" }, graph, head);
   el.append(grid, bar, summary, error, wrap);
 
-  const local: Record<string, number | null> = {};  // slider values not yet confirmed by the kernel
+  // The kernel tags each graph with the generators it was drawn for (`_svg_key`, "" when the
+  // rhythm was set from Python). A graph is shown only when it matches the sliders, so an answer
+  // to an earlier position of a slider being dragged never replaces the look-ahead preview.
+  const sliderKey = () => ["a", "b", "c"].map((n) =>
+    n === "c" && !cOn.checked ? "" : sliders[n].value).join(",");
   const showSvg = (svg: string) => {
     graph.innerHTML = svg;
     wrap.classList.remove("sk-stale");
@@ -48,24 +52,24 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   let shown = "";
   const syncSvg = () => {
     const svg = model.get("_svg") || "";
-    if (Object.keys(local).length === 0 && svg !== shown) {
+    const key = model.get("_svg_key") || "";
+    if (svg !== shown && (key === "" || key === sliderKey())) {
       shown = svg;
       showSvg(svg);
     }
   };
   const syncControls = () => {
     const max = String(model.get("generator_max") ?? 16);
+    const c = model.get("c");
+    cOn.checked = c !== null && c !== undefined;
+    sliders.c.disabled = !cOn.checked;
     for (const name of ["a", "b", "c"]) {
       const v = model.get(name) as number | null;
       const s = sliders[name];
       s.max = max;
-      if (local[name] !== undefined && local[name] === v) delete local[name];
-      if (local[name] === undefined && document.activeElement !== s) s.value = String(v ?? 1);
-      outputs[name].textContent = v === null && name === "c" ? "off" : String(local[name] ?? v);
+      if (document.activeElement !== s && v !== null) s.value = String(v);
+      outputs[name].textContent = name === "c" && !cOn.checked ? "off" : s.value;
     }
-    const c = model.get("c");
-    cOn.checked = c !== null && c !== undefined;
-    sliders.c.disabled = !cOn.checked;
     const names = (model.get("techniques") as string[]) ?? [];
     if (technique.options.length !== names.length) {
       technique.replaceChildren(...names.map((n) => h("option", { value: n }, n)));
@@ -84,17 +88,23 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   let pending: ReturnType<typeof setTimeout> | null = null;
   const send = () => {
     pending = null;
-    for (const [name, v] of Object.entries(local)) model.set(name, v);
+    for (const name of ["a", "b", "c"]) {
+      if (name === "c" && !cOn.checked) continue;
+      const v = Number(sliders[name].value);
+      if (model.get(name) !== v) model.set(name, v);
+    }
     model.save_changes();
   };
   const onSlide = (name: string, final: boolean) => {
     const v = Number(sliders[name].value);
-    local[name] = v;
-    shown = "";
     outputs[name].textContent = String(v);
     const look = (model.get("_lookahead") as Lookahead | null)?.[name]?.[String(v)];
-    if (look) showSvg(look);  // instant: the kernel computed it ahead of time
-    else wrap.classList.add("sk-stale");
+    if (look) {  // instant: the kernel computed this graph ahead of time
+      showSvg(look);
+      shown = "";
+    } else {
+      wrap.classList.add("sk-stale");
+    }
     if (final) {
       if (pending) clearTimeout(pending);
       send();
@@ -115,6 +125,7 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   const names = ["a", "b", "c", "technique", "techniques", "error", "rhythm", "generators", "generator_max"];
   for (const n of names) model.on(`change:${n}`, syncControls);
   model.on("change:_svg", syncSvg);
+  model.on("change:_svg_key", syncSvg);
   syncControls();
 
   let raf = 0;
@@ -138,6 +149,7 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
     cleanupBar();
     for (const n of names) model.off(`change:${n}`, syncControls);
     model.off("change:_svg", syncSvg);
+    model.off("change:_svg_key", syncSvg);
   };
 }
 

@@ -55,6 +55,11 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
     _meta = t.Dict().tag(sync=True)
     _pcm = t.Dict().tag(sync=True)
     _pcm_loaded = t.Unicode("").tag(sync=True)
+    _uid = t.Unicode().tag(sync=True)
+
+    @t.default("_uid")
+    def _default_uid(self) -> str:
+        return uuid.uuid4().hex
 
     def __init__(self, score: Score | None = None, **kwargs: Any) -> None:
         tempo = kwargs.pop("tempo", None)

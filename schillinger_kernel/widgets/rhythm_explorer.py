@@ -53,6 +53,20 @@ def _rhythm_from_json(value: list[int], _widget: Any) -> Rhythm | None:
     return Rhythm(tuple(value)) if value else None
 
 
+class _RhythmTrait(t.Instance):  # type: ignore[type-arg]
+    """A Rhythm trait that notifies on any new value: Rhythms equal by durations may still
+    differ in generators (and so in their graph)."""
+
+    def set(self, obj: t.HasTraits, value: Any) -> None:
+        name = str(self.name)
+        new = self._validate(obj, value)
+        old = obj._trait_values.get(name, self.default_value)
+        obj._trait_values[name] = new
+        if new is not old and (new != old or getattr(new, "generators", None)
+                               != getattr(old, "generators", None)):
+            obj._notify_trait(name, old, new)
+
+
 class RhythmExplorer(ScoreWidget):
     """Generators ``a``, ``b`` (, ``c``), ``technique``, ``tempo``, ``loop``; ``rhythm``, ``score``.
 
@@ -81,17 +95,19 @@ class RhythmExplorer(ScoreWidget):
     options = t.Dict()
     pitch = t.Int(72)
     instrument = t.Unicode("marimba")
-    rhythm = t.Instance(Rhythm, allow_none=True).tag(
+    rhythm = _RhythmTrait(Rhythm, allow_none=True).tag(
         sync=True, to_json=_rhythm_to_json, from_json=_rhythm_from_json)
     generators = t.List(t.Int()).tag(sync=True)
     error = t.Unicode("").tag(sync=True)
     _svg = t.Unicode("").tag(sync=True)
+    _svg_key = t.Unicode("").tag(sync=True)
     _lookahead = t.Dict().tag(sync=True)
 
     def __init__(self, a: int = 3, b: int = 2, c: int | None = None, *,
                  technique: str = "interference", tempo: float = 120.0, loop: bool = True,
                  **kwargs: Any) -> None:
         self._ready = False
+        self._from_sliders = False
         super().__init__(a=a, b=b, c=c, technique=technique, loop=loop, tempo=tempo,
                          techniques=[*_FIRST, *(k for k in TECHNIQUES if k not in _FIRST)],
                          **kwargs)
@@ -160,7 +176,13 @@ class RhythmExplorer(ScoreWidget):
                 r, err = None, str(exc)
             self.error = err if r is None else ""
             if r is not None:
-                self.rhythm = r
+                self._from_sliders = True
+                try:
+                    self.rhythm = r  # no event when equal to the old value: redraw anyway
+                finally:
+                    self._from_sliders = False
+                self._redraw(r, ",".join("" if v is None else str(v)
+                                         for v in (self.a, self.b, self.c)))
             self._lookahead = self._tables(skip=changed)
 
     def _tables(self, skip: str | None) -> dict[str, dict[str, str]]:
@@ -193,9 +215,11 @@ class RhythmExplorer(ScoreWidget):
 
     @t.observe("rhythm")
     def _rhythm_changed(self, change: dict[str, Any]) -> None:
-        r: Rhythm | None = change["new"]
-        if r is None:
-            return
+        if change["new"] is not None and not self._from_sliders:
+            self._redraw(change["new"], "")
+
+    def _redraw(self, r: Rhythm, key: str) -> None:
+        """Graph, generators and score of ``r``; ``key`` names the slider values it is for."""
         with self.hold_sync():
             self.generators = list(r.generators)
             try:
@@ -203,6 +227,7 @@ class RhythmExplorer(ScoreWidget):
             except ValueError as exc:
                 self._svg = ""
                 self.error = f"graph not drawn: {exc}"
+            self._svg_key = key
             self._update_score()
 
     @t.observe("tempo", "pitch", "instrument")
