@@ -65,6 +65,7 @@ def test_scales_and_harmony(api: Any, run: Any) -> None:
     assert code == 400 and ans["field"] == "chords.0.1"
 
 
+@pytest.mark.slow
 def test_compose(api: Any, run: Any) -> None:
     code, ans = run(api("compose", {"mode": "quick_compose",
                                     "args": {"themes": [[3, 2]], "duration": 2, "seed": 1}}))
