@@ -1,0 +1,158 @@
+"""Our CPU renderer against FluidSynth on the same MIDI files.
+
+Two pieces at 120 bpm, written with ``score.to_midi`` and rendered both ways at 48 kHz stereo:
+
+* ``typical``: four parts for three minutes: piano chords (four notes a beat), bass in
+  eighths, strings holding four-note chords, drums (sixteenth hats, kick, snare);
+* ``dense``: the same with twelve-note piano and string chords.
+
+FluidSynth runs as ``fluidsynth -ni -q -F out.wav -r 48000 FluidR3_GM.sf2 in.mid`` (its
+SoundFont load included, as a user pays it). Ours is ``render`` plus writing a 16-bit WAV
+with dither (``render+write``), and the render alone. Reported: wall time (best of three),
+CPU time, real-time factor (seconds of music per second of work), the ratio FluidSynth / ours,
+and peak memory (FluidSynth: max RSS; ours: peak of allocations seen by ``tracemalloc``, which
+tracks NumPy's buffers). Benchmarks print; they never fail.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from schillinger_kernel.score import Note, Part, Score, TempoChange
+
+SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+CHORDS = ((60, 64, 67, 71), (62, 65, 69, 72), (57, 60, 64, 67), (55, 59, 62, 65))
+
+
+def piece(dense: bool = False, seconds: float = 180.0, bpm: float = 120.0) -> Score:
+    """The benchmark piece: four parts (piano, bass, strings, drums), ``seconds`` long."""
+    beats = int(seconds * bpm / 60)
+    n = 12 if dense else 4
+
+    def chord(b: int) -> list[int]:
+        c = CHORDS[(b // 4) % 4]
+        return [c[i % 4] + 12 * (i // 4) - 12 for i in range(n)]
+
+    piano = [Note(b * 480, 440, p, 80) for b in range(beats) for p in chord(b)]
+    bass = [Note(e * 240, 220, 36 + (e // 8) % 5 * 2, 90) for e in range(beats * 2)]
+    pad = [Note(b * 480, 4 * 480 - 20, p, 70) for b in range(0, beats, 4) for p in chord(b)]
+    drums = []
+    for s in range(beats * 4):
+        drums.append(Note(s * 120, 60, 42, 70))
+        if s % 8 in (0, 4):
+            drums.append(Note(s * 120, 120, 36 if s % 8 == 0 else 38, 110))
+    parts = (Part.create("Piano", piano, instrument="piano"),
+             Part.create("Bass", bass, instrument="bass", pan=-0.2),
+             Part.create("Strings", pad, instrument="strings", pan=0.3),
+             Part.create("Drums", drums, instrument="drums"))
+    return Score(parts=parts, tempos=(TempoChange(0, bpm),),
+                 title="dense" if dense else "typical")
+
+
+def _best(fn: Callable[[], object], repeats: int = 3) -> tuple[float, float]:
+    """Best wall and CPU seconds of ``repeats`` calls."""
+    wall, cpu = [], []
+    for _ in range(repeats):
+        w0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - w0)
+        cpu.append(time.process_time() - c0)
+    return min(wall), min(cpu)
+
+
+def _fluidsynth(mid: Path, wav: Path, repeats: int = 3) -> tuple[float, float, float]:
+    """Best wall seconds, CPU seconds and peak RSS (MB) of FluidSynth rendering ``mid``."""
+    cmd = ["fluidsynth", "-ni", "-q", "-F", str(wav), "-r", "48000", SOUNDFONT, str(mid)]
+    timer = shutil.which("time") or "/usr/bin/time"
+    walls, cpus, rss = [], [], 0.0
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        w0 = time.perf_counter()
+        if os.path.exists(timer):
+            out = subprocess.run([timer, "-f", "%M", *cmd], capture_output=True, text=True,
+                                 check=True)
+            rss = max(rss, float(out.stderr.strip().splitlines()[-1]) / 1024)
+        else:  # pragma: no cover - without /usr/bin/time
+            subprocess.run(cmd, capture_output=True, check=True)
+        walls.append(time.perf_counter() - w0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return min(walls), min(cpus), rss
+
+
+def _peak_mb(fn: Callable[[], object]) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2 ** 20
+    finally:
+        tracemalloc.stop()
+
+
+def main() -> None:
+    import schillinger_kernel as sk
+
+    have_fs = shutil.which("fluidsynth") is not None and os.path.exists(SOUNDFONT)
+    if not have_fs:
+        print("FluidSynth or FluidR3_GM.sf2 missing (apt-get install fluidsynth "
+              "fluid-soundfont-gm): printing our numbers only")
+    sk.render(piece(seconds=4.0), backend="numpy")  # warm-up: imports, caches
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for dense in (False, True):
+            score = piece(dense)
+            name = score.title
+            mid = score.to_midi(Path(tmp) / f"{name}.mid")
+            music = score.duration_seconds
+            audio = sk.render(score, backend="numpy")
+
+            def render(s: Score = score) -> object:
+                return sk.render(s, backend="numpy")
+
+            def render_write(s: Score = score, n: str = name) -> object:
+                return sk.render(s, backend="numpy").write(Path(tmp) / f"{n}-ours.wav",
+                                                           bit_depth=16)
+
+            r_wall, r_cpu = _best(render)
+            w_wall, w_cpu = _best(render_write)
+            mem = _peak_mb(render)
+            row = {"piece": name, "music_s": music, "audio_s": audio.duration,
+                   "render": r_wall, "render_cpu": r_cpu, "render_write": w_wall,
+                   "render_write_cpu": w_cpu, "ours_mb": mem}
+            if have_fs:
+                f_wall, f_cpu, f_mb = _fluidsynth(mid, Path(tmp) / f"{name}-fs.wav")
+                row |= {"fs": f_wall, "fs_cpu": f_cpu, "fs_mb": f_mb}
+            rows.append(row)
+    print(f"CPU render vs FluidSynth, 48 kHz stereo, best of 3 ({os.cpu_count()} CPUs, "
+          f"python {sys.version.split()[0]})")
+    head = (f"{'piece':8} {'music':>6} {'ours render':>12} {'+write wav':>11} "
+            f"{'RT x':>7} {'cpu s':>6} {'peak MB':>8}")
+    if have_fs:
+        head += f" | {'fluidsynth':>10} {'RT x':>6} {'cpu s':>6} {'RSS MB':>7} | " \
+                f"{'ratio':>6} {'cpu ratio':>9}"
+    print(head)
+    for r in rows:
+        line = (f"{r['piece']:8} {r['music_s']:5.0f}s {r['render']:11.2f}s "
+                f"{r['render_write']:10.2f}s {r['music_s'] / r['render_write']:6.0f}x "
+                f"{r['render_write_cpu']:6.2f} {r['ours_mb']:8.0f}")
+        if have_fs:
+            line += (f" | {r['fs']:9.2f}s {r['music_s'] / r['fs']:5.0f}x {r['fs_cpu']:6.2f} "
+                     f"{r['fs_mb']:7.0f} | {r['fs'] / r['render_write']:5.1f}x "
+                     f"{r['fs_cpu'] / r['render_write_cpu']:8.1f}x")
+        print(line)
+    if have_fs:
+        print("ratio = FluidSynth wall / ours (render + 16-bit WAV) wall; target >= 20x. "
+              "cpu ratio compares CPU seconds (robust on a busy machine).")
+
+
+if __name__ == "__main__":
+    main()
