@@ -105,6 +105,69 @@ def test_bad_paths(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.part*"))  # no half-written files left behind
 
 
+def drum_score() -> Score:
+    import dataclasses
+
+    every = Part.create("Kit", tuple(
+        Note(i * 240, 600 if i % 3 == 0 else 240, p, 40 + i)
+        for i, p in enumerate([*range(35, 82), 0, 20, 100, 127])), instrument="drums")
+    hits = Part.create("Groove", (Note(0, 480, 36), Note(0, 480, 42), Note(0, 480, 49),
+                                  Note(480, 960, 38), Note(480, 960, 46), Note(960, 240, 44)),
+                       instrument="drums")
+    return Score(parts=(every, dataclasses.replace(hits, program=32)), title="Drums")
+
+
+def test_drum_parts_are_unpitched_percussion() -> None:
+    from music21 import clef, note, percussion
+
+    m = to_music21(drum_score())
+    kit = m.parts[0]
+    assert not kit.recurse().getElementsByClass(note.Note)
+    assert isinstance(kit.recurse().getElementsByClass(clef.Clef).first(), clef.PercussionClef)
+    first = kit.recurse().getElementsByClass(note.Unpitched).first()
+    assert (first.displayStep, first.displayOctave, first.storedInstrument.percMapPitch) == (
+        "E", 4, 35)
+    assert m.parts[1].recurse().getElementsByClass(percussion.PercussionChord)
+    back = from_music21(m)
+    for a, b in zip(drum_score().parts, back.parts, strict=True):
+        assert a.notes == b.notes and b.is_drums
+
+
+def test_drum_musicxml_names_each_drum_and_round_trips(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    s = drum_score()
+    for suffix in (".musicxml", ".mxl"):
+        back = read_musicxml(write_musicxml(s, tmp_path / f"d{suffix}"))
+        for a, b in zip(s.parts, back.parts, strict=True):
+            assert (a.notes, a.program, a.channel, a.name) == (b.notes, b.program, b.channel,
+                                                               b.name)
+    root = ET.parse(tmp_path / "d.musicxml").getroot()
+    kit = root.find("part-list/score-part")
+    assert kit is not None
+    unpitched = {int(m.findtext("midi-unpitched")) - 1 for m in kit.findall("midi-instrument")}
+    assert unpitched == {n.pitch for n in s.parts[0].notes}
+    assert {m.findtext("midi-channel") for m in kit.findall("midi-instrument")} == {"10"}
+    names = {i.findtext("instrument-name") for i in kit.findall("score-instrument")}
+    assert {"Bass Drum 1", "Closed Hi-Hat", "Drum 127"} <= names
+    notes = root.findall("part/measure/note")
+    assert not [n for n in notes if n.find("pitch") is not None]
+    assert all(n.find("instrument") is not None for n in notes if n.find("unpitched") is not None)
+    assert not [n for n in notes if n.get("id")]  # our bookkeeping ids are gone
+
+
+def test_drum_display_positions_are_distinct_and_read_back(tmp_path: Path) -> None:
+    from schillinger_kernel.io.drumkit import GM_DRUMS, drum_display, drum_from_display
+
+    assert len({v[1:] for v in GM_DRUMS.values()}) == len(GM_DRUMS)
+    assert all(drum_from_display(*drum_display(p)) == p for p in GM_DRUMS)
+    # a file from music21 alone (no per-note instruments) still reads back by position + head
+    s = Score(parts=(drum_score().parts[1],))
+    path = tmp_path / "plain.musicxml"
+    to_music21(s).write("musicxml", fp=str(path))
+    assert read_musicxml(path).parts[0].notes == s.parts[0].notes
+
+
 @pytest.mark.slow
 def test_musescore_renders_our_file_and_music21_reads_the_same_notes(tmp_path: Path) -> None:
     mscore = shutil.which("mscore3") or shutil.which("musescore3")
@@ -112,7 +175,7 @@ def test_musescore_renders_our_file_and_music21_reads_the_same_notes(tmp_path: P
         pytest.skip("MuseScore 3 (mscore3, Debian package musescore3) is not installed")
     from schillinger_kernel.compose import generate_composition
 
-    for name, score in (("sample", sample_score()),
+    for name, score in (("sample", sample_score()), ("drums", drum_score()),
                         ("composed", generate_composition("Test", 100, "G major", 8,
                                                           "jazz", 0.6, seed=3))):
         xml = write_musicxml(score, tmp_path / f"{name}.musicxml")

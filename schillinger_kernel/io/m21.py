@@ -6,7 +6,15 @@ voices where notes overlap, ties across bar lines, and only notatable note value
 such as five sixteenths becomes a quarter tied to a sixteenth). Times are quantised per part
 to a 64th-note grid, or to a 64th-triplet grid when every note of the part lies on it.
 
-``from_music21`` reads any music21 stream back (tied notes merged, chord symbols skipped).
+Drum parts (MIDI channel 10) become unpitched percussion on a percussion clef: each GM drum
+note is a ``note.Unpitched`` (several at once a ``percussion.PercussionChord``) placed and
+headed as in :mod:`schillinger_kernel.io.drumkit`, carrying an ``UnpitchedPercussion``
+``storedInstrument`` whose ``percMapPitch`` is the GM note, and an id ``P<part>-gm<note>-<k>``
+that :func:`~schillinger_kernel.io.musicxml.write_musicxml` turns into a per-note
+``<instrument>`` with ``<midi-unpitched>``, as notation programs expect.
+
+``from_music21`` reads any music21 stream back (tied notes merged, chord symbols skipped;
+unpitched notes by their stored instrument, else by staff position and notehead).
 
 >>> from schillinger_kernel import Score, Note, Part
 >>> s = Score(parts=(Part.create("Piano", (Note(0, 600, 60), Note(600, 1320, 64))),))
@@ -26,6 +34,7 @@ from typing import Any
 
 from ..instruments import DRUM_CHANNEL, name_for_program
 from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature, parse_key
+from .drumkit import drum_display, drum_from_display, drum_name
 
 # Note values a notation program takes as one note, in ticks (binary, dotted, triplet).
 _BINARY = (2880, 1920, 1440, 960, 720, 480, 360, 240, 180, 120, 90, 60, 30)
@@ -146,14 +155,52 @@ def _instrument(part: Part) -> Any:
     return inst
 
 
-def _element(ev: Event) -> Any:
-    from music21 import chord, note
+def _unpitched(pitch: int) -> Any:
+    from music21 import instrument, note
+
+    step, octave, head = drum_display(pitch)
+    el = note.Unpitched(displayName=f"{step}{octave}")
+    el.notehead = head
+    kit = instrument.UnpitchedPercussion()
+    kit.percMapPitch = pitch
+    kit.instrumentName = drum_name(pitch)
+    kit.midiChannel = DRUM_CHANNEL
+    el.storedInstrument = kit
+    return el
+
+
+def _element(ev: Event, drums: bool = False) -> Any:
+    from music21 import chord, note, percussion
 
     _s, d, pitches, vel = ev
-    el = note.Note(pitches[0]) if len(pitches) == 1 else chord.Chord(list(pitches))
+    el: Any
+    if drums:
+        hits = [_unpitched(p) for p in pitches]
+        el = hits[0] if len(hits) == 1 else percussion.PercussionChord(hits)
+    else:
+        el = note.Note(pitches[0]) if len(pitches) == 1 else chord.Chord(list(pitches))
     el.quarterLength = Fraction(d, PPQ)
     el.volume.velocity = vel
     return el
+
+
+def _drum_pitch(el: Any) -> int:
+    """The GM note of a music21 ``Unpitched``: stored instrument, else position + head."""
+    kit = getattr(el, "storedInstrument", None)
+    if kit is not None and getattr(kit, "percMapPitch", None) is not None:
+        return int(kit.percMapPitch)
+    found = drum_from_display(el.displayStep, el.displayOctave, el.notehead)
+    return found if found is not None else int(el.displayPitch().midi)
+
+
+def _mark_drum_ids(measured: Any, part_index: int) -> None:
+    """Unique ids ``P<part>-gm<note>-<k>`` on every unpitched note (after ties and splits)."""
+    from music21 import note, percussion
+
+    hits = [n for el in measured.recurse().notes for n in (
+        el.notes if isinstance(el, percussion.PercussionChord) else (el,))]
+    for k, el in enumerate(n for n in hits if isinstance(n, note.Unpitched)):
+        el.id = f"P{part_index + 1}-gm{_drum_pitch(el)}-{k}"
 
 
 def _split_unnotatable(measures: Any) -> None:
@@ -185,7 +232,7 @@ def _split_unnotatable(measures: Any) -> None:
 
 def to_music21(score: Score) -> Any:
     """A notation-ready ``music21.stream.Score`` for ``score`` (see the module doc)."""
-    from music21 import metadata, meter, note, stream, tempo
+    from music21 import clef, metadata, meter, note, stream, tempo
 
     if not isinstance(score, Score):
         raise TypeError(f"score must be a Score, got {type(score).__name__}")
@@ -197,6 +244,8 @@ def to_music21(score: Score) -> Any:
         p = stream.Part(id=f"P{i + 1}")
         p.partName = part.name
         p.insert(0, _instrument(part))
+        if part.is_drums:
+            p.insert(0, clef.PercussionClef())
         p.insert(0, _m21_key(score.key))
         if i == 0:
             for t in score.tempos:
@@ -210,7 +259,7 @@ def to_music21(score: Score) -> Any:
                 if ev[0] > cursor:
                     v.insert(Fraction(cursor, PPQ), note.Rest(quarterLength=Fraction(
                         ev[0] - cursor, PPQ)))
-                v.insert(Fraction(ev[0], PPQ), _element(ev))
+                v.insert(Fraction(ev[0], PPQ), _element(ev, part.is_drums))
                 cursor = ev[0] + ev[1]
             if cursor < total:
                 v.insert(Fraction(cursor, PPQ), note.Rest(quarterLength=Fraction(
@@ -227,6 +276,8 @@ def to_music21(score: Score) -> Any:
         measured.makeTies(inPlace=True)
         _split_unnotatable(measured)
         measured.makeBeams(inPlace=True)
+        if part.is_drums:
+            _mark_drum_ids(measured, i)
         measured.partName = part.name
         out.insert(0, measured)
     return out
@@ -246,23 +297,25 @@ def _velocity(el: Any) -> int:
 
 
 def _pitches(el: Any) -> Sequence[int]:
-    from music21 import chord, note
+    from music21 import chord, note, percussion
 
     if isinstance(el, note.Unpitched):
-        return [el.displayPitch().midi]
+        return [_drum_pitch(el)]
     if isinstance(el, chord.Chord):
         return [p.midi for p in el.pitches]
+    if isinstance(el, percussion.PercussionChord):
+        return [m for n in el.notes for m in _pitches(n)]
     return [el.pitch.midi]
 
 
 def _ties(el: Any) -> list[tuple[int, str | None]]:
-    from music21 import chord
+    from music21 import chord, percussion
 
-    if isinstance(el, chord.Chord):
-        out = []
+    if isinstance(el, chord.Chord | percussion.PercussionChord):
+        out: list[tuple[int, str | None]] = []
         for n in el.notes:
             t = n.tie if n.tie is not None else el.tie
-            out.append((n.pitch.midi, t.type if t is not None else None))
+            out.extend((m, t.type if t is not None else None) for m in _pitches(n))
         return out
     return [(m, el.tie.type if el.tie else None) for m in _pitches(el)]
 
@@ -302,7 +355,7 @@ def _merged_notes(flat: Any, skip: type) -> list[Note]:
 
 def from_music21(s: Any) -> Score:
     """A :class:`Score` from a music21 stream: parts, notes, chords, tempo, meter, key."""
-    from music21 import harmony, key, meter, stream, tempo
+    from music21 import harmony, instrument, key, meter, note, percussion, stream, tempo
 
     if not isinstance(s, stream.Stream):
         raise TypeError(f"stream must be a music21 Stream, got {type(s).__name__}")
@@ -312,7 +365,11 @@ def from_music21(s: Any) -> Score:
         inst = p.getInstrument(returnDefault=True)
         program = inst.midiProgram if inst.midiProgram is not None else 0
         channel = inst.midiChannel if inst.midiChannel is not None else 0
-        if "Percussion" in type(inst).__name__ or getattr(inst, "inGMPercMap", False):
+        if (type(inst) is instrument.Percussion  # not PitchedPercussion (vibraphone ...)
+                or isinstance(inst, instrument.UnpitchedPercussion)
+                or getattr(inst, "inGMPercMap", False)
+                or p.recurse().getElementsByClass((note.Unpitched,
+                                                   percussion.PercussionChord)).first()):
             channel = DRUM_CHANNEL
         name = (p.partName or inst.partName or inst.instrumentName or f"Part {i + 1}").strip()
         parts.append(Part(name=name or f"Part {i + 1}", notes=tuple(notes),

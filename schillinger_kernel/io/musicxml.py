@@ -5,6 +5,13 @@ programs, tempo marks, voices, ties across bar lines and only notatable note val
 :mod:`schillinger_kernel.io.m21`); the file appears atomically. ``.musicxml`` / ``.xml`` are
 plain text, ``.mxl`` compressed. :func:`read_musicxml` reads any MusicXML file into a Score.
 
+Drum parts are written as unpitched percussion: every note names its drum with
+``<instrument id=...>``, and the part lists one ``<score-instrument>`` / ``<midi-instrument>``
+(channel 10, ``<midi-unpitched>`` = GM note + 1) per drum used, which is how MuseScore and other
+notation programs build a drum set. music21's reader keeps only a part's first MIDI
+instrument, so :func:`read_musicxml` first resolves each unpitched note to its MIDI note (by
+its instrument, else by staff position and notehead) and reads the rest as usual.
+
 >>> import tempfile, pathlib
 >>> from schillinger_kernel import Score
 >>> s = Score.from_durations((2, 1, 1, 2), pitches=(60, 64), unit=240)
@@ -16,27 +23,192 @@ plain text, ``.mxl`` compressed. :func:`read_musicxml` reads any MusicXML file i
 from __future__ import annotations
 
 import os
+import re
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from ..score import Score
 from .atomic import atomic_path, check_target
+from .drumkit import drum_from_display, drum_name
 
 SUFFIXES = (".musicxml", ".xml", ".mxl")
+_DRUM_ID = re.compile(r"P\d+-gm(\d+)-\d+")
+_BEFORE_INSTRUMENT = ("grace", "cue", "chord", "pitch", "unpitched", "rest", "duration", "tie")
+_STEPS = ("C", "C", "D", "D", "E", "F", "F", "G", "G", "A", "A", "B")
+
+
+def _parse(data: bytes) -> tuple[bytes, ET.Element]:
+    start = data.find(b"<score-partwise")
+    if start < 0:
+        start = data.find(b"<score-timewise")
+    return (data[:start] if start > 0 else b""), ET.fromstring(data)
+
+
+def _sub(parent: ET.Element, tag: str, text: str, **attrib: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, attrib)
+    el.text = text
+    return el
+
+
+def with_drum_instruments(data: bytes, drums: dict[int, int]) -> bytes:
+    """Per-note ``<instrument>`` and per-drum MIDI instruments for the drum parts of a file
+    written from :func:`~schillinger_kernel.io.m21.to_music21` (``drums``: part index ->
+    GM program). The notes' ``P<k>-gm<note>-<n>`` ids name their drum and are removed.
+
+    >>> from schillinger_kernel import Note, Part, Score
+    >>> from schillinger_kernel.io.m21 import to_music21
+    >>> from music21.musicxml.m21ToXml import GeneralObjectExporter
+    >>> s = Score(parts=(Part.create("Kit", (Note(0, 240, 36), Note(480, 240, 42)), "drums"),))
+    >>> xml = with_drum_instruments(GeneralObjectExporter(to_music21(s)).parse(), {0: 0})
+    >>> xml.count(b"<midi-unpitched>"), xml.count(b"<instrument id="), b"gm36" in xml
+    (2, 2, False)
+    """
+    header, root = _parse(data)
+    score_parts = root.findall("part-list/score-part")
+    parts = root.findall("part")
+    for index, program in drums.items():
+        sp, part = score_parts[index], parts[index]
+        pid = sp.get("id", f"P{index + 1}")
+        used: set[int] = set()
+        for n in part.iter("note"):
+            found = _DRUM_ID.fullmatch(n.get("id", ""))
+            if found is None or n.find("unpitched") is None:
+                continue
+            gm = int(found.group(1))
+            used.add(gm)
+            del n.attrib["id"]
+            at = max(k for k, c in enumerate(n) if c.tag in _BEFORE_INSTRUMENT) + 1
+            n.insert(at, ET.Element("instrument", {"id": f"{pid}-I{gm + 1}"}))
+        if not used:
+            continue
+        for old in sp.findall("score-instrument") + sp.findall("midi-instrument"):
+            sp.remove(old)
+        for gm in sorted(used):
+            si = ET.SubElement(sp, "score-instrument", {"id": f"{pid}-I{gm + 1}"})
+            _sub(si, "instrument-name", drum_name(gm))
+        for gm in sorted(used):
+            mi = ET.SubElement(sp, "midi-instrument", {"id": f"{pid}-I{gm + 1}"})
+            _sub(mi, "midi-channel", "10")
+            _sub(mi, "midi-program", str(program + 1))
+            _sub(mi, "midi-unpitched", str(gm + 1))
+    return header + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+def resolve_unpitched(data: bytes) -> bytes:
+    """Unpitched notes rewritten as the MIDI notes they play, for music21's reader.
+
+    Each note's ``<instrument>`` gives its ``<midi-unpitched>``; without one, the part's only
+    drum or the staff position and notehead (:mod:`~schillinger_kernel.io.drumkit`) decide.
+    The part's MIDI instruments keep channel and program but lose ``<midi-unpitched>`` so that
+    music21 reads them as a channel-10 part.
+
+    >>> xml = (b'<score-partwise><part-list><score-part id="P1"><part-name>D</part-name>'
+    ...        b'<midi-instrument id="I1"><midi-unpitched>37</midi-unpitched></midi-instrument>'
+    ...        b'</score-part></part-list><part id="P1"><measure number="1"><note><unpitched>'
+    ...        b'<display-step>F</display-step><display-octave>4</display-octave></unpitched>'
+    ...        b'<duration>1</duration><instrument id="I1"/></note></measure></part>'
+    ...        b'</score-partwise>')
+    >>> out = resolve_unpitched(xml)
+    >>> b"<step>C</step><octave>2</octave>" in out, b"<midi-channel>10</midi-channel>" in out
+    (True, True)
+    """
+    root = ET.fromstring(data)
+    score_parts = {sp.get("id"): sp for sp in root.findall("part-list/score-part")}
+    for part in root.findall("part"):
+        sp = score_parts.get(part.get("id"))
+        kit: dict[str | None, int] = {}
+        for mi in sp.findall("midi-instrument") if sp is not None else ():
+            text = (mi.findtext("midi-unpitched") or "").strip()
+            if text.isdigit() and 1 <= int(text) <= 128:
+                kit[mi.get("id")] = int(text) - 1
+        notes = [n for n in part.iter("note") if n.find("unpitched") is not None]
+        if not notes and not kit:
+            continue
+        for n in notes:
+            unp = n.find("unpitched")
+            assert unp is not None
+            inst = n.find("instrument")
+            gm = kit.get(inst.get("id")) if inst is not None else None
+            if gm is None and len(set(kit.values())) == 1:
+                gm = next(iter(kit.values()))
+            if gm is None:
+                step, octave = unp.findtext("display-step"), unp.findtext("display-octave")
+                if step and octave and octave.strip().lstrip("-").isdigit():
+                    gm = drum_from_display(step.strip(), int(octave),
+                                           (n.findtext("notehead") or "normal").strip())
+            if gm is None:
+                continue
+            pitch = ET.Element("pitch")
+            _sub(pitch, "step", _STEPS[gm % 12])
+            if _STEPS[gm % 12] == _STEPS[(gm - 1) % 12]:
+                _sub(pitch, "alter", "1")
+            _sub(pitch, "octave", str(gm // 12 - 1))
+            at = list(n).index(unp)
+            n.remove(unp)
+            n.insert(at, pitch)
+        if sp is None:
+            continue
+        midis = sp.findall("midi-instrument")
+        if not midis:
+            first = sp.find("score-instrument")
+            midis = [ET.SubElement(sp, "midi-instrument", {"id": first.get("id", "I1")
+                                                           if first is not None else "I1"})]
+        for mi in midis:
+            for old in mi.findall("midi-unpitched"):
+                mi.remove(old)
+            if mi.find("midi-channel") is None:
+                mi.insert(0, ET.Element("midi-channel"))
+                mi[0].text = "10"
+            if mi.find("midi-program") is None:
+                at = max((k for k, c in enumerate(mi)
+                          if c.tag in ("midi-channel", "midi-name", "midi-bank")), default=-1)
+                mi.insert(at + 1, ET.Element("midi-program"))
+                mi[at + 1].text = "1"
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _write_mxl(target: Path, xml: bytes, name: str) -> None:
+    container = ('<?xml version="1.0" encoding="UTF-8"?>\n<container><rootfiles>'
+                 f'<rootfile full-path="{name}" media-type="application/vnd.recordare.'
+                 'musicxml+xml"/></rootfiles></container>\n')
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.recordare.musicxml",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/container.xml", container)
+        z.writestr(name, xml)
+
+
+def _read_bytes(p: Path) -> bytes:
+    if p.suffix.lower() != ".mxl":
+        return p.read_bytes()
+    with zipfile.ZipFile(p) as z:
+        names = [n for n in z.namelist() if not n.startswith("META-INF/") and n != "mimetype"]
+        root = None
+        if "META-INF/container.xml" in z.namelist():
+            rf = ET.fromstring(z.read("META-INF/container.xml")).find(".//rootfile")
+            root = rf.get("full-path") if rf is not None else None
+        return z.read(root or next(n for n in names if n.endswith((".xml", ".musicxml"))))
 
 
 def write_musicxml(score: Score, path: str | os.PathLike[str]) -> Path:
     """Write ``score`` as MusicXML (``.musicxml``, ``.xml``, or compressed ``.mxl``)."""
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
     from .m21 import to_music21
 
     if not isinstance(score, Score):
         raise TypeError(f"score must be a Score, got {type(score).__name__}")
     target = check_target(path, SUFFIXES)
-    m21 = to_music21(score)
-    fmt = "mxl" if target.suffix.lower() == ".mxl" else "musicxml"
+    xml = GeneralObjectExporter(to_music21(score)).parse()
+    drums = {i: p.program for i, p in enumerate(score.parts) if p.is_drums}
+    if drums:
+        xml = with_drum_instruments(xml, drums)
     with atomic_path(target) as tmp:
-        written = Path(m21.write(fmt, fp=str(tmp)))
-        if written != tmp:  # music21 may pick its own suffix
-            os.replace(written, tmp)
+        if target.suffix.lower() == ".mxl":
+            _write_mxl(tmp, xml, target.stem + ".musicxml")
+        else:
+            tmp.write_bytes(xml)
     return target
 
 
@@ -55,7 +227,12 @@ def read_musicxml(path: str | os.PathLike[str]) -> Score:
     if not p.is_file():
         raise ValueError(f"path {str(p)!r} does not exist or is not a file")
     try:
-        stream = converter.parse(str(p), format="musicxml")
+        data = _read_bytes(p)
+        if b"<unpitched" in data:
+            stream = converter.parseData(resolve_unpitched(data).decode("utf-8"),
+                                         format="musicxml")
+        else:
+            stream = converter.parse(str(p), format="musicxml")
     except Exception as exc:
         raise ValueError(f"path {str(p)!r} is not readable MusicXML: {exc}") from None
     return from_music21(stream)
