@@ -69,11 +69,8 @@ export async function newSchillingerNotebook(app: JupyterFrontEnd, cwd: string):
     format: 'json',
     content: JSON.parse(JSON.stringify(STARTER))
   });
-  await app.commands.execute('docmanager:open', {
-    path,
-    factory: 'Notebook',
-    kernel: { name: 'python3' }
-  });
+  // the kernel comes from the notebook's kernelspec (python3), as for any notebook opened
+  await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
   return path;
 }
 
@@ -86,7 +83,13 @@ async function insertAndRun(panel: NotebookPanel, code: string): Promise<void> {
     return;
   }
   cell.model.sharedModel.setSource(code);
-  await NotebookActions.run(notebook, panel.sessionContext);
+  // a notebook opened a moment ago may still be starting its kernel: run once it is there
+  await panel.sessionContext.ready;
+  if (typeof NotebookActions.runCells === 'function') {
+    await NotebookActions.runCells(notebook, [cell], panel.sessionContext);
+  } else {
+    await NotebookActions.run(notebook, panel.sessionContext);
+  }
 }
 
 /** The Python expression that turns `name` (a Score, a Rhythm or an explorer) into JSON. */

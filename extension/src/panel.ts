@@ -184,6 +184,11 @@ export class WorkbenchPanel extends Widget {
         void this._act('tempo', { tempo: bpm });
       }
     };
+    this._tempo.onkeydown = event => {
+      if (event.key === 'Enter') {
+        this._tempo.blur(); // commits the value (change) and lets live updates show again
+      }
+    };
     tempoBox.appendChild(this._tempo);
     tempoBox.appendChild(el('span', {}, ' BPM'));
     transport.appendChild(row('Tempo', tempoBox));
