@@ -143,7 +143,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
 /** The transport bar: enable audio, play/stop, loop, tempo, position. Returns [element, cleanup]. */
 export function transportBar(model: AnyModel, opts: { seek?: boolean } = {}): [HTMLElement, () => void] {
   const tr = transportOf(model);
-  const enable = h("button", { class: "sk-enable", type: "button", title: "Browsers keep audio off until you click" }, "🔈 Enable audio");
+  const enable = h("button", { class: "sk-enable", type: "button", title: "Browsers keep audio off until you click" }, "♪ Enable audio");
   const play = h("button", { class: "sk-play", type: "button" }, "▶ Play");
   const loopBox = h("input", { type: "checkbox", class: "sk-loop" });
   const tempo = h("input", { type: "number", class: "sk-tempo", min: "20", max: "400", step: "1" });

@@ -111,7 +111,9 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
            "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
-           "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False"]
+           "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False",
+           # OSC on any free UDP port: the default 7440 may be taken by another server
+           "--SchillingerApp.osc_port=0"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = base / "lab.log"
@@ -192,8 +194,11 @@ def open_notebook(lab_server: LabServer) -> Callable[..., None]:
     """Open a notebook of the server's root in the lab UI and wait for its kernel to be idle."""
 
     def open_(pg: Any, name: str, timeout: float = 90.0) -> None:
-        pg.goto(lab_server.url_for(f"lab/tree/{name}"), timeout=timeout * 1000)
-        pg.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout * 1000)
+        # a workspace of its own (reset), so notebooks of earlier tests are not reopened
+        workspace = secrets.token_hex(4)
+        pg.goto(lab_server.url_for(f"lab/workspaces/{workspace}/tree/{name}?reset"),
+                timeout=timeout * 1000)
+        pg.wait_for_selector(".jp-Notebook:visible .jp-Cell", timeout=timeout * 1000)
         # the status bar reads "No Kernel | Initializing", then "<kernel> | Connecting", then
         # "<kernel> | Idle" once the kernel can run cells
         pg.wait_for_function(
@@ -206,7 +211,7 @@ def open_notebook(lab_server: LabServer) -> Callable[..., None]:
 
 def _run_cell(pg: Any, index: int, timeout: float = 90.0) -> Any:
     """Execute cell ``index`` from the keyboard (Shift+Enter); returns its output locator."""
-    cell = pg.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell = pg.locator(".jp-Notebook:visible .jp-Cell").nth(index)
     cell.locator(".jp-InputArea-editor").click()
     pg.keyboard.press("Shift+Enter")
     prompt = cell.locator(".jp-InputPrompt")

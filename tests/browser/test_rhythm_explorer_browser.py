@@ -112,3 +112,70 @@ def test_rhythm_explorer_in_jupyterlab(page: Any, write_notebook: Callable[..., 
     assert len(page.evaluate("Object.keys(window).filter(k => k === '__schillingerAudio')")) == 1
     assert not [e for e in page.console_errors if "schillinger" in e.lower()], \
         page.console_errors
+
+
+OTHER_CELLS = [
+    "import schillinger_kernel as sk\n"
+    "from schillinger_kernel.widgets import HarmonyExplorer, PianoRoll\n"
+    "hx = HarmonyExplorer(key='C major', cycle='C3', length=7)\n"
+    "hx",
+    "song = sk.harmony.cycle_progression('C major', 'C5', length=4).to_score()\n"
+    "song = song.layer(sk.rhythm.interference(3, 2).to_score(pitch=48, repeat=4))\n"
+    "roll = PianoRoll(song, zoom=80)\n"
+    "roll",
+    "player = song.play()\n"
+    "player.render_audio(sample_rate=24000)\n"
+    "player",
+    "print('LOADED', player._pcm_loaded == player._pcm['id'], roll.playing, roll.position > 0)",
+]
+
+
+def test_harmony_pianoroll_and_player_with_kernel_audio(
+        page: Any, write_notebook: Callable[..., Path], open_notebook: Callable[..., None],
+        run_cell: Callable[..., Any], artifacts: Path) -> None:
+    write_notebook("others.ipynb", OTHER_CELLS)
+    open_notebook(page, "others.ipynb")
+    # HarmonyExplorer: the C3 cycle as 7 chord symbols and a circle of the 7 roots
+    run_cell(page, 0)
+    hx = page.locator(".sk-harmony-explorer")
+    hx.wait_for(timeout=60_000)
+    _wait(lambda: hx.locator(".sk-chord").count() == 7, 20, "7 chord symbols")
+    assert hx.locator(".sk-chord").first.text_content() == "Cmaj7"
+    assert hx.locator(".sk-circle .sk-node").count() == 7
+    assert hx.locator(".sk-circle .sk-step").count() == 6
+    hx.locator("select.sk-cycle").select_option("C5")
+    _wait(lambda: hx.locator(".sk-chord").nth(1).text_content() == "Fmaj7", 20,
+          "the C5 progression from the kernel")
+    hx.screenshot(path=str(artifacts / "harmony_explorer.png"))
+
+    # PianoRoll: every note drawn; playing moves the playhead and reports back to the kernel
+    run_cell(page, 1)
+    roll = page.locator(".sk-pianoroll")
+    roll.wait_for(timeout=60_000)
+    canvas = roll.locator("canvas.sk-roll")
+    import schillinger_kernel as sk  # the same score, built here, tells how many notes to expect
+
+    song = sk.harmony.cycle_progression("C major", "C5", length=4).to_score()
+    song = song.layer(sk.rhythm.interference(3, 2).to_score(pitch=48, repeat=4))
+    _wait(lambda: canvas.get_attribute("data-notes") == str(len(song.notes)), 20,
+          "the roll's notes")
+    roll.locator("button.sk-play").click()
+    head = roll.locator(".sk-playhead")
+    x1 = float(_wait(lambda: head.get_attribute("data-x"), 10, "the playhead"))
+    _wait(lambda: float(head.get_attribute("data-x") or x1) > x1 + 5, 10, "the playhead to move")
+    roll.screenshot(path=str(artifacts / "pianoroll.png"))
+
+    # Player with PCM rendered in the kernel: pulled in binary chunks, played as a buffer
+    run_cell(page, 2)
+    pl = page.locator(".sk-player")
+    pl.wait_for(timeout=60_000)
+    _wait(lambda: "rendered audio" in (pl.locator("h4").text_content() or ""), 30,
+          "the kernel's PCM to arrive")
+    before = page.evaluate("window.__schillingerAudio.stats.pcmStarted")
+    pl.locator("button.sk-play").click()
+    _wait(lambda: page.evaluate("window.__schillingerAudio.stats.pcmStarted") > before, 10,
+          "the PCM buffer to start")
+    out = run_cell(page, 3)
+    _wait(lambda: "LOADED" in (out.text_content() or ""), 30, "the LOADED line")
+    assert "LOADED True True True" in (out.text_content() or "")
+    pl.screenshot(path=str(artifacts / "player.png"))
