@@ -12,6 +12,7 @@ import { postAPI } from './api';
 import { DawHelp } from './help';
 import { schillingerIcon } from './icon';
 
+import snippets from './snippets.json';
 import starter from './starter.json';
 
 /** The starter notebook (nbformat 4 JSON): imports, RhythmExplorer, HarmonyExplorer, Player. */
@@ -26,11 +27,8 @@ export namespace CommandIDs {
   export const openPanel = 'schillinger:open-panel';
 }
 
-/** The code cells the "Insert … explorer" commands add. */
-export const EXPLORER_CODE = {
-  rhythm: 'from schillinger_kernel.widgets import RhythmExplorer\n\nrhythm = RhythmExplorer()\nrhythm',
-  harmony: 'from schillinger_kernel.widgets import HarmonyExplorer\n\nharmony = HarmonyExplorer()\nharmony'
-};
+/** The code cells the "Insert … explorer" commands add (tests run them in a kernel). */
+export const EXPLORER_CODE: { rhythm: string; harmony: string } = snippets;
 
 /** Export formats of the server's `export` route and their file suffix. */
 export const EXPORT_FORMATS: Record<string, string> = {
