@@ -19,10 +19,9 @@ $(STAMP): $(PY) pyproject.toml $(wildcard jupyter-config/server-config/*.json) $
 	$(UV) pip install -q --python $(PY) -e ".[dev]"
 	touch $(STAMP)
 
-# Front-end bundles (widgets, lab extension): built once their sources exist.
+# Front-end bundles (widgets, lab extension): the root package.json builds both, as the wheel does.
 frontend:
-	@if [ -f widgets/package.json ]; then cd widgets && npm ci --no-audit --no-fund --loglevel=error && npm run build; fi
-	@if [ -f extension/package.json ]; then cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run build; fi
+	npm run build
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) notebooks/01_rhythm.ipynb

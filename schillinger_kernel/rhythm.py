@@ -198,10 +198,13 @@ class Rhythm(Sequence[int]):
             accents=accents, accent_velocity=accent_velocity, instrument=instrument,
             part_name=name, tempo=tempo, time_signature=time_signature, key=key, title=name)
 
-    def _repr_svg_(self) -> str:
+    def _repr_svg_(self) -> str | None:
         from .graph import rhythm_svg
 
-        return rhythm_svg(self, self._generators or None)
+        try:
+            return rhythm_svg(self, self._generators or None)
+        except ValueError:  # too long to draw: the text repr stands in
+            return None
 
 
 def _as_rhythm(r: Sequence[int]) -> Rhythm:
