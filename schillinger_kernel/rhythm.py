@@ -9,6 +9,7 @@ Rhythm((2, 1, 1, 2))
 ((0, 2, 3, 4), 6, '101110')
 >>> fractioning(3, 2)
 Rhythm((2, 1, 1, 1, 1, 1, 2))
+>>> from schillinger_kernel.rhythm import general_permutations, power
 >>> power((2, 1), 2)
 Rhythm((4, 2, 2, 1))
 >>> general_permutations("abc")
@@ -511,30 +512,71 @@ def technique(name: str, generators: Sequence[int], **options: Any) -> Rhythm:
         raise
 
 
-from .rhythm_groups import (  # noqa: E402  (Book I continued, split for size)
-    Coordination,
-    accelerate,
-    circular_permutations,
-    converse_sync,
-    coordinate,
-    distribute,
-    distribution_closure,
-    general_permutations,
-    higher_order,
-    homogeneous_continuity,
-    permutations,
-    power,
-    rubato,
-    series,
-    synchronize,
-    synchronize_power,
-)
-from .rhythm_patterns import (  # noqa: E402  (the seed API builds on the techniques above)
-    Polyrhythm,
-    generate_pattern,
-    generate_polyrhythm,
-    generate_variations,
-)
+if TYPE_CHECKING:  # pragma: no cover
+    from .rhythm_groups import (
+        Coordination,
+        accelerate,
+        circular_permutations,
+        converse_sync,
+        coordinate,
+        distribute,
+        distribution_closure,
+        general_permutations,
+        higher_order,
+        homogeneous_continuity,
+        permutations,
+        power,
+        rubato,
+        series,
+        synchronize,
+        synchronize_power,
+    )
+    from .rhythm_patterns import (
+        Polyrhythm,
+        generate_pattern,
+        generate_polyrhythm,
+        generate_variations,
+    )
+
+# Book I continues in rhythm_groups (split for size) and the seed API in rhythm_patterns;
+# both build on this module, so their names load on first use (no import cycle).
+_LATER: dict[str, str] = {
+    "Coordination": "rhythm_groups",
+    "accelerate": "rhythm_groups",
+    "circular_permutations": "rhythm_groups",
+    "converse_sync": "rhythm_groups",
+    "coordinate": "rhythm_groups",
+    "distribute": "rhythm_groups",
+    "distribution_closure": "rhythm_groups",
+    "general_permutations": "rhythm_groups",
+    "higher_order": "rhythm_groups",
+    "homogeneous_continuity": "rhythm_groups",
+    "permutations": "rhythm_groups",
+    "power": "rhythm_groups",
+    "rubato": "rhythm_groups",
+    "series": "rhythm_groups",
+    "synchronize": "rhythm_groups",
+    "synchronize_power": "rhythm_groups",
+    "Polyrhythm": "rhythm_patterns",
+    "generate_pattern": "rhythm_patterns",
+    "generate_polyrhythm": "rhythm_patterns",
+    "generate_variations": "rhythm_patterns",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LATER:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LATER[name]}", __package__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LATER))
+
 
 __all__ = [
     "MAX_GENERATOR", "MAX_PERIOD", "TECHNIQUES", "Coordination", "Polyrhythm", "Rhythm",
