@@ -45,11 +45,14 @@ def distribute(rhythm: Sequence[int], places: int | Sequence[T]) -> dict[Any, Rh
     Runs lcm(attacks, places) attacks. Each place keeps its note until its own next attack,
     so each gets its own resultant over the closed cycle (a leading rest when its first attack
     comes later; the last note is held to the end of the cycle, where the loop continues it).
-    ``places`` is a count (keys 0..n-1) or a sequence of labels.
+    ``places`` is a count (keys 0..n-1) or a sequence of labels; a label that occurs more
+    than once (a motif C D C) gathers the attacks of all its places.
 
     >>> from schillinger_kernel.rhythm import interference
     >>> distribute(interference(3, 2), ("kick", "snare"))
     {'kick': Rhythm((3, 3)), 'snare': Rhythm((-2, 2, 2))}
+    >>> distribute(interference(3, 2), ("C", "D", "C"))["C"]
+    Rhythm((3, 1, 4, 1, 3, 2, 2, 2))
     """
     r = _as_rhythm(rhythm)
     labels: tuple[Any, ...]
@@ -57,17 +60,18 @@ def distribute(rhythm: Sequence[int], places: int | Sequence[T]) -> dict[Any, Rh
         labels = tuple(range(_check_int("places", places, 1, 1000)))
     elif isinstance(places, Sequence) and not isinstance(places, str) and places:
         labels = tuple(places)
-        if len(set(labels)) != len(labels):
-            raise ValueError("places must be distinct labels")
     else:
         raise ValueError(f"places must be a positive int or a non-empty sequence, got {places!r}")
     runs, _ = distribution_closure(r, len(labels))
     cycle = r.period * runs
     _check_period(cycle)
     attacks = [a + k * r.period for k in range(runs) for a in r.attacks]
-    out: dict[Any, Rhythm] = {}
+    dealt: dict[Any, list[int]] = {}
     for i, label in enumerate(labels):
-        mine = attacks[i::len(labels)]
+        dealt.setdefault(label, []).extend(attacks[i::len(labels)])
+    out: dict[Any, Rhythm] = {}
+    for label, got in dealt.items():
+        mine = sorted(got)
         durs: list[int] = [-mine[0]] if mine[0] else []
         durs += [b - a for a, b in zip(mine, [*mine[1:], cycle], strict=True)]
         out[label] = Rhythm(tuple(durs))
