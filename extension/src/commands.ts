@@ -68,12 +68,17 @@ export async function newSchillingerNotebook(app: JupyterFrontEnd, cwd: string):
     content: JSON.parse(JSON.stringify(STARTER))
   });
   // the kernel comes from the notebook's kernelspec (python3), as for any notebook opened
-  await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
+  const widget = await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
+  if (widget && widget.context) {
+    await widget.context.ready;
+  }
   return path;
 }
 
 /** Insert a code cell below the active one and run it. */
 async function insertAndRun(panel: NotebookPanel, code: string): Promise<void> {
+  // a notebook that is still loading would replace its cells (and ours) when its file arrives
+  await panel.context.ready;
   const notebook = panel.content;
   NotebookActions.insertBelow(notebook);
   const cell = notebook.activeCell;

@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from schillinger_kernel.io.midi import read_midi
+
 PANEL = "#schillinger-workbench-panel"
 PANEL_TAB = '.lm-TabBar-tab[data-id="schillinger-workbench-panel"]'
 CARD = '.jp-LauncherCard[title="Schillinger Workbench"]'
@@ -153,9 +155,22 @@ def test_launcher_card_sidebar_and_transport(page: Any, lab_server: Any,
     try:
         page.locator(".jp-NotebookPanel:visible .sk-rhythm-explorer").wait_for(timeout=60_000)
     except Exception:
-        page.screenshot(path=str(artifacts / "debug1.png"))
+        page.screenshot(path=str(artifacts / "labextension_explorer_timeout.png"))
         raise
     page.screenshot(path=str(artifacts / "labextension_notebook.png"))
+
+    # "Export current score...": the explorer's score, read from the kernel, written by the
+    # server's export route inside its root folder
+    page.locator(".lm-MenuBar-itemLabel", has_text="Schillinger").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Export current score...").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator('input[aria-label="Score variable"]').fill("rhythm")
+    dialog.locator('input[aria-label="File path"]').fill("exports/rhythm.mid")
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+    midi = lab_server.root / "exports" / "rhythm.mid"
+    _wait(midi.is_file, 30, "the exported MIDI file")
+    notes = read_midi(midi).notes
+    assert [n.duration for n in notes][:4] == [480, 240, 240, 480], notes  # r3÷2 in eighths
     ours = [e for e in page.console_errors if "schillinger" in e.lower()]
     assert not ours, ours
 
