@@ -131,6 +131,19 @@ def test_launcher_card_sidebar_and_transport(page: Any, lab_server: Any,
           "the sidebar to follow a REST stop")
     _api(lab_server, "transport", {"action": "tempo", "tempo": 120})
 
+    # "Open DAW bridge help" fills in the address this server listens on
+    page.locator(".lm-MenuBar-itemLabel", has_text="Schillinger").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Open DAW bridge help").click()
+    help_page = page.locator(".sk-help")
+    help_page.wait_for(timeout=10_000)
+    if osc["enabled"]:
+        _wait(lambda: help_page.locator('[data-sk="help-osc"]').count() == 1, 10, "help")
+        assert help_page.locator('[data-sk="help-osc"]').inner_text() == \
+            f"{osc['host']}:{osc['port']}"
+        assert f"oscsend {osc['host']} {osc['port']} /schillinger/transport/play" in \
+            help_page.inner_text()
+    page.locator(".lm-TabBar-tab", has_text="Launcher").click()
+
     # the card writes the starter notebook and opens it with a python3 kernel
     before = set(lab_server.root.glob("Schillinger*.ipynb"))
     page.locator(CARD).click()
