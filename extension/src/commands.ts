@@ -4,13 +4,13 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, MainAreaWidget, Notification, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
-import { INotebookTracker, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 
 import { postAPI } from './api';
 import { DawHelp } from './help';
 import { schillingerIcon } from './icon';
+import { currentNotebook, INotebookLike, insertAndRun } from './notebook';
 
 import snippets from './snippets.json';
 import starter from './starter.json';
@@ -75,26 +75,6 @@ export async function newSchillingerNotebook(app: JupyterFrontEnd, cwd: string):
   return path;
 }
 
-/** Insert a code cell below the active one and run it. */
-async function insertAndRun(panel: NotebookPanel, code: string): Promise<void> {
-  // a notebook that is still loading would replace its cells (and ours) when its file arrives
-  await panel.context.ready;
-  const notebook = panel.content;
-  NotebookActions.insertBelow(notebook);
-  const cell = notebook.activeCell;
-  if (!cell) {
-    return;
-  }
-  cell.model.sharedModel.setSource(code);
-  // a notebook opened a moment ago may still be starting its kernel: run once it is there
-  await panel.sessionContext.ready;
-  if (typeof NotebookActions.runCells === 'function') {
-    await NotebookActions.runCells(notebook, [cell], panel.sessionContext);
-  } else {
-    await NotebookActions.run(notebook, panel.sessionContext);
-  }
-}
-
 /** The Python expression that turns `name` (a Score, a Rhythm or an explorer) into JSON. */
 export function scoreExpression(name: string): string {
   return (
@@ -105,7 +85,7 @@ export function scoreExpression(name: string): string {
 }
 
 /** Evaluate a score-valued name in the notebook's kernel and return its JSON dict. */
-async function scoreFromKernel(panel: NotebookPanel, name: string): Promise<Record<string, unknown>> {
+async function scoreFromKernel(panel: INotebookLike, name: string): Promise<Record<string, unknown>> {
   const kernel = panel.sessionContext.session?.kernel;
   if (!kernel) {
     throw new Error('this notebook has no running kernel');
@@ -179,12 +159,16 @@ class ExportForm extends Widget {
 /** Register the commands. */
 export function addCommands(
   app: JupyterFrontEnd,
-  tracker: INotebookTracker | null,
   settings: ServerConnection.ISettings,
   openPanel: () => void
 ): void {
   const { commands } = app;
-  const hasNotebook = () => tracker !== null && tracker.currentWidget !== null;
+  const hasNotebook = () => currentNotebook(app) !== null;
+  app.shell.currentChanged?.connect(() => {
+    for (const id of [CommandIDs.insertRhythm, CommandIDs.insertHarmony, CommandIDs.exportScore]) {
+      commands.notifyCommandChanged(id);
+    }
+  });
 
   commands.addCommand(CommandIDs.newNotebook, {
     label: args => (args.isLauncher ? 'Schillinger Workbench' : 'New Schillinger notebook'),
@@ -210,11 +194,11 @@ export function addCommands(
       caption: `${label} below the active cell of the current notebook and run it`,
       isEnabled: hasNotebook,
       execute: async () => {
-        const panel = tracker?.currentWidget;
+        const panel = currentNotebook(app);
         if (!panel) {
           return;
         }
-        await insertAndRun(panel, EXPLORER_CODE[kind]);
+        await insertAndRun(app, panel, EXPLORER_CODE[kind]);
       }
     });
   }
@@ -224,7 +208,7 @@ export function addCommands(
     caption: 'Write a score of the current notebook to MIDI, MusicXML or audio through the server',
     isEnabled: hasNotebook,
     execute: async () => {
-      const panel = tracker?.currentWidget;
+      const panel = currentNotebook(app);
       if (!panel) {
         return;
       }

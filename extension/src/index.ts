@@ -10,7 +10,6 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IMainMenu } from '@jupyterlab/mainmenu';
-import { INotebookTracker } from '@jupyterlab/notebook';
 import { ServerConnection } from '@jupyterlab/services';
 import { Menu } from '@lumino/widgets';
 
@@ -25,13 +24,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: 'schillinger-workbench:plugin',
   description: 'Schillinger Workbench: launcher card, sidebar panel and commands.',
   autoStart: true,
-  optional: [ILauncher, ICommandPalette, IMainMenu, INotebookTracker, ILayoutRestorer],
+  optional: [ILauncher, ICommandPalette, IMainMenu, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     mainMenu: IMainMenu | null,
-    tracker: INotebookTracker | null,
     restorer: ILayoutRestorer | null
   ) => {
     const settings = ServerConnection.makeSettings();
@@ -43,7 +41,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       restorer.add(panel, panel.id);
     }
 
-    addCommands(app, tracker, settings, () => app.shell.activateById(panel.id));
+    addCommands(app, settings, () => app.shell.activateById(panel.id));
 
     // The launcher card: the command labels itself "Schillinger Workbench" when isLauncher is set.
     if (launcher) {
