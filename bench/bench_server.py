@@ -1,8 +1,11 @@
 """Server extension latency on loopback, against a real ``jupyter server`` process.
 
 - REST round trip: ``POST rhythm`` r(3÷2) on a kept-alive connection.
-- WebSocket fan-out: 100 clients in one session; one sends ``param_change``, time until the
-  last of the other 99 has it.
+- WebSocket fan-out: 100 clients in one session; one sends ``param_change`` and the other 99,
+  spread over a few receiver processes (not this one), stamp its arrival. Reported apart: the
+  server's hand-off (serialise, frame, write to the 99 sockets: timed in the server and
+  returned in the ``ack``), send to first and to last receiver (end to end), and the client
+  side (spread among the clients sharing a process, JSON parse).
 - OSC request to reply: ``/schillinger/rhythm/interference 3 2`` and its answer.
 - Memory: the server's resident size with 100 sessions (each with a member and 50 operations).
 
@@ -118,45 +121,126 @@ def bench_osc(srv: Server, n: int = 1000) -> list[float]:
     return times
 
 
-async def _fanout(srv: Server, clients: int, rounds: int) -> tuple[list[float], list[float]]:
+# ----- WebSocket fan-out: receivers in their own processes ------------------------------------
+# The clients that receive the broadcast live in RECEIVER_PROCS processes of their own, so the
+# server's hand-off is not mixed with one Python process parsing 99 copies. Time stamps use
+# time.perf_counter (CLOCK_MONOTONIC on Linux: one clock for every process on the machine).
+RECEIVER_PROCS = 4
+WARM = 10
+
+
+def _receiver_main(url: str, token: str, count: int, rounds: int, ready: Any,
+                   done: Any) -> None:
+    """A receiver process: ``count`` clients in the session ``bench``; reports each round."""
+    asyncio.run(_receiver(url, token, count, rounds, ready, done))
+
+
+async def _receiver(url: str, token: str, count: int, rounds: int, ready: Any,
+                    done: Any) -> None:
+    import websockets
+
+    hdr = {"Authorization": f"token {token}"}
+    conns = [await websockets.connect(url, additional_headers=hdr, max_queue=None)
+             for _ in range(count)]
+    for ws in conns:
+        await ws.recv()  # hello
+        await ws.send(json.dumps({"type": "join", "session": "bench", "name": "r"}))
+    for ws in conns:
+        while json.loads(await ws.recv())["type"] != "joined":
+            pass
+    arrivals: dict[int, list[float]] = {}
+    parse: list[float] = []
+
+    async def listen(ws: Any) -> None:
+        while True:
+            raw = await ws.recv()
+            t = time.perf_counter()  # the frame is in: stamp before parsing
+            msg = json.loads(raw)
+            parse.append(time.perf_counter() - t)
+            if msg["type"] != "param_change":
+                continue  # presence of later joiners
+            i = msg["value"]
+            got = arrivals.setdefault(i, [])
+            got.append(t)
+            if len(got) == count:
+                done.put(("round", i))
+            if i == rounds - 1:
+                return
+
+    tasks = [asyncio.ensure_future(listen(ws)) for ws in conns]
+    ready.put(count)
+    await asyncio.gather(*tasks)
+    done.put(("result", {"arrivals": arrivals, "parse": parse}))
+    for ws in conns:
+        await ws.close()
+
+
+async def _fanout(srv: Server, clients: int, rounds: int,
+                  procs: int) -> dict[str, list[float]]:
+    import multiprocessing as mp
+
     import websockets
 
     url = f"ws://127.0.0.1:{srv.port}/schillinger/api/ws"
-    hdr = {"Authorization": f"token {srv.token}"}
-    conns = [await websockets.connect(url, additional_headers=hdr, max_queue=None)
-             for _ in range(clients)]
-    for ws in conns:
-        await ws.recv()  # hello
-        await ws.send(json.dumps({"type": "join", "session": "bench", "name": "b"}))
-    for ws in conns:  # drain joined + presence messages
-        while True:
-            msg = json.loads(await ws.recv())
-            if msg["type"] == "joined":
-                break
-    for ws in conns:  # drain the presence messages of later joiners
-        while True:
-            try:
-                await asyncio.wait_for(ws.recv(), 0.05)
-            except TimeoutError:
-                break
-    sender, others = conns[0], conns[1:]
-
-    async def wait_one(ws: Any) -> float:
-        while json.loads(await ws.recv())["type"] != "param_change":
+    ctx = mp.get_context("spawn")
+    ready, done = ctx.Queue(), ctx.Queue()
+    receivers = clients - 1
+    sizes = [receivers // procs + (k < receivers % procs) for k in range(procs)]
+    workers = [ctx.Process(target=_receiver_main, daemon=True,
+                           args=(url, srv.token, n, rounds, ready, done)) for n in sizes]
+    for w in workers:
+        w.start()
+    try:
+        for _ in workers:
+            await asyncio.to_thread(ready.get, True, 120)
+        sender = await websockets.connect(url, additional_headers={
+            "Authorization": f"token {srv.token}"})
+        await sender.recv()  # hello
+        await sender.send(json.dumps({"type": "join", "session": "bench", "name": "s"}))
+        while json.loads(await sender.recv())["type"] != "joined":
             pass
-        return time.perf_counter()
-
-    first, last = [], []
-    for i in range(rounds + 10):
-        t0 = time.perf_counter()
-        await sender.send(json.dumps({"type": "param_change", "param": "x", "value": i}))
-        arrivals = await asyncio.gather(*(wait_one(ws) for ws in others))
-        if i >= 10:
-            first.append(min(arrivals) - t0)
-            last.append(max(arrivals) - t0)
-    for ws in conns:
-        await ws.close()
-    return first, last
+        await asyncio.sleep(0.5)  # let the presence messages of the joins settle
+        sent, server, first, last, spread = [], [], [], [], []
+        per_round: dict[int, list[float]] = {}
+        results: list[dict[str, Any]] = []
+        for i in range(rounds):
+            t0 = time.perf_counter()
+            await sender.send(json.dumps({"type": "param_change", "id": i, "param": "x",
+                                          "value": i}))
+            sent.append(t0)
+            while (ack := json.loads(await sender.recv()))["type"] != "ack":
+                pass
+            if ack["delivered"] != receivers:
+                raise RuntimeError(f"the server delivered to {ack['delivered']} of {receivers}")
+            server.append(ack["fanout_ms"] / 1e3)
+            had = 0
+            while had < len(workers):  # every process has had round i: next round
+                kind, res = await asyncio.to_thread(done.get, True, 30)
+                if kind == "round":
+                    had += 1
+                else:
+                    results.append(res)
+            per_round[i] = []
+        await sender.close()
+        while len(results) < len(workers):
+            results.append((await asyncio.to_thread(done.get, True, 30))[1])
+        parse: list[float] = []
+        for res in results:
+            parse += res["parse"]
+            for i, times in res["arrivals"].items():
+                per_round[i] += times
+                if i >= WARM:
+                    spread.append(max(times) - min(times))
+        for i, t0 in enumerate(sent):
+            first.append(min(per_round[i]) - t0)
+            last.append(max(per_round[i]) - t0)
+    finally:
+        for w in workers:
+            w.join(10)
+            if w.is_alive():
+                w.terminate()
+    return {"server": server[WARM:], "first": first[WARM:], "last": last[WARM:],
+            "spread": spread, "parse": parse}
 
 
 async def _sessions(srv: Server, count: int, ops: int) -> None:
@@ -166,33 +250,54 @@ async def _sessions(srv: Server, count: int, ops: int) -> None:
     hdr = {"Authorization": f"token {srv.token}"}
     conns = []
     for k in range(count):
-        ws = await websockets.connect(url, additional_headers=hdr)
+        # max_queue=None: the echoed operations are never read, and a full queue would stall
+        # the closing handshake for its 10 s timeout
+        ws = await websockets.connect(url, additional_headers=hdr, max_queue=None)
         await ws.recv()
         await ws.send(json.dumps({"type": "join", "session": f"s{k}", "name": f"user{k}"}))
         for j in range(ops):
             await ws.send(json.dumps({"type": "operation", "op": {"set": "bar", "n": j,
                                                                   "notes": [60, 64, 67]}}))
         conns.append(ws)
-    await asyncio.sleep(0.5)
-    while srv.get("status")["sessions"] < count:
-        await asyncio.sleep(0.1)
-    for ws in conns:
-        await ws.close()
+    for ws in conns:  # answered after every operation sent before it: all are stored
+        await ws.send(json.dumps({"type": "heartbeat", "id": "done"}))
+        while json.loads(await ws.recv())["type"] != "heartbeat":
+            pass
+    await asyncio.gather(*(ws.close() for ws in conns))
 
 
 def main() -> None:
+    t0 = time.perf_counter()
     srv = Server()
+    phases = [("server start", time.perf_counter() - t0)]
+
+    def phase(name: str) -> None:
+        phases.append((name, time.perf_counter() - t0 - sum(t for _n, t in phases)))
+
     try:
         base = _rss_mb(srv.proc.pid)
         print(f"REST POST rhythm         {_pct(bench_rest(srv))}")
+        phase("REST")
         print(f"OSC request -> reply     {_pct(bench_osc(srv))}")
-        first, last = asyncio.run(_fanout(srv, 100, 100))
-        print(f"WS fan-out, 100 clients  {_pct(last)}   (send -> last of 99 receivers)")
-        print(f"  first receiver         {_pct(first)}   (all 99 clients live in this one "
-              "Python process, which parses every copy: the spread is mostly client-side)")
+        phase("OSC")
+        procs = RECEIVER_PROCS
+        fan = asyncio.run(_fanout(srv, 100, 100 + WARM, procs))
+        print(f"WS fan-out, 100 clients (1 sender, 99 receivers in {procs} processes), "
+              f"100 rounds after {WARM} warm-up:")
+        print(f"  server hand-off        {_pct(fan['server'])}   (json + frame + 99 socket "
+              "writes, timed by the server, from the ack)")
+        print(f"  send -> first receiver {_pct(fan['first'])}")
+        print(f"  send -> last receiver  {_pct(fan['last'])}   (end to end, client side "
+              "included)")
+        print(f"  client: spread in proc {_pct(fan['spread'])}   (first -> last of the "
+              "clients sharing one receiver process)")
+        print(f"  client: JSON parse     {_pct(fan['parse'])}   (per message)")
+        phase("WS fan-out")
         asyncio.run(_sessions(srv, 100, 50))
         print(f"server RSS               {base:.0f} MB at start, {_rss_mb(srv.proc.pid):.0f} MB "
               f"holding 100 sessions x 50 operations")
+        phase("sessions")
+        print("time: " + ", ".join(f"{n} {t:.1f} s" for n, t in phases))
     finally:
         srv.stop()
 

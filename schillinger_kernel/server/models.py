@@ -180,6 +180,7 @@ class StatusResponse(BaseModel):
     audio_output: dict[str, Any]
     ableton: dict[str, Any]
     jobs: int
+    websocket: dict[str, Any]
 
 
 class RhythmResponse(BaseModel):

@@ -21,11 +21,11 @@ from . import models
 from .ableton import AbletonBridge, clip_length, part_notes
 from .actions import ACTIONS, Context, parse_score
 from .audio_out import LocalOutput
+from .hub import Hub
 from .jobs import Job, JobManager, Reporter
 from .osc import OscBridge
 from .sessions import SessionStore
 from .transport import TransportClock
-from .ws import Hub
 
 PUSH_HZ = 30.0
 SAVE_EVERY_S = 2.0
@@ -149,6 +149,7 @@ class Workbench:
                 "osc": self.osc.status(), "sessions": len(self.sessions),
                 "transport": self.clock.state(), "audio_output": self.output.status(),
                 "ableton": self.ableton.status(), "jobs": len(self.jobs.list()),
+                "websocket": self.hub.stats(),
                 "score": None if self.score is None else {"title": self.score.title,
                                                           "parts": len(self.score.parts)}}
 

@@ -10,7 +10,9 @@ Every message is a JSON object with ``type`` and an optional ``id`` echoed in th
                    ``presence``
 ``leave``          leave the session (closing the socket leaves too)
 ``presence``       with ``state``: share a cursor/selection with the others; without: list
-``param_change``   ``param``, ``value``: kept in the session, broadcast to the others
+``param_change``   ``param``, ``value``: kept in the session, broadcast to the others; with
+                   an ``id``, answered by ``ack`` (``delivered``: how many got it,
+                   ``fanout_ms``: the server's time to hand it to their sockets)
 ``operation``      ``op``: numbered (``seq``), kept, broadcast in order to every member
 ``transport``      ``action``: ``subscribe``/``unsubscribe``/``get`` or a transport command;
                    subscribers get the state at 30 Hz while playing and on every change
@@ -36,66 +38,13 @@ from jupyter_server.base.websocket import WebSocketMixin
 from pydantic import ValidationError
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
+from .. import __version__
 from . import models
 
 if TYPE_CHECKING:  # pragma: no cover
     from .workbench import Workbench
 
 MAX_MESSAGE = 4 * 1024 * 1024
-
-
-class Hub:
-    """The open sockets of one server and who listens to what."""
-
-    def __init__(self, wb: Workbench) -> None:
-        self.wb = wb
-        self.clients: dict[str, SessionSocket] = {}
-        self.transport_subscribers: set[str] = set()
-
-    def add(self, conn: SessionSocket) -> None:
-        """Register an open socket."""
-        self.clients[conn.client_id] = conn
-
-    def remove(self, conn: SessionSocket) -> None:
-        """Forget a closed socket."""
-        self.clients.pop(conn.client_id, None)
-        self.transport_subscribers.discard(conn.client_id)
-
-    def send_text(self, client_ids: Any, text: str) -> int:
-        """Send an already-serialised message to ``client_ids``; returns how many got it.
-
-        The UTF-8 bytes are made once; tornado sends bytes with ``binary=False`` as a text
-        frame.
-        """
-        data = text.encode()
-        n = 0
-        for cid in list(client_ids):
-            conn = self.clients.get(cid)
-            if conn is None:
-                continue
-            try:
-                conn.write_message(data)
-                n += 1
-            except WebSocketClosedError:
-                self.remove(conn)
-        return n
-
-    def broadcast(self, client_ids: Any, message: dict[str, Any]) -> int:
-        """Serialise once, send to many."""
-        return self.send_text(client_ids, json.dumps(message))
-
-    def push_transport(self, state: dict[str, Any]) -> None:
-        """The transport state to every subscriber."""
-        if self.transport_subscribers:
-            self.broadcast(self.transport_subscribers, {"type": "transport", "state": state})
-
-    async def close_all(self) -> None:
-        """Close every socket (server shutdown)."""
-        for conn in list(self.clients.values()):
-            with contextlib.suppress(Exception):
-                conn.close(1001, "server shutting down")
-        self.clients.clear()
-        self.transport_subscribers.clear()
 
 
 class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: ignore[misc]
@@ -131,9 +80,10 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         user = self.current_user
         self.display_name = str(getattr(user, "display_name", "") or getattr(
             user, "username", "") or "anonymous")
+        self.set_nodelay(True)  # small frames: no Nagle delay behind a peer's delayed ACK
         self.wb.hub.add(self)
         self.send({"type": "hello", "client": self.client_id, "user": self.display_name,
-                   "version": self.wb.status()["version"]})
+                   "version": __version__})
 
     def on_close(self) -> None:
         """Leave the session and unregister."""
@@ -205,10 +155,6 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         s = self.wb.sessions.get(self.session_id or "")
         return [] if s is None else [m.to_dict() for m in s.members.values()]
 
-    def _others(self) -> list[str]:
-        s = self.wb.sessions.get(self.session_id or "")
-        return [] if s is None else [c for c in s.members if c != self.client_id]
-
     def _session(self) -> Any:
         s = self.wb.sessions.get(self.session_id or "")
         if s is None:
@@ -224,9 +170,9 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         self.session_id = s.id
         self.send({"type": "joined", "id": msg_id, "client": self.client_id,
                    "session": s.to_dict(history=True)})
-        self.wb.hub.broadcast(self._others(), {"type": "presence", "session": s.id,
-                                               "event": "join", "client": self.client_id,
-                                               "members": self._members()})
+        self.wb.hub.broadcast(s.members, {"type": "presence", "session": s.id,
+                                          "event": "join", "client": self.client_id,
+                                          "members": self._members()}, exclude=self.client_id)
 
     def _leave(self) -> None:
         sid = self.session_id
@@ -249,9 +195,9 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             if not isinstance(state, dict):
                 raise ValueError("state must be a JSON object")
             s.members[self.client_id].state = state
-            self.wb.hub.broadcast(self._others(), {
+            self.wb.hub.broadcast(s.members, {
                 "type": "presence", "session": s.id, "event": "update",
-                "client": self.client_id, "state": state})
+                "client": self.client_id, "state": state}, exclude=self.client_id)
         self.send({"type": "presence", "id": msg_id, "session": s.id, "event": "list",
                    "members": self._members()})
 
@@ -264,11 +210,13 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             raise ValueError("value is required")
         s.params[param] = data["value"]
         self.wb.sessions.mark(s)
-        self.wb.hub.broadcast(self._others(), {
+        hub = self.wb.hub
+        delivered = hub.broadcast(s.members, {
             "type": "param_change", "session": s.id, "from": self.client_id, "param": param,
-            "value": data["value"], "time": time.time()})
-        if msg_id is not None:
-            self.send({"type": "ack", "id": msg_id})
+            "value": data["value"], "time": time.time()}, exclude=self.client_id)
+        if msg_id is not None:  # how many got it, and the server's hand-off time
+            self.send({"type": "ack", "id": msg_id, "delivered": delivered,
+                       "fanout_ms": hub.last_fanout()[1] * 1e3})
 
     async def _on_operation(self, data: dict[str, Any], msg_id: Any) -> None:
         s = self._session()
@@ -276,7 +224,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             raise ValueError("op is required")
         record = s.add_operation(self.client_id, data["op"])
         self.wb.sessions.mark(s)
-        self.wb.hub.broadcast(list(s.members), {"type": "operation", "id": msg_id,
+        self.wb.hub.broadcast(s.members, {"type": "operation", "id": msg_id,
                                                 "session": s.id, **record})
 
     async def _on_transport(self, data: dict[str, Any], msg_id: Any) -> None:

@@ -146,3 +146,57 @@ def test_transport_push_at_30_hz(jp_ws_fetch: Any, run: Any, api: Any) -> None:
         ws.close()
 
     run(scenario())
+
+
+def test_fanout_one_frame_to_many_in_order_and_closed_peers_dropped(
+        jp_ws_fetch: Any, run: Any, wb: Any, api: Any) -> None:
+    async def scenario() -> None:
+        conns = [await connect(jp_ws_fetch) for _ in range(12)]
+        for ws in conns:
+            ws.write_message(json.dumps({"type": "join", "session": "fan", "name": "n"}))
+            await until(ws, "joined")
+        sender, others = conns[0], conns[1:]
+        big = "x" * 70_000  # a 64-bit length frame; short ones are checked by the acks
+        sender.write_message(json.dumps({"type": "param_change", "id": "big", "param": "p",
+                                         "value": big}))
+        for ws in others:
+            assert (await until(ws, "param_change"))["value"] == big
+        ack = await until(sender, "ack")
+        assert ack["id"] == "big" and ack["delivered"] == 11 and ack["fanout_ms"] >= 0
+        for k in range(5):  # operations reach every member (the sender too) in order
+            conns[k % 3].write_message(json.dumps({"type": "operation", "op": {"k": k}}))
+        for ws in conns:
+            assert [(await until(ws, "operation"))["op"]["k"] for _ in range(5)] == list(
+                range(5))
+
+        # more than the socket takes at once: the rest is queued behind, in order, intact
+        blob = "y" * 400_000
+        members = wb.sessions.get("fan").members
+        for k in range(40):  # synchronously: nobody reads meanwhile
+            assert wb.hub.broadcast(members, {"type": "bulk", "k": k, "blob": blob}) == 12
+        assert wb.hub.clients[others[1].client_id].ws_connection.stream.writing()
+        for ws in (sender, others[1]):
+            for k in range(40):
+                msg = await until(ws, "bulk", timeout=30)
+                assert msg["k"] == k and msg["blob"] == blob
+        for ws in [*others[2:], others[0]]:
+            while (await until(ws, "bulk", timeout=30))["k"] != 39:
+                pass
+
+        # a peer whose stream just died is skipped and forgotten by the next broadcast
+        session = wb.sessions.get("fan")
+        victim = wb.hub.clients[others[0].client_id]
+        victim.ws_connection.stream.close()
+        assert wb.hub.broadcast(session.members, {"type": "note"}) == 11
+        assert others[0].client_id not in wb.hub.clients
+        sender.write_message(json.dumps({"type": "param_change", "id": "after", "param": "p",
+                                         "value": 1}))
+        assert (await until(sender, "ack"))["delivered"] == 10
+        _code, st = await api("status")
+        assert st["websocket"]["clients"] == 11
+        assert st["websocket"]["fanout"]["max_recipients"] == 12
+        assert st["websocket"]["fanout"]["p99_ms"] >= st["websocket"]["fanout"]["median_ms"]
+        for ws in conns:
+            ws.close()
+
+    run(scenario())
