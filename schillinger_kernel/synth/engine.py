@@ -7,7 +7,7 @@ How it works (no Python loop over notes or samples on the hot path):
    laid one after another on one timeline, so a batch renders in the same call.
 2. **Voice-layers** (``xp``): each note is expanded into the layers of its preset; each layer of
    each pitch is a *lane* whose spectrum (partial frequencies x amplitudes) is one row of a lane
-   matrix ``H`` (lanes x distinct frequencies).
+   matrix ``H`` (lanes x columns); a column is one distinct (pan position, partial frequency).
 3. **Envelopes** (``xp``): time is cut into blocks of :data:`BLOCK` samples (as FluidSynth does).
    The ADSR value of every voice-layer at every block edge is computed on one flat array (segment
    ids from the backend), and scatter-added into an envelope matrix ``E`` (blocks x lanes, start
@@ -15,8 +15,10 @@ How it works (no Python loop over notes or samples on the hot path):
 4. **Oscillators by matrix product** (``xp``): ``A = E @ H`` gives the amplitude of every partial
    frequency in every block; with the oscillator phase at each block edge (free-running
    oscillators, phase measured from the score's start) this makes a coefficient matrix ``C``, and
-   one GEMM ``C @ basis`` (basis = cos, sin, ramp*cos, ramp*sin of each frequency over one block)
-   produces every output sample: amplitude ramps are linear within a block, partials exact.
+   one GEMM ``C @ basis`` (basis = cos, sin, ramp*cos, ramp*sin of each column's frequency over
+   one block, times the column's left and right pan gains) produces every output sample, left and
+   right interleaved: amplitude ramps are linear within a block, partials exact. Only the columns
+   sounding in a chunk enter its GEMM.
 5. **Drums**: hits are flattened into sample positions and scatter-added (sample accurate).
 
 Time is processed in chunks of :data:`CHUNK_BLOCKS` blocks (:data:`GPU_CHUNK_BLOCKS` off the
@@ -59,6 +61,7 @@ CHUNK_BLOCKS = 512  # on the CPU: a chunk's matrices stay in cache
 GPU_CHUNK_BLOCKS = 8192  # on a GPU: fewer, larger kernels
 MIN_TIME = 1e-4  # seconds: shortest attack, decay, release
 MASTER_GAIN = 1.0  # mix level: the four-part benchmark piece peaks around -5 dBFS
+_PAN_KEY = 1 << 32  # column key: pan index * _PAN_KEY + frequency in mHz
 PITCHED: tuple[str, ...] = tuple(name for name, p in PRESETS.items() if p.layers)
 
 
@@ -252,20 +255,26 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     keep = xp.nonzero(ok)[0]
     width = freq.shape[1]
     f_flat = _take(xp, xp.reshape(freq, (-1,)), keep)
-    freqs, f_of = xp.unique_inverse(xp.astype(xp.round(f_flat * 1000.0), xp.int64))
-    n_lanes, n_f = lanes.shape[0], freqs.shape[0]
-    h = xp.reshape(be.scatter_add(n_lanes * n_f, (keep // width) * n_f + f_of,
-                                  _take(xp, xp.reshape(amp, (-1,)), keep)), (n_lanes, 1, n_f))
-    gains = xp.reshape(_take(xp, xp.asarray(tl.pans, dtype=xp.float32), l_pan), (n_lanes, 2, 1))
-    freqs = xp.astype(freqs, xp.float64) / 1000.0
+    # A column is one (pan position, partial frequency in mHz): lanes share its oscillator.
+    key = _take(xp, l_pan, keep // width) * _PAN_KEY + xp.astype(xp.round(f_flat * 1000.0),
+                                                                   xp.int64)
+    cols, c_of = xp.unique_inverse(key)
+    n_lanes, n_c = lanes.shape[0], cols.shape[0]
+    h = xp.reshape(be.scatter_add(n_lanes * n_c, (keep // width) * n_c + c_of,
+                                  _take(xp, xp.reshape(amp, (-1,)), keep)), (n_lanes, n_c))
+    freqs = xp.astype(cols % _PAN_KEY, xp.float64) / 1000.0
+    gains = _take(xp, xp.asarray(tl.pans, dtype=xp.float32), cols // _PAN_KEY)  # (C, 2)
+    basis = xp.reshape(_basis(xp, freqs, tl.sample_rate), (2, 2, n_c, BLOCK, 1)) * xp.reshape(
+        gains, (1, 1, n_c, 1, 2))
     return {"on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate,
             "adsr": adsr, "lane": lane_of,
             "amp": _take(xp, xp.asarray(v["amp"], dtype=xp.float32), vid),
-            "H": h * gains,  # (lanes, 2, F): amplitude of each partial, left and right
-            "freqs": freqs, "basis": _basis(xp, freqs, tl.sample_rate)}
+            "H": h,  # (lanes, C): amplitude of each column's partial in each lane
+            "freqs": freqs,  # (C,) Hz
+            "basis": basis}  # (level|ramp, cos|sin, C, BLOCK, left|right), pan gains in
 
 
-def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int) -> Any:
+def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int) -> Any | None:
     """Samples ((c1 - c0) * BLOCK, 2) of the pitched voices sounding in blocks c0..c1."""
     xp = be.xp
     nb = c1 - c0
@@ -291,30 +300,28 @@ def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int) -> A
     e1 = _adsr(xp, t0 + tb, gate, a, d, s, r) - e0
     lanes_c, lane_c = xp.unique_inverse(_take(xp, vl["lane"], sel))
     n_l = lanes_c.shape[0]
-    at = (_take(xp, lane_c, seg) * 2) * nb + blk
-    # Envelope matrix E: (lane, start level | ramp, block), velocity and part gain included.
-    env = be.scatter_add(n_l * 2 * nb, xp.concat([at, at + nb]), xp.concat([e0 * g, e1 * g]))
-    # Partial frequencies used in this chunk and their amplitude per block: A = H @ E.
-    h = _take(xp, vl["H"], lanes_c)  # (lanes, channel, F)
-    used = xp.nonzero(xp.sum(xp.abs(h), axis=(0, 1)) > 0)[0]
-    n_f = used.shape[0]
-    h = xp.permute_dims(xp.astype(xp.take(h, used, axis=2), xp.float32), (1, 2, 0))
-    freqs = _take(xp, vl["freqs"], used)
-    amps = xp.reshape(xp.reshape(h, (2 * n_f, n_l)) @ xp.reshape(env, (n_l, 2 * nb)),
-                      (2, n_f, 2, 1, nb))
-    amps = xp.permute_dims(amps, (0, 2, 3, 1, 4))  # (channel, level|ramp, 1, F, block)
+    at = blk * (2 * n_l) + _take(xp, lane_c, seg)
+    # Envelope matrix E: (block, start level | ramp, lane), velocity and part gain included.
+    env = xp.reshape(be.scatter_add(nb * 2 * n_l, xp.concat([at, at + n_l]),
+                                    xp.concat([e0 * g, e1 * g])), (2 * nb, n_l))
+    # The columns (pan, partial frequency) sounding in this chunk and their amplitude in each
+    # block: A = E @ H, (block, level | ramp, column).
+    h = _take(xp, vl["H"], lanes_c)
+    used = xp.nonzero(xp.sum(h, axis=0) > 0)[0]
+    n_c = used.shape[0]
+    amps = xp.reshape(env @ xp.take(h, used, axis=1), (nb, 2, 1, n_c))
     # Oscillator phase at each block edge, measured from the start of the row's score.
     rows = xp.arange(c0, c1, dtype=xp.int64)
     origin = _take(xp, xp.asarray(tl.block_start),
                    xp.searchsorted(xp.asarray(tl.block_start), rows, side="right") - 1)
     t_rel = xp.astype(rows - origin, xp.float64) * tb
-    cyc = xp.reshape(freqs, (-1, 1)) * xp.reshape(t_rel, (1, -1))
+    cyc = xp.reshape(t_rel, (-1, 1)) * xp.reshape(_take(xp, vl["freqs"], used), (1, -1))
     ph = xp.astype((cyc - xp.floor(cyc)) * (2.0 * math.pi), xp.float32)
-    sc = xp.reshape(xp.stack([xp.sin(ph), xp.cos(ph)], axis=0), (1, 1, 2, n_f, nb))
-    coef = xp.reshape(amps * sc, (2, 4 * n_f, nb))  # rows: level|ramp, sin|cos phase, F
-    basis = xp.reshape(xp.take(vl["basis"], used, axis=2), (4 * n_f, BLOCK))
-    y = xp.matrix_transpose(basis) @ coef  # (channel, sample in block, block)
-    return xp.reshape(xp.permute_dims(y, (2, 1, 0)), (nb * BLOCK, 2))
+    sc = xp.reshape(xp.stack([xp.sin(ph), xp.cos(ph)], axis=1), (nb, 1, 2, n_c))
+    coef = xp.reshape(amps * sc, (nb, 4 * n_c))  # columns: level|ramp, sin|cos phase, column
+    basis = xp.reshape(xp.take(vl["basis"], used, axis=2), (4 * n_c, 2 * BLOCK))
+    # One GEMM gives every sample of the chunk, left and right interleaved.
+    return xp.reshape(coef @ basis, (nb * BLOCK, 2))
 
 
 def _basis(xp: Any, freqs: Any, sr: int) -> Any:
