@@ -85,7 +85,7 @@ def demo_score() -> object:
     return bass.layer(mid).layer(top)
 
 
-@command("demo", "write a short Schillinger piece (MIDI, and more as exports land)")(_demo_args)
+@command("demo", "write a short Schillinger piece as MIDI, MusicXML and audio")(_demo_args)
 def _demo_run(ns: argparse.Namespace) -> int:
     from dataclasses import replace
 
@@ -102,7 +102,10 @@ def _demo_run(ns: argparse.Namespace) -> int:
     piece = generate_composition("Schillinger demo: composition", 108, "D minor", 16, "jazz",
                                  0.5, seed=1)
     written += [piece.to_midi(out / "demo_composition.mid"),
-                piece.to_musicxml(out / "demo_composition.musicxml")]
+                piece.to_musicxml(out / "demo_composition.musicxml"),
+                # rendered by our synth, normalised to the streaming loudness (-14 LUFS)
+                piece.export_audio(out / "demo_composition.flac", normalize="streaming",
+                                   bit_depth=24)]
     for path in written:
         print(f"wrote {path}")
     return 0

@@ -39,10 +39,3 @@ def test_bad_input_exits_2_with_one_line():
         assert out.returncode == 2, args
         assert len(out.stderr.strip().splitlines()) == 1, out.stderr
         assert "error" in out.stderr
-
-
-def test_demo_writes_files(tmp_path):
-    out = run("demo", str(tmp_path / "d"))
-    assert out.returncode == 0, out.stderr
-    mids = list((tmp_path / "d").glob("*.mid"))
-    assert mids and read_midi(mids[0]).notes

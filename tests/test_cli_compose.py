@@ -77,3 +77,13 @@ def test_demo_writes_a_composed_piece(tmp_path: Path) -> None:
     piece = read_musicxml(tmp_path / "d" / "demo_composition.musicxml")
     assert len(piece.parts) == 4 and piece.notes
     assert read_midi(tmp_path / "d" / "demo_composition.mid").notes
+    assert read_midi(tmp_path / "d" / "demo_rhythm.mid").notes
+    import soundfile
+
+    from schillinger_kernel import quality, read_audio
+
+    info = soundfile.info(str(tmp_path / "d" / "demo_composition.flac"))
+    assert (info.format, info.subtype, info.channels, info.samplerate) == (
+        "FLAC", "PCM_24", 2, 48000)
+    lufs = quality(read_audio(tmp_path / "d" / "demo_composition.flac"))["integrated_lufs"]
+    assert abs(lufs - -14.0) < 0.5
