@@ -9,13 +9,12 @@ degree: music21 writes ``bVI`` / ``iio`` in minor where the generator writes ``V
 from __future__ import annotations
 
 import re
-import statistics
-import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
+from bench.timing import median_time, rate
 from schillinger_kernel.harmony import (
     STYLES,
     analyze_harmony,
@@ -23,24 +22,6 @@ from schillinger_kernel.harmony import (
     generate_progression,
 )
 from schillinger_kernel.voice_leading import best_move, function_map, lead
-
-
-def _rate(fn: Callable[[], object], seconds: float = 0.4) -> float:
-    """Calls per second of ``fn`` over about ``seconds`` (at least one call)."""
-    n, t0 = 0, time.perf_counter()
-    while n == 0 or time.perf_counter() - t0 < seconds:
-        fn()
-        n += 1
-    return n / (time.perf_counter() - t0)
-
-
-def _median_time(fn: Callable[[], object], repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def _degree(roman: str) -> str:
@@ -74,24 +55,24 @@ def main() -> None:
     print("generate_progression (chords per second, one core, voicing='hybrid'):")
     for style in STYLES:
         for length in (8, 64):
-            r = _rate(partial(generate_progression, "C major", length, 0.6, style, seed=1))
+            r = rate(partial(generate_progression, "C major", length, 0.6, style, seed=1))
             print(f"  {style:10s} length {length:4d}  {r * length:12,.0f} chords/s"
                   f"  ({r:8,.0f} progressions/s)")
 
     print("voice leading (chords per second):")
     n = 70
     cyc = lambda: cycle_progression("C major", ("C3", "C5"), length=n)  # noqa: E731
-    print(f"  cycle_progression C3+C5, S7, {n} chords   {_rate(cyc) * n:12,.0f} chords/s")
+    print(f"  cycle_progression C3+C5, S7, {n} chords   {rate(cyc) * n:12,.0f} chords/s")
     steps = cycle_progression("C major", "C5", length=64)  # diatonic S7 on a C5 cycle
     tones = [dict(zip((1, 3, 5, 7), c.pitch_classes, strict=True)) for c in steps]
     maps = [function_map("C5", "S7")] * (len(tones) - 1)
     start = (60, 64, 67, 71)
     print(f"  lead(), 64 chords, C5 function maps     "
-          f"{_rate(lambda: lead(tones, start, maps)) * 64:12,.0f} chords/s")
+          f"{rate(lambda: lead(tones, start, maps)) * 64:12,.0f} chords/s")
     print(f"  lead(), 64 chords, minimal motion       "
-          f"{_rate(lambda: lead(tones, start)) * 64:12,.0f} chords/s")
+          f"{rate(lambda: lead(tones, start)) * 64:12,.0f} chords/s")
     print(f"  best_move, 4 voices                     "
-          f"{_rate(lambda: best_move(start, tones[1])):12,.0f} moves/s")
+          f"{rate(lambda: best_move(start, tones[1])):12,.0f} moves/s")
 
     print("\nanalyze_harmony vs music21's roman-numeral analysis of the same chords "
           "(8 chords each, after one warm-up call):")
@@ -101,8 +82,8 @@ def main() -> None:
         for given in (key, None):
             ours = analyze_harmony(chords, key=given)
             peer = _music21_romans(chords, given)
-            t_ours = _median_time(partial(analyze_harmony, chords, key=given), 1)
-            t_peer = _median_time(partial(_music21_romans, chords, given), 1)
+            t_ours = median_time(partial(analyze_harmony, chords, key=given), 1)
+            t_peer = median_time(partial(_music21_romans, chords, given), 1)
             same = sum(a == b for a, b in zip(ours.romans, peer, strict=True)) / len(peer)
             gen = sum(_degree(a) == _degree(b)
                       for a, b in zip(ours.romans, p.romans, strict=True)) / len(peer)

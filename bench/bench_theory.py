@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.timing import median_time, rate
 from schillinger_kernel import read_midi
 from schillinger_kernel import rhythm as R
 from schillinger_kernel.score import Score
-
-
-def _rate(fn: Callable[[], object], seconds: float = 0.5) -> float:
-    """Calls per second of ``fn`` over about ``seconds``."""
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        fn()
-        n += 1
-    return n / (time.perf_counter() - t0)
-
-
-def _median_time(fn: Callable[[], object], repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def _piece() -> Score:
@@ -51,7 +32,7 @@ def main() -> None:
         "general_permutations of 6": lambda: R.general_permutations((1, 2, 3, 4, 5, 6)),
     }
     for name, fn in cases.items():
-        print(f"  {name:40s} {_rate(fn):12,.0f} /s")
+        print(f"  {name:40s} {rate(fn):12,.0f} /s")
 
     import warnings
 
@@ -63,14 +44,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         ours_path, peer_path = Path(d) / "ours.mid", Path(d) / "peer.mid"
         stream = score.to_music21()
-        t_ours = _median_time(lambda: score.to_midi(ours_path))
-        t_peer = _median_time(lambda: stream.write("midi", fp=str(peer_path)))
+        t_ours = median_time(lambda: score.to_midi(ours_path))
+        t_peer = median_time(lambda: stream.write("midi", fp=str(peer_path)))
         print(f"\nMIDI write, {n_notes} notes in {len(score.parts)} parts (median of 5):")
         print(f"  schillinger_kernel  {t_ours * 1000:8.1f} ms")
         print(f"  music21 {music21.__version__:10s}  {t_peer * 1000:8.1f} ms")
         print(f"  ratio (music21 / ours): {t_peer / t_ours:.1f}x")
-        t_ours_r = _median_time(lambda: read_midi(ours_path))
-        t_peer_r = _median_time(lambda: music21.converter.parse(ours_path, forceSource=True))
+        t_ours_r = median_time(lambda: read_midi(ours_path))
+        t_peer_r = median_time(lambda: music21.converter.parse(ours_path, forceSource=True))
         print("MIDI read of the same file (median of 5):")
         print(f"  schillinger_kernel  {t_ours_r * 1000:8.1f} ms")
         print(f"  music21             {t_peer_r * 1000:8.1f} ms")
