@@ -19,7 +19,9 @@ How it works (no Python loop over notes or samples on the hot path):
    one block, times the column's left and right pan gains) produces every output sample, left and
    right interleaved: amplitude ramps are linear within a block, partials exact. Only the columns
    sounding in a chunk enter its GEMM.
-5. **Drums**: hits are flattened into sample positions and scatter-added (sample accurate).
+5. **Drums**: in the same chunks, the hits starting in a chunk are flattened into sample
+   positions and scatter-added into a chunk-sized buffer per pan position (sample accurate);
+   one small product pans them; their decays spill into the next chunk.
 
 Time is processed in chunks of :data:`CHUNK_BLOCKS` blocks (:data:`GPU_CHUNK_BLOCKS` off the
 CPU) so memory stays bounded.
@@ -333,29 +335,60 @@ def _basis(xp: Any, freqs: Any, sr: int) -> Any:
     return xp.astype(xp.stack([cs, cs * ramp], axis=0), xp.float32)
 
 
-def _drums(be: Backend, tl: Timeline) -> Any | None:
-    """All drum hits, scatter-added at their exact sample positions: (frames, 2)."""
+def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
+    """Drum hits grouped by (pan, sound), sorted by sample position, with their templates."""
     xp = be.xp
     hits = tl.hits
     if hits["pos"].shape[0] == 0:
         return None
     data, starts, lengths = drum_templates(tl.sample_rate)
-    n = tl.total_blocks * BLOCK
-    out = None
-    for g in np.unique(hits["pan"]).tolist():  # one pass per pan position (usually one)
-        idx, val = [], []
+    used = np.unique(hits["pan"])
+    groups = []
+    for j, g in enumerate(used.tolist()):  # one row of the mono buffer per pan position
         for kind in np.unique(hits["kind"][hits["pan"] == g]).tolist():  # per drum sound
-            mask = (hits["pan"] == g) & (hits["kind"] == kind)
-            tmpl = xp.asarray(data[starts[kind]:starts[kind] + lengths[kind]])
-            pos = xp.reshape(xp.asarray(hits["pos"][mask]), (-1, 1))
-            amp = xp.reshape(xp.asarray(hits["amp"][mask], dtype=xp.float32), (-1, 1))
-            span = xp.reshape(xp.arange(int(lengths[kind]), dtype=xp.int64), (1, -1))
-            idx.append(xp.reshape(pos + span, (-1,)))
-            val.append(xp.reshape(amp * xp.reshape(tmpl, (1, -1)), (-1,)))
-        mono = xp.reshape(be.scatter_add(n, xp.concat(idx), xp.concat(val)), (n, 1))
-        gains = xp.reshape(xp.asarray(tl.pans[g], dtype=xp.float32), (1, 2))
-        out = mono * gains if out is None else out + mono * gains
-    return out
+            sel = np.nonzero((hits["pan"] == g) & (hits["kind"] == kind))[0]
+            sel = sel[np.argsort(hits["pos"][sel], kind="stable")]
+            tmpl = data[starts[kind]:starts[kind] + lengths[kind]]
+            groups.append((j, xp.asarray(hits["pos"][sel]),
+                           xp.reshape(xp.asarray(hits["amp"][sel], dtype=xp.float32), (-1, 1)),
+                           xp.reshape(xp.asarray(tmpl, dtype=xp.float32), (1, -1)),
+                           xp.reshape(xp.arange(int(lengths[kind]), dtype=xp.int64), (1, -1))))
+    return {"groups": groups, "tail": int(max(g[3].shape[1] for g in groups)),
+            "pans": xp.asarray(tl.pans[used], dtype=xp.float32)}  # (drum pans, 2)
+
+
+def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None:
+    """Drum hits starting in samples s0..s1, scatter-added at their exact sample positions.
+
+    Returns ``(s1 - s0 + tail, 2)``: the hits' decays run past the chunk by up to ``tail``.
+    """
+    xp = be.xp
+    width = s1 - s0 + dr["tail"]
+    edges = xp.asarray([s0, s1], dtype=xp.int64)
+    idx, val = [], []
+    for j, pos, amp, tmpl, span in dr["groups"]:
+        lo, hi = (int(i) for i in xp.searchsorted(pos, edges))
+        if hi > lo:
+            idx.append(xp.reshape(xp.reshape(pos[lo:hi] - (s0 - j * width), (-1, 1)) + span,
+                                  (-1,)))
+            val.append(xp.reshape(amp[lo:hi, :] * tmpl, (-1,)))
+    if not idx:
+        return None
+    pans = dr["pans"]
+    mono = xp.reshape(be.scatter_add(pans.shape[0] * width, xp.concat(idx), xp.concat(val)),
+                      (pans.shape[0], width))
+    return xp.matrix_transpose(mono) @ pans
+
+
+def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
+                  dr: dict[str, Any] | None, c0: int, c1: int) -> Any | None:
+    """Pitched voices and drums of blocks c0..c1 (drum decays may run past c1)."""
+    y = None if vl is None else _chunk(be, tl, vl, c0, c1)
+    d = None if dr is None else _drum_chunk(be, dr, c0 * BLOCK, c1 * BLOCK)
+    if d is None or y is None:
+        return y if d is None else d
+    d[:y.shape[0], :] += y
+    return d
 
 
 def cpu_threads() -> int:
@@ -387,25 +420,26 @@ def synthesize(tl: Timeline, be: Backend, on_chunk: Callable[[int, int], None] |
     n = tl.total_blocks * BLOCK
     out = xp.zeros((n, 2), dtype=xp.float32)
     vl = _lanes(be, tl)
+    dr = _drum_groups(be, tl)
     step = CHUNK_BLOCKS if be.name == "numpy" else GPU_CHUNK_BLOCKS
     spans = [(c0, min(c0 + step, tl.total_blocks)) for c0 in range(0, tl.total_blocks, step)]
-    if vl is not None:
-        workers = (threads or cpu_threads()) if be.name == "numpy" else 1
-        with contextlib.ExitStack() as stack:
-            if workers > 1 and len(spans) > 1:
-                stack.enter_context(_one_blas_thread())
-                pool = stack.enter_context(ThreadPoolExecutor(workers))
-                results = pool.map(lambda span: _chunk(be, tl, vl, *span), spans)
-            else:
-                results = (_chunk(be, tl, vl, *span) for span in spans)
-            for i, ((c0, c1), y) in enumerate(zip(spans, results, strict=True)):
-                if y is not None:
-                    out[c0 * BLOCK:c1 * BLOCK, :] = y
-                if on_chunk is not None:
-                    on_chunk(i + 1, len(spans))
-    drums = _drums(be, tl)
-    if drums is not None:
-        out = out + drums
+    if vl is None and dr is None:
+        return out
+    workers = (threads or cpu_threads()) if be.name == "numpy" else 1
+    with contextlib.ExitStack() as stack:
+        if workers > 1 and len(spans) > 1:
+            stack.enter_context(_one_blas_thread())
+            pool = stack.enter_context(ThreadPoolExecutor(workers))
+            results = pool.map(lambda span: _render_chunk(be, tl, vl, dr, *span), spans)
+        else:
+            results = (_render_chunk(be, tl, vl, dr, *span) for span in spans)
+        for i, ((c0, _), y) in enumerate(zip(spans, results, strict=True)):
+            if y is not None:  # chunks arrive in order; drum decays overlap the next chunk
+                s0 = c0 * BLOCK
+                end = min(n, s0 + y.shape[0])
+                out[s0:end, :] += y[:end - s0, :]
+            if on_chunk is not None:
+                on_chunk(i + 1, len(spans))
     return out
 
 
