@@ -190,16 +190,23 @@ def normalize(audio: Audio, mode: str, target: float | None = None,
                  audio.sample_rate)
 
 
-def _tpdf(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Quantise float samples to int16 with triangular (TPDF) dither of +-1 LSB.
+def _tpdf(x: np.ndarray, bits: np.random.BitGenerator | None) -> np.ndarray:
+    """Quantise float samples to int16, with triangular (TPDF) dither of +-1 LSB from ``bits``.
 
-    The two uniform variables of each sample come from the halves of one random 32-bit word.
+    Each sample's two uniform variables are two random bytes (a quarter of a 64-bit word per
+    sample: resolution 1/256 LSB, the same triangle); float32 in place, written as int16.
+    ``bits=None`` rounds without dither.
     """
-    u = rng.integers(0, 1 << 32, size=x.shape, dtype=np.uint32)
-    noise = ((u & 0xFFFF).astype(np.float32) - (u >> 16).astype(np.float32)) * (1.0 / 65536)
-    y = x * np.float32(32767.0) + noise
+    if bits is None:
+        y = x * np.float32(32767.0)
+    else:
+        n = x.size
+        u = bits.random_raw(-(-n // 4)).view(np.uint8)[:2 * n]
+        y = np.subtract(u[0::2], u[1::2], dtype=np.float32).reshape(x.shape)
+        y *= np.float32(1.0 / 256)
+        y += x * np.float32(32767.0)
     np.rint(y, out=y)
-    np.clip(y, -32768, 32767, out=y)
+    np.clip(y, -32768.0, 32767.0, out=y)
     return y.astype(np.int16)
 
 
@@ -250,15 +257,15 @@ def write(audio: Audio, path: str | os.PathLike[str], *, format: str | None = No
         out = normalize_audio(out, normalize, target, true_peak)
     _progress(progress, 0.3)
     data = out.samples
-    rng = np.random.default_rng(0)  # reproducible dither: the same export gives the same file
+    bits = np.random.PCG64(0)  # reproducible dither: the same export gives the same file
     with atomic_path(target_path) as tmp, sf.SoundFile(
             tmp, "w", samplerate=out.sample_rate, channels=out.channels, format=fmt,
             subtype=sub) as f:
         total = data.shape[0]
         for start in range(0, total, BLOCK_FRAMES):  # block by block: cache-friendly
             block: np.ndarray = data[start:start + BLOCK_FRAMES]
-            if sub == "PCM_16" and dither:
-                block = _tpdf(block, rng)
+            if sub == "PCM_16":
+                block = _tpdf(block, bits if dither else None)
             elif sub != "FLOAT":
                 block = np.clip(block, -1.0, 1.0)
             f.write(block)
