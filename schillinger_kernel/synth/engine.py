@@ -211,14 +211,22 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
 
 
 # ----- the array code (xp only from here on) ------------------------------------------------
-def _adsr(xp: Any, t: Any, gate: Any, a: Any, d: Any, s: Any, r: Any) -> Any:
-    """ADSR level at time ``t`` after onset for a note held ``gate`` seconds."""
-    def held(u: Any) -> Any:
-        decay = s + (1.0 - s) * xp.exp(-5.0 * xp.maximum(u - a, 0.0) / d)
-        return xp.where(u < a, u / a, decay)
+def _held(xp: Any, u: Any, a: Any, d: Any, s: Any) -> Any:
+    """Attack-decay-sustain level ``u`` seconds after onset, the key still down."""
+    decay = s + (1.0 - s) * xp.exp(-5.0 * xp.maximum(u - a, 0.0) / d)
+    return xp.where(u < a, u / a, decay)
 
+
+def _adsr(xp: Any, t: Any, gate: Any, a: Any, d: Any, s: Any, r: Any,
+          at_gate: Any | None = None) -> Any:
+    """ADSR level at time ``t`` after onset for a note held ``gate`` seconds.
+
+    ``at_gate``: the held level at ``gate`` when already known (``_held(xp, gate, a, d, s)``).
+    """
+    if at_gate is None:
+        at_gate = _held(xp, gate, a, d, s)
     rel = xp.clip(1.0 - (t - gate) / r, 0.0, 1.0)
-    return xp.where(t < gate, held(t), held(gate) * rel * rel * rel)
+    return xp.where(t < gate, _held(xp, t, a, d, s), at_gate * rel * rel * rel)
 
 
 def _take(xp: Any, a: Any, i: Any) -> Any:
@@ -289,17 +297,25 @@ def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int) -> A
     cnt = xp.minimum(c1 - on_s, n_s) - k0
     total = int(xp.sum(cnt))
     seg = be.segment_ids(cnt, total)
-    offs = xp.cumulative_sum(cnt) - cnt
-    k = _take(xp, k0, seg) + xp.arange(total, dtype=xp.int64) - _take(xp, offs, seg)
-    blk = _take(xp, on_s, seg) + k - c0  # row within the chunk
+    n_sel = sel.shape[0]
+    # The ADSR level at the cnt + 1 block edges of each voice-layer, computed once: a block's
+    # start level is its first edge, its ramp the difference to the next.
+    seg1 = be.segment_ids(cnt + 1, total + n_sel)
+    offs1 = xp.cumulative_sum(cnt + 1) - (cnt + 1)
+    edge = _take(xp, k0, seg1) + xp.arange(total + n_sel, dtype=xp.int64) - _take(xp, offs1, seg1)
     tb = BLOCK / tl.sample_rate
-    t0 = xp.astype(k, xp.float32) * tb
-    adsr = _take(xp, _take(xp, vl["adsr"], sel), seg)
-    gate = _take(xp, _take(xp, vl["gate"], sel), seg)
-    g = _take(xp, _take(xp, vl["amp"], sel), seg)
+    adsr = _take(xp, vl["adsr"], sel)
+    gate = _take(xp, vl["gate"], sel)
     a, d, s, r = adsr[:, 0], adsr[:, 1], adsr[:, 2], adsr[:, 3]
-    e0 = _adsr(xp, t0, gate, a, d, s, r)
-    e1 = _adsr(xp, t0 + tb, gate, a, d, s, r) - e0
+    at_gate = _held(xp, gate, a, d, s)
+    lvl = _adsr(xp, xp.astype(edge, xp.float32) * tb, *(_take(xp, v, seg1) for v in (
+        gate, a, d, s, r, at_gate)))
+    pos = xp.arange(total, dtype=xp.int64) + seg  # edge of each block's start
+    k = _take(xp, edge, pos)
+    blk = _take(xp, on_s, seg) + k - c0  # row within the chunk
+    g = _take(xp, _take(xp, vl["amp"], sel), seg)
+    e0 = _take(xp, lvl, pos)
+    e1 = _take(xp, lvl, pos + 1) - e0
     lanes_c, lane_c = xp.unique_inverse(_take(xp, vl["lane"], sel))
     n_l = lanes_c.shape[0]
     at = blk * (2 * n_l) + _take(xp, lane_c, seg)
@@ -445,8 +461,8 @@ def synthesize(tl: Timeline, be: Backend, on_chunk: Callable[[int, int], None] |
 
 def soft_limit(xp: Any, x: Any, knee: float = 0.9) -> Any:
     """Identity below ``knee``, a tanh curve above it: the result stays inside (-1, 1)."""
-    mag = xp.abs(x)
-    if float(xp.max(mag)) <= knee:
+    if max(float(xp.max(x)), -float(xp.min(x))) <= knee:  # no |x| array when nothing is over
         return x
+    mag = xp.abs(x)
     over = knee + (1.0 - knee) * xp.tanh((mag - knee) / (1.0 - knee))
     return xp.where(mag <= knee, x, xp.sign(x) * over)
