@@ -249,12 +249,19 @@ export function withStyle(el: HTMLElement, cls: string): void {
   el.classList.add("sk-widget", cls);
   if (!el.querySelector("style[data-sk]")) el.append(h("style", { "data-sk": "1" }, CSS));
   // Keys typed into our sliders, number fields and menus are theirs: without this the
-  // notebook's key handling swallows them (arrow keys would not move a slider in JupyterLab).
+  // notebook's key handling swallows them (arrow keys would not move a slider). JupyterLab
+  // handles shortcuts as the keydown bubbles (stopped here); Notebook 7 handles them in the
+  // capture phase on the document, before any listener of ours, so the focused control also
+  // carries Lumino's `data-lm-suppress-shortcuts`, which makes no key binding match it.
   if (!el.dataset.skKeys) {
     el.dataset.skKeys = "1";
+    const ours = (t: EventTarget | null): t is HTMLElement =>
+      t instanceof HTMLElement && (t.tagName === "INPUT" || t.tagName === "SELECT");
+    el.addEventListener("focusin", (e) => {
+      if (ours(e.target)) e.target.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
     el.addEventListener("keydown", (e) => {
-      const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === "INPUT" || t.tagName === "SELECT")) e.stopPropagation();
+      if (ours(e.target)) e.stopPropagation();
     });
   }
 }

@@ -9,6 +9,7 @@
   the network. Console errors of the page are collected in ``page.console_errors``.
 * ``write_notebook(name, sources)`` writes a notebook into the server's root;
   ``open_notebook(page, name)`` opens it in the lab UI and waits for an idle kernel;
+  ``open_notebook7(page, name)`` opens it in Notebook 7's page (``/notebooks/<name>``);
   ``run_cell(page, index)`` (a fixture) executes one cell from the keyboard and waits.
 * ``ARTIFACTS``: ``test-artifacts/`` at the repository root (git-ignored) for screenshots.
 
@@ -205,6 +206,32 @@ def open_notebook(lab_server: LabServer) -> Callable[..., None]:
             "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e =>"
             " /\\|\\s*Idle\\s*$/.test(e.textContent) && !/No Kernel/.test(e.textContent))",
             timeout=timeout * 1000)
+
+    return open_
+
+
+@pytest.fixture
+def open_notebook7(lab_server: LabServer) -> Callable[..., None]:
+    """Open a notebook of the server's root in Notebook 7's own page (``/notebooks/<name>``,
+    served by the same server when the ``notebook`` package is installed) and wait until its
+    kernel can run cells. Notebook 7 has no status bar: the kernel is ready when the toolbar
+    names it and the server reports the notebook's session kernel idle."""
+
+    def open_(pg: Any, name: str, timeout: float = 90.0) -> None:
+        pg.goto(lab_server.url_for(f"notebooks/{name}"), timeout=timeout * 1000)
+        pg.wait_for_selector("body[data-notebook='notebooks'] .jp-Notebook .jp-Cell",
+                             timeout=timeout * 1000)
+        pg.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-KernelName')].some(e =>"
+            " e.textContent.trim() && !/No Kernel/i.test(e.textContent))",
+            timeout=timeout * 1000)
+        deadline = time.monotonic() + timeout
+        while not any(s.get("path") == name and (s.get("kernel") or {}).get("execution_state")
+                      == "idle" for s in lab_server.api("sessions")):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no idle kernel for {name} in {timeout} s:\n"
+                                     f"{lab_server.log_tail()}")
+            time.sleep(0.2)
 
     return open_
 
