@@ -194,3 +194,14 @@ def test_musescore_renders_our_file_and_music21_reads_the_same_notes(tmp_path: P
         for a, b in zip(score.parts, back.parts, strict=True):
             assert triples(a) == triples(b), a.name
         assert triples(read_musicxml(xml).parts[0]) == triples(score.parts[0])
+
+
+def test_accidentals_only_where_the_key_signature_needs_them(tmp_path: Path) -> None:
+    # D minor (one flat): D F Bb need no sign; B natural and C sharp do, once per measure.
+    s = Score.from_durations((2, 2, 2, 2, 2, 2, 2, 2), ("D4", "F4", "Bb4", "B4", "C#5", "C#5"),
+                             key="D minor")
+    xml = s.to_musicxml(tmp_path / "acc.musicxml").read_text()
+    assert xml.count("<accidental>natural</accidental>") == 1
+    assert xml.count("<accidental>sharp</accidental>") == 1
+    assert xml.count("<accidental>") == 2
+    assert read_musicxml(tmp_path / "acc.musicxml").notes == s.notes

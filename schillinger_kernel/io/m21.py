@@ -179,6 +179,11 @@ def _element(ev: Event, drums: bool = False) -> Any:
         el = hits[0] if len(hits) == 1 else percussion.PercussionChord(hits)
     else:
         el = note.Note(pitches[0]) if len(pitches) == 1 else chord.Chord(list(pitches))
+        for p in el.pitches:
+            # music21 marks every white key natural; which signs to show is decided per
+            # measure against the key signature (to_music21), as a notation program would.
+            if p.accidental is not None and p.accidental.name == "natural":
+                p.accidental = None
     el.quarterLength = Fraction(d, PPQ)
     el.volume.velocity = vel
     return el
@@ -233,12 +238,14 @@ def _split_unnotatable(measures: Any) -> None:
 def to_music21(score: Score) -> Any:
     """A notation-ready ``music21.stream.Score`` for ``score`` (see the module doc)."""
     from music21 import clef, metadata, meter, note, stream, tempo
+    from music21.stream import makeNotation
 
     if not isinstance(score, Score):
         raise TypeError(f"score must be a Score, got {type(score).__name__}")
     out = stream.Score()
     out.metadata = metadata.Metadata()
     out.metadata.title = score.title
+    out.metadata.composer = "Schillinger Workbench"
     total = _bar_end(score, max(score.end, 1))
     for i, part in enumerate(score.parts):
         p = stream.Part(id=f"P{i + 1}")
@@ -275,6 +282,8 @@ def to_music21(score: Score) -> Any:
         measured = p.makeMeasures(meterStream=meters)
         measured.makeTies(inPlace=True)
         _split_unnotatable(measured)
+        if not part.is_drums:
+            makeNotation.makeAccidentalsInMeasureStream(measured)
         measured.makeBeams(inPlace=True)
         if part.is_drums:
             _mark_drum_ids(measured, i)
