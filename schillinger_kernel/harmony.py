@@ -289,6 +289,9 @@ def progression(key: str, degrees: Sequence[int], structure: str = "S7", *,
     ('ii7', 'V7', 'Imaj7')
     """
     sc, key = _key(key)
+    if isinstance(degrees, str) or not isinstance(degrees, Sequence):
+        raise TypeError(f"degrees must be a sequence of ints 1..{len(sc)}, "
+                        f"got {type(degrees).__name__} {degrees!r}")
     if not degrees:
         raise ValueError("degrees must not be empty (length 0)")
     specs = [diatonic_spec(sc, _int("degrees", d, 1, len(sc)), structure) for d in degrees]

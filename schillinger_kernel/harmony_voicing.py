@@ -155,6 +155,20 @@ def _upper_functions(spec: ChordSpec, voicing: str) -> tuple[int, ...]:
     return tuple(f for f in fs if f != 5)[:4]
 
 
+def _into_register(voicing: tuple[int, ...], lo: int, hi: int) -> tuple[int, ...]:
+    """Move the top (or bottom) voice an octave at a time until the average is in lo..hi."""
+    v = list(voicing)
+    for _ in range(4 * len(v)):
+        centre = sum(v) / len(v)
+        if centre > hi:
+            v[v.index(max(v))] -= 12
+        elif centre < lo:
+            v[v.index(min(v))] += 12
+        else:
+            break
+    return tuple(v)
+
+
 def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
           maps: Sequence[Any] | None = None, bass_octave: int = 2, octave: int = 4,
           register: tuple[int, int] = (55, 79), style: str = "",
@@ -164,7 +178,8 @@ def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
     ``voicing``: ``"hybrid"`` (bass root + three upper functions), ``"full"`` (bass root +
     every function of the structure above it) or ``"close"`` (no separate bass). The upper
     voices start centred inside ``register`` (the average pitch 5 semitones inside either
-    end) and move by an octave together when their average leaves it.
+    end); when their average leaves it, the outermost voice moves by an octave (a change of
+    inversion, not a leap of every voice) until it is back inside.
     """
     if voicing not in VOICINGS:
         raise ValueError(f"voicing must be one of {', '.join(VOICINGS)}, got {voicing!r}")
@@ -187,12 +202,7 @@ def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
         fmap = None if maps is None else maps[i - 1]
         step = lead([chord_maps[i - 1], chord_maps[i]], voicings[-1],
                     maps=[fmap] if fmap is not None else None)[1]
-        centre = sum(step) / len(step)
-        if centre < lo:
-            step = tuple(p + 12 for p in step)
-        elif centre > hi:
-            step = tuple(p - 12 for p in step)
-        voicings.append(step)
+        voicings.append(_into_register(step, lo, hi))
     chords = []
     for spec, up in zip(specs, voicings, strict=True):
         pitches = tuple(sorted(up))

@@ -200,8 +200,14 @@ def _pitch_time(notes: Any) -> list[tuple[int, int, int]]:
     for n in notes:
         if isinstance(n, Note):
             out.append((n.pitch, n.start, n.duration))
-        elif isinstance(n, Sequence) and len(n) == 3:
-            out.append((int(n[0]), int(n[1]), int(n[2])))
+        elif isinstance(n, Sequence) and not isinstance(n, str) and len(n) == 3:
+            p, s, d = n
+            for what, v in (("start", s), ("duration", d)):
+                if isinstance(v, bool) or not isinstance(v, int):
+                    raise TypeError(f"notes: {what} must be an int, got {v!r}")
+            if s < 0 or d < 1:
+                raise ValueError(f"notes: need start >= 0 and duration >= 1, got {tuple(n)}")
+            out.append((to_midi_pitch(p), s, d))
         else:
             raise TypeError(f"notes must be Note values or (pitch, start, duration), got {n!r}")
     if not out:

@@ -34,7 +34,7 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from .scales import Scale, as_scale
-from .score import Note, Part, Score
+from .score import Note, Part, Score, to_midi_pitch
 
 POSITIONS = ("a", "b", "c", "d")
 
@@ -42,28 +42,34 @@ Triple = tuple[int, int, int]
 T = TypeVar("T")
 
 
-def _check_pitch(p: int, what: str = "pitch") -> int:
+def _check_pitch(p: int | str, what: str = "pitch") -> int:
+    if isinstance(p, str):
+        try:
+            return to_midi_pitch(p)
+        except ValueError as exc:
+            raise ValueError(f"{what}: {exc}") from None
     if isinstance(p, bool) or not isinstance(p, int):
-        raise TypeError(f"{what} must be an int (MIDI pitch), got {type(p).__name__} {p!r}")
+        raise TypeError(f"{what} must be an int (MIDI pitch) or a name like 'C4', "
+                        f"got {type(p).__name__} {p!r}")
     if not 0 <= p <= 127:
         raise ValueError(f"{what} out of range: {p} (MIDI pitches are 0..127)")
     return p
 
 
-def invert_pitch(pitch: int | Sequence[int], axis: int) -> Any:
-    """Mirror pitch(es) about ``axis``: ``2 * axis - pitch``.
+def invert_pitch(pitch: int | str | Sequence[int | str], axis: int | str) -> Any:
+    """Mirror pitch(es) about ``axis``: ``2 * axis - pitch`` (names like ``"D5"`` accepted).
 
-    >>> invert_pitch((60, 64, 67), axis=64)
-    (68, 64, 61)
+    >>> invert_pitch((60, 64, 67), axis=64), invert_pitch("D5", axis="G4")
+    ((68, 64, 61), 60)
     """
-    _check_pitch(axis, "axis")
+    ax = _check_pitch(axis, "axis")
     if isinstance(pitch, Sequence) and not isinstance(pitch, str):
-        return tuple(invert_pitch(p, axis) for p in pitch)
-    _check_pitch(pitch)  # type: ignore[arg-type]
-    return _check_pitch(2 * axis - pitch, "inverted pitch")  # type: ignore[operator]
+        return tuple(invert_pitch(p, ax) for p in pitch)
+    p = _check_pitch(pitch)
+    return _check_pitch(2 * ax - p, "inverted pitch")
 
 
-def expand_pitch(pitches: int | Sequence[int], axis: int, coefficient: int,
+def expand_pitch(pitches: int | str | Sequence[int | str], axis: int | str, coefficient: int,
                  scale: Scale | str | None = None) -> Any:
     """Multiply each pitch's distance from ``axis`` by ``coefficient``.
 
@@ -75,12 +81,12 @@ def expand_pitch(pitches: int | Sequence[int], axis: int, coefficient: int,
     >>> expand_pitch(64, axis=60, coefficient=-1)
     56
     """
-    _check_pitch(axis, "axis")
+    axis = _check_pitch(axis, "axis")
     if isinstance(coefficient, bool) or not isinstance(coefficient, int) or coefficient == 0:
         raise ValueError(f"coefficient must be a non-zero int, got {coefficient!r}")
     if isinstance(pitches, Sequence) and not isinstance(pitches, str):
         return tuple(expand_pitch(p, axis, coefficient, scale) for p in pitches)
-    p = _check_pitch(pitches)  # type: ignore[arg-type]
+    p = _check_pitch(pitches)
     if scale is None:
         return _check_pitch(axis + (p - axis) * coefficient, "expanded pitch")
     sc = as_scale(scale)
@@ -118,12 +124,12 @@ def _to_triples(notes: Iterable[Any]) -> tuple[list[Triple], list[int]]:
             velocities.append(n.velocity)
         elif isinstance(n, Sequence) and len(n) == 3:
             p, s, d = n
-            for what, v in (("pitch", p), ("start", s), ("duration", d)):
+            p = _check_pitch(p, "notes: pitch")
+            for what, v in (("start", s), ("duration", d)):
                 if isinstance(v, bool) or not isinstance(v, int):
                     raise TypeError(f"notes: {what} must be an int, got {v!r}")
             if s < 0 or d < 1:
                 raise ValueError(f"notes: need start >= 0 and duration >= 1, got {tuple(n)}")
-            _check_pitch(p, "notes: pitch")
             triples.append((p, s, d))
             velocities.append(90)
         else:
@@ -185,7 +191,7 @@ def retrograde(notes: T) -> T:
     return _apply(notes, fn)
 
 
-def inversion(notes: T, axis: int | None = None) -> T:
+def inversion(notes: T, axis: int | str | None = None) -> T:
     """Position d: every pitch mirrored about ``axis`` (default: the first note's pitch).
 
     Drum parts keep their pitches (they name instruments).
@@ -202,7 +208,7 @@ def inversion(notes: T, axis: int | None = None) -> T:
     return _apply(notes, fn)
 
 
-def position(notes: T, which: str, axis: int | None = None) -> T:
+def position(notes: T, which: str, axis: int | str | None = None) -> T:
     """One of the four geometric positions ``"a"``, ``"b"``, ``"c"``, ``"d"``.
 
     ``axis`` (for c and d) defaults to the first note's pitch.
@@ -217,7 +223,7 @@ def position(notes: T, which: str, axis: int | None = None) -> T:
     return retrograde(inv) if which == "c" else inv
 
 
-def four_positions(notes: T, axis: int | None = None) -> dict[str, T]:
+def four_positions(notes: T, axis: int | str | None = None) -> dict[str, T]:
     """All four positions as a dict ``{"a": ..., "b": ..., "c": ..., "d": ...}``."""
     ax = _default_axis(notes) if axis is None else axis
     return {w: position(notes, w, ax) for w in POSITIONS}
@@ -237,7 +243,7 @@ def expand_time(notes: T, coefficient: int | float | Fraction) -> T:
     return _apply(notes, fn)
 
 
-def expand(notes: T, coefficient: int, axis: int | None = None,
+def expand(notes: T, coefficient: int, axis: int | str | None = None,
            scale: Scale | str | None = None) -> T:
     """Geometric expansion of pitch around ``axis`` applied to notes, a Part or a Score."""
     ax = _default_axis(notes) if axis is None else _check_pitch(axis, "axis")
@@ -249,7 +255,7 @@ def expand(notes: T, coefficient: int, axis: int | None = None,
     return _apply(notes, fn)
 
 
-def transform(notes: T, which: str = "a", *, axis: int | None = None,
+def transform(notes: T, which: str = "a", *, axis: int | str | None = None,
               pitch_coefficient: int = 1, time_coefficient: int | float | Fraction = 1,
               scale: Scale | str | None = None) -> T:
     """Position, pitch expansion and time expansion in one call (they commute).

@@ -35,6 +35,9 @@ def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[i
         units = as_scale(units)
     if isinstance(units, Scale):
         seq = list(units)
+    elif not isinstance(units, Sequence):
+        raise TypeError(f"units must be a scale, a scale name or a list of pitches, "
+                        f"got {type(units).__name__} {units!r}")
     else:
         seq = [to_midi_pitch(u) if isinstance(u, str) and u[-1:].isdigit()
                else (pitch_class(u) if isinstance(u, str) else _check_int("units", u))
@@ -42,6 +45,8 @@ def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[i
     n = len(seq)
     if n < 2:
         raise ValueError(f"units must hold at least 2 pitches, got {n}")
+    if not isinstance(units, Scale) and len({p % 12 for p in seq}) < n:
+        raise ValueError(f"units must be distinct pitch classes (a scale), got {tuple(seq)}")
     _check_int("k", k)
     if not 0 <= k <= n - 2:
         raise ValueError(f"k must be in 0..{n - 2} for a scale of {n} units, got {k}")
@@ -65,6 +70,16 @@ def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[i
     return tuple(out)
 
 
+def _interval_list(name: str, value: object) -> tuple[int, ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a sequence of positive ints (semitones), "
+                        f"got {type(value).__name__} {value!r}")
+    steps = tuple(value)
+    if not steps or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in steps):
+        raise ValueError(f"{name} must be a non-empty list of positive ints, got {steps!r}")
+    return steps
+
+
 def displacement(intervals: Sequence[int]) -> tuple[tuple[int, ...], ...]:
     """The distinct circular permutations of an interval list, starting with the list itself.
 
@@ -73,12 +88,7 @@ def displacement(intervals: Sequence[int]) -> tuple[tuple[int, ...], ...]:
     >>> displacement((2, 2, 2))
     ((2, 2, 2),)
     """
-    steps = tuple(intervals)
-    if not steps:
-        raise ValueError("intervals must not be empty")
-    for s in steps:
-        if isinstance(s, bool) or not isinstance(s, int) or s < 1:
-            raise ValueError(f"intervals must be positive ints, got {s!r}")
+    steps = _interval_list("intervals", intervals)
     out: list[tuple[int, ...]] = []
     for i in range(len(steps)):
         rot = steps[i:] + steps[:i]
@@ -109,10 +119,8 @@ def symmetric_scale(n: int, segment: Sequence[int], tonic: int | str = 0) -> Sca
     Scale((0, 1, 4, 5, 8, 9))
     """
     tonics = symmetric_tonics(n, tonic)
-    seg = tuple(segment)
+    seg = _interval_list("segment", segment)
     size = 12 // n
-    if not seg or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in seg):
-        raise ValueError(f"segment must be a non-empty list of positive ints, got {seg!r}")
     if sum(seg) != size:
         raise ValueError(f"segment must sum to 12/n = {size} semitones, got {sum(seg)}")
     pitches: list[int] = []
@@ -141,9 +149,7 @@ def symmetric_system(interval: int, segment: Sequence[int] | None = None,
     _check_int("interval", interval)
     if not 1 <= interval <= 48:
         raise ValueError(f"interval must be in 1..48 semitones, got {interval}")
-    seg = (interval,) if segment is None else tuple(segment)
-    if not seg or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in seg):
-        raise ValueError(f"segment must be a non-empty list of positive ints, got {seg!r}")
+    seg = (interval,) if segment is None else _interval_list("segment", segment)
     if sum(seg) != interval:
         raise ValueError(f"segment must sum to interval = {interval}, got {sum(seg)}")
     span = math.lcm(interval, 12)
@@ -157,19 +163,30 @@ def symmetric_system(interval: int, segment: Sequence[int] | None = None,
     return Scale(pitches, span, name=f"system {interval} {list(seg)}")
 
 
-def interval_interference(*intervals: int) -> tuple[int, ...]:
-    """Converse synchronisation of an interval group: union with its reverse over the sum.
+def interval_interference(p: int | Sequence[int], q: int | None = None,
+                          *more: int) -> tuple[int, ...]:
+    """Converse synchronisation of intervals ``p + q`` (+ ``more``): union with the reverse.
+
+    The same as :func:`schillinger_kernel.rhythm.converse_sync` on ``(p, q)``, read as
+    semitones. ``p`` may also be the whole interval group (``interval_interference((3, 2))``).
 
     >>> interval_interference(3, 2)
     (2, 1, 2)
-    >>> interval_interference(5, 3)
-    (3, 2, 3)
+    >>> interval_interference(p=5, q=3), interval_interference((3, 1, 2))
+    ((3, 2, 3), (2, 1, 1, 2))
     """
+    if isinstance(p, Sequence) and not isinstance(p, str):
+        if q is not None or more:
+            raise ValueError("intervals: give either one group p=(p, q, ...) or separate "
+                             "ints p, q, ...")
+        intervals = tuple(p)
+    else:
+        intervals = (p,) if q is None else (p, q, *more)
     if len(intervals) < 2:
-        raise ValueError(f"intervals must hold at least 2 values, got {len(intervals)}")
+        raise ValueError(f"intervals must hold at least 2 values (p and q), got {intervals!r}")
     for s in intervals:
         if isinstance(s, bool) or not isinstance(s, int) or s < 1:
-            raise ValueError(f"intervals must be positive ints, got {s!r}")
+            raise ValueError(f"intervals (p, q) must be positive ints, got {s!r}")
     total = sum(intervals)
     points = set()
     for group in (intervals, tuple(reversed(intervals))):

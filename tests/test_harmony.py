@@ -303,3 +303,17 @@ def test_analyze_harmony_with_key_and_window() -> None:
         sk.analyze_harmony([])
     with pytest.raises(ValueError, match="key"):
         sk.analyze_harmony(melody, key="Q major")
+
+
+def test_progression_degrees_must_be_a_sequence() -> None:
+    with pytest.raises(TypeError, match="degrees"):
+        progression("C major", 5)  # type: ignore[arg-type]
+
+
+def test_register_correction_moves_one_voice_not_all() -> None:
+    # Found by the smoothness property: the upper voices drift up to G (74, 79, 83); the
+    # next C left the register and every voice used to leap down an octave.
+    p = progression("C major", [7, 1, 2, 5, 1], "S5")
+    assert p[-1].pitches == (48, 72, 76, 79)
+    for x, y in itertools.pairwise(p):
+        assert sum(abs(a - b) for a, b in zip(x.pitches[1:], y.pitches[1:], strict=True)) <= 18

@@ -68,6 +68,16 @@ def test_primary_axis_of_an_axis_melody() -> None:
     assert primary_axis([(60, 0, 4), (62, 4, 1), (64, 5, 1)]) == 60
 
 
+def test_primary_axis_reads_names_and_checks_triples() -> None:
+    assert primary_axis([("C4", 0, 1), ("E4", 1, 4)]) == 64
+    with pytest.raises(TypeError, match="duration"):
+        primary_axis([(60, 0, 1.5)])
+    with pytest.raises(ValueError, match="start"):
+        primary_axis([(60, -1, 1)])
+    with pytest.raises(ValueError, match="pitch"):
+        primary_axis([("H4", 0, 1)])
+
+
 def test_secondary_axes_read_back() -> None:
     notes = axis_melody("C major", "aT + bT + cT + dT", rhythm=(1, 1, 1), axis=60)
     assert secondary_axes(notes, axis=60) == ("a", "b", "c", "d")

@@ -26,6 +26,15 @@ def test_invert_pitch_example() -> None:
     assert invert_pitch(74, axis=67) == 60
 
 
+def test_note_names_are_accepted_as_pitches_and_axes() -> None:
+    assert invert_pitch("D5", axis="G4") == invert_pitch(74, axis=67) == 60
+    assert expand_pitch(("C4", "E4"), axis="C4", coefficient=2) == (60, 68)
+    assert position((("C4", 0, 2), ("E4", 2, 1)), "d", axis="D4") == ((64, 0, 2), (60, 2, 1))
+    assert inversion(((60, 0, 1),), axis="E4") == ((68, 0, 1),)
+    with pytest.raises(ValueError, match="axis"):
+        invert_pitch(60, axis="H4")
+
+
 def test_expand_pitch_example() -> None:
     assert expand_pitch((60, 62, 64, 65, 67), axis=60, coefficient=2) == (60, 64, 68, 70, 74)
 

@@ -134,6 +134,36 @@ def test_bad_input_names_the_argument(call, word) -> None:
         call()
 
 
+def test_interval_interference_takes_p_q_by_name_or_as_a_group() -> None:
+    # The spec's signature is interval_interference(p, q); the server calls by keyword.
+    assert interval_interference(p=3, q=2) == (2, 1, 2)
+    assert interval_interference((3, 2)) == interval_interference(3, 2) == (2, 1, 2)
+    assert interval_interference(3, 1, 2) == interval_interference((3, 1, 2)) == (2, 1, 1, 2)
+    with pytest.raises(ValueError, match="intervals"):
+        interval_interference((3, 2), 1)
+    with pytest.raises(ValueError, match="intervals"):
+        interval_interference(3, 0)
+
+
+@pytest.mark.parametrize("call, word", [
+    (lambda: displacement(5), "intervals"),
+    (lambda: displacement("223"), "intervals"),
+    (lambda: symmetric_scale(2, 6), "segment"),
+    (lambda: symmetric_system(8, 8), "segment"),
+    (lambda: tonal_expansion(7, 1), "units"),
+])
+def test_non_sequences_are_a_clear_type_error(call, word) -> None:
+    with pytest.raises(TypeError, match=word):
+        call()
+
+
+def test_tonal_expansion_rejects_repeated_pitch_classes() -> None:
+    with pytest.raises(ValueError, match="distinct"):
+        tonal_expansion((0, 2, 4, 4, 7), 1)
+    with pytest.raises(ValueError, match="distinct"):
+        tonal_expansion(("C4", "E4", "C5"), 1)
+
+
 # ----- properties ---------------------------------------------------------------------------
 pc_sets = st.sets(st.integers(0, 11), min_size=2, max_size=8).map(sorted)
 
