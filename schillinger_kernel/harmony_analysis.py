@@ -76,12 +76,18 @@ def _events(notes: Any) -> list[tuple[int, int, int]]:
     if isinstance(notes, str) or not isinstance(notes, Sequence):
         raise TypeError(f"notes must be a Score, Part, notes or a list of chords, got "
                         f"{type(notes).__name__}")
+    if notes and all(isinstance(v, int | str) and not isinstance(v, bool) for v in notes):
+        notes = [list(notes)]  # one chord given as its pitches
+    triples = [it for it in notes if isinstance(it, tuple) and len(it) == 3
+               and all(isinstance(v, int) and not isinstance(v, bool) for v in it)]
+    # Triples are (pitch, start, duration) notes as in Book III, unless they can only be
+    # chords: timed notes start somewhere at 0 or carry tick values beyond MIDI's range.
+    timed = bool(triples) and any(t[1] == 0 or max(t) > 127 for t in triples)
     out: list[tuple[int, int, int]] = []
     for i, item in enumerate(notes):
         if isinstance(item, Note):
             out.append((item.start, item.duration, item.pitch))
-        elif isinstance(item, tuple) and len(item) == 3 and all(isinstance(v, int)
-                                                                 for v in item):
+        elif timed and item in triples:
             pitch, start, dur = item
             out.append((start, dur, to_midi_pitch(pitch)))
         elif isinstance(item, Sequence) and not isinstance(item, str):
@@ -134,7 +140,9 @@ def analyze_harmony(notes: Any, key: str | None = None,
     Parameters
     ----------
     notes : a Score (drums ignored), Part, Note values, ``(pitch, start, duration)`` tuples,
-        or a list of chords (each a *list* of MIDI pitches or names, one chord per bar).
+        a list of chords (each a list or tuple of MIDI pitches or names, one chord per bar),
+        or one chord as a flat list of pitches. Triples count as timed notes when one of
+        them starts at 0 or holds a value beyond 127; otherwise they are chords.
     key : analyse in this key (e.g. ``"A minor"``) instead of finding it.
     window : group by windows of this many ticks instead of by simultaneities.
     """

@@ -317,3 +317,14 @@ def test_register_correction_moves_one_voice_not_all() -> None:
     assert p[-1].pitches == (48, 72, 76, 79)
     for x, y in itertools.pairwise(p):
         assert sum(abs(a - b) for a, b in zip(x.pitches[1:], y.pitches[1:], strict=True)) <= 18
+
+
+def test_analyze_harmony_reads_chords_given_as_tuples_or_one_flat_chord():
+    from schillinger_kernel.harmony import analyze_harmony
+
+    got = analyze_harmony([(60, 64, 67), (57, 60, 64), (65, 69, 72), (67, 71, 74)]).to_dict()
+    assert [c["symbol"] for c in got["chords"]] == ["C", "Am", "F", "G"]
+    assert [c["roman"] for c in got["chords"]] == ["I", "vi", "IV", "V"]
+    assert [c["symbol"] for c in analyze_harmony([60, 64, 67]).to_dict()["chords"]] == ["C"]
+    timed = analyze_harmony([(60, 0, 480), (64, 0, 480), (67, 0, 480)]).to_dict()
+    assert [c["symbol"] for c in timed["chords"]] == ["C"]
