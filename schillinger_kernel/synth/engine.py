@@ -369,8 +369,11 @@ def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
                            xp.reshape(xp.asarray(hits["amp"][sel], dtype=xp.float32), (-1, 1)),
                            xp.reshape(xp.asarray(tmpl, dtype=xp.float32), (1, -1)),
                            xp.reshape(xp.arange(int(lengths[kind]), dtype=xp.int64), (1, -1))))
+    # At least two pan rows: a product with an inner dimension of one misses BLAS on NumPy
+    # (ten times slower); the spare row of the mono buffer stays silent.
+    pans = np.concatenate([tl.pans[used], np.zeros((max(0, 2 - len(used)), 2))])
     return {"groups": groups, "tail": int(max(g[3].shape[1] for g in groups)),
-            "pans": xp.asarray(tl.pans[used], dtype=xp.float32)}  # (drum pans, 2)
+            "pans": xp.asarray(pans, dtype=xp.float32)}  # (drum pans, 2)
 
 
 def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None:
