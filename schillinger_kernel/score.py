@@ -242,16 +242,21 @@ def pitch_class(name: str) -> int:
 
 
 def to_midi_pitch(value: int | str) -> int:
-    """A MIDI pitch from an int 0..127 or a name with octave (``"C4"`` = 60, ``"A4"`` = 69).
+    """A MIDI pitch from an int 0..127 or a note name (``"C4"`` = 60, ``"A4"`` = 69).
+
+    A name without an octave (``"c"``, ``"F#"``) means the one above middle C (octave 4).
 
     >>> to_midi_pitch("C4"), to_midi_pitch("a4"), to_midi_pitch("Bb3"), to_midi_pitch(61)
     (60, 69, 58, 61)
+    >>> to_midi_pitch("c"), to_midi_pitch("F#")
+    (60, 66)
     """
     if isinstance(value, str):
-        m = _PITCH_RE.match(value.strip())
+        text = value.strip()
+        m = _PITCH_RE.match(text if text[-1:].isdigit() else f"{text}4")
         if not m:
             raise ValueError(
-                f"pitch {value!r}: use a name with octave such as 'C4' (= 60), 'F#3' or 'Bb5'")
+                f"pitch {value!r}: use a note name such as 'C4' (= 60), 'F#3', 'Bb5' or 'c'")
         name, octave = m.group(1), int(m.group(2))
         # The letter fixes the octave, not the pitch class: B#3 is C4 and Cb4 is B3.
         letter = _LETTER_PC[name[0].lower()]

@@ -63,8 +63,11 @@ def test_names_and_keys():
     assert pitch_name(61) == "C#4"
     assert parse_key("F# minor") == (6, "minor")
     assert parse_key("Am") == (9, "minor")
-    with pytest.raises(ValueError, match="octave"):
-        to_midi_pitch("C")
+    assert to_midi_pitch("c") == 60 and to_midi_pitch("Eb") == 63
+    with pytest.raises(ValueError, match="note name"):
+        to_midi_pitch("H4")
+    with pytest.raises(ValueError, match="note name"):
+        to_midi_pitch("")
 
 
 def test_from_durations_rests_and_accents():
