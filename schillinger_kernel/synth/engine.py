@@ -61,6 +61,7 @@ from .presets import (
 BLOCK = 128
 CHUNK_BLOCKS = 512  # on the CPU: a chunk's matrices stay in cache
 GPU_CHUNK_BLOCKS = 8192  # on a GPU: fewer, larger kernels
+PIECE_CELLS = 1 << 15  # on the CPU: (blocks x columns) per GEMM, so its arrays stay in cache
 MIN_TIME = 1e-4  # seconds: shortest attack, decay, release
 MASTER_GAIN = 1.0  # mix level: the four-part benchmark piece peaks around -5 dBFS
 _PAN_KEY = 1 << 32  # column key: pan index * _PAN_KEY + frequency in mHz
@@ -284,8 +285,12 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
             "basis": basis}  # (level|ramp, cos|sin, C, BLOCK, left|right), pan gains in
 
 
-def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int) -> Any | None:
-    """Samples ((c1 - c0) * BLOCK, 2) of the pitched voices sounding in blocks c0..c1."""
+def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int,
+           cells: int | None = None) -> Any | None:
+    """Samples ((c1 - c0) * BLOCK, 2) of the pitched voices sounding in blocks c0..c1.
+
+    The oscillators go by slices of about ``cells`` (blocks x columns) each (None: one).
+    """
     xp = be.xp
     nb = c1 - c0
     on, nblk = vl["on"], vl["nblk"]
@@ -333,13 +338,22 @@ def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int) -> A
     origin = _take(xp, xp.asarray(tl.block_start),
                    xp.searchsorted(xp.asarray(tl.block_start), rows, side="right") - 1)
     t_rel = xp.astype(rows - origin, xp.float64) * tb
-    cyc = xp.reshape(t_rel, (-1, 1)) * xp.reshape(_take(xp, vl["freqs"], used), (1, -1))
-    ph = xp.astype((cyc - xp.floor(cyc)) * (2.0 * math.pi), xp.float32)
-    sc = xp.reshape(xp.stack([xp.sin(ph), xp.cos(ph)], axis=1), (nb, 1, 2, n_c))
-    coef = xp.reshape(amps * sc, (nb, 4 * n_c))  # columns: level|ramp, sin|cos phase, column
+    freqs = xp.reshape(_take(xp, vl["freqs"], used), (1, -1))
     basis = xp.reshape(xp.take(vl["basis"], used, axis=2), (4 * n_c, 2 * BLOCK))
-    # One GEMM gives every sample of the chunk, left and right interleaved.
-    return xp.reshape(coef @ basis, (nb * BLOCK, 2))
+    # The rest goes by slices of rows whose arrays stay in cache, one GEMM per slice giving
+    # every sample of its rows, left and right interleaved.
+    pieces = 1 if cells is None else -(-nb * n_c // cells)
+    step = -(-nb // pieces)
+    out = []
+    for r0 in range(0, nb, step):
+        r1 = min(nb, r0 + step)
+        cyc = xp.reshape(t_rel[r0:r1], (-1, 1)) * freqs
+        ph = xp.astype((cyc - xp.floor(cyc)) * (2.0 * math.pi), xp.float32)
+        sc = xp.reshape(xp.stack([xp.sin(ph), xp.cos(ph)], axis=1), (r1 - r0, 1, 2, n_c))
+        # columns: level|ramp, sin|cos phase, column
+        coef = xp.reshape(amps[r0:r1, ...] * sc, (r1 - r0, 4 * n_c))
+        out.append(coef @ basis)
+    return xp.reshape(out[0] if len(out) == 1 else xp.concat(out, axis=0), (nb * BLOCK, 2))
 
 
 def _basis(xp: Any, freqs: Any, sr: int) -> Any:
@@ -402,7 +416,8 @@ def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None
 def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
                   dr: dict[str, Any] | None, c0: int, c1: int) -> Any | None:
     """Pitched voices and drums of blocks c0..c1 (drum decays may run past c1)."""
-    y = None if vl is None else _chunk(be, tl, vl, c0, c1)
+    cells = PIECE_CELLS if be.name == "numpy" else None
+    y = None if vl is None else _chunk(be, tl, vl, c0, c1, cells)
     d = None if dr is None else _drum_chunk(be, dr, c0 * BLOCK, c1 * BLOCK)
     if d is None or y is None:
         return y if d is None else d
