@@ -11,10 +11,11 @@ playhead moves when playing. Screenshot: ``test-artifacts/notebook7_rhythm_explo
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from waiting import wait_until as _wait
 
 CELLS = [
     "from schillinger_kernel.widgets import RhythmExplorer, PianoRoll\n"
@@ -28,17 +29,6 @@ CELLS = [
 ]
 
 R_BARS = ".sk-rhythm-explorer .sk-graph svg path.sk-bar[data-row='r']"
-
-
-def _wait(pred: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = pred()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def test_widgets_in_notebook7(page: Any, write_notebook: Callable[..., Path],

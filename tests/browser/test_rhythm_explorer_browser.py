@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from waiting import wait_until as _wait
+
 CELLS = [
     "from schillinger_kernel.widgets import RhythmExplorer\n"
     "import schillinger_kernel as sk\n"
@@ -37,17 +39,6 @@ LEVEL_JS = """() => {
   for (const v of buf) s += v * v;
   return Math.sqrt(s / buf.length);
 }"""
-
-
-def _wait(pred: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = pred()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def test_rhythm_explorer_in_jupyterlab(page: Any, write_notebook: Callable[..., Path],
