@@ -17,15 +17,18 @@ temporary file renamed into place), reporting progress through a callback.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..synth.audio import Audio
+from ..synth.engine import cpu_threads
 from .atomic import atomic_path, check_target
 
 FORMATS: dict[str, str] = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".mp3": "MP3"}
@@ -190,21 +193,28 @@ def normalize(audio: Audio, mode: str, target: float | None = None,
                  audio.sample_rate)
 
 
-def _tpdf(x: np.ndarray, bits: np.random.BitGenerator | None) -> np.ndarray:
-    """Quantise float samples to int16, with triangular (TPDF) dither of +-1 LSB from ``bits``.
+DITHER_SAMPLES = 1 << 20  # the dither table: 4 MB, 10.9 s of stereo at 48 kHz
 
-    Each sample's two uniform variables are two random bytes (a quarter of a 64-bit word per
-    sample: resolution 1/256 LSB, the same triangle); float32 in place, written as int16.
-    ``bits=None`` rounds without dither.
+
+@functools.lru_cache(maxsize=1)
+def _dither_table() -> np.ndarray:
+    """Triangular (TPDF) noise of +-1 LSB: the difference of two uniform variables."""
+    rng = np.random.Generator(np.random.PCG64(0))
+    u = rng.random((2, DITHER_SAMPLES), dtype=np.float32)
+    return np.subtract(u[0], u[1])
+
+
+def _tpdf(x: np.ndarray, offset: int | None) -> np.ndarray:
+    """Quantise float samples to int16 with triangular (TPDF) dither of +-1 LSB.
+
+    The dither is the table of :func:`_dither_table` read from ``offset`` (each block of an
+    export starts at its own random offset; the table is ten seconds long, far beyond any
+    audible repetition); ``offset=None`` rounds without dither. ``x.size`` must leave room:
+    ``offset + x.size <= DITHER_SAMPLES``.
     """
-    if bits is None:
-        y = x * np.float32(32767.0)
-    else:
-        n = x.size
-        u = bits.random_raw(-(-n // 4)).view(np.uint8)[:2 * n]
-        y = np.subtract(u[0::2], u[1::2], dtype=np.float32).reshape(x.shape)
-        y *= np.float32(1.0 / 256)
-        y += x * np.float32(32767.0)
+    y = x * np.float32(32767.0)
+    if offset is not None:
+        y += _dither_table()[offset:offset + x.size].reshape(x.shape)
     np.rint(y, out=y)
     np.clip(y, -32768.0, 32767.0, out=y)
     return y.astype(np.int16)
@@ -257,19 +267,27 @@ def write(audio: Audio, path: str | os.PathLike[str], *, format: str | None = No
         out = normalize_audio(out, normalize, target, true_peak)
     _progress(progress, 0.3)
     data = out.samples
-    bits = np.random.PCG64(0)  # reproducible dither: the same export gives the same file
+    total = data.shape[0]
+    step = max(1, BLOCK_FRAMES * 2 // out.channels)  # about 128k samples a block
+    starts = range(0, total, step)  # block by block: cache-friendly
+
+    def encode(k: int) -> np.ndarray:
+        block: np.ndarray = data[starts[k]:starts[k] + step]
+        if sub == "PCM_16":  # each block its own dither offset: the same export, the same file
+            room = DITHER_SAMPLES - block.size
+            offset = int(np.random.default_rng([0, k]).integers(0, room)) if dither else None
+            return _tpdf(block, offset)
+        if sub != "FLOAT":
+            return np.clip(block, -1.0, 1.0)
+        return block
+
+    # Blocks are encoded in worker threads (NumPy releases the GIL) while this one writes.
     with atomic_path(target_path) as tmp, sf.SoundFile(
             tmp, "w", samplerate=out.sample_rate, channels=out.channels, format=fmt,
-            subtype=sub) as f:
-        total = data.shape[0]
-        for start in range(0, total, BLOCK_FRAMES):  # block by block: cache-friendly
-            block: np.ndarray = data[start:start + BLOCK_FRAMES]
-            if sub == "PCM_16":
-                block = _tpdf(block, bits if dither else None)
-            elif sub != "FLOAT":
-                block = np.clip(block, -1.0, 1.0)
+            subtype=sub) as f, ThreadPoolExecutor(min(2, cpu_threads())) as pool:
+        for k, block in enumerate(pool.map(encode, range(len(starts)))):
             f.write(block)
-            _progress(progress, 0.3 + 0.7 * min(total, start + BLOCK_FRAMES) / total)
+            _progress(progress, 0.3 + 0.7 * min(total, starts[k] + step) / total)
     return target_path
 
 

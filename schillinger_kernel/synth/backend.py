@@ -93,6 +93,28 @@ class Backend:
         hi = xp.searchsorted(idx, bins, side="right")
         return xp.astype(xp.take(csum, hi) - xp.take(csum, lo), xp.float32)
 
+    def add_hits(self, buf: Any, pos: np.ndarray, amp: Any, tmpl: Any) -> Any:
+        """``buf`` plus ``amp[i] * tmpl`` starting at each ``pos[i]`` (sorted host ints).
+
+        Every hit must fit: ``pos[-1] + len(tmpl) <= len(buf)``. NumPy adds in place, a whole
+        template per row of a sliding-window view, in as many passes as hits overlap (hits
+        ``j, j + depth, ...`` never do); other backends scatter-add every sample.
+        """
+        xp = self.xp
+        n = int(tmpl.shape[0])
+        if self.name == "numpy":
+            from numpy.lib.stride_tricks import sliding_window_view
+
+            win = sliding_window_view(buf, n, writeable=True)  # win[p] is buf[p:p + n]
+            depth = int(np.max(np.searchsorted(pos, pos + n) - np.arange(pos.shape[0])))
+            for j in range(depth):
+                win[pos[j::depth]] += amp[j::depth, None] * tmpl
+            return buf
+        idx = xp.reshape(xp.reshape(xp.asarray(pos), (-1, 1)) + xp.reshape(
+            xp.arange(n, dtype=xp.int64), (1, -1)), (-1,))
+        vals = xp.reshape(xp.reshape(amp, (-1, 1)) * xp.reshape(tmpl, (1, -1)), (-1,))
+        return buf + self.scatter_add(buf.shape[0], idx, vals)
+
     def segment_ids(self, counts: Any, total: int) -> Any:
         """For ragged segments of ``counts`` items: the segment of each of the ``total`` items."""
         xp = self.xp
@@ -101,6 +123,26 @@ class Backend:
         ends = xp.cumulative_sum(xp.astype(counts, xp.int64))
         pos = xp.arange(total, dtype=xp.int64)
         return xp.searchsorted(ends, pos, side="right")
+
+    def matmul_to(self, a: Any, b: Any, out: Any, key: Any) -> None:
+        """``out[key] = a @ b``, on NumPy straight into ``out`` (no temporary)."""
+        if self.name == "numpy":
+            np.matmul(a, b, out=out[key])
+        else:
+            out[key] = a @ b
+
+    def frames_to(self, x: Any, out: Any, start: int) -> None:
+        """``out[start:start + m, :] = x.T`` for channels-first ``x`` of shape (2, m).
+
+        On NumPy through a complex view of ``out`` (left = real, right = imaginary): a
+        transposing copy is several times slower there.
+        """
+        m = x.shape[1]
+        if self.name == "numpy" and out.dtype == np.float32 and out.flags.c_contiguous:
+            z = out[start:start + m, :].view(np.complex64)[:, 0]
+            z.real, z.imag = x[0], x[1]
+        else:
+            out[start:start + m, :] = self.xp.permute_dims(x, (1, 0))
 
     def to_numpy(self, a: Any) -> np.ndarray:
         """The array on the host as a NumPy array."""

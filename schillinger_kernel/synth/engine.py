@@ -58,8 +58,8 @@ from .presets import (
     drum_templates,
 )
 
-BLOCK = 128
-CHUNK_BLOCKS = 512  # on the CPU: a chunk's matrices stay in cache
+BLOCK = 256
+CHUNK_BLOCKS = 256  # on the CPU: a chunk's matrices stay in cache
 GPU_CHUNK_BLOCKS = 8192  # on a GPU: fewer, larger kernels
 PIECE_CELLS = 1 << 15  # on the CPU: (blocks x columns) per GEMM, so its arrays stay in cache
 MIN_TIME = 1e-4  # seconds: shortest attack, decay, release
@@ -162,7 +162,7 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
     table = resolve_presets(presets)
     kinds = drum_kind_table()
     v_cols: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("on", "gate", "pitch", "preset", "amp", "pan")}
+        k: [] for k in ("on", "lead", "gate", "pitch", "preset", "amp", "pan")}
     h_cols: dict[str, list[np.ndarray]] = {k: [] for k in ("pos", "kind", "amp", "pan")}
     pans: dict[tuple[float, float], int] = {}
     block_start, frames = [], []
@@ -190,9 +190,10 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
                 h_cols["amp"].append(amp)
                 h_cols["pan"].append(pan)
                 continue
-            on_b = np.floor(on_s / tb + 0.5).astype(np.int64)
+            on_b = np.floor(on_s / tb).astype(np.int64)  # the block the note starts in
             v_cols["on"].append(cursor + on_b)
-            v_cols["gate"].append(np.maximum(off_s - on_b * tb, MIN_TIME))
+            v_cols["lead"].append(on_s - on_b * tb)  # its onset, seconds into that block
+            v_cols["gate"].append(np.maximum(off_s - on_s, MIN_TIME))
             v_cols["pitch"].append(arr[:, 2])
             v_cols["preset"].append(np.full(len(arr), PITCHED.index(part.render_preset),
                                             dtype=np.int64))
@@ -250,8 +251,9 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
         xp.arange(n_vl, dtype=xp.int64) - _take(xp, offs, vid))
     adsr = _take(xp, xp.asarray(lt.adsr, dtype=xp.float32), row)
     gate = _take(xp, xp.asarray(v["gate"], dtype=xp.float32), vid)
+    lead = _take(xp, xp.asarray(v["lead"], dtype=xp.float32), vid)
     tb = BLOCK / tl.sample_rate
-    nblk = xp.astype(xp.ceil((gate + adsr[:, 3]) / tb), xp.int64) + 1
+    nblk = xp.astype(xp.ceil((lead + gate + adsr[:, 3]) / tb), xp.int64) + 1
     pitch = _take(xp, xp.asarray(v["pitch"]), vid)
     pan = _take(xp, xp.asarray(v["pan"]), vid)
     n_rows = int(lt.adsr.shape[0])
@@ -274,29 +276,47 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     h = xp.reshape(be.scatter_add(n_lanes * n_c, (keep // width) * n_c + c_of,
                                   _take(xp, xp.reshape(amp, (-1,)), keep)), (n_lanes, n_c))
     freqs = xp.astype(cols % _PAN_KEY, xp.float64) / 1000.0
-    gains = _take(xp, xp.asarray(tl.pans, dtype=xp.float32), cols // _PAN_KEY)  # (C, 2)
-    basis = xp.reshape(_basis(xp, freqs, tl.sample_rate), (2, 2, n_c, BLOCK, 1)) * xp.reshape(
-        gains, (1, 1, n_c, 1, 2))
-    return {"on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate,
+    tb = BLOCK / tl.sample_rate
+    steps = xp.reshape(xp.astype(xp.arange(chunk_blocks(be)), xp.float64) * tb, (-1, 1))
+    return {"on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate, "lead": lead,
             "adsr": adsr, "lane": lane_of,
             "amp": _take(xp, xp.asarray(v["amp"], dtype=xp.float32), vid),
             "H": h,  # (lanes, C): amplitude of each column's partial in each lane
             "freqs": freqs,  # (C,) Hz
-            "basis": basis}  # (level|ramp, cos|sin, C, BLOCK, left|right), pan gains in
+            "col_pan": be.to_numpy(cols // _PAN_KEY),  # (C,) pan position (host)
+            "gains": xp.asarray(tl.pans.T, dtype=xp.float32),  # (2, pans): left, right
+            # Oscillator rotation j blocks into a chunk, a unit complex number per column.
+            "rot": _unit(xp, steps * xp.reshape(freqs, (1, -1))),  # (chunk blocks, C)
+            "basis": _basis(xp, freqs, tl.sample_rate)}  # (level|ramp, cos|sin phi, C, BLOCK)
 
 
-def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int,
-           cells: int | None = None) -> Any | None:
-    """Samples ((c1 - c0) * BLOCK, 2) of the pitched voices sounding in blocks c0..c1.
+def _unit(xp: Any, cycles: Any) -> Any:
+    """``exp(2 pi i cycles)`` as complex64, reduced in float64 first (long pieces stay exact)."""
+    th = (cycles - xp.floor(cycles)) * (2.0 * math.pi)
+    return xp.astype(xp.astype(xp.cos(th), xp.complex128) + 1j * xp.astype(xp.sin(th),
+                                                                            xp.complex128),
+                     xp.complex64)
+
+
+def chunk_blocks(be: Backend) -> int:
+    """Blocks per time chunk on this backend."""
+    return CHUNK_BLOCKS if be.name == "numpy" else GPU_CHUNK_BLOCKS
+
+
+def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int, out: Any,
+           cells: int | None = None) -> None:
+    """Write the pitched voices of blocks c0..c1 into ``out[c0 * BLOCK:c1 * BLOCK, :]``.
 
     The oscillators go by slices of about ``cells`` (blocks x columns) each (None: one).
     """
     xp = be.xp
     nb = c1 - c0
+    s0 = c0 * BLOCK
     on, nblk = vl["on"], vl["nblk"]
     sel = xp.nonzero((on < c1) & (on + nblk > c0))[0]
     if sel.shape[0] == 0:
-        return None
+        out[s0:c1 * BLOCK, :] = xp.zeros((nb * BLOCK, 2), dtype=xp.float32)
+        return
     on_s, n_s = _take(xp, on, sel), _take(xp, nblk, sel)
     k0 = xp.maximum(c0 - on_s, 0)
     cnt = xp.minimum(c1 - on_s, n_s) - k0
@@ -313,7 +333,9 @@ def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int,
     gate = _take(xp, vl["gate"], sel)
     a, d, s, r = adsr[:, 0], adsr[:, 1], adsr[:, 2], adsr[:, 3]
     at_gate = _held(xp, gate, a, d, s)
-    lvl = _adsr(xp, xp.astype(edge, xp.float32) * tb, *(_take(xp, v, seg1) for v in (
+    # Time since the onset at each edge: the first block ramps up from the exact onset.
+    since = xp.astype(edge, xp.float32) * tb - _take(xp, _take(xp, vl["lead"], sel), seg1)
+    lvl = _adsr(xp, xp.maximum(since, 0.0), *(_take(xp, v, seg1) for v in (
         gate, a, d, s, r, at_gate)))
     pos = xp.arange(total, dtype=xp.int64) + seg  # edge of each block's start
     k = _take(xp, edge, pos)
@@ -328,41 +350,56 @@ def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int,
     env = xp.reshape(be.scatter_add(nb * 2 * n_l, xp.concat([at, at + n_l]),
                                     xp.concat([e0 * g, e1 * g])), (2 * nb, n_l))
     # The columns (pan, partial frequency) sounding in this chunk and their amplitude in each
-    # block: A = E @ H, (block, level | ramp, column).
+    # block: A = E @ H, (block, level | ramp, 1, column).
     h = _take(xp, vl["H"], lanes_c)
     used = xp.nonzero(xp.sum(h, axis=0) > 0)[0]
     n_c = used.shape[0]
     amps = xp.reshape(env @ xp.take(h, used, axis=1), (nb, 2, 1, n_c))
-    # Oscillator phase at each block edge, measured from the start of the row's score.
-    rows = xp.arange(c0, c1, dtype=xp.int64)
-    origin = _take(xp, xp.asarray(tl.block_start),
-                   xp.searchsorted(xp.asarray(tl.block_start), rows, side="right") - 1)
-    t_rel = xp.astype(rows - origin, xp.float64) * tb
+    # Oscillator phase at each block edge, measured from the start of the row's score, as
+    # (cos, sin) pairs: the rotation since c0 times the phase at c0 (per score in the chunk).
+    rows_score = np.searchsorted(tl.block_start, np.arange(c0, c1), side="right") - 1
+    scores, row_of = np.unique(rows_score, return_inverse=True)
+    lag = xp.asarray((c0 - tl.block_start[scores]) * tb, dtype=xp.float64)
     freqs = xp.reshape(_take(xp, vl["freqs"], used), (1, -1))
-    basis = xp.reshape(xp.take(vl["basis"], used, axis=2), (4 * n_c, 2 * BLOCK))
-    # The rest goes by slices of rows whose arrays stay in cache, one GEMM per slice giving
-    # every sample of its rows, left and right interleaved.
+    at_c0 = _unit(xp, xp.reshape(lag, (-1, 1)) * freqs)  # (scores in chunk, columns)
+    if scores.shape[0] > 1:
+        at_c0 = _take(xp, at_c0, xp.asarray(row_of.reshape(-1)))
+    z = xp.take(vl["rot"][:nb, :], used, axis=1) * at_c0
+    phase = xp.stack([xp.real(z), xp.imag(z)], axis=1)[:, None, :, :]  # (nb, 1, cos|sin, n_c)
+    # Columns are sorted by pan: each pan position is one run of them, summed in mono by its
+    # own GEMMs and panned at the end (half the work of one stereo GEMM).
+    pan_of = vl["col_pan"][be.to_numpy(used)]
+    pans, first = np.unique(pan_of, return_index=True)
+    bounds = [*first.tolist(), n_c]
+    basis = [xp.reshape(xp.take(vl["basis"], used[bounds[j]:bounds[j + 1]], axis=2),
+                        (-1, BLOCK)) for j in range(len(pans))]
+    gains = xp.take(vl["gains"], xp.asarray(pans), axis=1)  # (2, pans in chunk)
+    # By slices of rows whose arrays stay in cache.
     pieces = 1 if cells is None else -(-nb * n_c // cells)
     step = -(-nb // pieces)
-    out = []
     for r0 in range(0, nb, step):
         r1 = min(nb, r0 + step)
-        cyc = xp.reshape(t_rel[r0:r1], (-1, 1)) * freqs
-        ph = xp.astype((cyc - xp.floor(cyc)) * (2.0 * math.pi), xp.float32)
-        sc = xp.reshape(xp.stack([xp.sin(ph), xp.cos(ph)], axis=1), (r1 - r0, 1, 2, n_c))
-        # columns: level|ramp, sin|cos phase, column
-        coef = xp.reshape(amps[r0:r1, ...] * sc, (r1 - r0, 4 * n_c))
-        out.append(coef @ basis)
-    return xp.reshape(out[0] if len(out) == 1 else xp.concat(out, axis=0), (nb * BLOCK, 2))
+        mono = xp.empty((len(pans), r1 - r0, BLOCK), dtype=xp.float32)
+        for j in range(len(pans)):
+            u0, u1 = bounds[j], bounds[j + 1]
+            coef = xp.reshape(amps[r0:r1, :, :, u0:u1] * phase[r0:r1, :, :, u0:u1],
+                              (r1 - r0, 4 * (u1 - u0)))
+            be.matmul_to(coef, basis[j], mono, (j, slice(None), slice(None)))
+        be.frames_to(gains @ xp.reshape(mono, (len(pans), (r1 - r0) * BLOCK)), out,
+                     s0 + r0 * BLOCK)
 
 
 def _basis(xp: Any, freqs: Any, sr: int) -> Any:
-    """(2, 2, F, BLOCK): [cos, sin] and ramp * [cos, sin] of each frequency over one block."""
+    """(2, 2, F, BLOCK): [sin, cos] and ramp * [sin, cos] of each frequency over one block.
+
+    ``cos(phi)`` pairs with ``sin(w tau)`` and ``sin(phi)`` with ``cos(w tau)``: their sum is
+    ``sin(phi + w tau)``.
+    """
     tau = xp.astype(xp.arange(BLOCK), xp.float64)
     w = xp.reshape(freqs, (-1, 1)) * xp.reshape(tau, (1, -1)) * (2.0 * math.pi / sr)
-    cs = xp.stack([xp.cos(w), xp.sin(w)], axis=0)  # (2, F, B): sin(phi) pairs with cos(w tau)
+    sc = xp.stack([xp.sin(w), xp.cos(w)], axis=0)  # (2, F, B)
     ramp = xp.reshape(tau / BLOCK, (1, 1, -1))
-    return xp.astype(xp.stack([cs, cs * ramp], axis=0), xp.float32)
+    return xp.astype(xp.stack([sc, sc * ramp], axis=0), xp.float32)
 
 
 def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
@@ -379,50 +416,49 @@ def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
             sel = np.nonzero((hits["pan"] == g) & (hits["kind"] == kind))[0]
             sel = sel[np.argsort(hits["pos"][sel], kind="stable")]
             tmpl = data[starts[kind]:starts[kind] + lengths[kind]]
-            groups.append((j, xp.asarray(hits["pos"][sel]),
-                           xp.reshape(xp.asarray(hits["amp"][sel], dtype=xp.float32), (-1, 1)),
-                           xp.reshape(xp.asarray(tmpl, dtype=xp.float32), (1, -1)),
-                           xp.reshape(xp.arange(int(lengths[kind]), dtype=xp.int64), (1, -1))))
+            groups.append((j, hits["pos"][sel],  # positions stay on the host: chunks search
+                           xp.asarray(hits["amp"][sel], dtype=xp.float32),
+                           xp.asarray(tmpl, dtype=xp.float32)))
     # At least two pan rows: a product with an inner dimension of one misses BLAS on NumPy
     # (ten times slower); the spare row of the mono buffer stays silent.
     pans = np.concatenate([tl.pans[used], np.zeros((max(0, 2 - len(used)), 2))])
-    return {"groups": groups, "tail": int(max(g[3].shape[1] for g in groups)),
-            "pans": xp.asarray(pans, dtype=xp.float32)}  # (drum pans, 2)
+    return {"groups": groups, "tail": int(max(g[3].shape[0] for g in groups)),
+            "gains": xp.asarray(pans.T, dtype=xp.float32)}  # (2, drum pans)
 
 
 def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None:
-    """Drum hits starting in samples s0..s1, scatter-added at their exact sample positions.
+    """Drum hits starting in samples s0..s1, added at their exact sample positions.
 
     Returns ``(s1 - s0 + tail, 2)``: the hits' decays run past the chunk by up to ``tail``.
     """
     xp = be.xp
     width = s1 - s0 + dr["tail"]
-    edges = xp.asarray([s0, s1], dtype=xp.int64)
-    idx, val = [], []
-    for j, pos, amp, tmpl, span in dr["groups"]:
-        lo, hi = (int(i) for i in xp.searchsorted(pos, edges))
+    gains = dr["gains"]
+    rows: list[Any] = [None] * gains.shape[1]
+    for j, pos, amp, tmpl in dr["groups"]:
+        lo, hi = np.searchsorted(pos, [s0, s1]).tolist()
         if hi > lo:
-            idx.append(xp.reshape(xp.reshape(pos[lo:hi] - (s0 - j * width), (-1, 1)) + span,
-                                  (-1,)))
-            val.append(xp.reshape(amp[lo:hi, :] * tmpl, (-1,)))
-    if not idx:
+            buf = xp.zeros(width, dtype=xp.float32) if rows[j] is None else rows[j]
+            rows[j] = be.add_hits(buf, pos[lo:hi] - s0, amp[lo:hi], tmpl)
+    if all(r is None for r in rows):
         return None
-    pans = dr["pans"]
-    mono = xp.reshape(be.scatter_add(pans.shape[0] * width, xp.concat(idx), xp.concat(val)),
-                      (pans.shape[0], width))
-    return xp.matrix_transpose(mono) @ pans
+    silent = xp.zeros(width, dtype=xp.float32)
+    mono = xp.stack([silent if r is None else r for r in rows], axis=0)
+    y = xp.empty((width, 2), dtype=xp.float32)
+    be.frames_to(gains @ mono, y, 0)
+    return y
 
 
 def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
-                  dr: dict[str, Any] | None, c0: int, c1: int) -> Any | None:
-    """Pitched voices and drums of blocks c0..c1 (drum decays may run past c1)."""
-    cells = PIECE_CELLS if be.name == "numpy" else None
-    y = None if vl is None else _chunk(be, tl, vl, c0, c1, cells)
-    d = None if dr is None else _drum_chunk(be, dr, c0 * BLOCK, c1 * BLOCK)
-    if d is None or y is None:
-        return y if d is None else d
-    d[:y.shape[0], :] += y
-    return d
+                  dr: dict[str, Any] | None, c0: int, c1: int, out: Any) -> Any | None:
+    """Write the pitched voices of blocks c0..c1 into ``out``; return their drums (or None).
+
+    The drums are returned rather than added: their decays run into later chunks, which other
+    threads may be writing.
+    """
+    if vl is not None:
+        _chunk(be, tl, vl, c0, c1, out, PIECE_CELLS if be.name == "numpy" else None)
+    return None if dr is None else _drum_chunk(be, dr, c0 * BLOCK, c1 * BLOCK)
 
 
 def cpu_threads() -> int:
@@ -452,26 +488,39 @@ def synthesize(tl: Timeline, be: Backend, on_chunk: Callable[[int, int], None] |
     """
     xp = be.xp
     n = tl.total_blocks * BLOCK
-    out = xp.zeros((n, 2), dtype=xp.float32)
     vl = _lanes(be, tl)
     dr = _drum_groups(be, tl)
-    step = CHUNK_BLOCKS if be.name == "numpy" else GPU_CHUNK_BLOCKS
-    spans = [(c0, min(c0 + step, tl.total_blocks)) for c0 in range(0, tl.total_blocks, step)]
     if vl is None and dr is None:
-        return out
+        return xp.zeros((n, 2), dtype=xp.float32)
+    # Each chunk writes its own span of ``out`` (so no zero-fill when there are pitched voices).
+    out = xp.zeros((n, 2), dtype=xp.float32) if vl is None else xp.empty((n, 2),
+                                                                         dtype=xp.float32)
+    step = chunk_blocks(be)
+    spans = [(c0, min(c0 + step, tl.total_blocks)) for c0 in range(0, tl.total_blocks, step)]
     workers = (threads or cpu_threads()) if be.name == "numpy" else 1
+    pending: list[tuple[int, Any]] = []  # drum sounds waiting for the chunks they reach
+
+    def add_drums(done: int) -> None:
+        for item in [p for p in pending if p[0] + p[1].shape[0] <= done or done >= n]:
+            s0, d = item
+            end = min(n, s0 + d.shape[0])
+            out[s0:end, :] += d[:end - s0, :]
+            pending.remove(item)
+
     with contextlib.ExitStack() as stack:
+        def work(span: tuple[int, int]) -> Any | None:
+            return _render_chunk(be, tl, vl, dr, span[0], span[1], out)
+
         if workers > 1 and len(spans) > 1:
             stack.enter_context(_one_blas_thread())
             pool = stack.enter_context(ThreadPoolExecutor(workers))
-            results = pool.map(lambda span: _render_chunk(be, tl, vl, dr, *span), spans)
+            results = pool.map(work, spans)
         else:
-            results = (_render_chunk(be, tl, vl, dr, *span) for span in spans)
-        for i, ((c0, _), y) in enumerate(zip(spans, results, strict=True)):
-            if y is not None:  # chunks arrive in order; drum decays overlap the next chunk
-                s0 = c0 * BLOCK
-                end = min(n, s0 + y.shape[0])
-                out[s0:end, :] += y[:end - s0, :]
+            results = (work(span) for span in spans)
+        for i, ((c0, c1), d) in enumerate(zip(spans, results, strict=True)):
+            if d is not None:  # chunks finish in order: every span before c1 is written
+                pending.append((c0 * BLOCK, d))
+            add_drums(c1 * BLOCK)
             if on_chunk is not None:
                 on_chunk(i + 1, len(spans))
     return out
