@@ -40,6 +40,7 @@ import contextlib
 import functools
 import math
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ from .presets import (
 )
 
 BLOCK = 256
-CHUNK_BLOCKS = 256  # on the CPU: a chunk's matrices stay in cache
+CHUNK_BLOCKS = 512  # on the CPU: a chunk's matrices stay in cache
 GPU_CHUNK_BLOCKS = 8192  # on a GPU: fewer, larger kernels
 PIECE_CELLS = 1 << 15  # on the CPU: (blocks x columns) per GEMM, so its arrays stay in cache
 MIN_TIME = 1e-4  # seconds: shortest attack, decay, release
@@ -235,6 +236,24 @@ def _take(xp: Any, a: Any, i: Any) -> Any:
     return xp.take(a, i, axis=0)
 
 
+_SCRATCH = threading.local()
+
+
+def _scratch(be: Backend, name: str, shape: tuple[int, ...]) -> Any:
+    """A float32 work array of ``shape``, contents undefined.
+
+    On NumPy it is a per-thread buffer reused from chunk to chunk: fresh arrays of this size
+    come from the kernel a page fault at a time, which cost as much as the arithmetic.
+    """
+    if be.name != "numpy":
+        return be.xp.empty(shape, dtype=be.xp.float32)
+    size = math.prod(shape)
+    bufs = _SCRATCH.__dict__.setdefault("bufs", {})
+    if name not in bufs or bufs[name].size < size:
+        bufs[name] = np.empty(size, dtype=np.float32)
+    return bufs[name][:size].reshape(shape)
+
+
 def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     """Expand voices into voice-layers and build the lane x frequency matrices (L and R)."""
     xp = be.xp
@@ -303,20 +322,20 @@ def chunk_blocks(be: Backend) -> int:
     return CHUNK_BLOCKS if be.name == "numpy" else GPU_CHUNK_BLOCKS
 
 
-def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int, out: Any,
-           cells: int | None = None) -> None:
-    """Write the pitched voices of blocks c0..c1 into ``out[c0 * BLOCK:c1 * BLOCK, :]``.
+def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
+             ) -> dict[str, Any] | None:
+    """The oscillator GEMMs' operands for the pitched voices sounding in blocks c0..c1.
 
-    The oscillators go by slices of about ``cells`` (blocks x columns) each (None: one).
+    Returns ``amps`` (block, level | ramp, 1, column), ``phase`` (block, 1, cos | sin, column),
+    the runs of columns of each pan position (``bounds``), their ``basis`` matrices and the
+    ``gains`` (2, pans); None when nothing sounds.
     """
     xp = be.xp
     nb = c1 - c0
-    s0 = c0 * BLOCK
     on, nblk = vl["on"], vl["nblk"]
     sel = xp.nonzero((on < c1) & (on + nblk > c0))[0]
     if sel.shape[0] == 0:
-        out[s0:c1 * BLOCK, :] = xp.zeros((nb * BLOCK, 2), dtype=xp.float32)
-        return
+        return None
     on_s, n_s = _take(xp, on, sel), _take(xp, nblk, sel)
     k0 = xp.maximum(c0 - on_s, 0)
     cnt = xp.minimum(c1 - on_s, n_s) - k0
@@ -374,19 +393,7 @@ def _chunk(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int, out:
     basis = [xp.reshape(xp.take(vl["basis"], used[bounds[j]:bounds[j + 1]], axis=2),
                         (-1, BLOCK)) for j in range(len(pans))]
     gains = xp.take(vl["gains"], xp.asarray(pans), axis=1)  # (2, pans in chunk)
-    # By slices of rows whose arrays stay in cache.
-    pieces = 1 if cells is None else -(-nb * n_c // cells)
-    step = -(-nb // pieces)
-    for r0 in range(0, nb, step):
-        r1 = min(nb, r0 + step)
-        mono = xp.empty((len(pans), r1 - r0, BLOCK), dtype=xp.float32)
-        for j in range(len(pans)):
-            u0, u1 = bounds[j], bounds[j + 1]
-            coef = xp.reshape(amps[r0:r1, :, :, u0:u1] * phase[r0:r1, :, :, u0:u1],
-                              (r1 - r0, 4 * (u1 - u0)))
-            be.matmul_to(coef, basis[j], mono, (j, slice(None), slice(None)))
-        be.frames_to(gains @ xp.reshape(mono, (len(pans), (r1 - r0) * BLOCK)), out,
-                     s0 + r0 * BLOCK)
+    return {"amps": amps, "phase": phase, "bounds": bounds, "basis": basis, "gains": gains}
 
 
 def _basis(xp: Any, freqs: Any, sr: int) -> Any:
@@ -419,46 +426,75 @@ def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
             groups.append((j, hits["pos"][sel],  # positions stay on the host: chunks search
                            xp.asarray(hits["amp"][sel], dtype=xp.float32),
                            xp.asarray(tmpl, dtype=xp.float32)))
-    # At least two pan rows: a product with an inner dimension of one misses BLAS on NumPy
-    # (ten times slower); the spare row of the mono buffer stays silent.
-    pans = np.concatenate([tl.pans[used], np.zeros((max(0, 2 - len(used)), 2))])
-    return {"groups": groups, "tail": int(max(g[3].shape[0] for g in groups)),
-            "gains": xp.asarray(pans.T, dtype=xp.float32)}  # (2, drum pans)
+    return {"groups": groups, "gains": xp.asarray(tl.pans[used].T, dtype=xp.float32)}
 
 
 def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None:
-    """Drum hits starting in samples s0..s1, added at their exact sample positions.
+    """The drums sounding in samples s0..s1, mono per drum pan: ``(drum pans, s1 - s0)``.
 
-    Returns ``(s1 - s0 + tail, 2)``: the hits' decays run past the chunk by up to ``tail``.
+    Hits that started earlier ring into the span and hits near its end are cut off, so each
+    chunk is complete on its own and chunks can be computed in any order.
     """
-    xp = be.xp
-    width = s1 - s0 + dr["tail"]
-    gains = dr["gains"]
-    rows: list[Any] = [None] * gains.shape[1]
+    m = s1 - s0
+    mono = _scratch(be, "drums", (dr["gains"].shape[1], m))
+    mono[...] = 0.0
+    heard = False
     for j, pos, amp, tmpl in dr["groups"]:
-        lo, hi = np.searchsorted(pos, [s0, s1]).tolist()
-        if hi > lo:
-            buf = xp.zeros(width, dtype=xp.float32) if rows[j] is None else rows[j]
-            rows[j] = be.add_hits(buf, pos[lo:hi] - s0, amp[lo:hi], tmpl)
-    if all(r is None for r in rows):
-        return None
-    silent = xp.zeros(width, dtype=xp.float32)
-    mono = xp.stack([silent if r is None else r for r in rows], axis=0)
-    y = xp.empty((width, 2), dtype=xp.float32)
-    be.frames_to(gains @ mono, y, 0)
-    return y
+        n = int(tmpl.shape[0])
+        lo, hi = np.searchsorted(pos, [s0 - n + 1, s1]).tolist()
+        if hi > lo:  # a buffer from s0 - n + 1 holds every overlapping hit whole
+            buf = _scratch(be, "hits", (m + 2 * n,))
+            buf[...] = 0.0
+            buf = be.add_hits(buf, pos[lo:hi] - (s0 - n + 1), amp[lo:hi], tmpl)
+            mono[j, :] += buf[n - 1:n - 1 + m]
+            heard = True
+    return mono if heard else None
 
 
 def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
-                  dr: dict[str, Any] | None, c0: int, c1: int, out: Any) -> Any | None:
-    """Write the pitched voices of blocks c0..c1 into ``out``; return their drums (or None).
+                  dr: dict[str, Any] | None, c0: int, c1: int, out: Any,
+                  cells: int | None = None, limit: bool = False) -> None:
+    """Write the sound of blocks c0..c1 into ``out[c0 * BLOCK:c1 * BLOCK, :]``.
 
-    The drums are returned rather than added: their decays run into later chunks, which other
-    threads may be writing.
+    Each pan position is summed in mono (the pitched voices by their GEMMs, the drums added at
+    their sample positions) and one small product pans them all. The work goes by slices of
+    about ``cells`` (blocks x columns) each so its arrays stay in cache (None: one slice).
     """
-    if vl is not None:
-        _chunk(be, tl, vl, c0, c1, out, PIECE_CELLS if be.name == "numpy" else None)
-    return None if dr is None else _drum_chunk(be, dr, c0 * BLOCK, c1 * BLOCK)
+    xp = be.xp
+    nb, s0 = c1 - c0, c0 * BLOCK
+    p = None if vl is None else _pitched(be, tl, vl, c0, c1)
+    d = None if dr is None else _drum_chunk(be, dr, s0, c1 * BLOCK)
+    if p is None and d is None:
+        out[s0:c1 * BLOCK, :] = xp.zeros((nb * BLOCK, 2), dtype=xp.float32)
+        return
+    pp: dict[str, Any] = p or {"basis": [], "gains": xp.zeros((2, 0), dtype=xp.float32),
+                               "amps": xp.zeros((nb, 2, 1, 0), dtype=xp.float32)}
+    n_p = len(pp["basis"])
+    gains = pp["gains"] if d is None or dr is None else xp.concat([pp["gains"], dr["gains"]],
+                                                                  axis=1)
+    pieces = 1 if cells is None else max(1, -(-nb * pp["amps"].shape[3] // cells))
+    step = -(-nb // pieces)
+    for r0 in range(0, nb, step):
+        r1 = min(nb, r0 + step)
+        mono = _scratch(be, "mono", (gains.shape[1], r1 - r0, BLOCK))
+        for j in range(n_p):
+            u0, u1 = pp["bounds"][j], pp["bounds"][j + 1]
+            coef = xp.reshape(pp["amps"][r0:r1, :, :, u0:u1] * pp["phase"][r0:r1, :, :, u0:u1],
+                              (r1 - r0, 4 * (u1 - u0)))
+            be.matmul_to(coef, pp["basis"][j], mono, (j, slice(None), slice(None)))
+        if d is not None:
+            mono[n_p:, :, :] = xp.reshape(d[:, r0 * BLOCK:r1 * BLOCK],
+                                          (d.shape[0], r1 - r0, BLOCK))
+        flat = xp.reshape(mono, (gains.shape[1], (r1 - r0) * BLOCK))
+        if gains.shape[1] == 1:  # by broadcasting: an inner dimension of one misses BLAS
+            stereo = gains * flat
+        else:
+            stereo = _scratch(be, "stereo", (2, (r1 - r0) * BLOCK))
+            be.matmul_to(gains, flat, stereo, (slice(None), slice(None)))
+        be.frames_to(stereo, out, s0 + r0 * BLOCK)
+        if limit:  # while the slice is in cache
+            span = slice(s0 + r0 * BLOCK, s0 + r1 * BLOCK)
+            out[span, :] = soft_limit(xp, out[span, :])
 
 
 def cpu_threads() -> int:
@@ -480,8 +516,10 @@ def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
 
 
 def synthesize(tl: Timeline, be: Backend, on_chunk: Callable[[int, int], None] | None = None,
-               threads: int | None = None) -> Any:
+               threads: int | None = None, limit: bool = False) -> Any:
     """Render a :class:`Timeline` to a ``(total_blocks * BLOCK, 2)`` float32 array of ``xp``.
+
+    ``limit``: pass the result through :func:`soft_limit` (chunk by chunk, while in cache).
 
     On NumPy the time chunks are shared among ``threads`` worker threads (default: one per
     CPU); NumPy releases the GIL inside its array operations.
@@ -492,44 +530,36 @@ def synthesize(tl: Timeline, be: Backend, on_chunk: Callable[[int, int], None] |
     dr = _drum_groups(be, tl)
     if vl is None and dr is None:
         return xp.zeros((n, 2), dtype=xp.float32)
-    # Each chunk writes its own span of ``out`` (so no zero-fill when there are pitched voices).
-    out = xp.zeros((n, 2), dtype=xp.float32) if vl is None else xp.empty((n, 2),
-                                                                         dtype=xp.float32)
+    out = xp.empty((n, 2), dtype=xp.float32)  # each chunk writes its own span
     step = chunk_blocks(be)
     spans = [(c0, min(c0 + step, tl.total_blocks)) for c0 in range(0, tl.total_blocks, step)]
     workers = (threads or cpu_threads()) if be.name == "numpy" else 1
-    pending: list[tuple[int, Any]] = []  # drum sounds waiting for the chunks they reach
-
-    def add_drums(done: int) -> None:
-        for item in [p for p in pending if p[0] + p[1].shape[0] <= done or done >= n]:
-            s0, d = item
-            end = min(n, s0 + d.shape[0])
-            out[s0:end, :] += d[:end - s0, :]
-            pending.remove(item)
-
+    cells = PIECE_CELLS if be.name == "numpy" else None
     with contextlib.ExitStack() as stack:
-        def work(span: tuple[int, int]) -> Any | None:
-            return _render_chunk(be, tl, vl, dr, span[0], span[1], out)
+        def work(span: tuple[int, int]) -> int:
+            _render_chunk(be, tl, vl, dr, span[0], span[1], out, cells, limit)
+            return span[1]
 
         if workers > 1 and len(spans) > 1:
             stack.enter_context(_one_blas_thread())
             pool = stack.enter_context(ThreadPoolExecutor(workers))
-            results = pool.map(work, spans)
+            done: Any = pool.map(work, spans)  # in order
         else:
-            results = (work(span) for span in spans)
-        for i, ((c0, c1), d) in enumerate(zip(spans, results, strict=True)):
-            if d is not None:  # chunks finish in order: every span before c1 is written
-                pending.append((c0 * BLOCK, d))
-            add_drums(c1 * BLOCK)
+            done = (work(span) for span in spans)
+        for i, _ in enumerate(done):
             if on_chunk is not None:
                 on_chunk(i + 1, len(spans))
     return out
 
 
 def soft_limit(xp: Any, x: Any, knee: float = 0.9) -> Any:
-    """Identity below ``knee``, a tanh curve above it: the result stays inside (-1, 1)."""
+    """Identity below ``knee``, a tanh curve above it: the result stays inside (-1, 1).
+
+    Works in place on ``x`` (and returns it): only the few samples over the knee are touched.
+    """
     if max(float(xp.max(x)), -float(xp.min(x))) <= knee:  # no |x| array when nothing is over
         return x
-    mag = xp.abs(x)
-    over = knee + (1.0 - knee) * xp.tanh((mag - knee) / (1.0 - knee))
-    return xp.where(mag <= knee, x, xp.sign(x) * over)
+    over = xp.abs(x) > knee
+    v = x[over]
+    x[over] = xp.sign(v) * (knee + (1.0 - knee) * xp.tanh((xp.abs(v) - knee) / (1.0 - knee)))
+    return x

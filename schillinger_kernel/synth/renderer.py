@@ -95,7 +95,9 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
         if on_chunk is not None:
             def report(done: int, total: int, i: int = i) -> None:
                 on_chunk(i * total + done, total * len(groups))
-        buses.append((synthesize(tl, be, report), chain))
+        # Without effects the soft limit is the last step: the engine applies it chunk by chunk.
+        final = len(groups) == 1 and not chain and not master
+        buses.append((synthesize(tl, be, report, limit=final), chain))
     out = []
     for k in range(len(scores)):  # the same layout in every bus: slice each score out
         s0, n = int(tl.block_start[k]) * BLOCK, int(tl.frames[k])
@@ -107,7 +109,7 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
             mix = seg if mix is None else mix + seg
         if master:
             mix = _fx(xp, mix, master, sample_rate)
-        out.append(Audio(be.to_numpy(soft_limit(xp, mix)), sample_rate))
+        out.append(Audio(be.to_numpy(mix if final else soft_limit(xp, mix)), sample_rate))
     return out
 
 
