@@ -48,6 +48,15 @@ class Audio:
         self._samples = arr
         self._sample_rate = int(sample_rate)
 
+    @classmethod
+    def _trusted(cls, samples: np.ndarray, sample_rate: int) -> Audio:
+        """Wrap the engine's own output as is: C-contiguous float32 (frames, channels), already
+        checked finite chunk by chunk (a second full pass costs 20 ms on a 3-minute piece)."""
+        self = object.__new__(cls)
+        samples.setflags(write=False)
+        self._samples, self._sample_rate = samples, int(sample_rate)
+        return self
+
     @property
     def samples(self) -> np.ndarray:
         """The read-only float32 array, shape (frames, channels)."""

@@ -131,19 +131,6 @@ class Backend:
         else:
             out[key] = a @ b
 
-    def frames_to(self, x: Any, out: Any, start: int) -> None:
-        """``out[start:start + m, :] = x.T`` for channels-first ``x`` of shape (2, m).
-
-        On NumPy through a complex view of ``out`` (left = real, right = imaginary): a
-        transposing copy is several times slower there.
-        """
-        m = x.shape[1]
-        if self.name == "numpy" and out.dtype == np.float32 and out.flags.c_contiguous:
-            z = out[start:start + m, :].view(np.complex64)[:, 0]
-            z.real, z.imag = x[0], x[1]
-        else:
-            out[start:start + m, :] = self.xp.permute_dims(x, (1, 0))
-
     def to_numpy(self, a: Any) -> np.ndarray:
         """The array on the host as a NumPy array."""
         if self.name == "numpy":

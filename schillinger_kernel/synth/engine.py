@@ -376,8 +376,12 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
     amps = xp.reshape(env @ xp.take(h, used, axis=1), (nb, 2, 1, n_c))
     # Oscillator phase at each block edge, measured from the start of the row's score, as
     # (cos, sin) pairs: the rotation since c0 times the phase at c0 (per score in the chunk).
-    rows_score = np.searchsorted(tl.block_start, np.arange(c0, c1), side="right") - 1
-    scores, row_of = np.unique(rows_score, return_inverse=True)
+    first, last = np.searchsorted(tl.block_start, [c0, c1 - 1], side="right") - 1
+    if first == last:  # one score (the rows of other scores need their own phase at c0)
+        scores, row_of = np.array([first]), np.zeros(0, dtype=np.int64)
+    else:
+        rows_score = np.searchsorted(tl.block_start, np.arange(c0, c1), side="right") - 1
+        scores, row_of = np.unique(rows_score, return_inverse=True)
     lag = xp.asarray((c0 - tl.block_start[scores]) * tb, dtype=xp.float64)
     freqs = xp.reshape(_take(xp, vl["freqs"], used), (1, -1))
     at_c0 = _unit(xp, xp.reshape(lag, (-1, 1)) * freqs)  # (scores in chunk, columns)
@@ -426,7 +430,8 @@ def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
             groups.append((j, hits["pos"][sel],  # positions stay on the host: chunks search
                            xp.asarray(hits["amp"][sel], dtype=xp.float32),
                            xp.asarray(tmpl, dtype=xp.float32)))
-    return {"groups": groups, "gains": xp.asarray(tl.pans[used].T, dtype=xp.float32)}
+    return {"groups": groups, "gains": xp.asarray(tl.pans[used].T, dtype=xp.float32),
+            "longest": int(max(g[3].shape[0] for g in groups))}
 
 
 def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None:
@@ -436,19 +441,20 @@ def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None
     chunk is complete on its own and chunks can be computed in any order.
     """
     m = s1 - s0
-    mono = _scratch(be, "drums", (dr["gains"].shape[1], m))
+    n_max = dr["longest"]
+    base = s0 - n_max + 1  # the buffer holds every hit that overlaps the span whole
+    mono = _scratch(be, "drums", (dr["gains"].shape[1], m + 2 * n_max - 2))
     mono[...] = 0.0
     heard = False
     for j, pos, amp, tmpl in dr["groups"]:
-        n = int(tmpl.shape[0])
-        lo, hi = np.searchsorted(pos, [s0 - n + 1, s1]).tolist()
-        if hi > lo:  # a buffer from s0 - n + 1 holds every overlapping hit whole
-            buf = _scratch(be, "hits", (m + 2 * n,))
-            buf[...] = 0.0
-            buf = be.add_hits(buf, pos[lo:hi] - (s0 - n + 1), amp[lo:hi], tmpl)
-            mono[j, :] += buf[n - 1:n - 1 + m]
+        lo, hi = np.searchsorted(pos, [s0 - tmpl.shape[0] + 1, s1]).tolist()
+        if hi > lo:
+            row = mono[j, :]
+            added = be.add_hits(row, pos[lo:hi] - base, amp[lo:hi], tmpl)
+            if added is not row:  # backends without in-place adds
+                mono[j, :] = added
             heard = True
-    return mono if heard else None
+    return mono[:, n_max - 1:n_max - 1 + m] if heard else None
 
 
 def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
@@ -472,28 +478,30 @@ def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
     n_p = len(pp["basis"])
     gains = pp["gains"] if d is None or dr is None else xp.concat([pp["gains"], dr["gains"]],
                                                                   axis=1)
+    if gains.shape[1] == 1:  # a silent second row: an inner dimension of one misses BLAS
+        gains = xp.concat([gains, xp.zeros((2, 1), dtype=xp.float32)], axis=1)
+    n_rows = gains.shape[1]
     pieces = 1 if cells is None else max(1, -(-nb * pp["amps"].shape[3] // cells))
     step = -(-nb // pieces)
     for r0 in range(0, nb, step):
         r1 = min(nb, r0 + step)
-        mono = _scratch(be, "mono", (gains.shape[1], r1 - r0, BLOCK))
+        mono = _scratch(be, "mono", (n_rows, r1 - r0, BLOCK))
         for j in range(n_p):
             u0, u1 = pp["bounds"][j], pp["bounds"][j + 1]
             coef = xp.reshape(pp["amps"][r0:r1, :, :, u0:u1] * pp["phase"][r0:r1, :, :, u0:u1],
                               (r1 - r0, 4 * (u1 - u0)))
             be.matmul_to(coef, pp["basis"][j], mono, (j, slice(None), slice(None)))
+        n_d = 0 if d is None else d.shape[0]
         if d is not None:
-            mono[n_p:, :, :] = xp.reshape(d[:, r0 * BLOCK:r1 * BLOCK],
-                                          (d.shape[0], r1 - r0, BLOCK))
-        flat = xp.reshape(mono, (gains.shape[1], (r1 - r0) * BLOCK))
-        if gains.shape[1] == 1:  # by broadcasting: an inner dimension of one misses BLAS
-            stereo = gains * flat
-        else:
-            stereo = _scratch(be, "stereo", (2, (r1 - r0) * BLOCK))
-            be.matmul_to(gains, flat, stereo, (slice(None), slice(None)))
-        be.frames_to(stereo, out, s0 + r0 * BLOCK)
+            mono[n_p:n_p + n_d, :, :] = xp.reshape(d[:, r0 * BLOCK:r1 * BLOCK],
+                                                   (n_d, r1 - r0, BLOCK))
+        if n_p + n_d < n_rows:
+            mono[n_p + n_d:, :, :] = 0.0
+        # Frames x (left, right) straight into ``out``: the product reads ``mono`` transposed.
+        span = slice(s0 + r0 * BLOCK, s0 + r1 * BLOCK)
+        be.matmul_to(xp.matrix_transpose(xp.reshape(mono, (n_rows, (r1 - r0) * BLOCK))),
+                     xp.matrix_transpose(gains), out, (span, slice(None)))
         if limit:  # while the slice is in cache
-            span = slice(s0 + r0 * BLOCK, s0 + r1 * BLOCK)
             out[span, :] = soft_limit(xp, out[span, :])
 
 
@@ -556,8 +564,12 @@ def soft_limit(xp: Any, x: Any, knee: float = 0.9) -> Any:
     """Identity below ``knee``, a tanh curve above it: the result stays inside (-1, 1).
 
     Works in place on ``x`` (and returns it): only the few samples over the knee are touched.
+    Raises ``ValueError`` if ``x`` holds NaN or infinity (nothing to limit them to).
     """
-    if max(float(xp.max(x)), -float(xp.min(x))) <= knee:  # no |x| array when nothing is over
+    peak = max(float(xp.max(x)), -float(xp.min(x)))
+    if not math.isfinite(peak):
+        raise ValueError("the mix holds NaN or infinite samples")
+    if peak <= knee:  # no |x| array when nothing is over
         return x
     over = xp.abs(x) > knee
     v = x[over]

@@ -109,7 +109,12 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
             mix = seg if mix is None else mix + seg
         if master:
             mix = _fx(xp, mix, master, sample_rate)
-        out.append(Audio(be.to_numpy(mix if final else soft_limit(xp, mix)), sample_rate))
+        if final:  # soft-limited and checked finite by the engine, chunk by chunk
+            samples = be.to_numpy(mix)
+            out.append(Audio._trusted(samples, sample_rate) if samples.flags.c_contiguous
+                       else Audio(samples, sample_rate))
+        else:
+            out.append(Audio(be.to_numpy(soft_limit(xp, mix)), sample_rate))
     return out
 
 
