@@ -293,7 +293,7 @@ def write(audio: Audio, path: str | os.PathLike[str], *, format: str | None = No
             raw.write(wav_header(total, out.channels, out.sample_rate))
 
             def put(block: np.ndarray) -> None:
-                raw.write(memoryview(np.ascontiguousarray(block, dtype="<i2")))
+                raw.write(np.ascontiguousarray(block, dtype="<i2").data)
         else:
             put = stack.enter_context(sf.SoundFile(
                 tmp, "w", samplerate=out.sample_rate, channels=out.channels, format=fmt,
