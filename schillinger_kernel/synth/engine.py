@@ -8,23 +8,27 @@ How it works (no Python loop over notes or samples on the hot path):
 2. **Voice-layers** (``xp``): each note is expanded into the layers of its preset; each layer of
    each pitch is a *lane* whose spectrum (partial frequencies x amplitudes) is one row of a lane
    matrix ``H`` (lanes x columns); a column is one distinct (pan position, partial frequency).
-3. **Envelopes** (``xp``): time is cut into blocks of :data:`BLOCK` samples (as FluidSynth does).
-   The ADSR value of every voice-layer at every block edge is computed on one flat array (segment
-   ids from the backend), and scatter-added into an envelope matrix ``E`` (blocks x lanes, start
-   level and ramp, left and right). Onsets fall on block edges (at most 0.67 ms early or late).
+3. **Envelopes** (``xp``): time is cut into blocks of :data:`BLOCK` samples. The ADSR value of
+   every voice-layer at every block edge is computed on one flat array (segment ids from the
+   backend), sampled from the envelope smoothed over one block, so the linear ramps between
+   edges put each onset's rise within a fraction of a block of the score's time. The values are
+   scatter-added into an envelope matrix ``E`` (blocks x start level | ramp x lanes).
 4. **Oscillators by matrix product** (``xp``): ``A = E @ H`` gives the amplitude of every partial
-   frequency in every block; with the oscillator phase at each block edge (free-running
-   oscillators, phase measured from the score's start) this makes a coefficient matrix ``C``, and
-   one GEMM ``C @ basis`` (basis = cos, sin, ramp*cos, ramp*sin of each column's frequency over
-   one block, times the column's left and right pan gains) produces every output sample, left and
-   right interleaved: amplitude ramps are linear within a block, partials exact. Only the columns
-   sounding in a chunk enter its GEMM.
-5. **Drums**: in the same chunks, the hits starting in a chunk are flattened into sample
-   positions and scatter-added into a chunk-sized buffer per pan position (sample accurate);
-   one small product pans them; their decays spill into the next chunk.
+   frequency in every block. The oscillator phase at each block edge (free-running oscillators,
+   phase measured from the score's start) is a precomputed rotation since the chunk's start
+   times the phase there. Amplitude times phase makes a coefficient matrix, and per pan position
+   one GEMM ``C @ basis`` (basis = sin, cos, ramp*sin, ramp*cos of each column's frequency over
+   one block) sums that position's partials in mono: amplitude ramps are linear within a block,
+   partials exact. Only the columns sounding in a chunk enter its GEMMs.
+5. **Drums**: the hits sounding in a chunk (those that started earlier and still ring too) are
+   added at their exact sample positions into a mono row per pan position.
+6. **Pan**: one small product takes the mono rows (pitched and drums) to left and right, written
+   straight into the output, where the soft limit runs while the slice is still in cache.
 
 Time is processed in chunks of :data:`CHUNK_BLOCKS` blocks (:data:`GPU_CHUNK_BLOCKS` off the
-CPU) so memory stays bounded.
+CPU), each complete on its own, so memory stays bounded and on the CPU worker threads share
+them; within a chunk the work goes by row slices of about :data:`PIECE_CELLS` (blocks x
+columns) so the arrays stay in cache.
 
 >>> from schillinger_kernel.score import Score
 >>> from schillinger_kernel.synth.backend import get_backend
@@ -191,9 +195,11 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
                 h_cols["amp"].append(amp)
                 h_cols["pan"].append(pan)
                 continue
-            on_b = np.floor(on_s / tb).astype(np.int64)  # the block the note starts in
+            # The envelope is sampled at block edges as if smoothed over one block (see
+            # _lanes): it rises from half a block before the onset, in the block ``on_b``.
+            on_b = np.maximum(np.floor(on_s / tb - 0.5), 0).astype(np.int64)
             v_cols["on"].append(cursor + on_b)
-            v_cols["lead"].append(on_s - on_b * tb)  # its onset, seconds into that block
+            v_cols["lead"].append(on_s - on_b * tb)  # the onset, seconds after that block starts
             v_cols["gate"].append(np.maximum(off_s - on_s, MIN_TIME))
             v_cols["pitch"].append(arr[:, 2])
             v_cols["preset"].append(np.full(len(arr), PITCHED.index(part.render_preset),
@@ -268,10 +274,14 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     offs = xp.cumulative_sum(count) - count
     row = _take(xp, _take(xp, xp.asarray(lt.first), preset), vid) + (
         xp.arange(n_vl, dtype=xp.int64) - _take(xp, offs, vid))
-    adsr = _take(xp, xp.asarray(lt.adsr, dtype=xp.float32), row)
-    gate = _take(xp, xp.asarray(v["gate"], dtype=xp.float32), vid)
-    lead = _take(xp, xp.asarray(v["lead"], dtype=xp.float32), vid)
+    # Block edges sample the envelope smoothed over one block (a box filter), so that linear
+    # ramps between edges keep each onset's time to a fraction of a block: the attack is one
+    # block longer and starts half a block early, the gate ends half a block later (so the
+    # release starts on time).
     tb = BLOCK / tl.sample_rate
+    adsr = _take(xp, xp.asarray(lt.adsr + np.array([tb, 0.0, 0.0, 0.0]), dtype=xp.float32), row)
+    gate = _take(xp, xp.asarray(v["gate"] + 0.5 * tb, dtype=xp.float32), vid)
+    lead = _take(xp, xp.asarray(v["lead"] - 0.5 * tb, dtype=xp.float32), vid)
     nblk = xp.astype(xp.ceil((lead + gate + adsr[:, 3]) / tb), xp.int64) + 1
     pitch = _take(xp, xp.asarray(v["pitch"]), vid)
     pan = _take(xp, xp.asarray(v["pan"]), vid)
@@ -561,7 +571,7 @@ def synthesize(tl: Timeline, be: Backend, on_chunk: Callable[[int, int], None] |
 
 
 def soft_limit(xp: Any, x: Any, knee: float = 0.9) -> Any:
-    """Identity below ``knee``, a tanh curve above it: the result stays inside (-1, 1).
+    """Identity below ``knee``, a tanh curve above it: the result stays within [-1, 1].
 
     Works in place on ``x`` (and returns it): only the few samples over the knee are touched.
     Raises ``ValueError`` if ``x`` holds NaN or infinity (nothing to limit them to).
