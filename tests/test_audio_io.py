@@ -59,6 +59,27 @@ def test_formats_read_back(audio: Audio, tmp_path: Path, name: str, kw: dict, fm
     assert list(tmp_path.iterdir()) == [p]  # no temporary files left behind
 
 
+def test_16_bit_wav_is_what_libsndfile_and_sox_read(audio: Audio, tmp_path: Path) -> None:
+    """16-bit WAV is written by our own header and blocks: the same samples as libsndfile's
+    16-bit FLAC of the same export (same dither), and sox reads its header."""
+    import shutil
+    import subprocess
+
+    long = Audio(np.concatenate([audio.samples] * 6), SR)  # several export blocks
+    wav = read_audio(long.write(tmp_path / "a.wav", bit_depth=16))
+    flac = read_audio(long.write(tmp_path / "a.flac", bit_depth=16))
+    assert np.array_equal(wav.samples, flac.samples)
+    mono = Audio(long.mono(), SR)  # one channel: another frame size
+    assert np.array_equal(read_audio(mono.write(tmp_path / "m.wav", bit_depth=16)).samples,
+                          read_audio(mono.write(tmp_path / "m.flac", bit_depth=16)).samples)
+    if shutil.which("sox") is None:
+        pytest.skip("sox is not installed (.ci/run installs it)")
+    out = subprocess.run(["sox", "--i", str(tmp_path / "a.wav")], capture_output=True,
+                         text=True, check=True).stdout
+    assert "Channels       : 2" in out and f"Sample Rate    : {SR}" in out
+    assert "16-bit Signed Integer PCM" in out and f"{long.frames} samples" in out
+
+
 @pytest.mark.parametrize("rate", [44100, 96000, 22050])
 def test_sample_rate_conversion(tmp_path: Path, rate: int) -> None:
     a = tone(1000.0, 1.0, 0.5, 48000)
