@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,8 +48,28 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+        old = _hold(final)
         os.replace(tmp, final)
+        if old is not None:  # the replaced file's pages are freed off this thread
+            threading.Thread(target=os.close, args=(old,), daemon=True).start()
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def _hold(path: Path) -> int | None:
+    """An open handle on the regular file at ``path`` (POSIX), or None.
+
+    Replacing a file frees its pages in the kernel when its last handle closes: tens of
+    milliseconds for a long export, which a handle closed in another thread moves off the
+    writer's path.
+    """
+    if os.name != "posix":
+        return None
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        return os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
