@@ -306,7 +306,7 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
                                   _take(xp, xp.reshape(amp, (-1,)), keep)), (n_lanes, n_c))
     freqs = xp.astype(cols % _PAN_KEY, xp.float64) / 1000.0
     tb = BLOCK / tl.sample_rate
-    steps = xp.reshape(xp.astype(xp.arange(chunk_blocks(be)), xp.float64) * tb, (-1, 1))
+    steps = xp.reshape(xp.astype(xp.arange(chunk_blocks(be)), xp.float64) * tb, (1, -1))
     return {"on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate, "lead": lead,
             "adsr": adsr, "lane": lane_of,
             "amp": _take(xp, xp.asarray(v["amp"], dtype=xp.float32), vid),
@@ -315,8 +315,8 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
             "col_pan": be.to_numpy(cols // _PAN_KEY),  # (C,) pan position (host)
             "gains": xp.asarray(tl.pans.T, dtype=xp.float32),  # (2, pans): left, right
             # Oscillator rotation j blocks into a chunk, a unit complex number per column.
-            "rot": _unit(xp, steps * xp.reshape(freqs, (1, -1))),  # (chunk blocks, C)
-            "basis": _basis(xp, freqs, tl.sample_rate)}  # (level|ramp, cos|sin phi, C, BLOCK)
+            "rot": _unit(xp, xp.reshape(freqs, (-1, 1)) * steps),  # (C, chunk blocks)
+            "basis": _basis(xp, freqs, tl.sample_rate)}  # (C, level|ramp, cos|sin phi, BLOCK)
 
 
 def _unit(xp: Any, cycles: Any) -> Any:
@@ -336,7 +336,8 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
              ) -> dict[str, Any] | None:
     """The oscillator GEMMs' operands for the pitched voices sounding in blocks c0..c1.
 
-    Returns ``amps`` (block, level | ramp, 1, column), ``phase`` (block, 1, cos | sin, column),
+    Column-major, so each column's blocks are contiguous: ``amps`` (column, level | ramp, 1,
+    block), ``phase`` (column, 1, cos | sin, block),
     the runs of columns of each pan position (``bounds``), their ``basis`` matrices and the
     ``gains`` (2, pans); None when nothing sounds.
     """
@@ -374,16 +375,16 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
     e1 = _take(xp, lvl, pos + 1) - e0
     lanes_c, lane_c = xp.unique_inverse(_take(xp, vl["lane"], sel))
     n_l = lanes_c.shape[0]
-    at = blk * (2 * n_l) + _take(xp, lane_c, seg)
+    at = _take(xp, lane_c, seg) * (2 * nb) + blk
     # Envelope matrix E: (block, start level | ramp, lane), velocity and part gain included.
-    env = xp.reshape(be.scatter_add(nb * 2 * n_l, xp.concat([at, at + n_l]),
-                                    xp.concat([e0 * g, e1 * g])), (2 * nb, n_l))
+    env = xp.reshape(be.scatter_add(nb * 2 * n_l, xp.concat([at, at + nb]),
+                                    xp.concat([e0 * g, e1 * g])), (n_l, 2 * nb))
     # The columns (pan, partial frequency) sounding in this chunk and their amplitude in each
     # block: A = E @ H, (block, level | ramp, 1, column).
     h = _take(xp, vl["H"], lanes_c)
     used = xp.nonzero(xp.sum(h, axis=0) > 0)[0]
     n_c = used.shape[0]
-    amps = xp.reshape(env @ xp.take(h, used, axis=1), (nb, 2, 1, n_c))
+    amps = xp.reshape(xp.matrix_transpose(xp.take(h, used, axis=1)) @ env, (n_c, 2, 1, nb))
     # Oscillator phase at each block edge, measured from the start of the row's score, as
     # (cos, sin) pairs: the rotation since c0 times the phase at c0 (per score in the chunk).
     first, last = np.searchsorted(tl.block_start, [c0, c1 - 1], side="right") - 1
@@ -394,33 +395,33 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
         scores, row_of = np.unique(rows_score, return_inverse=True)
     lag = xp.asarray((c0 - tl.block_start[scores]) * tb, dtype=xp.float64)
     freqs = xp.reshape(_take(xp, vl["freqs"], used), (1, -1))
-    at_c0 = _unit(xp, xp.reshape(lag, (-1, 1)) * freqs)  # (scores in chunk, columns)
+    at_c0 = _unit(xp, xp.reshape(freqs, (-1, 1)) * xp.reshape(lag, (1, -1)))  # (C, scores)
     if scores.shape[0] > 1:
-        at_c0 = _take(xp, at_c0, xp.asarray(row_of.reshape(-1)))
-    z = xp.take(vl["rot"][:nb, :], used, axis=1) * at_c0
-    phase = xp.stack([xp.real(z), xp.imag(z)], axis=1)[:, None, :, :]  # (nb, 1, cos|sin, n_c)
+        at_c0 = xp.take(at_c0, xp.asarray(row_of.reshape(-1)), axis=1)
+    z = _take(xp, vl["rot"], used)[:, :nb] * at_c0
+    phase = xp.stack([xp.real(z), xp.imag(z)], axis=1)[:, None, :, :]  # (n_c, 1, cos|sin, nb)
     # Columns are sorted by pan: each pan position is one run of them, summed in mono by its
     # own GEMMs and panned at the end (half the work of one stereo GEMM).
     pan_of = vl["col_pan"][be.to_numpy(used)]
     pans, first = np.unique(pan_of, return_index=True)
     bounds = [*first.tolist(), n_c]
-    basis = [xp.reshape(xp.take(vl["basis"], used[bounds[j]:bounds[j + 1]], axis=2),
+    basis = [xp.reshape(_take(xp, vl["basis"], used[bounds[j]:bounds[j + 1]]),
                         (-1, BLOCK)) for j in range(len(pans))]
     gains = xp.take(vl["gains"], xp.asarray(pans), axis=1)  # (2, pans in chunk)
     return {"amps": amps, "phase": phase, "bounds": bounds, "basis": basis, "gains": gains}
 
 
 def _basis(xp: Any, freqs: Any, sr: int) -> Any:
-    """(2, 2, F, BLOCK): [sin, cos] and ramp * [sin, cos] of each frequency over one block.
+    """(F, 2, 2, BLOCK): [sin, cos] and ramp * [sin, cos] of each frequency over one block.
 
     ``cos(phi)`` pairs with ``sin(w tau)`` and ``sin(phi)`` with ``cos(w tau)``: their sum is
     ``sin(phi + w tau)``.
     """
     tau = xp.astype(xp.arange(BLOCK), xp.float64)
     w = xp.reshape(freqs, (-1, 1)) * xp.reshape(tau, (1, -1)) * (2.0 * math.pi / sr)
-    sc = xp.stack([xp.sin(w), xp.cos(w)], axis=0)  # (2, F, B)
+    sc = xp.stack([xp.sin(w), xp.cos(w)], axis=1)  # (F, 2, B)
     ramp = xp.reshape(tau / BLOCK, (1, 1, -1))
-    return xp.astype(xp.stack([sc, sc * ramp], axis=0), xp.float32)
+    return xp.astype(xp.stack([sc, sc * ramp], axis=1), xp.float32)
 
 
 def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
@@ -484,23 +485,24 @@ def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
         out[s0:c1 * BLOCK, :] = xp.zeros((nb * BLOCK, 2), dtype=xp.float32)
         return
     pp: dict[str, Any] = p or {"basis": [], "gains": xp.zeros((2, 0), dtype=xp.float32),
-                               "amps": xp.zeros((nb, 2, 1, 0), dtype=xp.float32)}
+                               "amps": xp.zeros((0, 2, 1, nb), dtype=xp.float32)}
     n_p = len(pp["basis"])
     gains = pp["gains"] if d is None or dr is None else xp.concat([pp["gains"], dr["gains"]],
                                                                   axis=1)
     if gains.shape[1] == 1:  # a silent second row: an inner dimension of one misses BLAS
         gains = xp.concat([gains, xp.zeros((2, 1), dtype=xp.float32)], axis=1)
     n_rows = gains.shape[1]
-    pieces = 1 if cells is None else max(1, -(-nb * pp["amps"].shape[3] // cells))
+    pieces = 1 if cells is None else max(1, -(-nb * pp["amps"].shape[0] // cells))
     step = -(-nb // pieces)
     for r0 in range(0, nb, step):
         r1 = min(nb, r0 + step)
         mono = _scratch(be, "mono", (n_rows, r1 - r0, BLOCK))
         for j in range(n_p):
             u0, u1 = pp["bounds"][j], pp["bounds"][j + 1]
-            coef = xp.reshape(pp["amps"][r0:r1, :, :, u0:u1] * pp["phase"][r0:r1, :, :, u0:u1],
-                              (r1 - r0, 4 * (u1 - u0)))
-            be.matmul_to(coef, pp["basis"][j], mono, (j, slice(None), slice(None)))
+            coef = xp.reshape(pp["amps"][u0:u1, :, :, r0:r1] * pp["phase"][u0:u1, :, :, r0:r1],
+                              (4 * (u1 - u0), r1 - r0))  # read transposed by the GEMM
+            be.matmul_to(xp.matrix_transpose(coef), pp["basis"][j], mono,
+                         (j, slice(None), slice(None)))
         n_d = 0 if d is None else d.shape[0]
         if d is not None:
             mono[n_p:n_p + n_d, :, :] = xp.reshape(d[:, r0 * BLOCK:r1 * BLOCK],
