@@ -173,11 +173,16 @@ def test_soft_limit_is_pointwise_and_rejects_nan() -> None:
         soft_limit(np, np.array([[0.1], [np.nan]], dtype=np.float32))
 
 
-def test_add_hits_in_place_matches_scatter() -> None:
-    """NumPy's sliding-window adds (layered where hits overlap) equal a plain scatter-add."""
+@pytest.mark.parametrize("pos", [
+    np.sort(np.concatenate([np.random.default_rng(5).integers(0, 2000, 40), [100, 100, 100]])),
+    np.arange(7, 2000, 320),  # evenly spaced and apart: one strided view
+    np.arange(7, 2000, 150),  # evenly spaced but overlapping
+    np.array([1234]),
+])
+def test_add_hits_in_place_matches_scatter(pos: np.ndarray) -> None:
+    """NumPy's in-place adds (strided, or layered where hits overlap) equal a scatter-add."""
     rng = np.random.default_rng(5)
     tmpl = rng.standard_normal(300).astype(np.float32)
-    pos = np.sort(np.concatenate([rng.integers(0, 2000, 40), [100, 100, 100]]))  # depth > 1
     amp = rng.random(pos.shape[0]).astype(np.float32)
     got = get_backend("numpy").add_hits(np.zeros(2400, np.float32), pos, amp, tmpl)
     strict = Backend.generic(array_api_strict)
