@@ -8,10 +8,10 @@ Two pieces at 120 bpm, written with ``score.to_midi`` and rendered both ways at 
 
 FluidSynth runs as ``fluidsynth -ni -q -F out.wav -r 48000 FluidR3_GM.sf2 in.mid`` (its
 SoundFont load included, as a user pays it). Ours is ``render`` plus writing a 16-bit WAV
-with dither (``render+write``), and the render alone. Reported: wall time (ours best of three,
-FluidSynth best of two), CPU time, real-time factor (seconds of music per second of work), the
-ratio FluidSynth / ours, and peak memory (FluidSynth: max RSS; ours: peak of allocations seen by
-``tracemalloc``, which tracks NumPy's buffers). Benchmarks print; they never fail.
+with dither (``render+write``), and the render alone. Reported: wall time (best of three, both),
+CPU time, real-time factor (seconds of music per second of work), the ratio FluidSynth / ours,
+and peak memory (FluidSynth: max RSS; ours: peak of allocations seen by ``tracemalloc``, which
+tracks NumPy's buffers). Benchmarks print; they never fail.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _best(fn: Callable[[], object], repeats: int = 3) -> tuple[float, float]:
     return min(wall), min(cpu)
 
 
-def _fluidsynth(mid: Path, wav: Path, repeats: int = 2) -> tuple[float, float, float]:
+def _fluidsynth(mid: Path, wav: Path, repeats: int = 3) -> tuple[float, float, float]:
     """Best wall seconds, CPU seconds and peak RSS (MB) of FluidSynth rendering ``mid``."""
     cmd = ["fluidsynth", "-ni", "-q", "-F", str(wav), "-r", "48000", SOUNDFONT, str(mid)]
     timer = shutil.which("time") or "/usr/bin/time"
