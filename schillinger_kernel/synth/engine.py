@@ -306,7 +306,6 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
                                   _take(xp, xp.reshape(amp, (-1,)), keep)), (n_lanes, n_c))
     freqs = xp.astype(cols % _PAN_KEY, xp.float64) / 1000.0
     tb = BLOCK / tl.sample_rate
-    steps = xp.reshape(xp.astype(xp.arange(chunk_blocks(be)), xp.float64) * tb, (1, -1))
     return {"on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate, "lead": lead,
             "adsr": adsr, "lane": lane_of,
             "amp": _take(xp, xp.asarray(v["amp"], dtype=xp.float32), vid),
@@ -315,7 +314,7 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
             "col_pan": be.to_numpy(cols // _PAN_KEY),  # (C,) pan position (host)
             "gains": xp.asarray(tl.pans.T, dtype=xp.float32),  # (2, pans): left, right
             # Oscillator rotation j blocks into a chunk, a unit complex number per column.
-            "rot": _unit(xp, xp.reshape(freqs, (-1, 1)) * steps),  # (C, chunk blocks)
+            "rot": _rotations(xp, freqs, tb, chunk_blocks(be)),  # (C, chunk blocks)
             "basis": _basis(xp, freqs, tl.sample_rate)}  # (C, level|ramp, cos|sin phi, BLOCK)
 
 
@@ -325,6 +324,20 @@ def _unit(xp: Any, cycles: Any) -> Any:
     return xp.astype(xp.astype(xp.cos(th), xp.complex128) + 1j * xp.astype(xp.sin(th),
                                                                             xp.complex128),
                      xp.complex64)
+
+
+def _rotations(xp: Any, freqs: Any, step: float, n: int) -> Any:
+    """``exp(2 pi i f step j)`` for each frequency and ``j < n``: (F, n) complex64.
+
+    Coarse (every 32 steps) times fine factors: a tenth of the transcendentals, each factor
+    exact in float64 before it is rounded to complex64.
+    """
+    n_coarse = -(-n // 32)
+    f_col = xp.reshape(freqs, (-1, 1, 1))
+    coarse = _unit(xp, f_col * xp.reshape(xp.astype(xp.arange(n_coarse), xp.float64) * (32 * step),
+                                          (1, -1, 1)))
+    fine = _unit(xp, f_col * xp.reshape(xp.astype(xp.arange(32), xp.float64) * step, (1, 1, -1)))
+    return xp.reshape(coarse * fine, (freqs.shape[0], n_coarse * 32))[:, :n]
 
 
 def chunk_blocks(be: Backend) -> int:
@@ -417,11 +430,10 @@ def _basis(xp: Any, freqs: Any, sr: int) -> Any:
     ``cos(phi)`` pairs with ``sin(w tau)`` and ``sin(phi)`` with ``cos(w tau)``: their sum is
     ``sin(phi + w tau)``.
     """
-    tau = xp.astype(xp.arange(BLOCK), xp.float64)
-    w = xp.reshape(freqs, (-1, 1)) * xp.reshape(tau, (1, -1)) * (2.0 * math.pi / sr)
-    sc = xp.stack([xp.sin(w), xp.cos(w)], axis=1)  # (F, 2, B)
-    ramp = xp.reshape(tau / BLOCK, (1, 1, -1))
-    return xp.astype(xp.stack([sc, sc * ramp], axis=1), xp.float32)
+    z = _rotations(xp, freqs, 1.0 / sr, BLOCK)  # exp(i w tau)
+    sc = xp.stack([xp.imag(z), xp.real(z)], axis=1)  # (F, 2, B)
+    ramp = xp.reshape(xp.astype(xp.arange(BLOCK), xp.float32) / BLOCK, (1, 1, -1))
+    return xp.stack([sc, sc * ramp], axis=1)
 
 
 def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
