@@ -213,8 +213,12 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
         return {k: (np.concatenate(v) if v else np.zeros(0)).astype(
             np.int64 if k in ints else np.float64) for k, v in cols.items()}
 
+    voices = cat(v_cols)
+    order = np.argsort(voices["on"], kind="stable")  # by onset: chunks find theirs by search
+    voices = {k: a[order] for k, a in voices.items()}
+
     return Timeline(sample_rate, np.array(block_start, dtype=np.int64),
-                    np.array(frames, dtype=np.int64), cursor, cat(v_cols), cat(h_cols),
+                    np.array(frames, dtype=np.int64), cursor, voices, cat(h_cols),
                     np.array(list(pans), dtype=np.float64).reshape(-1, 2),
                     _layer_table(tuple(table[n] for n in PITCHED)))
 
@@ -307,6 +311,8 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     freqs = xp.astype(cols % _PAN_KEY, xp.float64) / 1000.0
     tb = BLOCK / tl.sample_rate
     return {"on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate, "lead": lead,
+            # onsets on the host (sorted) and the longest voice-layer, for the chunks' search
+            "on_host": np.repeat(v["on"], lt.count[v["preset"]]), "longest": int(xp.max(nblk)),
             "adsr": adsr, "lane": lane_of,
             "amp": _take(xp, xp.asarray(v["amp"], dtype=xp.float32), vid),
             "H": h,  # (lanes, C): amplitude of each column's partial in each lane
@@ -356,8 +362,10 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
     """
     xp = be.xp
     nb = c1 - c0
+    # Voice-layers are sorted by onset: those sounding here start in the window below.
+    lo, hi = np.searchsorted(vl["on_host"], [c0 - vl["longest"] + 1, c1]).tolist()
     on, nblk = vl["on"], vl["nblk"]
-    sel = xp.nonzero((on < c1) & (on + nblk > c0))[0]
+    sel = xp.nonzero(on[lo:hi] + nblk[lo:hi] > c0)[0] + lo
     if sel.shape[0] == 0:
         return None
     on_s, n_s = _take(xp, on, sel), _take(xp, nblk, sel)
