@@ -60,7 +60,7 @@ from .presets import (
     PRESETS,
     Preset,
     drum_kind_table,
-    drum_templates,
+    drum_template,
 )
 
 BLOCK = 256
@@ -450,14 +450,13 @@ def _drum_groups(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     hits = tl.hits
     if hits["pos"].shape[0] == 0:
         return None
-    data, starts, lengths = drum_templates(tl.sample_rate)
     used = np.unique(hits["pan"])
     groups = []
     for j, g in enumerate(used.tolist()):  # one row of the mono buffer per pan position
         for kind in np.unique(hits["kind"][hits["pan"] == g]).tolist():  # per drum sound
             sel = np.nonzero((hits["pan"] == g) & (hits["kind"] == kind))[0]
             sel = sel[np.argsort(hits["pos"][sel], kind="stable")]
-            tmpl = data[starts[kind]:starts[kind] + lengths[kind]]
+            tmpl = drum_template(DRUM_KINDS[kind], tl.sample_rate)  # only the sounds used
             groups.append((j, hits["pos"][sel],  # positions stay on the host: chunks search
                            xp.asarray(hits["amp"][sel], dtype=xp.float32),
                            xp.asarray(tmpl, dtype=xp.float32)))

@@ -187,19 +187,29 @@ def _drum(kind: str, sr: int) -> np.ndarray:
     return (0.5 * y / max(1e-9, float(np.max(np.abs(y))))).astype(np.float32)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
+def drum_template(kind: str, sample_rate: int) -> np.ndarray:
+    """One drum sound at ``sample_rate``, built on first use (seeded noise: every backend and
+    every call gets the same samples); read-only.
+
+    >>> drum_template("kick", 8000).shape
+    (3600,)
+    """
+    if kind not in DRUM_KINDS:
+        raise ValueError(f"drum kind must be one of {', '.join(DRUM_KINDS)}, got {kind!r}")
+    y = _drum(kind, sample_rate)
+    y.setflags(write=False)
+    return y
+
+
 def drum_templates(sample_rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All drum sounds at ``sample_rate`` back to back: (samples, start offsets, lengths).
-
-    Built once per rate on the host (seeded noise, so every backend gets the same samples).
 
     >>> data, starts, lengths = drum_templates(8000)
     >>> len(starts) == len(DRUM_KINDS) and int(lengths.sum()) == data.shape[0]
     True
     """
-    parts = [_drum(k, sample_rate) for k in DRUM_KINDS]
+    parts = [drum_template(k, sample_rate) for k in DRUM_KINDS]
     lengths = np.array([p.shape[0] for p in parts], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    data = np.concatenate(parts)
-    data.setflags(write=False)
-    return data, starts, lengths
+    return np.concatenate(parts), starts, lengths
