@@ -356,9 +356,9 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
     """The oscillator GEMMs' operands for the pitched voices sounding in blocks c0..c1.
 
     Column-major, so each column's blocks are contiguous: ``amps`` (column, level | ramp, 1,
-    block), ``phase`` (column, 1, cos | sin, block),
-    the runs of columns of each pan position (``bounds``), their ``basis`` matrices and the
-    ``gains`` (2, pans); None when nothing sounds.
+    block), ``phase`` (column, 1, cos | sin, block), the runs of columns of each pan position
+    (``bounds``), their ``basis`` matrices and the ``gains`` (2, pans); None when nothing
+    sounds.
     """
     xp = be.xp
     nb = c1 - c0
@@ -397,11 +397,11 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
     lanes_c, lane_c = xp.unique_inverse(_take(xp, vl["lane"], sel))
     n_l = lanes_c.shape[0]
     at = _take(xp, lane_c, seg) * (2 * nb) + blk
-    # Envelope matrix E: (block, start level | ramp, lane), velocity and part gain included.
+    # Envelope matrix E: (lane, start level | ramp, block), velocity and part gain included.
     env = xp.reshape(be.scatter_add(nb * 2 * n_l, xp.concat([at, at + nb]),
                                     xp.concat([e0 * g, e1 * g])), (n_l, 2 * nb))
     # The columns (pan, partial frequency) sounding in this chunk and their amplitude in each
-    # block: A = E @ H, (block, level | ramp, 1, column).
+    # block: A = H^T @ E, (column, level | ramp, 1, block).
     h = _take(xp, vl["H"], lanes_c)
     used = xp.nonzero(xp.sum(h, axis=0) > 0)[0]
     n_c = used.shape[0]
