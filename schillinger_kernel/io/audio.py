@@ -47,7 +47,7 @@ LOSSY_RATES = {"MP3": (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48
 PRESETS: dict[str, tuple[float, float]] = {"ebu-r128": (-23.0, -1.0), "streaming": (-14.0, -1.0),
                                            "apple": (-16.0, -1.0)}
 NORMALIZE = ("peak", "lufs", *PRESETS)
-BLOCK_FRAMES = 1 << 16
+BLOCK_FRAMES = 1 << 17  # frames per encoded block of a stereo export (measured best)
 _MARGIN_DB = 0.2  # safety below a true-peak ceiling (meters, dither and codecs differ a little)
 
 
@@ -270,7 +270,7 @@ def write(audio: Audio, path: str | os.PathLike[str], *, format: str | None = No
     _progress(progress, 0.3)
     data = out.samples
     total = data.shape[0]
-    step = max(1, BLOCK_FRAMES * 2 // out.channels)  # about 128k samples a block
+    step = max(1, BLOCK_FRAMES * 2 // out.channels)  # about 256k samples a block
     starts = range(0, total, step)  # block by block: cache-friendly
 
     def encode(k: int) -> np.ndarray:
