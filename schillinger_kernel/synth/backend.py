@@ -103,6 +103,8 @@ class Backend:
         """
         xp = self.xp
         n = int(tmpl.shape[0])
+        if pos.shape[0] == 0:
+            return buf
         if self.name == "numpy":
             strided = np.lib.stride_tricks.as_strided  # (sliding_window_view: 50 us a call)
             gap = np.diff(pos)

@@ -88,6 +88,8 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
     if parts:
         groups = [(_not_in(set(parts)), {})]
         groups += [(_equals(t), c) for t, c in parts.items()]
+    # Without effects the soft limit is the last step: the engine applies it chunk by chunk.
+    final = not parts and not master
     buses = []
     for i, (keep, chain) in enumerate(groups):
         tl = plan(scores, sample_rate, extra, keep, presets)
@@ -95,8 +97,6 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
         if on_chunk is not None:
             def report(done: int, total: int, i: int = i) -> None:
                 on_chunk(i * total + done, total * len(groups))
-        # Without effects the soft limit is the last step: the engine applies it chunk by chunk.
-        final = len(groups) == 1 and not chain and not master
         buses.append((synthesize(tl, be, report, limit=final), chain))
     out = []
     for k in range(len(scores)):  # the same layout in every bus: slice each score out
