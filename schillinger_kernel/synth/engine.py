@@ -2,9 +2,9 @@
 
 How it works (no Python loop over notes or samples on the hot path):
 
-1. **Plan** (host, NumPy): every note of every part becomes one row of a few flat arrays
-   (onset, gate, pitch, velocity x gain x pan, preset); drum notes become hits. Many scores are
-   laid one after another on one timeline, so a batch renders in the same call.
+1. **Plan** (host, NumPy; :mod:`.timeline`): every note of every part becomes one row of a
+   few flat arrays (onset, gate, pitch, velocity x gain x pan, preset); drum notes become hits.
+   Many scores are laid one after another on one timeline, so a batch renders in one call.
 2. **Voice-layers** (``xp``): each note is expanded into the layers of its preset; each layer of
    each pitch is a *lane* whose spectrum (partial frequencies x amplitudes) is one row of a lane
    matrix ``H`` (lanes x columns); a column is one distinct (pan position, partial frequency).
@@ -41,186 +41,26 @@ columns) so the arrays stay in cache.
 from __future__ import annotations
 
 import contextlib
-import functools
 import math
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..score import Score
 from .backend import Backend
-from .presets import (
-    DRUM_KINDS,
-    DRUM_LENGTH,
-    PRESETS,
-    Preset,
-    drum_kind_table,
-    drum_template,
-)
+from .presets import DRUM_KINDS, drum_template
+from .timeline import BLOCK, Timeline, plan, resolve_presets, tail_seconds
 
-BLOCK = 256
+__all__ = ["BLOCK", "Timeline", "chunk_blocks", "cpu_threads", "plan", "resolve_presets",
+           "soft_limit", "synthesize", "tail_seconds"]
+
 CHUNK_BLOCKS = 768  # on the CPU: a chunk's matrices stay in cache
 GPU_CHUNK_BLOCKS = 8192  # on a GPU: fewer, larger kernels
 PIECE_CELLS = 1 << 18  # on the CPU: (blocks x columns) per GEMM, so its arrays stay in cache
-MIN_TIME = 1e-4  # seconds: shortest attack, decay, release
-MASTER_GAIN = 1.0  # mix level: the four-part benchmark piece peaks around -5 dBFS
 _PAN_KEY = 1 << 32  # column key: pan index * _PAN_KEY + frequency in mHz
-PITCHED: tuple[str, ...] = tuple(name for name, p in PRESETS.items() if p.layers)
-
-
-@dataclass(frozen=True)
-class _Layers:
-    first: np.ndarray  # first layer row of each pitched preset
-    count: np.ndarray  # number of layers of each pitched preset
-    adsr: np.ndarray  # (rows, 4): attack, decay, sustain, release
-    ratios: np.ndarray  # (rows, partials), 0 = no partial
-    amps: np.ndarray  # (rows, partials), level included
-
-
-@functools.lru_cache(maxsize=16)
-def _layer_table(presets: tuple[Preset, ...]) -> _Layers:
-    rows = [la for p in presets for la in p.layers]
-    width = max(len(la.partials) for la in rows)
-    ratios = np.zeros((len(rows), width))
-    amps = np.zeros((len(rows), width))
-    for i, la in enumerate(rows):
-        for j, (r, a) in enumerate(la.partials):
-            ratios[i, j], amps[i, j] = r, a * la.level
-    count = np.array([len(p.layers) for p in presets], dtype=np.int64)
-    first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
-    adsr = np.array([[max(la.attack, MIN_TIME), max(la.decay, MIN_TIME), la.sustain,
-                      max(la.release, MIN_TIME)] for la in rows])
-    return _Layers(first, count, adsr, ratios, amps)
-
-
-def resolve_presets(overrides: Mapping[str, Preset] | None = None) -> dict[str, Preset]:
-    """The preset table with ``overrides`` (name -> :class:`Preset`) swapped in."""
-    table = dict(PRESETS)
-    for name, p in (overrides or {}).items():
-        if name not in PITCHED:
-            raise ValueError(f"presets: only pitched presets ({', '.join(PITCHED)}) can be "
-                             f"replaced, got {name!r}")
-        if not isinstance(p, Preset) or not p.layers:
-            raise TypeError(f"presets[{name!r}] must be a Preset with layers")
-        table[name] = p
-    return table
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """Host-side plan of one or more scores laid end to end (see :func:`plan`)."""
-
-    sample_rate: int
-    block_start: np.ndarray  # first block of each score
-    frames: np.ndarray  # output frames of each score
-    total_blocks: int
-    voices: dict[str, np.ndarray]  # on (block), gate (s), pitch, preset, amp, pan
-    hits: dict[str, np.ndarray]  # pos (sample), kind, amp, pan
-    pans: np.ndarray  # (pans, 2): left and right gain of each distinct pan position
-    layers: _Layers  # the layer table of the pitched presets
-
-
-def pan_gains(pan: float) -> tuple[float, float]:
-    """Equal-power pan law: (left, right) gains for pan -1..1 (centre = 0.707 each)."""
-    theta = (pan + 1.0) * math.pi / 4.0
-    return math.cos(theta), math.sin(theta)
-
-
-def velocity_gain(velocity: np.ndarray) -> np.ndarray:
-    """Amplitude for MIDI velocities 1..127 (a 1.5 power curve, 127 = 1.0)."""
-    return (np.asarray(velocity, dtype=np.float64) / 127.0) ** 1.5
-
-
-def _seconds(score: Score, ticks: np.ndarray) -> np.ndarray:
-    t_ticks = np.array([t.tick for t in score.tempos], dtype=np.float64)
-    spt = np.array([60.0 / (t.bpm * score.ppq) for t in score.tempos])  # seconds per tick
-    t_secs = np.concatenate([[0.0], np.cumsum(np.diff(t_ticks) * spt[:-1])])
-    j = np.searchsorted(t_ticks, ticks, side="right") - 1
-    return t_secs[j] + (ticks - t_ticks[j]) * spt[j]
-
-
-def tail_seconds(score: Score, presets: Mapping[str, Preset] | None = None) -> float:
-    """How long after the last note ends the score still sounds (releases, drum decays)."""
-    table = PRESETS if presets is None else presets
-    tail = 0.0
-    for p in score.parts:
-        if not p.notes:
-            continue
-        if p.render_preset == "drum" or p.is_drums:
-            kinds = drum_kind_table()
-            names = {int(kinds[n.pitch]) for n in p.notes}
-            tail = max(tail, *(DRUM_LENGTH[DRUM_KINDS[k]] for k in names))
-        else:
-            tail = max(tail, table[p.render_preset].release)
-    return tail
-
-
-def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
-         part_filter: Callable[[str], bool] | None = None,
-         presets: Mapping[str, Preset] | None = None) -> Timeline:
-    """Lay ``scores`` end to end and flatten their notes into arrays (host side)."""
-    table = resolve_presets(presets)
-    kinds = drum_kind_table()
-    v_cols: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("on", "lead", "gate", "pitch", "preset", "amp", "pan")}
-    h_cols: dict[str, list[np.ndarray]] = {k: [] for k in ("pos", "kind", "amp", "pan")}
-    pans: dict[tuple[float, float], int] = {}
-    block_start, frames = [], []
-    cursor = 0
-    tb = BLOCK / sample_rate
-    for score in scores:
-        length = score.duration_seconds + tail_seconds(score, table) + extra_tail
-        n_frames = max(1, math.ceil(length * sample_rate))
-        n_blocks = -(-n_frames // BLOCK) + 1
-        block_start.append(cursor)
-        frames.append(n_frames)
-        for part in score.parts:
-            if not part.notes or (part_filter is not None and not part_filter(part.name)):
-                continue
-            arr = np.array([(n.start, n.duration, n.pitch, n.velocity) for n in part.notes],
-                           dtype=np.int64)
-            on_s = _seconds(score, arr[:, 0].astype(np.float64))
-            off_s = _seconds(score, (arr[:, 0] + arr[:, 1]).astype(np.float64))
-            amp = velocity_gain(arr[:, 3]) * (part.gain * MASTER_GAIN)
-            pan = np.full(len(arr), pans.setdefault(pan_gains(part.pan), len(pans)),
-                          dtype=np.int64)
-            if part.render_preset == "drum" or part.is_drums:
-                h_cols["pos"].append(cursor * BLOCK + np.round(on_s * sample_rate).astype(np.int64))
-                h_cols["kind"].append(kinds[arr[:, 2]])
-                h_cols["amp"].append(amp)
-                h_cols["pan"].append(pan)
-                continue
-            # The envelope is sampled at block edges as if smoothed over one block (see
-            # _lanes): it rises from half a block before the onset, in the block ``on_b``.
-            on_b = np.maximum(np.floor(on_s / tb - 0.5), 0).astype(np.int64)
-            v_cols["on"].append(cursor + on_b)
-            v_cols["lead"].append(on_s - on_b * tb)  # the onset, seconds after that block starts
-            v_cols["gate"].append(np.maximum(off_s - on_s, MIN_TIME))
-            v_cols["pitch"].append(arr[:, 2])
-            v_cols["preset"].append(np.full(len(arr), PITCHED.index(part.render_preset),
-                                            dtype=np.int64))
-            v_cols["amp"].append(amp)
-            v_cols["pan"].append(pan)
-        cursor += n_blocks
-    ints = {"on", "pitch", "preset", "pos", "kind", "pan"}
-
-    def cat(cols: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
-        return {k: (np.concatenate(v) if v else np.zeros(0)).astype(
-            np.int64 if k in ints else np.float64) for k, v in cols.items()}
-
-    voices = cat(v_cols)
-    order = np.argsort(voices["on"], kind="stable")  # by onset: chunks find theirs by search
-    voices = {k: a[order] for k, a in voices.items()}
-
-    return Timeline(sample_rate, np.array(block_start, dtype=np.int64),
-                    np.array(frames, dtype=np.int64), cursor, voices, cat(h_cols),
-                    np.array(list(pans), dtype=np.float64).reshape(-1, 2),
-                    _layer_table(tuple(table[n] for n in PITCHED)))
 
 
 # ----- the array code (xp only from here on) ------------------------------------------------
