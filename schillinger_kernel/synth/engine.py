@@ -149,7 +149,6 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     h = xp.reshape(be.scatter_add(n_lanes * n_c, (keep // width) * n_c + c_of,
                                   _take(xp, xp.reshape(amp, (-1,)), keep)), (n_lanes, n_c))
     freqs = xp.astype(cols % _PAN_KEY, xp.float64) / 1000.0
-    tb = BLOCK / tl.sample_rate
     return {"on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate, "lead": lead,
             # onsets on the host (sorted) and the longest voice-layer, for the chunks' search
             "on_host": np.repeat(v["on"], lt.count[v["preset"]]), "longest": int(xp.max(nblk)),
