@@ -21,7 +21,7 @@ from schillinger_kernel.harmony import (
     cycle_progression,
     generate_progression,
 )
-from schillinger_kernel.voice_leading import best_move, function_map, lead
+from schillinger_kernel.harmony.voice_leading import best_move, function_map, lead
 
 
 def _degree(roman: str) -> str:

@@ -4,9 +4,10 @@
 >>> sk.rhythm.interference(3, 2)
 Rhythm((2, 1, 1, 2))
 
-``import schillinger_kernel`` loads only the pure core; the theory modules, the renderer and
-the Jupyter parts (``sk.widgets``, ``sk.server``) are imported on first access, so scripts,
-the CLI and DAW bridges start fast.
+``import schillinger_kernel`` loads only the score model; the theory packages, the renderer
+and the Jupyter parts (``sk.widgets``, ``sk.server``) are imported on first access, so
+scripts, the CLI and DAW bridges start fast. ``__init__.pyi`` gives type checkers the real
+types of every lazy name.
 """
 
 from __future__ import annotations
@@ -14,18 +15,26 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from . import _moved
 from .score import PPQ, Note, Part, Score, TempoChange, TimeSignature
 
 __version__ = "0.1.0"
 
+# The core, imported on first access (``sk.rhythm``); __init__.pyi types each for checkers.
 _SUBMODULES = frozenset({
-    "rhythm", "scales", "projection", "melody", "harmony", "compose", "score", "io", "synth",
-    "analysis", "widgets", "server", "instruments", "graph", "cli",
+    "errors", "checks", "pitch", "tempo", "instruments", "score", "audio", "dsp",
+    "rhythm", "scales", "projection", "melody", "harmony", "compose",
+    "io", "synth", "analysis",
 })
+# The Jupyter side and the command line: reachable as ``sk.widgets`` / ``sk.server`` but not
+# part of ``from schillinger_kernel import *`` (which would load anywidget and ipywidgets).
+_OUTSIDE_ALL = frozenset({"widgets", "server", "cli"})
 
 # Top-level names re-exported from submodules, loaded on first access.
 _LAZY: dict[str, tuple[str, str]] = {
     "Rhythm": ("rhythm", "Rhythm"),
+    "Key": ("pitch", "Key"),
+    "key": ("pitch", "key"),
     "read_midi": ("io.midi", "read_midi"),
     "read_musicxml": ("io.musicxml", "read_musicxml"),
     "generate_composition": ("compose", "generate_composition"),
@@ -46,18 +55,22 @@ _LAZY: dict[str, tuple[str, str]] = {
 __all__ = ["PPQ", "Note", "Part", "Score", "TempoChange", "TimeSignature", "__version__",
            *sorted(_LAZY), *sorted(_SUBMODULES)]
 
+_moved.install()
+
 
 def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
+    if name in _SUBMODULES or name in _OUTSIDE_ALL:
         return importlib.import_module(f".{name}", __name__)
     if name in _LAZY:
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(f".{module}", __name__), attr)
+    if f"{__name__}.{name}" in _moved.MOVED:  # an old module path: warns and points on
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'schillinger_kernel' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _SUBMODULES | set(_LAZY))
+    return sorted(set(globals()) | _SUBMODULES | _OUTSIDE_ALL | set(_LAZY))
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

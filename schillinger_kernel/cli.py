@@ -20,6 +20,14 @@ from typing import NoReturn
 
 from . import __version__
 
+__all__ = [
+    "build_parser",
+    "command",
+    "demo_score",
+    "main",
+]
+
+
 # Subcommand registry: name -> (add_arguments, run). Other domains add theirs with `command`.
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None],
                            Callable[[argparse.Namespace], int]]] = {}
@@ -54,7 +62,7 @@ def _rhythm_args(p: argparse.ArgumentParser) -> None:
 
 @command("rhythm", "Book I rhythms: interference, fractioning, balance, powers ...")(_rhythm_args)
 def _rhythm_run(ns: argparse.Namespace) -> int:
-    from .graph import rhythm_text
+    from .rhythm.graph import rhythm_text
     from .rhythm import technique
 
     r = technique(ns.technique, ns.generators)
@@ -176,7 +184,7 @@ def _harmony_run(ns: argparse.Namespace) -> int:
     import json
 
     from .harmony import cycle_progression, generate_progression
-    from .score import pitch_name
+    from .pitch import pitch_name
 
     if ns.cycle:
         prog = cycle_progression(ns.key, tuple(ns.cycle), ns.direction, ns.length,

@@ -11,6 +11,19 @@ alias (``"piano"``, ``"bass"``, ``"drums"``). ``"drums"`` means the GM percussio
 
 from __future__ import annotations
 
+__all__ = [
+    "ALIASES",
+    "DRUMS",
+    "DRUM_CHANNEL",
+    "GM_NAMES",
+    "PRESETS",
+    "is_drums",
+    "name_for_program",
+    "preset_for_program",
+    "program_for",
+]
+
+
 GM_NAMES: tuple[str, ...] = (
     "acoustic grand piano", "bright acoustic piano", "electric grand piano", "honky-tonk piano",
     "electric piano 1", "electric piano 2", "harpsichord", "clavinet",

@@ -34,7 +34,18 @@ from fractions import Fraction
 from typing import Any
 
 from .scales import Scale, as_scale
-from .score import Note, Part, to_midi_pitch
+from .pitch import to_midi_pitch
+from .score import Note, Part
+
+__all__ = [
+    "AXES",
+    "AxisTerm",
+    "axis_melody",
+    "parse_terms",
+    "primary_axis",
+    "secondary_axes",
+]
+
 
 AXES = ("0", "a", "b", "c", "d")
 

@@ -34,7 +34,23 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from .scales import Scale, as_scale
-from .score import Note, Part, Score, to_midi_pitch
+from .pitch import to_midi_pitch
+from .score import Note, Part, Score
+
+__all__ = [
+    "POSITIONS",
+    "Triple",
+    "expand",
+    "expand_pitch",
+    "expand_time",
+    "four_positions",
+    "inversion",
+    "invert_pitch",
+    "position",
+    "retrograde",
+    "transform",
+]
+
 
 POSITIONS = ("a", "b", "c", "d")
 

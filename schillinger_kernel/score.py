@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -25,35 +24,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import instruments
+from .checks import check_float, check_int
+from .pitch import parse_key, pitch_class, pitch_name, to_midi_pitch
+from .tempo import PPQ, TempoChange, TempoMap
 
 if TYPE_CHECKING:  # pragma: no cover
     import music21
 
-PPQ = 480
+__all__ = ["PPQ", "SCHEMA_VERSION", "Note", "Part", "Score", "TempoChange", "TempoMap",
+           "TimeSignature", "beats", "score_schema"]
+
 SCHEMA_VERSION = 1
-
-_KEY_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-
-
-def _check_int(field_name: str, value: object, low: int, high: int | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{field_name} must be an int, got {type(value).__name__} {value!r}")
-    if value < low or (high is not None and value > high):
-        allowed = f"{low}..{high}" if high is not None else f">= {low}"
-        raise ValueError(f"{field_name} must be in {allowed}, got {value}")
-    return value
-
-
-def _check_float(field_name: str, value: object, low: float, high: float,
-                 low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{field_name} must be a number, got {type(value).__name__} {value!r}")
-    v = float(value)
-    if math.isnan(v) or v > high or v < low or (low_open and v == low):
-        op = ">" if low_open else ">="
-        raise ValueError(f"{field_name} must be {op} {low} and <= {high}, got {value!r}")
-    return v
-
 
 @dataclass(frozen=True, order=True)
 class Note:
@@ -65,10 +46,10 @@ class Note:
     velocity: int = 90
 
     def __post_init__(self) -> None:
-        _check_int("note.start", self.start, 0, None)
-        _check_int("note.duration", self.duration, 1, None)
-        _check_int("note.pitch", self.pitch, 0, 127)
-        _check_int("note.velocity", self.velocity, 1, 127)
+        check_int("note.start", self.start, 0, None)
+        check_int("note.duration", self.duration, 1, None)
+        check_int("note.pitch", self.pitch, 0, 127)
+        check_int("note.velocity", self.velocity, 1, 127)
 
     @property
     def end(self) -> int:
@@ -99,15 +80,15 @@ class Part:
             if not isinstance(n, Note):
                 raise TypeError(f"part.notes must hold Note values, got {type(n).__name__}")
         object.__setattr__(self, "notes", tuple(sorted(notes)))
-        _check_int("part.program", self.program, 0, 127)
-        _check_int("part.channel", self.channel, 0, 15)
+        check_int("part.program", self.program, 0, 127)
+        check_int("part.channel", self.channel, 0, 15)
         if self.preset is not None and self.preset not in instruments.PRESETS:
             raise ValueError(
                 f"part.preset must be one of {', '.join(instruments.PRESETS)} or None, "
                 f"got {self.preset!r}"
             )
-        _check_float("part.pan", self.pan, -1.0, 1.0)
-        _check_float("part.gain", self.gain, 0.0, 4.0)
+        check_float("part.pan", self.pan, -1.0, 1.0)
+        check_float("part.gain", self.gain, 0.0, 4.0)
 
     @classmethod
     def create(cls, name: str, notes: Iterable[Note] = (), instrument: str = "piano",
@@ -147,7 +128,7 @@ class Part:
 
     def transpose(self, semitones: int) -> Part:
         """The part moved by ``semitones`` (drum parts stay, their pitches name instruments)."""
-        _check_int("semitones", semitones, -127, 127)
+        check_int("semitones", semitones, -127, 127)
         if self.is_drums:
             return self
         return replace(self, notes=tuple(replace(n, pitch=n.pitch + semitones)
@@ -159,18 +140,6 @@ class Part:
 
 
 @dataclass(frozen=True)
-class TempoChange:
-    """A tempo in quarter notes per minute, from ``tick`` on."""
-
-    tick: int
-    bpm: float
-
-    def __post_init__(self) -> None:
-        _check_int("tempo.tick", self.tick, 0, None)
-        _check_float("tempo.bpm", self.bpm, 0.0, 1000.0, low_open=True)
-
-
-@dataclass(frozen=True)
 class TimeSignature:
     """A time signature ``numerator/denominator`` from ``tick`` on."""
 
@@ -179,8 +148,8 @@ class TimeSignature:
     denominator: int
 
     def __post_init__(self) -> None:
-        _check_int("time_signature.tick", self.tick, 0, None)
-        _check_int("time_signature.numerator", self.numerator, 1, 64)
+        check_int("time_signature.tick", self.tick, 0, None)
+        check_int("time_signature.numerator", self.numerator, 1, 64)
         if self.denominator not in (1, 2, 4, 8, 16, 32, 64):
             raise ValueError(
                 f"time_signature.denominator must be a power of two 1..64, got {self.denominator!r}"
@@ -190,85 +159,6 @@ class TimeSignature:
     def bar_ticks(self) -> int:
         """Length of one bar in ticks at :data:`PPQ`."""
         return self.numerator * PPQ * 4 // self.denominator
-
-
-def parse_key(key: str) -> tuple[int, str]:
-    """Tonic pitch class and mode of a key name such as ``"C major"``, ``"f# minor"``, ``"Bb"``.
-
-    >>> parse_key("A minor"), parse_key("Eb"), parse_key("d dorian")
-    ((9, 'minor'), (3, 'major'), (2, 'dorian'))
-    """
-    if not isinstance(key, str) or not key.strip():
-        raise ValueError(f"key must be a name like 'C major' or 'A minor', got {key!r}")
-    parts = key.strip().split()
-    tonic = parts[0]
-    mode = parts[1].lower() if len(parts) > 1 else "major"
-    if len(parts) > 2 or mode not in _MODES:
-        raise ValueError(f"key: unknown mode in {key!r}; allowed modes: {', '.join(_MODES)}")
-    if tonic.endswith("m") and len(parts) == 1 and len(tonic) > 1:
-        tonic, mode = tonic[:-1], "minor"
-    try:
-        pc = pitch_class(tonic)
-    except ValueError as exc:
-        raise ValueError(f"key {key!r}: {exc}") from None
-    return pc, mode
-
-
-_MODES = ("major", "minor", "ionian", "dorian", "phrygian", "lydian", "mixolydian",
-          "aeolian", "locrian", "harmonic", "melodic")
-
-_PITCH_RE = re.compile(r"^([A-Ga-g][#sb\-]*)(\d+)$")
-_LETTER_PC = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
-
-
-def pitch_class(name: str) -> int:
-    """Pitch class (0 = C) of a note name without octave: ``"C"``, ``"f#"``, ``"Bb"``, ``"E-"``.
-
-    >>> pitch_class("F#"), pitch_class("bb"), pitch_class("E-")
-    (6, 10, 3)
-    """
-    if not isinstance(name, str) or not name or name[0].lower() not in _LETTER_PC:
-        raise ValueError(f"note name must start with a letter A-G, got {name!r}")
-    pc = _LETTER_PC[name[0].lower()]
-    for ch in name[1:]:
-        if ch in "#s":
-            pc += 1
-        elif ch in "b-":
-            pc -= 1
-        else:
-            raise ValueError(
-                f"note name {name!r}: unexpected {ch!r}; use # or b (or -) accidentals")
-    return pc % 12
-
-
-def to_midi_pitch(value: int | str) -> int:
-    """A MIDI pitch from an int 0..127 or a note name (``"C4"`` = 60, ``"A4"`` = 69).
-
-    A name without an octave (``"c"``, ``"F#"``) means the one above middle C (octave 4).
-
-    >>> to_midi_pitch("C4"), to_midi_pitch("a4"), to_midi_pitch("Bb3"), to_midi_pitch(61)
-    (60, 69, 58, 61)
-    >>> to_midi_pitch("c"), to_midi_pitch("F#")
-    (60, 66)
-    """
-    if isinstance(value, str):
-        text = value.strip()
-        m = _PITCH_RE.match(text if text[-1:].isdigit() else f"{text}4")
-        if not m:
-            raise ValueError(
-                f"pitch {value!r}: use a note name such as 'C4' (= 60), 'F#3', 'Bb5' or 'c'")
-        name, octave = m.group(1), int(m.group(2))
-        # The letter fixes the octave, not the pitch class: B#3 is C4 and Cb4 is B3.
-        letter = _LETTER_PC[name[0].lower()]
-        alter = (pitch_class(name) - letter + 6) % 12 - 6
-        return _check_int("pitch", letter + alter + 12 * (octave + 1), 0, 127)
-    return _check_int("pitch", value, 0, 127)
-
-
-def pitch_name(pitch: int) -> str:
-    """Name of a MIDI pitch, sharps for black keys: ``pitch_name(61) == "C#4"``."""
-    _check_int("pitch", pitch, 0, 127)
-    return f"{_KEY_NAMES[pitch % 12]}{pitch // 12 - 1}"
 
 
 @dataclass(frozen=True)
@@ -317,7 +207,7 @@ class Score:
         """
         if not durations:
             raise ValueError("durations must not be empty")
-        _check_int("unit", unit, 1, PPQ * 16)
+        check_int("unit", unit, 1, PPQ * 16)
         pitch_list = [pitches] if isinstance(pitches, int | str) else list(pitches)
         if not pitch_list:
             raise ValueError("pitches must not be empty")
@@ -354,17 +244,14 @@ class Score:
         """Length in ticks of a bar of the opening time signature."""
         return self.time_signatures[0].bar_ticks
 
+    @property
+    def tempo_map(self) -> TempoMap:
+        """The score's :class:`~schillinger_kernel.tempo.TempoMap` (ticks <-> seconds)."""
+        return TempoMap(self.tempos, self.ppq)
+
     def seconds_at(self, tick: int) -> float:
         """Seconds from the start to ``tick``, following the tempo map."""
-        secs = 0.0
-        for i, tc in enumerate(self.tempos):
-            nxt = self.tempos[i + 1].tick if i + 1 < len(self.tempos) else None
-            if nxt is not None and tick > nxt:
-                secs += (nxt - tc.tick) / self.ppq * 60.0 / tc.bpm
-            else:
-                secs += (tick - tc.tick) / self.ppq * 60.0 / tc.bpm
-                break
-        return secs
+        return self.tempo_map.seconds(tick)
 
     @property
     def duration_seconds(self) -> float:

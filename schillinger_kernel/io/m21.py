@@ -33,7 +33,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..instruments import DRUM_CHANNEL, name_for_program
-from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature, parse_key
+from ..pitch import parse_key
+from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature
 from .drumkit import drum_display, drum_from_display, drum_name
 
 # Note values a notation program takes as one note, in ticks (binary, dotted, triplet).

@@ -23,7 +23,8 @@ from typing import Any
 
 import mido
 
-from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature, parse_key
+from ..pitch import parse_key
+from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature
 from .atomic import atomic_path, check_target
 
 META_PREFIX = "schillinger:"

@@ -13,19 +13,30 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chords import NOTE_NAMES, chord_symbol, key_spelling, parse_chord_symbol, roman_numeral
-from .harmony import (
+from ..checks import check_int
+from ..pitch import NOTE_NAMES, parse_key
+from ..scales import Scale
+from ..score import PPQ, Note, Part, Score, TempoChange
+from .chords import chord_symbol, key_spelling, parse_chord_symbol, roman_numeral
+from .structures import (
     HYBRID_UPPER,
     STRUCTURES,
     VOICINGS,
-    _close_position,
-    _int,
-    _key,
+    close_position,
     functions,
+    key_and_scale,
 )
-from .scales import Scale
-from .score import PPQ, Note, Part, Score, TempoChange, parse_key
 from .voice_leading import lead
+
+
+__all__ = [
+    "Chord",
+    "ChordSpec",
+    "Progression",
+    "diatonic_spec",
+    "symbol_spec",
+    "voice",
+]
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,7 @@ class Progression(Sequence[Chord]):
     def to_score(self, *, bar_ticks: int = 4 * PPQ, tempo: float = 120.0,
                  instrument: str = "piano", velocity: int = 80) -> Score:
         """A one-part score holding each chord for ``bar_ticks``."""
-        _int("bar_ticks", bar_ticks, 1, 64 * PPQ)
+        check_int("bar_ticks", bar_ticks, 1, 64 * PPQ)
         notes = [Note(i * bar_ticks, bar_ticks, p, velocity)
                  for i, c in enumerate(self.chords) for p in c.pitches]
         return Score(parts=(Part.create("Chords", notes, instrument=instrument),),
@@ -185,12 +196,12 @@ def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
         raise ValueError(f"voicing must be one of {', '.join(VOICINGS)}, got {voicing!r}")
     if not specs:
         raise ValueError("length must be at least 1 (no chords given)")
-    sc, key = _key(key)
+    sc, key = key_and_scale(key)
     spelling = key_spelling(key)
     lo, hi = register
     first = specs[0]
     upf = _upper_functions(first, voicing)
-    start = _close_position([first.functions[f] for f in upf],
+    start = close_position([first.functions[f] for f in upf],
                             12 * (octave + 1) + first.functions[upf[0]])
     while sum(start) / len(start) > hi - 5 and min(start) >= 12:
         start = tuple(p - 12 for p in start)

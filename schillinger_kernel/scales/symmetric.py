@@ -1,9 +1,6 @@
-"""Book II techniques: tonal expansion, displacement, symmetric tonics, scales and systems.
+"""Book II: displacement of intervals, symmetric tonics, scales and systems, and the
+interference of intervals.
 
-Re-exported by :mod:`schillinger_kernel.scales` (use them from there).
-
->>> tonal_expansion((0, 2, 4, 5, 7, 9, 11), 1)
-(0, 4, 7, 11, 14, 17, 21)
 >>> symmetric_tonics(3)
 (0, 4, 8)
 """
@@ -14,60 +11,14 @@ import itertools
 import math
 from collections.abc import Sequence
 
-from .scales import SYMMETRIC_DIVISIONS, Scale, _check_int, _tonic_pc, as_scale
-from .score import pitch_class, to_midi_pitch
+from ..checks import check_int
+from .scale import SYMMETRIC_DIVISIONS, Scale, tonic_pc
 
 
-def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[int, ...]:
-    """E_k of a scale: take every (k+1)-th unit cyclically, skipping units already taken.
-
-    Each unit is placed above the previous one. ``n`` units give E0..E_(n-2). Pitch
-    classes in give semitones from the first unit; MIDI pitches in give MIDI pitches.
-
-    >>> tonal_expansion((0, 2, 4, 5, 7, 9, 11), 1)
-    (0, 4, 7, 11, 14, 17, 21)
-    >>> tonal_expansion((60, 62, 64, 65, 67, 69, 71), 2)
-    (60, 65, 71, 76, 81, 86, 91)
-    >>> tonal_expansion("C major", 0)
-    (0, 2, 4, 5, 7, 9, 11)
-    """
-    if isinstance(units, str):
-        units = as_scale(units)
-    if isinstance(units, Scale):
-        seq = list(units)
-    elif not isinstance(units, Sequence):
-        raise TypeError(f"units must be a scale, a scale name or a list of pitches, "
-                        f"got {type(units).__name__} {units!r}")
-    else:
-        seq = [to_midi_pitch(u) if isinstance(u, str) and u[-1:].isdigit()
-               else (pitch_class(u) if isinstance(u, str) else _check_int("units", u))
-               for u in units]
-    n = len(seq)
-    if n < 2:
-        raise ValueError(f"units must hold at least 2 pitches, got {n}")
-    if not isinstance(units, Scale) and len({p % 12 for p in seq}) < n:
-        raise ValueError(f"units must be distinct pitch classes (a scale), got {tuple(seq)}")
-    _check_int("k", k)
-    if not 0 <= k <= n - 2:
-        raise ValueError(f"k must be in 0..{n - 2} for a scale of {n} units, got {k}")
-    order = [0]
-    taken = {0}
-    pos = 0
-    while len(order) < n:
-        pos = (pos + k + 1) % n
-        while pos in taken:
-            pos = (pos + 1) % n
-        taken.add(pos)
-        order.append(pos)
-    out = [seq[0]]
-    for idx in order[1:]:
-        p = seq[idx]
-        while p <= out[-1]:
-            p += 12
-        while p - 12 > out[-1]:
-            p -= 12
-        out.append(p)
-    return tuple(out)
+__all__ = [
+    "displacement", "interval_interference", "symmetric_scale", "symmetric_system",
+    "symmetric_tonics",
+]
 
 
 def _interval_list(name: str, value: object) -> tuple[int, ...]:
@@ -103,10 +54,10 @@ def symmetric_tonics(n: int, tonic: int | str = 0) -> tuple[int, ...]:
     >>> symmetric_tonics(3), symmetric_tonics(4, "D")
     ((0, 4, 8), (2, 5, 8, 11))
     """
-    _check_int("n", n)
+    check_int("n", n)
     if n not in SYMMETRIC_DIVISIONS:
         raise ValueError(f"n must be one of {SYMMETRIC_DIVISIONS} (divisors of 12), got {n}")
-    pc = _tonic_pc(tonic)
+    pc = tonic_pc(tonic)
     return tuple(pc + i * (12 // n) for i in range(n))
 
 
@@ -146,14 +97,14 @@ def symmetric_system(interval: int, segment: Sequence[int] | None = None,
     >>> symmetric_system(8, (3, 5)).span
     24
     """
-    _check_int("interval", interval)
+    check_int("interval", interval)
     if not 1 <= interval <= 48:
         raise ValueError(f"interval must be in 1..48 semitones, got {interval}")
     seg = (interval,) if segment is None else _interval_list("segment", segment)
     if sum(seg) != interval:
         raise ValueError(f"segment must sum to interval = {interval}, got {sum(seg)}")
     span = math.lcm(interval, 12)
-    pc = _tonic_pc(tonic)
+    pc = tonic_pc(tonic)
     pitches: list[int] = []
     for t in range(pc, pc + span, interval):
         p = t

@@ -28,6 +28,17 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 
+__all__ = [
+    "S5_CLOCKWISE",
+    "S5_COUNTERCLOCKWISE",
+    "FunctionMap",
+    "best_move",
+    "function_map",
+    "lead",
+    "nearest_pitch",
+]
+
+
 FunctionMap = dict[int, int]
 
 _POSITIVE_MAPS: dict[tuple[str, str], FunctionMap] = {

@@ -14,10 +14,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import rhythm as _r
+from ..checks import check_int
+from .permutations import general_permutations
+from .resultants import canonical_pairs, fractioning, interference
+from .value import Rhythm, as_rhythm, augment, diminish, invert, retrograde
+
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .score import Score
+    from ..score import Score
+
+__all__ = [
+    "ACCENT_PATTERNS",
+    "VARIATION_TECHNIQUES",
+    "Polyrhythm",
+    "generate_pattern",
+    "generate_polyrhythm",
+    "generate_variations",
+]
 
 ACCENT_PATTERNS = ("interference", "downbeat", "none")
 VARIATION_TECHNIQUES = ("augment", "diminish", "retrograde", "invert", "permute", "rotate",
@@ -36,7 +49,7 @@ def _parse_meter(time_signature: str | Sequence[int]) -> tuple[int, int]:
         num, den = int(time_signature[0]), int(time_signature[1])
     else:
         raise ValueError(f"time_signature must be '4/4' or (4, 4), got {time_signature!r}")
-    _r._check_int("time_signature numerator", num, 1, 32)
+    check_int("time_signature numerator", num, 1, 32)
     if den not in (1, 2, 4, 8, 16, 32):
         raise ValueError(f"time_signature denominator must be 1, 2, 4, 8, 16 or 32, got {den}")
     return num, den
@@ -44,7 +57,7 @@ def _parse_meter(time_signature: str | Sequence[int]) -> tuple[int, int]:
 
 def generate_pattern(time_signature: str | Sequence[int] = "4/4", subdivision: int = 2,
                      complexity: float = 0.5, accent_pattern: str | Sequence[int] = "interference",
-                     seed: int | None = None) -> _r.Rhythm:
+                     seed: int | None = None) -> Rhythm:
     """A bar-filling rhythm from an interference a÷b chosen by ``complexity`` (0..1).
 
     ``subdivision`` is units per beat. The resultant is repeated until it closes with the bars.
@@ -56,16 +69,16 @@ def generate_pattern(time_signature: str | Sequence[int] = "4/4", subdivision: i
     (0, True)
     """
     num, den = _parse_meter(time_signature)
-    _r._check_int("subdivision", subdivision, 1, 16)
+    check_int("subdivision", subdivision, 1, 16)
     if isinstance(complexity, bool) or not isinstance(complexity, int | float) or not (
             0.0 <= complexity <= 1.0):
         raise ValueError(f"complexity must be a number in 0..1, got {complexity!r}")
     rng = random.Random(seed)
-    pairs = sorted(_r.canonical_pairs(), key=lambda p: (p[0] * p[1], p))
+    pairs = sorted(canonical_pairs(), key=lambda p: (p[0] * p[1], p))
     # Complexity picks a window of the pairs ordered by period; the seed picks inside it.
     lo = int(complexity * (len(pairs) - 4))
     a, b = rng.choice(pairs[lo:lo + 4])
-    base = _r.interference(a, b)
+    base = interference(a, b)
     bar = num * subdivision * 4 // den
     if bar < 1:
         raise ValueError("time_signature and subdivision give a bar shorter than one unit")
@@ -87,17 +100,17 @@ def generate_pattern(time_signature: str | Sequence[int] = "4/4", subdivision: i
             accents = ()
     else:
         accents = tuple(int(x) for x in accent_pattern)
-    onsets = set(_r.Rhythm(base.durations * reps).attacks)
-    return _r.Rhythm(base.durations * reps, (a, b), tuple(x for x in accents if x in onsets))
+    onsets = set(Rhythm(base.durations * reps).attacks)
+    return Rhythm(base.durations * reps, (a, b), tuple(x for x in accents if x in onsets))
 
 
 @dataclass(frozen=True)
 class Polyrhythm:
     """Two meters sounding together: each generator's line and their resultant."""
 
-    primary: _r.Rhythm
-    secondary: _r.Rhythm
-    resultant: _r.Rhythm
+    primary: Rhythm
+    secondary: Rhythm
+    resultant: Rhythm
 
     @property
     def period(self) -> int:
@@ -126,21 +139,21 @@ def generate_polyrhythm(primary_meter: int, secondary_meter: int, length: int = 
     >>> p.primary, p.secondary, p.period
     (Rhythm((2, 2, 2, 2, 2, 2)), Rhythm((3, 3, 3, 3)), 12)
     """
-    a = _r._check_int("primary_meter", primary_meter, 1, 64)
-    b = _r._check_int("secondary_meter", secondary_meter, 1, 64)
-    _r._check_int("length", length, 1, 256)
-    res = _r.interference(a, b)
+    a = check_int("primary_meter", primary_meter, 1, 64)
+    b = check_int("secondary_meter", secondary_meter, 1, 64)
+    check_int("length", length, 1, 256)
+    res = interference(a, b)
     p = res.period
     # a beats against b beats in one period: the primary line pulses every p/a units.
-    primary = _r.Rhythm((p // a,) * a * length)
-    secondary = _r.Rhythm((p // b,) * b * length)
-    resultant = _r.Rhythm(res.durations * length, (a, b),
+    primary = Rhythm((p // a,) * a * length)
+    secondary = Rhythm((p // b,) * b * length)
+    resultant = Rhythm(res.durations * length, (a, b),
                           tuple(x + k * p for k in range(length) for x in res.accents))
     return Polyrhythm(primary, secondary, resultant)
 
 
 def generate_variations(base: Sequence[int], techniques: Sequence[str] = VARIATION_TECHNIQUES,
-                        count: int = 4, seed: int | None = None) -> tuple[_r.Rhythm, ...]:
+                        count: int = 4, seed: int | None = None) -> tuple[Rhythm, ...]:
     """``count`` variations of ``base``, cycling through ``techniques`` (Book I variations).
 
     augment (x2), diminish (by the common factor, else skipped), retrograde, invert,
@@ -150,37 +163,37 @@ def generate_variations(base: Sequence[int], techniques: Sequence[str] = VARIATI
     >>> generate_variations((2, 1, 1), ("retrograde", "augment"), 2)
     (Rhythm((1, 1, 2)), Rhythm((4, 2, 2)))
     """
-    r = _r._as_rhythm(base)
-    _r._check_int("count", count, 1, 1000)
+    r = as_rhythm(base)
+    check_int("count", count, 1, 1000)
     if isinstance(techniques, str) or not techniques:
         raise ValueError("techniques must be a non-empty list of names")
     for t in techniques:
         if t not in VARIATION_TECHNIQUES:
             raise ValueError(f"unknown technique {t!r}; allowed: {', '.join(VARIATION_TECHNIQUES)}")
     rng = random.Random(seed)
-    out: list[_r.Rhythm] = []
+    out: list[Rhythm] = []
     for i in range(count):
         t = techniques[i % len(techniques)]
         if t == "augment":
-            v = _r.augment(r, 2 + i // len(techniques))
+            v = augment(r, 2 + i // len(techniques))
         elif t == "diminish":
             import math
 
             g = math.gcd(*r.durations)
-            v = _r.diminish(r, g) if g > 1 else _r.augment(r, 2)
+            v = diminish(r, g) if g > 1 else augment(r, 2)
         elif t == "retrograde":
-            v = _r.retrograde(r)
+            v = retrograde(r)
         elif t == "invert":
-            v = _r.invert(r)
+            v = invert(r)
         elif t == "permute":
-            perms = _r.general_permutations(r.durations[:8])
-            v = _r.Rhythm(tuple(rng.choice(perms)) + r.durations[8:])
+            perms = general_permutations(r.durations[:8])
+            v = Rhythm(tuple(rng.choice(perms)) + r.durations[8:])
         elif t == "rotate":
             k = 1 + i // len(techniques)
-            v = _r.Rhythm(r.durations[k % len(r):] + r.durations[:k % len(r)])
+            v = Rhythm(r.durations[k % len(r):] + r.durations[:k % len(r)])
         else:
             a, b = r.generators[:2] if len(r.generators) >= 2 else (3, 2)
             a, b = max(a, b), min(a, b)
-            v = _r.fractioning(a, b) if a > b else _r.Rhythm(r.durations * 2)
+            v = fractioning(a, b) if a > b else Rhythm(r.durations * 2)
         out.append(v)
     return tuple(out)

@@ -17,12 +17,24 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .harmony import Chord, Progression
-from .melody import axis_melody
-from .projection import expand
-from .rhythm import Rhythm, distribute
-from .scales import Scale
-from .score import Note
+from ..harmony import Chord, Progression
+from ..melody import axis_melody, parse_terms
+from ..projection import expand
+from ..rhythm import Rhythm, distribute
+from ..scales import Scale
+from ..score import Note
+
+__all__ = [
+    "RANGES",
+    "Plan",
+    "bass_roots",
+    "chord_part",
+    "drums",
+    "melody",
+    "voice_line",
+    "walking_bass",
+]
+
 
 # Comfortable sounding ranges (MIDI) by role/instrument.
 RANGES: dict[str, tuple[int, int]] = {
@@ -139,8 +151,6 @@ def melody(plan: Plan, rhythm: Sequence[int], terms: str, *, axis: int, start: i
 
 
 def _term_count(terms: str) -> int:
-    from .melody import parse_terms
-
     return int(sum(t.time for t in parse_terms(terms)))
 
 

@@ -26,17 +26,18 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from .harmony import (
-    SYMMETRIC_STRUCTURES,
-    ChordSpec,
-    Progression,
-    _symmetric_functions,
-    cycle_name,
-    diatonic_spec,
-    voice,
-)
-from .scales import Scale, key_scale, scale, symmetric_tonics
-from .score import parse_key
+from ..pitch import parse_key
+from ..scales import Scale, key_scale, scale, symmetric_tonics
+from .cycles import cycle_name
+from .structures import SYMMETRIC_STRUCTURES, symmetric_functions
+from .voicing import ChordSpec, Progression, diatonic_spec, voice
+
+__all__ = [
+    "MAX_LENGTH",
+    "STYLES",
+    "generate_progression",
+]
+
 
 STYLES = ("classical", "jazz", "pop", "modal", "symmetric")
 MAX_LENGTH = 1024
@@ -247,7 +248,7 @@ def _symmetric(sc: Scale, mode: str, length: int, cx: float,
     specs = []
     for k, r in enumerate(roots):
         name = names[k % len(names)] if k != length - 1 else "S1"
-        specs.append(ChordSpec(r, _symmetric_functions(r, name), name))
+        specs.append(ChordSpec(r, symmetric_functions(r, name), name))
     return specs
 
 

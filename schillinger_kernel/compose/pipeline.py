@@ -1,26 +1,7 @@
-"""Composition: Book I rhythms, Book IV melodies and Book V harmony correlated into a Score.
+"""The seed's composition pipeline: form, parts and ensemble put together into a Score.
 
-* :func:`compose` is the core: a progression (or chord symbols) plus one or two rhythmic
-  themes, arranged for an ensemble.
-* :func:`generate_composition` (the seed's API): name, tempo, key, duration in bars, style,
-  complexity, seed -> a complete piece in phrase form (A A' B A ...), where A' and B' are the
-  Book III inversions of A and B, B runs on the fractioned theme, and all phrases share one
-  voice-led harmony.
-* :func:`quick_compose`: themes (Book I rhythms, or generator pairs such as ``(3, 2)``) ->
-  an arrangement for ``"piano"``, ``"string quartet"``, ``"jazz combo"`` or ``"band"``.
-* :func:`accompany`: chord symbols -> bass, drums, keys (pad, arpeggio, melody) tracks.
-
-Every function is deterministic for a given ``seed`` and returns a
-:class:`~schillinger_kernel.score.Score`. Voices stay in their instruments' ranges, chords are
-voice-led, the bass plays the roots on the chord changes and the drums play a groove built
-from a Book I resultant distributed over kick and snare.
-
->>> s = generate_composition("Etude", tempo=100, key="D minor", duration=8, style="classical",
-...                          seed=1)
->>> [p.name for p in s.parts], s.end // s.bar_ticks
-(['Violin I', 'Violin II', 'Viola', 'Cello'], 8)
->>> accompany(["C", "Am", "F", "G"], bpm=96, key="C", seed=2).parts[0].name
-'Bass'
+>>> generate_composition("Etude", 100, "D minor", 8, "classical", 0.5, seed=1).parts[0].name
+'Violin I'
 """
 
 from __future__ import annotations
@@ -30,12 +11,37 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from . import arrange
-from .harmony import ChordSpec, Progression, chords_from_symbols, generate_progression, voice
-from .harmony_styles import STYLES
-from .rhythm import Rhythm, fractioning, interference
-from .scales import key_scale
-from .score import Note, Part, Score, TempoChange, TimeSignature, parse_key
+from ..harmony import (
+    STYLES,
+    ChordSpec,
+    Progression,
+    chords_from_symbols,
+    generate_progression,
+    voice,
+)
+from ..pitch import parse_key
+from ..rhythm import Rhythm, distribute, fractioning, interference
+from ..scales import key_scale
+from ..score import Note, Part, Score, TempoChange, TimeSignature
+from . import parts as builders
+
+__all__ = [
+    "ENSEMBLES",
+    "MELODY_RANGE",
+    "PHRASE",
+    "SHAPES_A",
+    "SHAPES_B",
+    "STYLE_ENSEMBLE",
+    "STYLE_PAIRS",
+    "TRACKS",
+    "UNIT",
+    "accompany",
+    "compose",
+    "generate_composition",
+    "quick_compose",
+    "theme_rhythm",
+]
+
 
 ENSEMBLES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "piano": (("Piano RH", "piano", "melody"), ("Piano LH", "piano", "left hand")),
@@ -197,7 +203,7 @@ def compose(progression: Progression | Sequence[str], themes: Sequence[Any] = ((
     num, den = time_signature
     ts = TimeSignature(0, num, den)
     bars = len(prog) * bpc
-    plan = arrange.Plan(prog, key_scale(k), ts.bar_ticks, UNIT, ts.bar_ticks * bpc, bars)
+    plan = builders.Plan(prog, key_scale(k), ts.bar_ticks, UNIT, ts.bar_ticks * bpc, bars)
     if tracks is None:
         ens = _choice("ensemble", ensemble or STYLE_ENSEMBLE[style], tuple(ENSEMBLES))
         roles = ENSEMBLES[ens]
@@ -232,7 +238,7 @@ def _track_role(track: str) -> tuple[str, str, str]:
             "melody": ("Melody", "flute", "melody")}[track]
 
 
-def _role_notes(role: str, instrument: str, plan: arrange.Plan, phrases: list[tuple[str, int]],
+def _role_notes(role: str, instrument: str, plan: builders.Plan, phrases: list[tuple[str, int]],
                 mel: Rhythm, pair: tuple[int, int] | None, acc: Rhythm, groove: Rhythm,
                 style: str, cx: float, rng: random.Random) -> list[Note]:
     acc_units = acc.durations
@@ -241,41 +247,39 @@ def _role_notes(role: str, instrument: str, plan: arrange.Plan, phrases: list[tu
     if role == "bass":
         lo, hi = (36, 60) if instrument == "cello" else (28, 52)
         rhythm = (plan.chord_ticks // UNIT // 2,) * 2 if instrument == "cello" else acc_units
-        return arrange.bass_roots(plan, rhythm, (lo, hi))
+        return builders.bass_roots(plan, rhythm, (lo, hi))
     if role == "walking":
-        return arrange.walking_bass(plan, (28, 55))
+        return builders.walking_bass(plan, (28, 55))
     if role == "drums":
-        return arrange.drums(plan, groove, "jazz" if style == "jazz" else
+        return builders.drums(plan, groove, "jazz" if style == "jazz" else
                              "pop" if style == "pop" else "straight")
     if role == "comp":
-        return arrange.chord_part(plan, acc.augment(2).durations, (52, 76), staccato=True)
+        return builders.chord_part(plan, acc.augment(2).durations, (52, 76), staccato=True)
     if role == "keys":
-        return arrange.chord_part(plan, acc_units, (52, 76), velocity=66)
+        return builders.chord_part(plan, acc_units, (52, 76), velocity=66)
     if role == "pad":
-        return arrange.chord_part(plan, (plan.chord_ticks // UNIT,), (52, 76), velocity=58)
+        return builders.chord_part(plan, (plan.chord_ticks // UNIT,), (52, 76), velocity=58)
     if role == "arpeggio":
-        return arrange.chord_part(plan, acc_units, (60, 84), distributed=True, velocity=64)
+        return builders.chord_part(plan, acc_units, (60, 84), distributed=True, velocity=64)
     if role == "left hand":
-        bass = arrange.bass_roots(plan, (plan.chord_ticks // UNIT,), (36, 52), velocity=74,
+        bass = builders.bass_roots(plan, (plan.chord_ticks // UNIT,), (36, 52), velocity=74,
                                   fifths=False)
-        return bass + arrange.chord_part(plan, acc_units, (48, 67), distributed=True,
+        return bass + builders.chord_part(plan, acc_units, (48, 67), distributed=True,
                                          velocity=60)
     if role in ("upper", "lower"):
         dealt = _inner_rhythm(acc, role)
         idx = 3 if role == "upper" else 2
         rng_ = (60, 81) if role == "upper" else (50, 72)
-        return arrange.voice_line(plan, idx, dealt, rng_)
+        return builders.voice_line(plan, idx, dealt, rng_)
     raise AssertionError(f"unknown role {role}")
 
 
 def _inner_rhythm(acc: Rhythm, role: str) -> tuple[int, ...]:
-    from .rhythm import distribute
-
     dealt = distribute(acc, ("upper", "lower"))[role].durations
     return dealt if any(d > 0 for d in dealt) else acc.durations
 
 
-def _melody(plan: arrange.Plan, phrases: list[tuple[str, int]], mel: Rhythm,
+def _melody(plan: builders.Plan, phrases: list[tuple[str, int]], mel: Rhythm,
             pair: tuple[int, int] | None, instrument: str, cx: float,
             rng: random.Random) -> list[Note]:
     lo, hi = MELODY_RANGE.get(instrument, (60, 84))
@@ -296,7 +300,7 @@ def _melody(plan: arrange.Plan, phrases: list[tuple[str, int]], mel: Rhythm,
             shape = {1: "bT", 2: "aT + bT", 3: "aT + bT + cT"}.get(bars, shape)
         terms = " + ".join(f"{pc}{t_.strip()}" if pc > 1 else t_.strip()
                            for t_ in shape.split("+"))
-        out += arrange.melody(plan, b_rhythm if is_b else mel.durations, terms, axis=axis,
+        out += builders.melody(plan, b_rhythm if is_b else mel.durations, terms, axis=axis,
                               start=t, bars=bars, rng=(lo, hi), invert=label.endswith("'"))
         t += bars * plan.bar
     return out

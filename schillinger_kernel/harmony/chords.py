@@ -15,16 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .score import parse_key, pitch_class
+from ..pitch import NOTE_NAMES, key, pitch_class
 
-NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+__all__ = [
+    "QUALITIES",
+    "chord_symbol",
+    "functions_from_pcs",
+    "key_spelling",
+    "parse_chord_symbol",
+    "roman_numeral",
+]
+
+
 _LETTERS = "CDEFGAB"
-_LETTER_PC = (0, 2, 4, 5, 7, 9, 11)
-_ACC = {-2: "bb", -1: "b", 0: "", 1: "#", 2: "##"}
 
-# Chord-symbol suffixes: intervals above the root for each function.
 QUALITIES: dict[str, dict[int, int]] = {
     "": {3: 4, 5: 7}, "maj": {3: 4, 5: 7}, "M": {3: 4, 5: 7},
     "m": {3: 3, 5: 7}, "min": {3: 3, 5: 7}, "-": {3: 3, 5: 7},
@@ -52,38 +56,15 @@ QUALITIES: dict[str, dict[int, int]] = {
 }
 
 
-def key_spelling(key: str) -> tuple[str, ...]:
-    """Names for the 12 pitch classes in ``key``: scale degrees by letter, others by context.
+def key_spelling(key_name: str) -> tuple[str, ...]:
+    """Names for the 12 pitch classes in a key: scale degrees by letter, others by context.
+
+    The spelling is :attr:`schillinger_kernel.pitch.Key.spelling`; this name stays for callers.
 
     >>> key_spelling("Bb major")[3], key_spelling("E major")[8], key_spelling("C major")[10]
     ('Eb', 'G#', 'Bb')
     """
-    from .scales import key_scale
-
-    pc, _mode = parse_key(key)
-    tonic = key.strip().split()[0]
-    if tonic.endswith("m") and len(tonic) > 1 and len(key.split()) == 1:
-        tonic = tonic[:-1]
-    sc = key_scale(key)
-    names = list(NOTE_NAMES)
-    degree_names: list[tuple[int, str]] = []
-    if len(sc) == 7:
-        i0 = _LETTERS.index(tonic[0].upper())
-        for k, dpc in enumerate(sc.pitch_classes):
-            letter = _LETTERS[(i0 + k) % 7]
-            alter = (dpc - _LETTER_PC[(i0 + k) % 7] + 6) % 12 - 6
-            if alter not in _ACC:
-                degree_names = []
-                break
-            degree_names.append((dpc, letter + _ACC[alter]))
-    flats = any("b" in n[1:] for _, n in degree_names)
-    sharps = any("#" in n for _, n in degree_names)
-    base = FLAT_NAMES if flats else SHARP_NAMES if sharps else NOTE_NAMES
-    names = list(base)
-    for dpc, n in degree_names:
-        names[dpc] = n
-    del pc
-    return tuple(names)
+    return key(key_name).spelling
 
 
 def functions_from_pcs(root: int, pcs: Iterable[int]) -> dict[int, int]:

@@ -1,23 +1,7 @@
-"""Book II: pitch scales, their expansions and symmetric systems.
+"""The :class:`Scale` value of Book II, named scales, keys and tonal expansion.
 
-A :class:`Scale` is an immutable, ascending tuple of pitches (semitones, the tonic's pitch
-class first) that repeats every ``span`` semitones: ``12`` for one-octave scales, more for
-tonal expansions and for symmetric systems of several octaves. Schillinger's four groups:
-
-1. one-octave scales of 1 to 7 units (``scale("C major")``, :func:`from_intervals`);
-2. their tonal expansions (:func:`tonal_expansion`, :meth:`Scale.expand`);
-3. symmetric scales on 2, 3, 4, 6 or 12 equidistant tonics (:func:`symmetric_scale`);
-4. symmetric systems spanning several octaves (:func:`symmetric_system`).
-
->>> s = scale("C major")
->>> s, s.intervals, s.group
-(Scale((0, 2, 4, 5, 7, 9, 11)), (2, 2, 1, 2, 2, 2, 1), 1)
->>> tonal_expansion(s, 1)
-(0, 4, 7, 11, 14, 17, 21)
->>> symmetric_scale(2, (2, 1, 2, 1))
-Scale((0, 2, 3, 5, 6, 8, 9, 11))
->>> interval_interference(3, 2)
-(2, 1, 2)
+>>> scale("C major").expand(1)
+Scale((0, 4, 7, 11, 14, 17, 21))
 """
 
 from __future__ import annotations
@@ -27,7 +11,14 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .score import parse_key, pitch_class, to_midi_pitch
+from ..checks import check_int
+from ..pitch import NOTE_NAMES, pitch_class, to_midi_pitch
+from ..pitch import key as parse
+
+__all__ = [
+    "NAMED_SCALES", "SYMMETRIC_DIVISIONS", "Scale", "as_scale", "from_intervals", "from_pitches",
+    "key_scale", "scale", "scale_names", "tonal_expansion", "tonic_pc",
+]
 
 # Named one-octave scales as interval lists (each sums to 12).
 NAMED_SCALES: dict[str, tuple[int, ...]] = {
@@ -138,6 +129,7 @@ class Scale(tuple[int, ...]):
 
         >>> scale("C major").group, scale("C major").expand(1).group, scale("whole tone").group
         (1, 2, 3)
+        >>> from schillinger_kernel.scales import symmetric_system
         >>> symmetric_system(5).group
         4
         """
@@ -152,8 +144,8 @@ class Scale(tuple[int, ...]):
 
         Degrees past the last unit continue into the next period; 0 and below go down.
         """
-        _check_int("degree", degree)
-        _check_int("octave", octave)
+        check_int("degree", degree)
+        check_int("octave", octave)
         return self.at(degree - 1, 12 * (octave + 1) + self.tonic)
 
     def at(self, index: int, base: int | None = None) -> int:
@@ -161,7 +153,7 @@ class Scale(tuple[int, ...]):
 
         ``base`` defaults to the tonic in octave 4.
         """
-        _check_int("index", index)
+        check_int("index", index)
         if base is None:
             base = 60 + self.tonic
         q, r = divmod(index, len(self))
@@ -172,7 +164,7 @@ class Scale(tuple[int, ...]):
 
         Raises ValueError when ``pitch`` is not in the scale.
         """
-        _check_int("pitch", pitch)
+        check_int("pitch", pitch)
         if base is None:
             base = 60 + self.tonic
         q, r = divmod(pitch - base, self.span)
@@ -191,7 +183,7 @@ class Scale(tuple[int, ...]):
 
     def nearest(self, pitch: int) -> int:
         """The scale pitch nearest to ``pitch`` (the lower one on a tie)."""
-        _check_int("pitch", pitch)
+        check_int("pitch", pitch)
         for d in range(0, self.span + 1):
             for cand in (pitch - d, pitch + d):
                 if self.contains(cand):
@@ -204,7 +196,7 @@ class Scale(tuple[int, ...]):
         >>> scale("C major").step(64, 2), scale("C major").step(60, -1)
         (67, 59)
         """
-        _check_int("steps", steps)
+        check_int("steps", steps)
         return self.at(self.index_of(pitch, self.tonic) + steps, self.tonic)
 
     def pitches(self, low: int | str = 0, high: int | str = 127) -> tuple[int, ...]:
@@ -221,7 +213,7 @@ class Scale(tuple[int, ...]):
     # ----- transformations ------------------------------------------------------------------
     def transpose(self, semitones: int) -> Scale:
         """The scale moved by ``semitones``."""
-        _check_int("semitones", semitones)
+        check_int("semitones", semitones)
         return Scale((p + semitones for p in self), self.span, self.name)
 
     def in_key(self, tonic: int | str) -> Scale:
@@ -230,7 +222,7 @@ class Scale(tuple[int, ...]):
         >>> scale("major").in_key("G").pitch_classes
         (7, 9, 11, 0, 2, 4, 6)
         """
-        pc = _tonic_pc(tonic)
+        pc = tonic_pc(tonic)
         return self.transpose((pc - self.tonic) % 12)
 
     def expand(self, k: int) -> Scale:
@@ -279,16 +271,15 @@ def _expansion_span(pitches: Sequence[int], base_span: int) -> int:
     return nxt - pitches[0]
 
 
-def _check_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    return value
+def tonic_pc(tonic: int | str) -> int:
+    """Pitch class of a tonic given as a note name or a pitch (0..127).
 
-
-def _tonic_pc(tonic: int | str) -> int:
+    >>> tonic_pc("Eb"), tonic_pc(62)
+    (3, 2)
+    """
     if isinstance(tonic, str):
         return pitch_class(tonic.strip())
-    _check_int("tonic", tonic)
+    check_int("tonic", tonic)
     if not 0 <= tonic <= 127:
         raise ValueError(f"tonic must be a pitch class or MIDI pitch 0..127, got {tonic}")
     return tonic % 12
@@ -315,7 +306,7 @@ def from_intervals(intervals: Sequence[int], tonic: int | str = 0, name: str = "
     else:
         span = 12 * math.ceil(total / 12)
         units = steps
-    pc = _tonic_pc(tonic)
+    pc = tonic_pc(tonic)
     pitches = [pc]
     for s in units:
         pitches.append(pitches[-1] + s)
@@ -330,7 +321,7 @@ def from_pitches(pitches: Iterable[int | str], name: str = "") -> Scale:
     """
     pcs: list[int] = []
     for p in pitches:
-        pc = pitch_class(p) if isinstance(p, str) else _tonic_pc(p)
+        pc = pitch_class(p) if isinstance(p, str) else tonic_pc(p)
         if pc not in pcs:
             pcs.append(pc)
     if not pcs:
@@ -367,11 +358,8 @@ def scale(name: str, tonic: int | str | None = None) -> Scale:
         raise ValueError(f"name: unknown scale {name!r}; known scales: "
                          f"{', '.join(sorted(NAMED_SCALES))}")
     if tonic is not None:
-        pc = _tonic_pc(tonic)
-    return from_intervals(NAMED_SCALES[label], pc, name=f"{_NOTE_NAMES[pc]} {label}")
-
-
-_NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+        pc = tonic_pc(tonic)
+    return from_intervals(NAMED_SCALES[label], pc, name=f"{NOTE_NAMES[pc]} {label}")
 
 
 def key_scale(key: str) -> Scale:
@@ -382,11 +370,8 @@ def key_scale(key: str) -> Scale:
     >>> key_scale("A minor").pitch_classes
     (9, 11, 0, 2, 4, 5, 7)
     """
-    try:
-        pc, mode = parse_key(key)
-    except ValueError as exc:
-        raise ValueError(str(exc)) from None
-    return scale(mode, pc)
+    k = parse(key)
+    return scale(k.mode, k.tonic)
 
 
 def as_scale(value: Scale | str | Sequence[int | str]) -> Scale:
@@ -417,17 +402,53 @@ def scale_names() -> tuple[str, ...]:
     return tuple(sorted(NAMED_SCALES))
 
 
-from .scale_techniques import (  # noqa: E402  (Book II continued, split for size)
-    displacement,
-    interval_interference,
-    symmetric_scale,
-    symmetric_system,
-    symmetric_tonics,
-    tonal_expansion,
-)
+def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[int, ...]:
+    """E_k of a scale: take every (k+1)-th unit cyclically, skipping units already taken.
 
-__all__ = [
-    "NAMED_SCALES", "SYMMETRIC_DIVISIONS", "Scale", "as_scale", "displacement", "from_intervals",
-    "from_pitches", "interval_interference", "key_scale", "scale", "scale_names",
-    "symmetric_scale", "symmetric_system", "symmetric_tonics", "tonal_expansion",
-]
+    Each unit is placed above the previous one. ``n`` units give E0..E_(n-2). Pitch
+    classes in give semitones from the first unit; MIDI pitches in give MIDI pitches.
+
+    >>> tonal_expansion((0, 2, 4, 5, 7, 9, 11), 1)
+    (0, 4, 7, 11, 14, 17, 21)
+    >>> tonal_expansion((60, 62, 64, 65, 67, 69, 71), 2)
+    (60, 65, 71, 76, 81, 86, 91)
+    >>> tonal_expansion("C major", 0)
+    (0, 2, 4, 5, 7, 9, 11)
+    """
+    if isinstance(units, str):
+        units = as_scale(units)
+    if isinstance(units, Scale):
+        seq = list(units)
+    elif not isinstance(units, Sequence):
+        raise TypeError(f"units must be a scale, a scale name or a list of pitches, "
+                        f"got {type(units).__name__} {units!r}")
+    else:
+        seq = [to_midi_pitch(u) if isinstance(u, str) and u[-1:].isdigit()
+               else (pitch_class(u) if isinstance(u, str) else check_int("units", u))
+               for u in units]
+    n = len(seq)
+    if n < 2:
+        raise ValueError(f"units must hold at least 2 pitches, got {n}")
+    if not isinstance(units, Scale) and len({p % 12 for p in seq}) < n:
+        raise ValueError(f"units must be distinct pitch classes (a scale), got {tuple(seq)}")
+    check_int("k", k)
+    if not 0 <= k <= n - 2:
+        raise ValueError(f"k must be in 0..{n - 2} for a scale of {n} units, got {k}")
+    order = [0]
+    taken = {0}
+    pos = 0
+    while len(order) < n:
+        pos = (pos + k + 1) % n
+        while pos in taken:
+            pos = (pos + 1) % n
+        taken.add(pos)
+        order.append(pos)
+    out = [seq[0]]
+    for idx in order[1:]:
+        p = seq[idx]
+        while p <= out[-1]:
+            p += 12
+        while p - 12 > out[-1]:
+            p -= 12
+        out.append(p)
+    return tuple(out)

@@ -20,7 +20,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .score import PPQ, Note, Part, Score, to_midi_pitch
+from ..pitch import key as parse
+from ..pitch import to_midi_pitch
+from ..score import PPQ, Note, Part, Score
+
+
+__all__ = [
+    "AnalyzedChord",
+    "HarmonyAnalysis",
+    "analyze_harmony",
+]
 
 
 @dataclass(frozen=True)
@@ -164,14 +173,12 @@ def analyze_harmony(notes: Any, key: str | None = None,
         s.insert(start / PPQ, c)
         chords.append((start, dur, ps, c))
     if key is not None:
-        from .score import parse_key
-
-        try:
-            pc, mode = parse_key(key)
-        except ValueError as exc:
-            raise ValueError(f"key: {exc}") from None
+        given = parse(key)
+        mode = given.mode
         m21mode = "minor" if mode in ("minor", "aeolian", "harmonic", "melodic") else mode
-        k = m21key.Key(_M21_NAMES[pc], "major" if m21mode == "ionian" else m21mode)
+        # music21 writes flats as '-': Eb is E-
+        k = m21key.Key(given.tonic_name.replace("b", "-"),
+                       "major" if m21mode == "ionian" else m21mode)
         confidence = 1.0
     else:
         k = s.analyze("key")
@@ -195,4 +202,3 @@ def analyze_harmony(notes: Any, key: str | None = None,
     return HarmonyAnalysis(key_name, round(confidence, 4), tuple(out))
 
 
-_M21_NAMES = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "A-", "A", "B-", "B")

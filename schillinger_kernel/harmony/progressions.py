@@ -1,0 +1,127 @@
+"""Book V: voice-led progressions: on root degrees, on cycles, by chord symbols, and Type III
+progressions on symmetric tonics.
+
+>>> cycle_progression("C major", "C5", length=4).symbols
+('Cmaj7', 'Fmaj7', 'Bm7b5', 'Em7')
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from ..checks import check_int
+from ..errors import ParameterError
+from ..pitch import NOTE_NAMES
+from ..scales import symmetric_tonics
+from .cycles import TYPE_III_CYCLE, check_direction, cycle_degrees, cycle_name
+from .structures import SYMMETRIC_STRUCTURES, key_and_scale, symmetric_functions
+from .voice_leading import function_map
+from .voicing import ChordSpec, Progression, diatonic_spec, symbol_spec, voice
+
+__all__ = [
+    "chords_from_symbols",
+    "cycle_progression",
+    "progression",
+    "type_iii",
+]
+
+
+def progression(key: str, degrees: Sequence[int], structure: str = "S7", *,
+                voicing: str = "hybrid", bass_octave: int = 2, octave: int = 4) -> Progression:
+    """Voice-led diatonic chords on root ``degrees`` of ``key``.
+
+    >>> progression("C major", (2, 5, 1), "S7").romans
+    ('ii7', 'V7', 'Imaj7')
+    """
+    sc, key = key_and_scale(key)
+    if isinstance(degrees, str) or not isinstance(degrees, Sequence):
+        raise TypeError(f"degrees must be a sequence of ints 1..{len(sc)}, "
+                        f"got {type(degrees).__name__} {degrees!r}")
+    if not degrees:
+        raise ValueError("degrees must not be empty (length 0)")
+    specs = [diatonic_spec(sc, check_int("degrees", d, 1, len(sc)), structure) for d in degrees]
+    moves = tuple(cycle_name(a, b, len(sc)) for a, b in itertools.pairwise(degrees))
+    return voice(specs, key, voicing=voicing, bass_octave=bass_octave, octave=octave,
+                 moves=moves)
+
+
+def cycle_progression(key: str, kind: str | Sequence[str] = "C5",
+                      direction: str = "positive", length: int | None = 7,
+                      structure: str = "S7", *, voicing: str = "full", start: int = 1,
+                      octave: int = 4) -> Progression:
+    """A cycle (or binomial/trinomial) progression voice-led by Schillinger's function maps.
+
+    With ``voicing="full"`` the upper voices carry all functions of S5 or S7, so the maps
+    apply: roots stay as common tones and the moving voices go by step. ``length=None``
+    gives the closure.
+
+    >>> p = cycle_progression("C major", "C3", length=3)
+    >>> [c.pitches[1:] for c in p]
+    [(60, 64, 67, 71), (60, 64, 67, 69), (60, 64, 65, 69)]
+    """
+    sc, key = key_and_scale(key)
+    kinds = (kind,) if isinstance(kind, str) else tuple(kind)
+    degs = cycle_degrees(kinds, direction, length, start, units=len(sc))
+    specs = [diatonic_spec(sc, d, structure) for d in degs]
+    maps: list[Any] = []
+    for i in range(len(degs) - 1):
+        try:
+            maps.append(function_map(kinds[i % len(kinds)], structure, direction))
+        except ValueError:
+            maps.append(None)
+    sign = "+" if direction == "positive" else "-"
+    moves = tuple(kinds[i % len(kinds)] + sign for i in range(len(degs) - 1))
+    return voice(specs, key, voicing=voicing, maps=maps, octave=octave,
+                 register=(-1000, 1000), moves=moves)
+
+
+def type_iii(tonic: int | str = 0, n: int = 3, structures: str | Sequence[str] = "S1",
+             direction: str = "positive", length: int | None = None, *,
+             key: str | None = None, voicing: str = "hybrid") -> Progression:
+    """Type III progression: symmetric S5 structures on ``n`` symmetric tonics.
+
+    2 tonics go with C5, 3 and 4 with C3 (roots fall by 12/n in the positive direction),
+    6 and 12 with C7 (roots rise). ``structures`` (S1..S4) are used in turn.
+
+    >>> type_iii("C", 3).symbols
+    ('C', 'Ab', 'E')
+    >>> type_iii("C", 4, ("S2", "S1"), direction="negative").symbols
+    ('Cm', 'Eb', 'F#m', 'A')
+    """
+    tonics = symmetric_tonics(n, tonic)
+    names = (structures,) if isinstance(structures, str) else tuple(structures)
+    if not names:
+        raise ValueError("structures must not be empty")
+    for s in names:
+        if s not in SYMMETRIC_STRUCTURES:
+            raise ValueError(f"structures must be among S1, S2, S3, S4, got {s!r}")
+    sign = check_direction(direction)
+    falls = TYPE_III_CYCLE[n] in ("C3", "C5") if n > 1 else True
+    step = (12 // n) * (-1 if falls else 1) * sign
+    count = n if length is None else check_int("length", length, 1, 4096)
+    roots = [(tonics[0] + i * step) % 12 for i in range(count)]
+    specs = [ChordSpec(r, symmetric_functions(r, names[i % len(names)]), names[i % len(names)])
+             for i, r in enumerate(roots)]
+    k = key if key is not None else f"{NOTE_NAMES[tonics[0] % 12]} major"
+    kind = TYPE_III_CYCLE[n] if n > 1 else "="
+    return voice(specs, k, voicing=voicing, moves=(kind + ("+" if sign > 0 else "-"),) *
+                 (count - 1), style="symmetric")
+
+
+def chords_from_symbols(symbols: Sequence[str], key: str = "C major", *,
+                        voicing: str = "hybrid", octave: int = 4) -> Progression:
+    """Voice-led chords from symbols such as ``["C", "Am", "F", "G7"]``.
+
+    >>> chords_from_symbols(["C", "Am", "F", "G7"]).romans
+    ('I', 'vi', 'IV', 'V7')
+    """
+    if isinstance(symbols, str) or not symbols:
+        raise ValueError(f"chords must be a non-empty list of chord symbols, got {symbols!r}")
+    specs = []
+    for s in symbols:
+        try:
+            specs.append(symbol_spec(s))
+        except ValueError as exc:
+            raise ValueError(f"chords: {exc}") from None
+    return voice(specs, key, voicing=voicing, octave=octave)

@@ -1,0 +1,82 @@
+"""Book I: the theory of rhythm (SSMC Book I), as pure functions returning :class:`Rhythm`.
+
+Durations are positive ints in a unit *t*; negative durations are rests. Interference
+periods are the **product** of the generators, as in the book (``period="lcm"`` is an option).
+
+The package holds one module a job, each importing only the ones below it:
+
+- :mod:`.graph` the Schillinger graph (SVG and text) of any durations
+- :mod:`.value` the :class:`Rhythm` value and its own operations (augment, retrograde, group)
+- :mod:`.resultants` interference, fractioning, expansion, contraction, balance, countertheme
+- :mod:`.coordination` distribution over places and coordination of attack groups
+- :mod:`.permutations` general, circular and higher-order permutations
+- :mod:`.powers` distributive powers, synchronization, series and acceleration
+- :mod:`.patterns` the seed's pattern, polyrhythm and variation API
+- :mod:`.techniques` the registry of techniques by name, shared by every door
+
+>>> interference(3, 2)
+Rhythm((2, 1, 1, 2))
+>>> interference(3, 2).attacks, interference(3, 2).period, interference(3, 2).grid
+((0, 2, 3, 4), 6, '101110')
+>>> fractioning(3, 2)
+Rhythm((2, 1, 1, 1, 1, 1, 2))
+>>> power((2, 1), 2)
+Rhythm((4, 2, 2, 1))
+>>> general_permutations("abc")
+('abc', 'acb', 'cab', 'bac', 'bca', 'cba')
+"""
+
+from __future__ import annotations
+
+from .coordination import Coordination, coordinate, distribute, distribution_closure
+from .patterns import Polyrhythm, generate_pattern, generate_polyrhythm, generate_variations
+from .permutations import (
+    circular_permutations,
+    general_permutations,
+    higher_order,
+    homogeneous_continuity,
+    permutations,
+)
+from .powers import (
+    accelerate,
+    converse_sync,
+    power,
+    rubato,
+    series,
+    synchronize,
+    synchronize_power,
+)
+from .resultants import (
+    balance,
+    canonical_pairs,
+    complementary_factors,
+    contraction,
+    countertheme,
+    expansion,
+    fractioning,
+    interference,
+    summation_triples,
+)
+from .techniques import TECHNIQUES, technique
+from .value import (
+    MAX_GENERATOR,
+    MAX_PERIOD,
+    Rhythm,
+    augment,
+    diminish,
+    from_attacks,
+    group,
+    invert,
+    retrograde,
+)
+
+__all__ = [
+    "MAX_GENERATOR", "MAX_PERIOD", "TECHNIQUES", "Coordination", "Polyrhythm", "Rhythm",
+    "accelerate", "augment", "balance", "canonical_pairs", "circular_permutations",
+    "complementary_factors", "contraction", "converse_sync", "coordinate", "countertheme",
+    "diminish", "distribute", "distribution_closure", "expansion", "fractioning",
+    "from_attacks", "general_permutations", "generate_pattern", "generate_polyrhythm",
+    "generate_variations", "group", "higher_order", "homogeneous_continuity", "interference",
+    "invert", "permutations", "power", "retrograde", "rubato", "series", "summation_triples",
+    "synchronize", "synchronize_power", "technique",
+]

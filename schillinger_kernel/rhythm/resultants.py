@@ -1,0 +1,169 @@
+"""Book I resultants: interference of two to four generators, fractioning, the pairs of
+groups (expansion, contraction, balance) and the three-generator techniques.
+
+Interference periods are the **product** of the generators, as in the book
+(``period="lcm"`` is an option).
+
+>>> interference(3, 2)
+Rhythm((2, 1, 1, 2))
+>>> interference(3, 2).attacks, interference(3, 2).period, interference(3, 2).grid
+((0, 2, 3, 4), 6, '101110')
+>>> fractioning(3, 2)
+Rhythm((2, 1, 1, 1, 1, 1, 2))
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..checks import check_int
+from ..errors import ParameterError
+from .value import MAX_GENERATOR, Rhythm, check_generators, check_period, from_attacks
+
+__all__ = [
+    "balance", "canonical_pairs", "complementary_factors", "contraction", "countertheme",
+    "expansion", "fractioning", "interference", "summation_triples",
+]
+
+
+# ----- interference ---------------------------------------------------------------------------
+def _period_of(gens: Sequence[int], period: str | int) -> int:
+    if period == "product":
+        return check_period(math.prod(gens))
+    if period == "lcm":
+        return check_period(math.lcm(*gens))
+    if isinstance(period, int) and not isinstance(period, bool) and period >= 1:
+        return check_period(period)
+    raise ValueError(f"period must be 'product', 'lcm' or a positive int, got {period!r}")
+
+
+def interference(*generators: int, period: str | int = "product") -> Rhythm:
+    """Resultant of the interference of 2 to 4 generators (a÷b, a÷b÷c).
+
+    Attacks of each generator g fall at 0, g, 2g, ... inside the period (the product of the
+    generators by default, as in the book; ``"lcm"`` or an explicit int otherwise). Accents
+    mark where two or more generators coincide.
+
+    >>> interference(4, 3)
+    Rhythm((3, 1, 2, 2, 1, 3))
+    >>> interference(6, 4)
+    Rhythm((4, 2, 2, 4, 4, 2, 2, 4))
+    >>> interference(6, 4, period="lcm")
+    Rhythm((4, 2, 2, 4))
+    >>> interference(3, 2).accents
+    (0,)
+    """
+    gens = check_generators(generators)
+    return _resultant(gens, _period_of(gens, period))
+
+
+def _resultant(gens: tuple[int, ...], p: int) -> Rhythm:
+    counts: dict[int, int] = {}
+    for g in gens:
+        for t in range(0, p, g):
+            counts[t] = counts.get(t, 0) + 1
+    accents = tuple(sorted(t for t, c in counts.items() if c > 1))
+    return from_attacks(tuple(counts), p, gens, accents)
+
+
+def canonical_pairs() -> tuple[tuple[int, int], ...]:
+    """The book's 19 two-generator interferences a÷b, in the book's order.
+
+    >>> len(canonical_pairs()), canonical_pairs()[:3]
+    (19, ((3, 2), (4, 3), (5, 2)))
+    """
+    return ((3, 2), (4, 3), (5, 2), (5, 3), (5, 4), (6, 5), (7, 2), (7, 3), (7, 4), (7, 5),
+            (7, 6), (8, 3), (8, 5), (8, 7), (9, 2), (9, 4), (9, 5), (9, 7), (9, 8))
+
+
+# ----- fractioning and pairs of groups ------------------------------------------------------
+def _check_major_minor(a: int, b: int) -> None:
+    check_int("a", a, 1, MAX_GENERATOR)
+    check_int("b", b, 1, MAX_GENERATOR)
+    if a <= b:
+        raise ValueError(
+            f"this technique needs a > b (the major generator first), got a={a}, b={b}")
+    check_period(a * a * 2)
+
+
+def fractioning(a: int, b: int) -> Rhythm:
+    """Fractioning a÷b: period a²; b restarts at each of the first a-b+1 attacks of a.
+
+    >>> fractioning(4, 3)
+    Rhythm((3, 1, 2, 1, 1, 1, 1, 2, 1, 3))
+    """
+    _check_major_minor(a, b)
+    major = [k * a for k in range(a)]
+    minor = [k * a + j * b for k in range(a - b + 1) for j in range(a)]
+    counts: dict[int, int] = {}
+    for t in major + sorted(set(minor)):
+        counts[t] = counts.get(t, 0) + 1
+    accents = tuple(sorted(t for t, c in counts.items() if c > 1))
+    return from_attacks(tuple(counts), a * a, (a, b), accents)
+
+
+def expansion(a: int, b: int) -> Rhythm:
+    """Interference a÷b followed by fractioning a÷b.
+
+    >>> expansion(3, 2)
+    Rhythm((2, 1, 1, 2, 2, 1, 1, 1, 1, 1, 2))
+    """
+    _check_major_minor(a, b)
+    return Rhythm(interference(a, b).durations + fractioning(a, b).durations, (a, b))
+
+
+def contraction(a: int, b: int) -> Rhythm:
+    """Fractioning a÷b followed by interference a÷b.
+
+    >>> contraction(3, 2)
+    Rhythm((2, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2))
+    """
+    _check_major_minor(a, b)
+    return Rhythm(fractioning(a, b).durations + interference(a, b).durations, (a, b))
+
+
+def balance(a: int, b: int) -> Rhythm:
+    """Fractioning, then interference m = a // b times, then a sustained a² - m·a·b.
+
+    A balance always lasts 2a².
+
+    >>> balance(3, 2)
+    Rhythm((2, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2, 3))
+    >>> balance(5, 2).period == 2 * 25
+    True
+    """
+    _check_major_minor(a, b)
+    m = a // b
+    tail = a * a - m * a * b
+    durs = fractioning(a, b).durations + interference(a, b).durations * m
+    return Rhythm(durs + ((tail,) if tail else ()), (a, b))
+
+
+# ----- three generators -----------------------------------------------------------------------
+def complementary_factors(*generators: int) -> tuple[int, ...]:
+    """Product of the generators divided by each generator.
+
+    >>> complementary_factors(2, 3, 5)
+    (15, 10, 6)
+    """
+    gens = check_generators(generators)
+    p = check_period(math.prod(gens))
+    return tuple(p // g for g in gens)
+
+
+def countertheme(*generators: int) -> Rhythm:
+    """Interference of the complementary factors over the product of the generators.
+
+    >>> countertheme(2, 3, 5)
+    Rhythm((6, 4, 2, 3, 3, 2, 4, 6))
+    >>> countertheme(20, 30, 40).period   # factors above MAX_GENERATOR are fine
+    24000
+    """
+    factors = complementary_factors(*generators)
+    return _resultant(factors, math.prod(generators))
+
+
+def summation_triples() -> tuple[tuple[int, int, int], ...]:
+    """Practical triples a÷b÷c from the summation series: 2÷3÷5, 3÷5÷8, 3÷4÷7, 4÷5÷9."""
+    return ((2, 3, 5), (3, 5, 8), (3, 4, 7), (4, 5, 9))
+

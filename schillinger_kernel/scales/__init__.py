@@ -1,0 +1,47 @@
+"""Book II: pitch scales, their expansions and symmetric systems.
+
+A :class:`Scale` is an immutable, ascending tuple of pitches (semitones, the tonic's pitch
+class first) that repeats every ``span`` semitones: ``12`` for one-octave scales, more for
+tonal expansions and for symmetric systems of several octaves. Schillinger's four groups:
+
+1. one-octave scales of 1 to 7 units (``scale("C major")``, :func:`from_intervals`);
+2. their tonal expansions (:func:`tonal_expansion`, :meth:`Scale.expand`);
+3. symmetric scales on 2, 3, 4, 6 or 12 equidistant tonics (:func:`symmetric_scale`);
+4. symmetric systems spanning several octaves (:func:`symmetric_system`).
+
+>>> s = scale("C major")
+>>> s, s.intervals, s.group
+(Scale((0, 2, 4, 5, 7, 9, 11)), (2, 2, 1, 2, 2, 2, 1), 1)
+>>> tonal_expansion(s, 1)
+(0, 4, 7, 11, 14, 17, 21)
+>>> symmetric_scale(2, (2, 1, 2, 1))
+Scale((0, 2, 3, 5, 6, 8, 9, 11))
+>>> interval_interference(3, 2)
+(2, 1, 2)
+"""
+
+from .scale import (
+    NAMED_SCALES,
+    SYMMETRIC_DIVISIONS,
+    Scale,
+    as_scale,
+    from_intervals,
+    from_pitches,
+    key_scale,
+    scale,
+    scale_names,
+    tonal_expansion,
+)
+from .symmetric import (
+    displacement,
+    interval_interference,
+    symmetric_scale,
+    symmetric_system,
+    symmetric_tonics,
+)
+
+__all__ = [
+    "NAMED_SCALES", "SYMMETRIC_DIVISIONS", "Scale", "as_scale", "displacement", "from_intervals",
+    "from_pitches", "interval_interference", "key_scale", "scale", "scale_names",
+    "symmetric_scale", "symmetric_system", "symmetric_tonics", "tonal_expansion",
+]
