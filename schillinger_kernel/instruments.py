@@ -11,6 +11,8 @@ alias (``"piano"``, ``"bass"``, ``"drums"``). ``"drums"`` means the GM percussio
 
 from __future__ import annotations
 
+from .errors import ParameterError, ParameterTypeError
+
 __all__ = [
     "ALIASES",
     "DRUMS",
@@ -91,7 +93,7 @@ def program_for(name: str) -> int:
     Raises ``ValueError`` naming the instrument when it is unknown.
     """
     if not isinstance(name, str):
-        raise TypeError(f"instrument must be a str, got {type(name).__name__}")
+        raise ParameterTypeError(f"instrument must be a str, got {type(name).__name__}")
     key = _normalise(name)
     if key in ALIASES:
         return ALIASES[key]
@@ -99,7 +101,7 @@ def program_for(name: str) -> int:
         return GM_NAMES.index(key)
     if is_drums(key):
         return 0
-    raise ValueError(
+    raise ParameterError(
         f"instrument: unknown instrument {name!r}; use a General MIDI name such as "
         f"'acoustic grand piano' or 'violin', an alias ({', '.join(sorted(ALIASES))}), or 'drums'"
     )
@@ -112,7 +114,7 @@ def name_for_program(program: int) -> str:
     'violin'
     """
     if not isinstance(program, int) or isinstance(program, bool) or not 0 <= program <= 127:
-        raise ValueError(f"program must be an int in 0..127, got {program!r}")
+        raise ParameterError(f"program must be an int in 0..127, got {program!r}")
     return GM_NAMES[program]
 
 

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .scales import Scale, as_scale
+from .errors import ParameterError, ParameterTypeError
 from .pitch import to_midi_pitch
+from .scales import Scale, as_scale
 from .score import Note, Part
 
 __all__ = [
@@ -62,13 +63,14 @@ class AxisTerm:
 
     def __post_init__(self) -> None:
         if self.axis not in AXES:
-            raise ValueError(f"terms: axis must be one of {', '.join(AXES)}, got {self.axis!r}")
+            raise ParameterError(f"terms: axis must be one of {', '.join(AXES)}, got {self.axis!r}")
         t = Fraction(self.time)
         if t <= 0:
-            raise ValueError(f"terms: time coefficient must be > 0, got {self.time!r}")
+            raise ParameterError(f"terms: time coefficient must be > 0, got {self.time!r}")
         object.__setattr__(self, "time", t)
         if isinstance(self.pitch, bool) or not isinstance(self.pitch, int) or self.pitch < 0:
-            raise ValueError(f"terms: pitch coefficient must be an int >= 0, got {self.pitch!r}")
+            raise ParameterError(
+                f"terms: pitch coefficient must be an int >= 0, got {self.pitch!r}")
 
     def __str__(self) -> str:
         p = "" if self.pitch == 1 else str(self.pitch)
@@ -86,11 +88,12 @@ def parse_terms(terms: str | Sequence[Any]) -> tuple[AxisTerm, ...]:
     if isinstance(terms, str):
         pieces = [p.strip() for p in terms.split("+")]
         if not terms.strip() or any(not p for p in pieces):
-            raise ValueError(f"terms must look like 'a2T + bT', got {terms!r}")
+            raise ParameterError(f"terms must look like 'a2T + bT', got {terms!r}")
         for p in pieces:
             m = _TERM_RE.match(p)
             if not m:
-                raise ValueError(f"terms: cannot read {p!r}; write [pitch]axis[time]T with axis "
+                raise ParameterError(
+                    f"terms: cannot read {p!r}; write [pitch]axis[time]T with axis "
                                  f"0, a, b, c or d, e.g. 'a2T' or '2bT'")
             pitch = int(m.group(1)) if m.group(1) else 1
             time = Fraction(m.group(3)) if m.group(3) else Fraction(1)
@@ -105,11 +108,11 @@ def parse_terms(terms: str | Sequence[Any]) -> tuple[AxisTerm, ...]:
                 out.append(AxisTerm(str(t[0]), Fraction(t[1]) if len(t) > 1 else Fraction(1),
                                     int(t[2]) if len(t) > 2 else 1))
             else:
-                raise ValueError(f"terms: cannot read {t!r}")
+                raise ParameterError(f"terms: cannot read {t!r}")
     else:
-        raise TypeError(f"terms must be a str or a sequence, got {type(terms).__name__}")
+        raise ParameterTypeError(f"terms must be a str or a sequence, got {type(terms).__name__}")
     if not out:
-        raise ValueError("terms must not be empty")
+        raise ParameterError("terms must not be empty")
     return tuple(out)
 
 
@@ -151,23 +154,23 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
     seq = parse_terms(terms)
     durs = tuple(rhythm)
     if not durs:
-        raise ValueError("rhythm must not be empty")
+        raise ParameterError("rhythm must not be empty")
     for d in durs:
         if isinstance(d, bool) or not isinstance(d, int) or d < 1:
-            raise ValueError(f"rhythm must hold positive ints (durations in units), got {d!r}")
+            raise ParameterError(f"rhythm must hold positive ints (durations in units), got {d!r}")
     if isinstance(unit, bool) or not isinstance(unit, int) or not 1 <= unit <= 7680:
-        raise ValueError(f"unit must be an int in 1..7680 ticks, got {unit!r}")
+        raise ParameterError(f"unit must be an int in 1..7680 ticks, got {unit!r}")
     period = T if T is not None else sum(durs)
     if isinstance(period, bool) or not isinstance(period, int) or period < 1:
-        raise ValueError(f"T must be a positive int (units), got {T!r}")
+        raise ParameterError(f"T must be a positive int (units), got {T!r}")
     ax = sc.nearest(to_midi_pitch(60 + sc.tonic if axis is None else axis))
     base = sc.index_of(ax, sc.tonic)
     total = sum(term.time * period for term in seq)
     if total.denominator != 1:
-        raise ValueError(f"terms: time coefficients x T = {total} units is not whole; "
+        raise ParameterError(f"terms: time coefficients x T = {total} units is not whole; "
                          f"choose T divisible by the fractions")
     if total > 100_000:
-        raise ValueError(f"terms x T = {total} units is too long (max 100000)")
+        raise ParameterError(f"terms x T = {total} units is too long (max 100000)")
 
     notes: list[Note] = []
     dur_cycle = itertools.cycle(durs)
@@ -193,12 +196,12 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
             steps = math.floor(_height(term.axis, h, u) + 0.5)
             pitch = sc.at(base + steps, sc.tonic)
             if not 0 <= pitch <= 127:
-                raise ValueError(f"terms: the melody leaves the MIDI range (pitch {pitch}); "
+                raise ParameterError(f"terms: the melody leaves the MIDI range (pitch {pitch}); "
                                  f"lower the pitch coefficients or move the axis")
             s = start * unit
             dd = dur * unit
             if s.denominator != 1 or dd.denominator != 1:
-                raise ValueError(f"unit: {unit} ticks do not divide the term lengths evenly")
+                raise ParameterError(f"unit: {unit} ticks do not divide the term lengths evenly")
             notes.append(Note(int(s), int(dd), pitch, velocity))
         t0 = end
     return tuple(notes)
@@ -215,14 +218,15 @@ def _pitch_time(notes: Any) -> list[tuple[int, int, int]]:
             p, s, d = n
             for what, v in (("start", s), ("duration", d)):
                 if isinstance(v, bool) or not isinstance(v, int):
-                    raise TypeError(f"notes: {what} must be an int, got {v!r}")
+                    raise ParameterTypeError(f"notes: {what} must be an int, got {v!r}")
             if s < 0 or d < 1:
-                raise ValueError(f"notes: need start >= 0 and duration >= 1, got {tuple(n)}")
+                raise ParameterError(f"notes: need start >= 0 and duration >= 1, got {tuple(n)}")
             out.append((to_midi_pitch(p), s, d))
         else:
-            raise TypeError(f"notes must be Note values or (pitch, start, duration), got {n!r}")
+            raise ParameterTypeError(
+                f"notes must be Note values or (pitch, start, duration), got {n!r}")
     if not out:
-        raise ValueError("notes must not be empty")
+        raise ParameterError("notes must not be empty")
     return out
 
 

@@ -33,8 +33,9 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from .scales import Scale, as_scale
+from .errors import ParameterError, ParameterTypeError
 from .pitch import to_midi_pitch
+from .scales import Scale, as_scale
 from .score import Note, Part, Score
 
 __all__ = [
@@ -63,12 +64,12 @@ def _check_pitch(p: int | str, what: str = "pitch") -> int:
         try:
             return to_midi_pitch(p)
         except ValueError as exc:
-            raise ValueError(f"{what}: {exc}") from None
+            raise ParameterError(f"{what}: {exc}") from None
     if isinstance(p, bool) or not isinstance(p, int):
-        raise TypeError(f"{what} must be an int (MIDI pitch) or a name like 'C4', "
+        raise ParameterTypeError(f"{what} must be an int (MIDI pitch) or a name like 'C4', "
                         f"got {type(p).__name__} {p!r}")
     if not 0 <= p <= 127:
-        raise ValueError(f"{what} out of range: {p} (MIDI pitches are 0..127)")
+        raise ParameterError(f"{what} out of range: {p} (MIDI pitches are 0..127)")
     return p
 
 
@@ -99,7 +100,7 @@ def expand_pitch(pitches: int | str | Sequence[int | str], axis: int | str, coef
     """
     axis = _check_pitch(axis, "axis")
     if isinstance(coefficient, bool) or not isinstance(coefficient, int) or coefficient == 0:
-        raise ValueError(f"coefficient must be a non-zero int, got {coefficient!r}")
+        raise ParameterError(f"coefficient must be a non-zero int, got {coefficient!r}")
     if isinstance(pitches, Sequence) and not isinstance(pitches, str):
         return tuple(expand_pitch(p, axis, coefficient, scale) for p in pitches)
     p = _check_pitch(pitches)
@@ -110,23 +111,24 @@ def expand_pitch(pitches: int | str | Sequence[int | str], axis: int | str, coef
         base = sc.index_of(axis, sc.tonic)
         idx = sc.index_of(p, sc.tonic)
     except ValueError as exc:
-        raise ValueError(f"pitches: {exc} (scale-step expansion needs scale pitches)") from None
+        raise ParameterError(f"pitches: {exc} (scale-step expansion needs scale pitches)") from None
     return _check_pitch(sc.at(base + (idx - base) * coefficient, sc.tonic), "expanded pitch")
 
 
 def _as_fraction(coefficient: object, name: str) -> Fraction:
     if isinstance(coefficient, bool) or not isinstance(coefficient, int | float | Fraction):
-        raise TypeError(f"{name} must be a number, got {type(coefficient).__name__}")
+        raise ParameterTypeError(f"{name} must be a number, got {type(coefficient).__name__}")
     f = Fraction(coefficient).limit_denominator(10_000)
     if f <= 0:
-        raise ValueError(f"{name} must be > 0, got {coefficient!r}")
+        raise ParameterError(f"{name} must be > 0, got {coefficient!r}")
     return f
 
 
 def _scale_time(value: int, f: Fraction, name: str) -> int:
     v = value * f
     if v.denominator != 1:
-        raise ValueError(f"{name}: time {value} x {f} = {v} is not a whole number of ticks/units")
+        raise ParameterError(
+            f"{name}: time {value} x {f} = {v} is not a whole number of ticks/units")
     return int(v)
 
 
@@ -143,13 +145,14 @@ def _to_triples(notes: Iterable[Any]) -> tuple[list[Triple], list[int]]:
             p = _check_pitch(p, "notes: pitch")
             for what, v in (("start", s), ("duration", d)):
                 if isinstance(v, bool) or not isinstance(v, int):
-                    raise TypeError(f"notes: {what} must be an int, got {v!r}")
+                    raise ParameterTypeError(f"notes: {what} must be an int, got {v!r}")
             if s < 0 or d < 1:
-                raise ValueError(f"notes: need start >= 0 and duration >= 1, got {tuple(n)}")
+                raise ParameterError(f"notes: need start >= 0 and duration >= 1, got {tuple(n)}")
             triples.append((p, s, d))
             velocities.append(90)
         else:
-            raise TypeError("notes must be (pitch, start, duration) triples or Note values, "
+            raise ParameterTypeError(
+                "notes must be (pitch, start, duration) triples or Note values, "
                             f"got {n!r}")
     return triples, velocities
 
@@ -230,7 +233,7 @@ def position(notes: T, which: str, axis: int | str | None = None) -> T:
     ``axis`` (for c and d) defaults to the first note's pitch.
     """
     if which not in POSITIONS:
-        raise ValueError(f"which must be one of {', '.join(POSITIONS)}, got {which!r}")
+        raise ParameterError(f"which must be one of {', '.join(POSITIONS)}, got {which!r}")
     if which == "a":
         return _apply(notes, lambda tr, span, drums: tr)
     if which == "b":

@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -25,7 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from . import instruments
 from .checks import check_float, check_int
-from .pitch import parse_key, pitch_class, pitch_name, to_midi_pitch
+from .errors import ParameterError, ParameterTypeError
+from .pitch import parse_key, to_midi_pitch
+# The first build exported these from here; they live in pitch.py now and stay importable.
+from .pitch import pitch_class as pitch_class
+from .pitch import pitch_name as pitch_name
 from .tempo import PPQ, TempoChange, TempoMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,16 +77,17 @@ class Part:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
-            raise ValueError(f"part.name must be a non-empty str, got {self.name!r}")
+            raise ParameterError(f"part.name must be a non-empty str, got {self.name!r}")
         notes = tuple(self.notes)
         for n in notes:
             if not isinstance(n, Note):
-                raise TypeError(f"part.notes must hold Note values, got {type(n).__name__}")
+                raise ParameterTypeError(
+                    f"part.notes must hold Note values, got {type(n).__name__}")
         object.__setattr__(self, "notes", tuple(sorted(notes)))
         check_int("part.program", self.program, 0, 127)
         check_int("part.channel", self.channel, 0, 15)
         if self.preset is not None and self.preset not in instruments.PRESETS:
-            raise ValueError(
+            raise ParameterError(
                 f"part.preset must be one of {', '.join(instruments.PRESETS)} or None, "
                 f"got {self.preset!r}"
             )
@@ -151,7 +155,7 @@ class TimeSignature:
         check_int("time_signature.tick", self.tick, 0, None)
         check_int("time_signature.numerator", self.numerator, 1, 64)
         if self.denominator not in (1, 2, 4, 8, 16, 32, 64):
-            raise ValueError(
+            raise ParameterError(
                 f"time_signature.denominator must be a power of two 1..64, got {self.denominator!r}"
             )
 
@@ -175,22 +179,24 @@ class Score:
     def __post_init__(self) -> None:
         for p in self.parts:
             if not isinstance(p, Part):
-                raise TypeError(f"score.parts must hold Part values, got {type(p).__name__}")
+                raise ParameterTypeError(
+                    f"score.parts must hold Part values, got {type(p).__name__}")
         object.__setattr__(self, "parts", tuple(self.parts))
         if not self.tempos:
-            raise ValueError("score.tempos must hold at least one TempoChange (tick 0)")
+            raise ParameterError("score.tempos must hold at least one TempoChange (tick 0)")
         object.__setattr__(self, "tempos", tuple(sorted(self.tempos, key=lambda t: t.tick)))
         object.__setattr__(self, "time_signatures",
                            tuple(sorted(self.time_signatures, key=lambda t: t.tick)))
         if self.tempos[0].tick != 0:
-            raise ValueError("score.tempos: the first tempo must start at tick 0")
+            raise ParameterError("score.tempos: the first tempo must start at tick 0")
         if not self.time_signatures or self.time_signatures[0].tick != 0:
-            raise ValueError("score.time_signatures: the first must start at tick 0")
+            raise ParameterError("score.time_signatures: the first must start at tick 0")
         parse_key(self.key)
         if not isinstance(self.title, str):
-            raise TypeError(f"score.title must be a str, got {type(self.title).__name__}")
+            raise ParameterTypeError(f"score.title must be a str, got {type(self.title).__name__}")
         if self.ppq != PPQ:
-            raise ValueError(f"score.ppq must be {PPQ} (files at other resolutions are rescaled)")
+            raise ParameterError(
+                f"score.ppq must be {PPQ} (files at other resolutions are rescaled)")
 
     # ----- construction -------------------------------------------------------------------
     @classmethod
@@ -206,11 +212,11 @@ class Score:
         ``accent_velocity``.
         """
         if not durations:
-            raise ValueError("durations must not be empty")
+            raise ParameterError("durations must not be empty")
         check_int("unit", unit, 1, PPQ * 16)
         pitch_list = [pitches] if isinstance(pitches, int | str) else list(pitches)
         if not pitch_list:
-            raise ValueError("pitches must not be empty")
+            raise ParameterError("pitches must not be empty")
         midi = [to_midi_pitch(p) for p in pitch_list]
         accent_set = set(accents)
         notes: list[Note] = []
@@ -218,7 +224,8 @@ class Score:
         k = 0
         for d in durations:
             if isinstance(d, bool) or not isinstance(d, int) or d == 0:
-                raise ValueError(f"durations must be non-zero ints (negative = rest), got {d!r}")
+                raise ParameterError(
+                    f"durations must be non-zero ints (negative = rest), got {d!r}")
             if d > 0:
                 vel = accent_velocity if t in accent_set else velocity
                 notes.append(Note(t * unit, d * unit, midi[k % len(midi)], vel))
@@ -278,7 +285,7 @@ class Score:
         With ``align_to_bar`` the second score starts on the next bar line.
         """
         if not isinstance(other, Score):
-            raise TypeError(f"concat expects a Score, got {type(other).__name__}")
+            raise ParameterTypeError(f"concat expects a Score, got {type(other).__name__}")
         offset = self.end
         if align_to_bar and offset % self.bar_ticks:
             offset += self.bar_ticks - offset % self.bar_ticks
@@ -302,7 +309,7 @@ class Score:
     def layer(self, other: Score) -> Score:
         """Both scores sounding together: the parts of ``other`` added beside these."""
         if not isinstance(other, Score):
-            raise TypeError(f"layer expects a Score, got {type(other).__name__}")
+            raise ParameterTypeError(f"layer expects a Score, got {type(other).__name__}")
         names = {p.name for p in self.parts}
         extra = []
         for p in other.parts:
@@ -348,7 +355,7 @@ class Score:
             jsonschema.validate(data, score_schema())
         except jsonschema.ValidationError as exc:
             where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
-            raise ValueError(f"score JSON invalid at {where}: {exc.message}") from None
+            raise ParameterError(f"score JSON invalid at {where}: {exc.message}") from None
         parts = tuple(Part(
             name=p["name"], program=p.get("program", 0), channel=p.get("channel", 0),
             preset=p.get("preset"), pan=p.get("pan", 0.0), gain=p.get("gain", 1.0),
@@ -369,9 +376,9 @@ class Score:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"score JSON is not valid JSON: {exc}") from None
+            raise ParameterError(f"score JSON is not valid JSON: {exc}") from None
         if not isinstance(data, dict):
-            raise ValueError("score JSON must be an object")
+            raise ParameterError("score JSON must be an object")
         return cls.from_dict(data)
 
     # ----- bridges to the edges (imported lazily: the core stays light) ---------------------

@@ -15,6 +15,7 @@ return NumPy arrays (NumPy is imported when they are first called, so that
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ class TempoMap:
         object.__setattr__(self, "changes", changes)
         check_int("ppq", self.ppq, 1, 100_000)
         secs = [0.0]
-        for prev, nxt in zip(changes, changes[1:], strict=False):
+        for prev, nxt in itertools.pairwise(changes):
             secs.append(secs[-1] + (nxt.tick - prev.tick) * self._spt(prev))
         # breakpoints (tick, seconds) where the tempo changes: every lookup bisects these
         object.__setattr__(self, "_ticks", tuple(float(c.tick) for c in changes))

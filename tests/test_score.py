@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from schillinger_kernel.pitch import parse_key, pitch_name, to_midi_pitch
 from schillinger_kernel.rhythm import interference
 from schillinger_kernel.score import (
     Note,
@@ -16,10 +17,7 @@ from schillinger_kernel.score import (
     Score,
     TempoChange,
     TimeSignature,
-    parse_key,
-    pitch_name,
     score_schema,
-    to_midi_pitch,
 )
 
 

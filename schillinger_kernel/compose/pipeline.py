@@ -11,6 +11,7 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import ParameterError
 from ..harmony import (
     STYLES,
     ChordSpec,
@@ -71,30 +72,30 @@ UNIT = 240  # an eighth note
 def _number(name: str, value: object, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not (
             low <= value <= high):
-        raise ValueError(f"{name} must be a number in {low:g}..{high:g}, got {value!r}")
+        raise ParameterError(f"{name} must be a number in {low:g}..{high:g}, got {value!r}")
     return float(value)
 
 
 def _count(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an int in {low}..{high}, got {value!r}")
+        raise ParameterError(f"{name} must be an int in {low}..{high}, got {value!r}")
     return value
 
 
 def _key(key: str) -> str:
     if not isinstance(key, str):
-        raise ValueError(f"key must be a name like 'C major' or 'A minor', got {key!r}")
+        raise ParameterError(f"key must be a name like 'C major' or 'A minor', got {key!r}")
     try:
         parse_key(key)
         key_scale(key)
     except ValueError as exc:
-        raise ValueError(f"key: {exc}") from None
+        raise ParameterError(f"key: {exc}") from None
     return key.strip() if len(key.split()) > 1 or key.strip().endswith("m") else f"{key} major"
 
 
 def _choice(name: str, value: object, allowed: Sequence[str]) -> str:
     if not isinstance(value, str) or value.strip().lower() not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        raise ParameterError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
     return value.strip().lower()
 
 
@@ -102,7 +103,7 @@ def _seed(seed: object) -> int:
     if seed is None:
         return random.randrange(2**31)
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"seed must be an int or None, got {seed!r}")
+        raise ParameterError(f"seed must be an int or None, got {seed!r}")
     return seed
 
 
@@ -127,19 +128,19 @@ def theme_rhythm(theme: Any) -> tuple[Rhythm, tuple[int, int] | None]:
                 a, b = (x.strip() for x in theme.split(sep, 1))
                 if a.isdigit() and b.isdigit():
                     return theme_rhythm((int(a), int(b)))
-        raise ValueError(f"themes: cannot read {theme!r}; write generators as '3:2'")
+        raise ParameterError(f"themes: cannot read {theme!r}; write generators as '3:2'")
     if isinstance(theme, Sequence) and theme and all(
             isinstance(d, int) and not isinstance(d, bool) for d in theme):
         if len(theme) == 2 and theme[0] != theme[1] and min(theme) >= 1:
             a, b = max(theme), min(theme)
             if a > 64:
-                raise ValueError(f"themes: generators must be at most 64, got {theme!r}")
+                raise ParameterError(f"themes: generators must be at most 64, got {theme!r}")
             return interference(a, b), (a, b)
         if any(d == 0 for d in theme) or all(d < 0 for d in theme) or sum(map(abs, theme)) > 512:
-            raise ValueError(f"themes: a rhythm needs non-zero durations with at least one "
+            raise ParameterError(f"themes: a rhythm needs non-zero durations with at least one "
                              f"note, at most 512 units, got {theme!r}")
         return Rhythm(tuple(theme)), None
-    raise ValueError(f"themes: each theme must be a rhythm (durations) or a generator pair "
+    raise ParameterError(f"themes: each theme must be a rhythm (durations) or a generator pair "
                      f"like (3, 2), got {theme!r}")
 
 
@@ -197,7 +198,7 @@ def compose(progression: Progression | Sequence[str], themes: Sequence[Any] = ((
         k = _key(key or "C major")
         prog = chords_from_symbols(list(progression), k)
     if not isinstance(themes, Sequence) or isinstance(themes, str) or not themes:
-        raise ValueError(f"themes must be a non-empty list of rhythms or generator pairs, "
+        raise ParameterError(f"themes must be a non-empty list of rhythms or generator pairs, "
                          f"got {themes!r}")
     parsed = [theme_rhythm(t) for t in themes]
     num, den = time_signature
@@ -209,10 +210,10 @@ def compose(progression: Progression | Sequence[str], themes: Sequence[Any] = ((
         roles = ENSEMBLES[ens]
     else:
         if ensemble is not None:
-            raise ValueError("give ensemble or tracks, not both")
+            raise ParameterError("give ensemble or tracks, not both")
         roles = tuple(_track_role(_choice("tracks", t, TRACKS)) for t in tracks)
         if not roles:
-            raise ValueError("tracks must name at least one of " + ", ".join(TRACKS))
+            raise ParameterError("tracks must name at least one of " + ", ".join(TRACKS))
     phrases = list(form) if form is not None else _form(bars)
     mel, pair = parsed[0]
     acc, acc_pair = parsed[1] if len(parsed) > 1 else parsed[0]
@@ -324,7 +325,7 @@ def generate_composition(name: str = "Untitled", tempo: float = 120.0, key: str 
     ensemble : override the style's ensemble (piano, string quartet, jazz combo, band).
     """
     if not isinstance(name, str):
-        raise ValueError(f"name must be a str, got {name!r}")
+        raise ParameterError(f"name must be a str, got {name!r}")
     k = _key(key)
     bars = _count("duration", duration, 1, 512)
     style = _choice("style", style, STYLES)
@@ -355,7 +356,7 @@ def quick_compose(themes: Sequence[Any], duration: int = 8, style: str = "classi
     cx = _number("complexity", complexity, 0.0, 1.0)
     s = _seed(seed)
     if not isinstance(themes, Sequence) or isinstance(themes, str) or not themes:
-        raise ValueError(f"themes must be a non-empty list of rhythms or generator pairs, "
+        raise ParameterError(f"themes must be a non-empty list of rhythms or generator pairs, "
                          f"got {themes!r}")
     for t in themes:
         theme_rhythm(t)
@@ -388,14 +389,14 @@ def accompany(chords: Sequence[str] = ("C", "Am", "F", "G"), bpm: float = 120.0,
     accompaniment rhythms come from the interference of ``generators``.
     """
     if isinstance(chords, str) or not isinstance(chords, Sequence) or not chords:
-        raise ValueError(f"chords must be a non-empty list of chord symbols, got {chords!r}")
+        raise ParameterError(f"chords must be a non-empty list of chord symbols, got {chords!r}")
     n = _count("repeat", repeat, 1, 64)
     if isinstance(tracks, str) or not isinstance(tracks, Sequence) or not tracks:
-        raise ValueError(f"tracks must be a non-empty list from {', '.join(TRACKS)}, "
+        raise ParameterError(f"tracks must be a non-empty list from {', '.join(TRACKS)}, "
                          f"got {tracks!r}")
     gens = tuple(generators)
     if len(gens) != 2:
-        raise ValueError(f"generators must be a pair like (3, 2), got {generators!r}")
+        raise ParameterError(f"generators must be a pair like (3, 2), got {generators!r}")
     k = _key(key)
     prog = chords_from_symbols(list(chords) * n, k)
     style = _choice("style", style, STYLES)

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ParameterError, ParameterTypeError
 from ..pitch import key as parse
 from ..pitch import to_midi_pitch
 from ..score import PPQ, Note, Part, Score
-
 
 __all__ = [
     "AnalyzedChord",
@@ -83,7 +83,7 @@ def _events(notes: Any) -> list[tuple[int, int, int]]:
     if isinstance(notes, Part):
         return [(n.start, n.duration, n.pitch) for n in notes.notes]
     if isinstance(notes, str) or not isinstance(notes, Sequence):
-        raise TypeError(f"notes must be a Score, Part, notes or a list of chords, got "
+        raise ParameterTypeError(f"notes must be a Score, Part, notes or a list of chords, got "
                         f"{type(notes).__name__}")
     if notes and all(isinstance(v, int | str) and not isinstance(v, bool) for v in notes):
         notes = [list(notes)]  # one chord given as its pitches
@@ -101,10 +101,10 @@ def _events(notes: Any) -> list[tuple[int, int, int]]:
             out.append((start, dur, to_midi_pitch(pitch)))
         elif isinstance(item, Sequence) and not isinstance(item, str):
             if not item:
-                raise ValueError(f"notes: chord {i} is empty")
+                raise ParameterError(f"notes: chord {i} is empty")
             out.extend((i * 4 * PPQ, 4 * PPQ, to_midi_pitch(p)) for p in item)
         else:
-            raise TypeError(f"notes: cannot read item {item!r}")
+            raise ParameterTypeError(f"notes: cannot read item {item!r}")
     return out
 
 
@@ -112,7 +112,7 @@ def _slices(events: list[tuple[int, int, int]], window: int | None
             ) -> list[tuple[int, int, tuple[int, ...]]]:
     if window is not None:
         if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-            raise ValueError(f"window must be a positive int (ticks), got {window!r}")
+            raise ParameterError(f"window must be a positive int (ticks), got {window!r}")
         end = max(s + d for s, d, _ in events)
         out = []
         for w0 in range(0, end, window):
@@ -163,7 +163,7 @@ def analyze_harmony(notes: Any, key: str | None = None,
 
     events = _events(notes)
     if not events:
-        raise ValueError("notes must not be empty")
+        raise ParameterError("notes must not be empty")
     slices = _slices(events, window)
     chords = []
     s: Any = m21stream.Stream()

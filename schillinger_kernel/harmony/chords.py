@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..errors import ParameterError
 from ..pitch import NOTE_NAMES, key, pitch_class
 
 __all__ = [
@@ -187,17 +188,17 @@ def parse_chord_symbol(symbol: str) -> tuple[int, dict[int, int]]:
     (10, {1: 10, 3: 2, 5: 5, 7: 9})
     """
     if not isinstance(symbol, str) or not symbol.strip():
-        raise ValueError(f"chord symbol must be a non-empty str like 'Am7', got {symbol!r}")
+        raise ParameterError(f"chord symbol must be a non-empty str like 'Am7', got {symbol!r}")
     s = symbol.strip().split("/")[0]
     if not s or s[0].upper() not in _LETTERS:
-        raise ValueError(f"chord symbol {symbol!r} must start with a note letter A-G")
+        raise ParameterError(f"chord symbol {symbol!r} must start with a note letter A-G")
     i = 1
     while i < len(s) and s[i] in "#b" and not (s[i] == "b" and s[i:].startswith("b5")):
         i += 1
     root = pitch_class(s[0].upper() + s[1:i])
     suffix = s[i:]
     if suffix not in QUALITIES:
-        raise ValueError(f"chord symbol {symbol!r}: unknown quality {suffix!r}; known: "
+        raise ParameterError(f"chord symbol {symbol!r}: unknown quality {suffix!r}; known: "
                          f"{', '.join(repr(q) for q in QUALITIES)}")
     fs = {1: root}
     for f, iv in sorted(QUALITIES[suffix].items()):

@@ -40,17 +40,17 @@ TYPE_III_CYCLE = {2: "C5", 3: "C3", 4: "C3", 6: "C7", 12: "C7"}
 def check_direction(direction: str) -> int:
     """+1 for ``"positive"``, -1 for ``"negative"``; anything else is an error."""
     if direction not in ("positive", "negative"):
-        raise ValueError(f"direction must be 'positive' or 'negative', got {direction!r}")
+        raise ParameterError(f"direction must be 'positive' or 'negative', got {direction!r}")
     return 1 if direction == "positive" else -1
 
 
 def _cycle_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
     ks = tuple(kinds)
     if not ks:
-        raise ValueError("kinds must not be empty")
+        raise ParameterError("kinds must not be empty")
     for k in ks:
         if k not in CYCLES:
-            raise ValueError(f"kind must be one of {', '.join(CYCLES)}, got {k!r}")
+            raise ParameterError(f"kind must be one of {', '.join(CYCLES)}, got {k!r}")
     return ks
 
 
@@ -93,7 +93,7 @@ def cycle(key: str, kind: str = "C5", direction: str = "positive", length: int =
     """
     sc, _ = key_and_scale(key)
     if kind not in CYCLES:
-        raise ValueError(f"kind must be one of {', '.join(CYCLES)}, got {kind!r}")
+        raise ParameterError(f"kind must be one of {', '.join(CYCLES)}, got {kind!r}")
     degs = cycle_degrees(kind, direction, length, start, units=len(sc))
     return tuple(sc.pitch_classes[d - 1] for d in degs)
 
@@ -107,7 +107,7 @@ def binomial(key: str, kinds: Sequence[str] = ("C3", "C5"), direction: str = "po
     """
     sc, _ = key_and_scale(key)
     if len(tuple(kinds)) != 2:
-        raise ValueError(f"kinds must name two cycles, got {kinds!r}")
+        raise ParameterError(f"kinds must name two cycles, got {kinds!r}")
     degs = cycle_degrees(tuple(kinds), direction, length, start, units=len(sc))
     return tuple(sc.pitch_classes[d - 1] for d in degs)
 
@@ -118,7 +118,7 @@ def trinomial(key: str, kinds: Sequence[str] = ("C3", "C5", "C7"),
     """Root pitch classes alternating three cycles (closes after 21 chords by default)."""
     sc, _ = key_and_scale(key)
     if len(tuple(kinds)) != 3:
-        raise ValueError(f"kinds must name three cycles, got {kinds!r}")
+        raise ParameterError(f"kinds must name three cycles, got {kinds!r}")
     degs = cycle_degrees(tuple(kinds), direction, length, start, units=len(sc))
     return tuple(sc.pitch_classes[d - 1] for d in degs)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 from ..checks import check_int
-from ..errors import ParameterError
+from ..errors import ParameterError, ParameterTypeError
 from ..pitch import NOTE_NAMES
 from ..scales import symmetric_tonics
 from .cycles import TYPE_III_CYCLE, check_direction, cycle_degrees, cycle_name
@@ -36,10 +37,10 @@ def progression(key: str, degrees: Sequence[int], structure: str = "S7", *,
     """
     sc, key = key_and_scale(key)
     if isinstance(degrees, str) or not isinstance(degrees, Sequence):
-        raise TypeError(f"degrees must be a sequence of ints 1..{len(sc)}, "
+        raise ParameterTypeError(f"degrees must be a sequence of ints 1..{len(sc)}, "
                         f"got {type(degrees).__name__} {degrees!r}")
     if not degrees:
-        raise ValueError("degrees must not be empty (length 0)")
+        raise ParameterError("degrees must not be empty (length 0)")
     specs = [diatonic_spec(sc, check_int("degrees", d, 1, len(sc)), structure) for d in degrees]
     moves = tuple(cycle_name(a, b, len(sc)) for a, b in itertools.pairwise(degrees))
     return voice(specs, key, voicing=voicing, bass_octave=bass_octave, octave=octave,
@@ -92,10 +93,10 @@ def type_iii(tonic: int | str = 0, n: int = 3, structures: str | Sequence[str] =
     tonics = symmetric_tonics(n, tonic)
     names = (structures,) if isinstance(structures, str) else tuple(structures)
     if not names:
-        raise ValueError("structures must not be empty")
+        raise ParameterError("structures must not be empty")
     for s in names:
         if s not in SYMMETRIC_STRUCTURES:
-            raise ValueError(f"structures must be among S1, S2, S3, S4, got {s!r}")
+            raise ParameterError(f"structures must be among S1, S2, S3, S4, got {s!r}")
     sign = check_direction(direction)
     falls = TYPE_III_CYCLE[n] in ("C3", "C5") if n > 1 else True
     step = (12 // n) * (-1 if falls else 1) * sign
@@ -117,11 +118,11 @@ def chords_from_symbols(symbols: Sequence[str], key: str = "C major", *,
     ('I', 'vi', 'IV', 'V7')
     """
     if isinstance(symbols, str) or not symbols:
-        raise ValueError(f"chords must be a non-empty list of chord symbols, got {symbols!r}")
+        raise ParameterError(f"chords must be a non-empty list of chord symbols, got {symbols!r}")
     specs = []
     for s in symbols:
         try:
             specs.append(symbol_spec(s))
         except ValueError as exc:
-            raise ValueError(f"chords: {exc}") from None
+            raise ParameterError(f"chords: {exc}") from None
     return voice(specs, key, voicing=voicing, octave=octave)

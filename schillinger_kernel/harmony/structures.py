@@ -58,11 +58,11 @@ def key_and_scale(key: str) -> tuple[Scale, str]:
     'A minor'
     """
     if not isinstance(key, str):
-        raise ValueError(f"key must be a name like 'C major', got {key!r}")
+        raise ParameterError(f"key must be a name like 'C major', got {key!r}")
     try:
         sc = key_scale(key)
     except ValueError as exc:
-        raise ValueError(f"key: {exc}") from None
+        raise ParameterError(f"key: {exc}") from None
     return sc, key.strip()
 
 
@@ -70,7 +70,7 @@ def check_structure(name: str) -> str:
     """``name`` if it names a diatonic or symmetric structure (S5 .. S13, S1 .. S4)."""
     if name not in STRUCTURES and name not in SYMMETRIC_STRUCTURES:
         allowed = ", ".join([*STRUCTURES, *SYMMETRIC_STRUCTURES])
-        raise ValueError(f"structure must be one of {allowed}, got {name!r}")
+        raise ParameterError(f"structure must be one of {allowed}, got {name!r}")
     return name
 
 
@@ -83,7 +83,7 @@ def functions(key: str | Scale, degree: int, name: str = "S7") -> dict[int, int]
     sc = key if isinstance(key, Scale) else key_and_scale(key)[0]
     check_int("degree", degree, 1, len(sc))
     if check_structure(name) not in STRUCTURES:
-        raise ValueError(f"structure: {name!r} is symmetric; use symmetric_structure()")
+        raise ParameterError(f"structure: {name!r} is symmetric; use symmetric_structure()")
     base = degree - 1
     return {f: sc.at(base + f - 1, sc.tonic) % 12 for f in STRUCTURES[name]}
 
@@ -102,12 +102,12 @@ def structure(key: str, degree: int, name: str = "S7", octave: int = 4) -> tuple
     check_int("degree", degree, 1, len(sc))
     check_int("octave", octave, -1, 9)
     if check_structure(name) not in STRUCTURES:
-        raise ValueError(f"structure: {name!r} is symmetric; use symmetric_structure()")
+        raise ParameterError(f"structure: {name!r} is symmetric; use symmetric_structure()")
     root = sc.pitch(degree, octave)
     idx = sc.index_of(root, sc.tonic)
     out = tuple(sc.at(idx + f - 1, sc.tonic) for f in STRUCTURES[name])
     if out[-1] > 127:
-        raise ValueError(f"octave: structure reaches pitch {out[-1]} > 127")
+        raise ParameterError(f"octave: structure reaches pitch {out[-1]} > 127")
     return out
 
 
@@ -128,7 +128,7 @@ def hybrid(key: str, degree: int, name: str = "S7", bass_octave: int = 3,
     check_int("bass_octave", bass_octave, -1, 8)
     check_int("octave", octave, -1, 9)
     if check_structure(name) not in HYBRID_UPPER:
-        raise ValueError(f"structure must be one of {', '.join(HYBRID_UPPER)}, got {name!r}")
+        raise ParameterError(f"structure must be one of {', '.join(HYBRID_UPPER)}, got {name!r}")
     fs = functions(sc, degree, name)
     bass = sc.pitch(degree, bass_octave)
     upper = close_position([fs[f] for f in reversed(HYBRID_UPPER[name])],
@@ -154,10 +154,10 @@ def symmetric_structure(root: int | str, name: str = "S1") -> tuple[int, ...]:
 
     r = to_midi_pitch(root)
     if name not in SYMMETRIC_STRUCTURES:
-        raise ValueError(f"name must be one of {', '.join(SYMMETRIC_STRUCTURES)}, got {name!r}")
+        raise ParameterError(f"name must be one of {', '.join(SYMMETRIC_STRUCTURES)}, got {name!r}")
     a, b = SYMMETRIC_STRUCTURES[name]
     if r + a + b > 127:
-        raise ValueError(f"root {r} is too high for {name}")
+        raise ParameterError(f"root {r} is too high for {name}")
     return (r, r + a, r + a + b)
 
 

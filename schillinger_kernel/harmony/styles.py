@@ -26,6 +26,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import ParameterError, ParameterTypeError
 from ..pitch import parse_key
 from ..scales import Scale, key_scale, scale, symmetric_tonics
 from .cycles import cycle_name
@@ -53,22 +54,22 @@ _MOVES: tuple[tuple[str, int, int], ...] = (  # (cycle, direction, degree step)
 def _check(key: str, length: int, complexity: float, style: str,
            seed: int | None) -> tuple[int, str]:
     if not isinstance(key, str):
-        raise ValueError(f"key must be a name like 'C major', got {key!r}")
+        raise ParameterError(f"key must be a name like 'C major', got {key!r}")
     try:
         pc, mode = parse_key(key)
     except ValueError as exc:
-        raise ValueError(f"key: {exc}") from None
+        raise ParameterError(f"key: {exc}") from None
     if isinstance(length, bool) or not isinstance(length, int):
-        raise TypeError(f"length must be an int, got {type(length).__name__} {length!r}")
+        raise ParameterTypeError(f"length must be an int, got {type(length).__name__} {length!r}")
     if not 1 <= length <= MAX_LENGTH:
-        raise ValueError(f"length must be in 1..{MAX_LENGTH} chords, got {length}")
+        raise ParameterError(f"length must be in 1..{MAX_LENGTH} chords, got {length}")
     if isinstance(complexity, bool) or not isinstance(complexity, int | float) or not (
             0.0 <= complexity <= 1.0):
-        raise ValueError(f"complexity must be a number in 0..1, got {complexity!r}")
+        raise ParameterError(f"complexity must be a number in 0..1, got {complexity!r}")
     if style not in STYLES:
-        raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
+        raise ParameterError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise ValueError(f"seed must be an int or None, got {seed!r}")
+        raise ParameterError(f"seed must be an int or None, got {seed!r}")
     return pc, mode
 
 

@@ -28,6 +28,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 
+from ..errors import ParameterError
+
 __all__ = [
     "S5_CLOCKWISE",
     "S5_COUNTERCLOCKWISE",
@@ -63,12 +65,12 @@ def function_map(kind: str, structure: str = "S7", direction: str = "positive") 
     {3: 1, 5: 3, 7: 5, 1: 7}
     """
     if kind not in ("C3", "C5", "C7"):
-        raise ValueError(f"kind must be C3, C5 or C7, got {kind!r}")
+        raise ParameterError(f"kind must be C3, C5 or C7, got {kind!r}")
     if direction not in ("positive", "negative"):
-        raise ValueError(f"direction must be 'positive' or 'negative', got {direction!r}")
+        raise ParameterError(f"direction must be 'positive' or 'negative', got {direction!r}")
     m = _POSITIVE_MAPS.get((kind, structure))
     if m is None:
-        raise ValueError(f"structure: no function map for {structure!r} on {kind}; "
+        raise ParameterError(f"structure: no function map for {structure!r} on {kind}; "
                          f"maps exist for S7 on C3/C5/C7 and S5 on C3/C5")
     if direction == "positive":
         return dict(m)
@@ -93,7 +95,7 @@ def _functions_of(voicing: Sequence[int], chord: Mapping[int, int]) -> list[int]
     out = []
     for p in voicing:
         if p % 12 not in by_pc:
-            raise ValueError(f"start: pitch {p} is not a tone of the first chord "
+            raise ParameterError(f"start: pitch {p} is not a tone of the first chord "
                              f"{sorted(chord.values())}")
         out.append(by_pc[p % 12])
     return out
@@ -122,9 +124,9 @@ def best_move(voicing: Sequence[int], chord: Mapping[int, int],
     (64, 69, 72)
     """
     if not voicing:
-        raise ValueError("voicing must not be empty")
+        raise ParameterError("voicing must not be empty")
     if not chord:
-        raise ValueError("chord must have at least one tone")
+        raise ParameterError("chord must have at least one tone")
     order = sorted(range(len(voicing)), key=lambda i: (voicing[i], i))
     limit = max(12 if len(voicing) <= 4 else 24, max(voicing) - min(voicing))
     best: tuple[tuple[int, int, int, int, tuple[int, ...]], tuple[int, ...]] | None = None
@@ -151,13 +153,13 @@ def lead(chords: Sequence[Mapping[int, int]], start: Sequence[int],
     Returns one voicing per chord, ``start`` first.
     """
     if not chords:
-        raise ValueError("chords must not be empty")
+        raise ParameterError("chords must not be empty")
     first = tuple(start)
     if not first:
-        raise ValueError("start must hold at least one pitch")
+        raise ParameterError("start must hold at least one pitch")
     funcs = _functions_of(first, chords[0])
     if maps is not None and len(maps) != len(chords) - 1:
-        raise ValueError(f"maps must hold {len(chords) - 1} entries (one per move), "
+        raise ParameterError(f"maps must hold {len(chords) - 1} entries (one per move), "
                          f"got {len(maps)}")
     out = [first]
     for i, nxt in enumerate(chords[1:]):
@@ -171,7 +173,7 @@ def lead(chords: Sequence[Mapping[int, int]], start: Sequence[int],
             new_funcs = _functions_of(new, nxt)
         for p in new:
             if not 0 <= p <= 127:
-                raise ValueError(f"chords: voice leading left the MIDI range (pitch {p}); "
+                raise ParameterError(f"chords: voice leading left the MIDI range (pitch {p}); "
                                  f"start higher or lower")
         out.append(new)
         funcs = new_funcs

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..checks import check_int
+from ..errors import ParameterError
 from ..pitch import NOTE_NAMES, parse_key
 from ..scales import Scale
 from ..score import PPQ, Note, Part, Score, TempoChange
@@ -27,7 +28,6 @@ from .structures import (
     key_and_scale,
 )
 from .voice_leading import lead
-
 
 __all__ = [
     "Chord",
@@ -193,9 +193,9 @@ def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
     inversion, not a leap of every voice) until it is back inside.
     """
     if voicing not in VOICINGS:
-        raise ValueError(f"voicing must be one of {', '.join(VOICINGS)}, got {voicing!r}")
+        raise ParameterError(f"voicing must be one of {', '.join(VOICINGS)}, got {voicing!r}")
     if not specs:
-        raise ValueError("length must be at least 1 (no chords given)")
+        raise ParameterError("length must be at least 1 (no chords given)")
     sc, key = key_and_scale(key)
     spelling = key_spelling(key)
     lo, hi = register
@@ -222,7 +222,7 @@ def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
             pitches = (bass, *pitches)
         for p in pitches:
             if not 0 <= p <= 127:
-                raise ValueError(f"octave: chord pitch {p} is outside 0..127")
+                raise ParameterError(f"octave: chord pitch {p} is outside 0..127")
         pcs = {pc for pc in spec.functions.values()}
         chords.append(Chord(
             root=spec.root, structure=spec.structure, pitches=pitches,

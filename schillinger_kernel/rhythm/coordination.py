@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..checks import check_int
+from ..errors import ParameterError
 from .value import MAX_PERIOD, Rhythm, as_rhythm, check_period
 
 T = TypeVar("T")
@@ -60,7 +61,8 @@ def distribute(rhythm: Sequence[int], places: int | Sequence[T]) -> dict[Any, Rh
     elif isinstance(places, Sequence) and not isinstance(places, str) and places:
         labels = tuple(places)
     else:
-        raise ValueError(f"places must be a positive int or a non-empty sequence, got {places!r}")
+        raise ParameterError(
+            f"places must be a positive int or a non-empty sequence, got {places!r}")
     runs, _ = distribution_closure(r, len(labels))
     cycle = r.period * runs
     check_period(cycle)
@@ -107,7 +109,7 @@ def coordinate(rhythm: Sequence[int], attacks: int, places: int = 1,
     check_int("places", places, 1, 10_000)
     n = len(r.attacks)
     if n == 0:
-        raise ValueError("rhythm has no attacks (only rests)")
+        raise ParameterError("rhythm has no attacks (only rests)")
     a_total = math.lcm(attacks, n, places)
     period = check_period(r.period * a_total // n)
     bars = None

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ..errors import ParameterError, ParameterTypeError
+
 __all__ = ["MAX_PERIOD", "GraphRow", "coincidences", "graph_rows", "rhythm_svg", "rhythm_text"]
 
 #: Longest period (in units) the graph draws; longer rhythms are refused with a ValueError.
@@ -75,16 +77,17 @@ class GraphRow:
 
 def _check_durations(rhythm: Sequence[int]) -> tuple[int, ...]:
     if isinstance(rhythm, str | bytes) or not isinstance(rhythm, Sequence):
-        raise TypeError(f"rhythm must be a sequence of ints, got {type(rhythm).__name__}")
+        raise ParameterTypeError(f"rhythm must be a sequence of ints, got {type(rhythm).__name__}")
     durs = tuple(rhythm)
     if not durs:
-        raise ValueError("rhythm must not be empty")
+        raise ParameterError("rhythm must not be empty")
     for d in durs:
         if isinstance(d, bool) or not isinstance(d, int) or d == 0:
-            raise ValueError(f"rhythm durations must be non-zero ints (negative = rest), got {d!r}")
+            raise ParameterError(
+                f"rhythm durations must be non-zero ints (negative = rest), got {d!r}")
     period = sum(abs(d) for d in durs)
     if period > MAX_PERIOD:
-        raise ValueError(f"rhythm period must be <= {MAX_PERIOD} units to draw, got {period}")
+        raise ParameterError(f"rhythm period must be <= {MAX_PERIOD} units to draw, got {period}")
     return durs
 
 
@@ -92,14 +95,14 @@ def _check_generators(generators: Sequence[int] | None) -> tuple[int, ...]:
     if generators is None:
         return ()
     if isinstance(generators, str | bytes) or not isinstance(generators, Sequence):
-        raise TypeError(f"generators must be a sequence of ints or None, "
+        raise ParameterTypeError(f"generators must be a sequence of ints or None, "
                         f"got {type(generators).__name__}")
     gens = tuple(generators)
     for g in gens:
         if isinstance(g, bool) or not isinstance(g, int) or g < 1:
-            raise ValueError(f"generators must be positive ints, got {g!r}")
+            raise ParameterError(f"generators must be positive ints, got {g!r}")
     if len(gens) > len(_LETTERS):
-        raise ValueError(f"at most {len(_LETTERS)} generators can be drawn, got {len(gens)}")
+        raise ParameterError(f"at most {len(_LETTERS)} generators can be drawn, got {len(gens)}")
     return gens
 
 
@@ -246,7 +249,7 @@ def rhythm_svg(rhythm: Sequence[int], generators: Sequence[int] | None = None, *
     (6, 1)
     """
     if isinstance(max_width, bool) or not isinstance(max_width, int) or max_width < 200:
-        raise ValueError(f"max_width must be an int >= 200, got {max_width!r}")
+        raise ParameterError(f"max_width must be an int >= 200, got {max_width!r}")
     rows = graph_rows(rhythm, generators)
     gens = _check_generators(generators if generators is not None
                              else getattr(rhythm, "generators", None) or None)

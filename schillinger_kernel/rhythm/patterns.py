@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..checks import check_int
+from ..errors import ParameterError
 from .permutations import general_permutations
 from .resultants import canonical_pairs, fractioning, interference
 from .value import Rhythm, as_rhythm, augment, diminish, invert, retrograde
-
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..score import Score
@@ -43,15 +43,15 @@ def _parse_meter(time_signature: str | Sequence[int]) -> tuple[int, int]:
             num_s, den_s = time_signature.split("/")
             num, den = int(num_s), int(den_s)
         except ValueError:
-            raise ValueError(
+            raise ParameterError(
                 f"time_signature must look like '4/4', got {time_signature!r}") from None
     elif isinstance(time_signature, Sequence) and len(time_signature) == 2:
         num, den = int(time_signature[0]), int(time_signature[1])
     else:
-        raise ValueError(f"time_signature must be '4/4' or (4, 4), got {time_signature!r}")
+        raise ParameterError(f"time_signature must be '4/4' or (4, 4), got {time_signature!r}")
     check_int("time_signature numerator", num, 1, 32)
     if den not in (1, 2, 4, 8, 16, 32):
-        raise ValueError(f"time_signature denominator must be 1, 2, 4, 8, 16 or 32, got {den}")
+        raise ParameterError(f"time_signature denominator must be 1, 2, 4, 8, 16 or 32, got {den}")
     return num, den
 
 
@@ -72,7 +72,7 @@ def generate_pattern(time_signature: str | Sequence[int] = "4/4", subdivision: i
     check_int("subdivision", subdivision, 1, 16)
     if isinstance(complexity, bool) or not isinstance(complexity, int | float) or not (
             0.0 <= complexity <= 1.0):
-        raise ValueError(f"complexity must be a number in 0..1, got {complexity!r}")
+        raise ParameterError(f"complexity must be a number in 0..1, got {complexity!r}")
     rng = random.Random(seed)
     pairs = sorted(canonical_pairs(), key=lambda p: (p[0] * p[1], p))
     # Complexity picks a window of the pairs ordered by period; the seed picks inside it.
@@ -81,7 +81,7 @@ def generate_pattern(time_signature: str | Sequence[int] = "4/4", subdivision: i
     base = interference(a, b)
     bar = num * subdivision * 4 // den
     if bar < 1:
-        raise ValueError("time_signature and subdivision give a bar shorter than one unit")
+        raise ParameterError("time_signature and subdivision give a bar shorter than one unit")
     import math
 
     reps = math.lcm(base.period, bar) // base.period
@@ -90,7 +90,7 @@ def generate_pattern(time_signature: str | Sequence[int] = "4/4", subdivision: i
     period = base.period * reps
     if isinstance(accent_pattern, str):
         if accent_pattern not in ACCENT_PATTERNS:
-            raise ValueError(f"accent_pattern must be one of {', '.join(ACCENT_PATTERNS)} or a "
+            raise ParameterError(f"accent_pattern must be one of {', '.join(ACCENT_PATTERNS)} or a "
                              f"list of unit positions, got {accent_pattern!r}")
         if accent_pattern == "interference":
             accents = tuple(x + k * base.period for k in range(reps) for x in base.accents)
@@ -166,10 +166,11 @@ def generate_variations(base: Sequence[int], techniques: Sequence[str] = VARIATI
     r = as_rhythm(base)
     check_int("count", count, 1, 1000)
     if isinstance(techniques, str) or not techniques:
-        raise ValueError("techniques must be a non-empty list of names")
+        raise ParameterError("techniques must be a non-empty list of names")
     for t in techniques:
         if t not in VARIATION_TECHNIQUES:
-            raise ValueError(f"unknown technique {t!r}; allowed: {', '.join(VARIATION_TECHNIQUES)}")
+            raise ParameterError(
+                f"unknown technique {t!r}; allowed: {', '.join(VARIATION_TECHNIQUES)}")
     rng = random.Random(seed)
     out: list[Rhythm] = []
     for i in range(count):

@@ -7,11 +7,11 @@ homogeneous continuity.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from ..checks import check_int
+from ..errors import ParameterError, ParameterTypeError
 from .value import Rhythm
 
 T = TypeVar("T")
@@ -30,11 +30,11 @@ def _items(items: Sequence[T] | str, limit: int = 10, what: str = "permutations"
     if isinstance(items, (str | bytes, Sequence)):
         seq = tuple(items)
         if not seq:
-            raise ValueError("items must not be empty")
+            raise ParameterError("items must not be empty")
         if len(seq) > limit:
-            raise ValueError(f"items: at most {limit} elements for {what}, got {len(seq)}")
+            raise ParameterError(f"items: at most {limit} elements for {what}, got {len(seq)}")
         return seq
-    raise TypeError(f"items must be a sequence, got {type(items).__name__}")
+    raise ParameterTypeError(f"items must be a sequence, got {type(items).__name__}")
 
 
 def _shape(items: Any, perms: list[tuple[Any, ...]]) -> tuple[Any, ...]:
@@ -72,7 +72,8 @@ def circular_permutations(items: Sequence[T] | str,
     """
     seq = _items(items, 1000, "circular permutations")
     if direction not in ("clockwise", "counterclockwise", "counter-clockwise"):
-        raise ValueError(f"direction must be 'clockwise' or 'counterclockwise', got {direction!r}")
+        raise ParameterError(
+            f"direction must be 'clockwise' or 'counterclockwise', got {direction!r}")
     if direction != "clockwise":
         seq = (seq[0], *reversed(seq[1:]))
     perms = [seq[i:] + seq[:i] for i in range(len(seq))]
@@ -96,7 +97,7 @@ def _group_of(x: int | Sequence[T]) -> tuple[Any, ...]:
         return (x,)
     if isinstance(x, Sequence) and len(x):
         return tuple(x)
-    raise ValueError(f"a group must be an int or a non-empty sequence, got {x!r}")
+    raise ParameterError(f"a group must be an int or a non-empty sequence, got {x!r}")
 
 
 def higher_order(a: int | Sequence[T] | str, b: int | Sequence[T] | str,

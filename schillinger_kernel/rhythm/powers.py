@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 
 from ..checks import check_int
+from ..errors import ParameterError, ParameterTypeError
 from .value import MAX_PERIOD, Rhythm, augment, check_period, from_attacks
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
 # ----- powers, styles, velocities ---------------------------------------------------------------
 def _check_group(group: Sequence[int]) -> tuple[int, ...]:
     if isinstance(group, str) or not isinstance(group, Sequence) or not group:
-        raise ValueError(f"group must be a non-empty sequence of positive ints, got {group!r}")
+        raise ParameterError(f"group must be a non-empty sequence of positive ints, got {group!r}")
     for d in group:
         check_int("group term", d, 1, MAX_PERIOD)
     return tuple(group)
@@ -41,7 +42,7 @@ def power(group: Sequence[int], n: int) -> Rhythm:
     g = _check_group(group)
     check_int("n", n, 1, 12)
     if len(g) ** n > MAX_PERIOD:
-        raise ValueError(f"power: {len(g)}^{n} terms is too many (at most {MAX_PERIOD})")
+        raise ParameterError(f"power: {len(g)}^{n} terms is too many (at most {MAX_PERIOD})")
     terms: tuple[int, ...] = (1,)
     for _ in range(n):
         terms = tuple(x * t for x in g for t in terms)
@@ -58,7 +59,7 @@ def synchronize_power(group: Sequence[int], low: int, high: int) -> Rhythm:
     check_int("low", low, 1, 12)
     check_int("high", high, 1, 12)
     if low >= high:
-        raise ValueError(f"synchronize_power needs low < high, got low={low}, high={high}")
+        raise ParameterError(f"synchronize_power needs low < high, got low={low}, high={high}")
     return augment(power(g, low), sum(g) ** (high - low))
 
 
@@ -69,7 +70,7 @@ def synchronize(*groups: Sequence[int]) -> tuple[Rhythm, ...]:
     (Rhythm((2, 1, 2, 1, 2, 1, 2, 1)), Rhythm((1, 1, 2, 1, 1, 2, 1, 1, 2)))
     """
     if len(groups) < 2:
-        raise ValueError("synchronize needs at least two groups")
+        raise ParameterError("synchronize needs at least two groups")
     gs = [_check_group(g) for g in groups]
     p = check_period(math.lcm(*(sum(g) for g in gs)))
     return tuple(Rhythm(g * (p // sum(g))) for g in gs)
@@ -94,12 +95,12 @@ def rubato(pair: Sequence[int], tau: int) -> tuple[int, int]:
     (4, 1)
     """
     if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
-        raise ValueError(f"rubato takes a pair (p, q), got {pair!r}")
+        raise ParameterError(f"rubato takes a pair (p, q), got {pair!r}")
     p, q = _check_group(pair)
     if isinstance(tau, bool) or not isinstance(tau, int):
-        raise TypeError(f"tau must be an int, got {type(tau).__name__}")
+        raise ParameterTypeError(f"tau must be an int, got {type(tau).__name__}")
     if p + tau <= 0 or q - tau <= 0:
-        raise ValueError(f"tau={tau} would make a duration <= 0 in ({p}, {q})")
+        raise ParameterError(f"tau={tau} would make a duration <= 0 in ({p}, {q})")
     return p + tau, q - tau
 
 
@@ -130,7 +131,8 @@ def series(name: str, terms: int) -> tuple[int, ...]:
                 ps.append(n)
             n += 1
         return tuple(ps)
-    raise ValueError(f"series must be one of natural, arithmetic, geometric, summation, primes, "
+    raise ParameterError(
+        f"series must be one of natural, arithmetic, geometric, summation, primes, "
                      f"got {name!r}")
 
 

@@ -15,6 +15,7 @@ Rhythm((2, 1, 1, 1, 1, 1, 2))
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from ..checks import check_int
 from ..errors import ParameterError
@@ -34,7 +35,7 @@ def _period_of(gens: Sequence[int], period: str | int) -> int:
         return check_period(math.lcm(*gens))
     if isinstance(period, int) and not isinstance(period, bool) and period >= 1:
         return check_period(period)
-    raise ValueError(f"period must be 'product', 'lcm' or a positive int, got {period!r}")
+    raise ParameterError(f"period must be 'product', 'lcm' or a positive int, got {period!r}")
 
 
 def interference(*generators: int, period: str | int = "product") -> Rhythm:
@@ -81,7 +82,7 @@ def _check_major_minor(a: int, b: int) -> None:
     check_int("a", a, 1, MAX_GENERATOR)
     check_int("b", b, 1, MAX_GENERATOR)
     if a <= b:
-        raise ValueError(
+        raise ParameterError(
             f"this technique needs a > b (the major generator first), got a={a}, b={b}")
     check_period(a * a * 2)
 

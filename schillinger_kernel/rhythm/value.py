@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, overload
 
 from ..checks import check_int
-from ..errors import ParameterError
+from ..errors import ParameterError, ParameterTypeError
 from .graph import rhythm_svg
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,15 +72,16 @@ class Rhythm(Sequence[int]):
     def __init__(self, durations: Sequence[int], generators: Sequence[int] = (),
                  accents: Sequence[int] = ()) -> None:
         if isinstance(durations, str | bytes) or not isinstance(durations, Sequence):
-            raise TypeError(f"durations must be a sequence of ints, got {type(durations).__name__}")
+            raise ParameterTypeError(
+                f"durations must be a sequence of ints, got {type(durations).__name__}")
         durs = tuple(durations)
         if not durs:
-            raise ValueError("durations must not be empty")
+            raise ParameterError("durations must not be empty")
         for d in durs:
             if isinstance(d, bool) or not isinstance(d, int):
-                raise TypeError(f"durations must be ints, got {type(d).__name__} {d!r}")
+                raise ParameterTypeError(f"durations must be ints, got {type(d).__name__} {d!r}")
             if d == 0:
-                raise ValueError("durations must be non-zero (negative durations are rests)")
+                raise ParameterError("durations must be non-zero (negative durations are rests)")
         self._durations: tuple[int, ...] = durs
         self._generators: tuple[int, ...] = tuple(generators)
         self._accents: tuple[int, ...] = tuple(accents)
@@ -220,7 +221,7 @@ def from_attacks(attacks: Sequence[int], period: int, generators: Sequence[int] 
     """
     pts = sorted(set(attacks))
     if not pts or pts[0] != 0 or pts[-1] >= period:
-        raise ValueError("attacks must start at 0 and lie inside the period")
+        raise ParameterError("attacks must start at 0 and lie inside the period")
     durs = tuple(b - a for a, b in zip(pts, [*pts[1:], period], strict=True))
     return Rhythm(durs, generators, accents)
 
@@ -276,7 +277,7 @@ def diminish(rhythm: Sequence[int], k: int) -> Rhythm:
     check_int("k", k, 1, MAX_GENERATOR)
     bad = [d for d in r if d % k]
     if bad:
-        raise ValueError(f"diminish by {k}: durations {bad} are not multiples of {k}")
+        raise ParameterError(f"diminish by {k}: durations {bad} are not multiples of {k}")
     return Rhythm(tuple(d // k for d in r), r.generators, tuple(a // k for a in r.accents))
 
 

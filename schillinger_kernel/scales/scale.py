@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..checks import check_int
+from ..errors import ParameterError, ParameterTypeError
 from ..pitch import NOTE_NAMES, pitch_class, to_midi_pitch
 from ..pitch import key as parse
 
@@ -75,16 +76,16 @@ class Scale(tuple[int, ...]):
     def __new__(cls, pitches: Iterable[int], span: int = 12, name: str = "") -> Scale:
         values = tuple(pitches)
         if not values:
-            raise ValueError("pitches must not be empty")
+            raise ParameterError("pitches must not be empty")
         for p in values:
             if isinstance(p, bool) or not isinstance(p, int):
-                raise TypeError(f"pitches must be ints, got {type(p).__name__} {p!r}")
+                raise ParameterTypeError(f"pitches must be ints, got {type(p).__name__} {p!r}")
         if any(b <= a for a, b in itertools.pairwise(values)):
-            raise ValueError(f"pitches must rise strictly, got {values}")
+            raise ParameterError(f"pitches must rise strictly, got {values}")
         if isinstance(span, bool) or not isinstance(span, int) or span < 1 or span % 12:
-            raise ValueError(f"span must be a positive multiple of 12 semitones, got {span!r}")
+            raise ParameterError(f"span must be a positive multiple of 12 semitones, got {span!r}")
         if values[-1] - values[0] >= span:
-            raise ValueError(f"pitches {values} do not fit in a span of {span} semitones")
+            raise ParameterError(f"pitches {values} do not fit in a span of {span} semitones")
         shift = values[0] - values[0] % 12
         values = tuple(v - shift for v in values)
         self = super().__new__(cls, values)
@@ -170,7 +171,7 @@ class Scale(tuple[int, ...]):
         q, r = divmod(pitch - base, self.span)
         rel = tuple(p - self[0] for p in self)
         if r not in rel:
-            raise ValueError(f"pitch {pitch} is not in the scale {tuple(self)}")
+            raise ParameterError(f"pitch {pitch} is not in the scale {tuple(self)}")
         return q * len(self) + rel.index(r)
 
     def contains(self, pitch: int) -> bool:
@@ -207,7 +208,7 @@ class Scale(tuple[int, ...]):
         """
         lo, hi = to_midi_pitch(low), to_midi_pitch(high)
         if lo > hi:
-            raise ValueError(f"low must not exceed high, got low={lo}, high={hi}")
+            raise ParameterError(f"low must not exceed high, got low={lo}, high={hi}")
         return tuple(p for p in range(lo, hi + 1) if self.contains(p))
 
     # ----- transformations ------------------------------------------------------------------
@@ -281,7 +282,7 @@ def tonic_pc(tonic: int | str) -> int:
         return pitch_class(tonic.strip())
     check_int("tonic", tonic)
     if not 0 <= tonic <= 127:
-        raise ValueError(f"tonic must be a pitch class or MIDI pitch 0..127, got {tonic}")
+        raise ParameterError(f"tonic must be a pitch class or MIDI pitch 0..127, got {tonic}")
     return tonic % 12
 
 
@@ -296,10 +297,10 @@ def from_intervals(intervals: Sequence[int], tonic: int | str = 0, name: str = "
     """
     steps = tuple(intervals)
     if not steps:
-        raise ValueError("intervals must not be empty")
+        raise ParameterError("intervals must not be empty")
     for s in steps:
         if isinstance(s, bool) or not isinstance(s, int) or s < 1:
-            raise ValueError(f"intervals must be positive ints (semitones), got {s!r}")
+            raise ParameterError(f"intervals must be positive ints (semitones), got {s!r}")
     total = sum(steps)
     if total % 12 == 0:
         span, units = total, steps[:-1]
@@ -325,7 +326,7 @@ def from_pitches(pitches: Iterable[int | str], name: str = "") -> Scale:
         if pc not in pcs:
             pcs.append(pc)
     if not pcs:
-        raise ValueError("pitches must not be empty")
+        raise ParameterError("pitches must not be empty")
     tonic = pcs[0]
     rel = sorted((pc - tonic) % 12 for pc in pcs)
     return Scale((tonic + r for r in rel), 12, name)
@@ -344,7 +345,7 @@ def scale(name: str, tonic: int | str | None = None) -> Scale:
     (5, 7, 9, 11, 0, 2, 4)
     """
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"name must be a scale name such as 'C major', got {name!r}")
+        raise ParameterError(f"name must be a scale name such as 'C major', got {name!r}")
     words = name.strip().split()
     pc = 0
     label = " ".join(w.lower() for w in words)
@@ -355,7 +356,7 @@ def scale(name: str, tonic: int | str | None = None) -> Scale:
         except ValueError:
             pass
     if label not in NAMED_SCALES:
-        raise ValueError(f"name: unknown scale {name!r}; known scales: "
+        raise ParameterError(f"name: unknown scale {name!r}; known scales: "
                          f"{', '.join(sorted(NAMED_SCALES))}")
     if tonic is not None:
         pc = tonic_pc(tonic)
@@ -385,7 +386,7 @@ def as_scale(value: Scale | str | Sequence[int | str]) -> Scale:
             try:
                 return scale(value)
             except ValueError:
-                raise ValueError(f"scale: {value!r} is neither a key ({exc}) nor a scale name "
+                raise ParameterError(f"scale: {value!r} is neither a key ({exc}) nor a scale name "
                                  f"such as 'D dorian' or 'whole tone'") from None
     if isinstance(value, Sequence) and value:
         if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
@@ -393,7 +394,7 @@ def as_scale(value: Scale | str | Sequence[int | str]) -> Scale:
             if all(b > a for a, b in itertools.pairwise(ints)) and ints[-1] - ints[0] < 12:
                 return Scale(ints)
         return from_pitches(value)
-    raise ValueError(f"scale must be a Scale, a name like 'C major' or a list of pitches, "
+    raise ParameterError(f"scale must be a Scale, a name like 'C major' or a list of pitches, "
                      f"got {value!r}")
 
 
@@ -420,7 +421,7 @@ def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[i
     if isinstance(units, Scale):
         seq = list(units)
     elif not isinstance(units, Sequence):
-        raise TypeError(f"units must be a scale, a scale name or a list of pitches, "
+        raise ParameterTypeError(f"units must be a scale, a scale name or a list of pitches, "
                         f"got {type(units).__name__} {units!r}")
     else:
         seq = [to_midi_pitch(u) if isinstance(u, str) and u[-1:].isdigit()
@@ -428,12 +429,12 @@ def tonal_expansion(units: Scale | str | Sequence[int | str], k: int) -> tuple[i
                for u in units]
     n = len(seq)
     if n < 2:
-        raise ValueError(f"units must hold at least 2 pitches, got {n}")
+        raise ParameterError(f"units must hold at least 2 pitches, got {n}")
     if not isinstance(units, Scale) and len({p % 12 for p in seq}) < n:
-        raise ValueError(f"units must be distinct pitch classes (a scale), got {tuple(seq)}")
+        raise ParameterError(f"units must be distinct pitch classes (a scale), got {tuple(seq)}")
     check_int("k", k)
     if not 0 <= k <= n - 2:
-        raise ValueError(f"k must be in 0..{n - 2} for a scale of {n} units, got {k}")
+        raise ParameterError(f"k must be in 0..{n - 2} for a scale of {n} units, got {k}")
     order = [0]
     taken = {0}
     pos = 0

@@ -12,8 +12,8 @@ import math
 from collections.abc import Sequence
 
 from ..checks import check_int
+from ..errors import ParameterError, ParameterTypeError
 from .scale import SYMMETRIC_DIVISIONS, Scale, tonic_pc
-
 
 __all__ = [
     "displacement", "interval_interference", "symmetric_scale", "symmetric_system",
@@ -23,11 +23,11 @@ __all__ = [
 
 def _interval_list(name: str, value: object) -> tuple[int, ...]:
     if isinstance(value, str) or not isinstance(value, Sequence):
-        raise TypeError(f"{name} must be a sequence of positive ints (semitones), "
+        raise ParameterTypeError(f"{name} must be a sequence of positive ints (semitones), "
                         f"got {type(value).__name__} {value!r}")
     steps = tuple(value)
     if not steps or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in steps):
-        raise ValueError(f"{name} must be a non-empty list of positive ints, got {steps!r}")
+        raise ParameterError(f"{name} must be a non-empty list of positive ints, got {steps!r}")
     return steps
 
 
@@ -56,7 +56,7 @@ def symmetric_tonics(n: int, tonic: int | str = 0) -> tuple[int, ...]:
     """
     check_int("n", n)
     if n not in SYMMETRIC_DIVISIONS:
-        raise ValueError(f"n must be one of {SYMMETRIC_DIVISIONS} (divisors of 12), got {n}")
+        raise ParameterError(f"n must be one of {SYMMETRIC_DIVISIONS} (divisors of 12), got {n}")
     pc = tonic_pc(tonic)
     return tuple(pc + i * (12 // n) for i in range(n))
 
@@ -73,7 +73,7 @@ def symmetric_scale(n: int, segment: Sequence[int], tonic: int | str = 0) -> Sca
     seg = _interval_list("segment", segment)
     size = 12 // n
     if sum(seg) != size:
-        raise ValueError(f"segment must sum to 12/n = {size} semitones, got {sum(seg)}")
+        raise ParameterError(f"segment must sum to 12/n = {size} semitones, got {sum(seg)}")
     pitches: list[int] = []
     for t in tonics:
         p = t
@@ -99,10 +99,10 @@ def symmetric_system(interval: int, segment: Sequence[int] | None = None,
     """
     check_int("interval", interval)
     if not 1 <= interval <= 48:
-        raise ValueError(f"interval must be in 1..48 semitones, got {interval}")
+        raise ParameterError(f"interval must be in 1..48 semitones, got {interval}")
     seg = (interval,) if segment is None else _interval_list("segment", segment)
     if sum(seg) != interval:
-        raise ValueError(f"segment must sum to interval = {interval}, got {sum(seg)}")
+        raise ParameterError(f"segment must sum to interval = {interval}, got {sum(seg)}")
     span = math.lcm(interval, 12)
     pc = tonic_pc(tonic)
     pitches: list[int] = []
@@ -128,16 +128,16 @@ def interval_interference(p: int | Sequence[int], q: int | None = None,
     """
     if isinstance(p, Sequence) and not isinstance(p, str):
         if q is not None or more:
-            raise ValueError("intervals: give either one group p=(p, q, ...) or separate "
+            raise ParameterError("intervals: give either one group p=(p, q, ...) or separate "
                              "ints p, q, ...")
         intervals = tuple(p)
     else:
         intervals = (p,) if q is None else (p, q, *more)
     if len(intervals) < 2:
-        raise ValueError(f"intervals must hold at least 2 values (p and q), got {intervals!r}")
+        raise ParameterError(f"intervals must hold at least 2 values (p and q), got {intervals!r}")
     for s in intervals:
         if isinstance(s, bool) or not isinstance(s, int) or s < 1:
-            raise ValueError(f"intervals (p, q) must be positive ints, got {s!r}")
+            raise ParameterError(f"intervals (p, q) must be positive ints, got {s!r}")
     total = sum(intervals)
     points = set()
     for group in (intervals, tuple(reversed(intervals))):

@@ -134,7 +134,8 @@ def test_every_module_imports_on_its_own_in_a_fresh_interpreter() -> None:
 
 
 def _loaded_after(code: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
                          capture_output=True, text=True, check=True, timeout=120).stdout
     return set(out.split())
 
