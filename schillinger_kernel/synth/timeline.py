@@ -90,11 +90,7 @@ def velocity_gain(velocity: np.ndarray) -> np.ndarray:
 
 
 def _seconds(score: Score, ticks: np.ndarray) -> np.ndarray:
-    t_ticks = np.array([t.tick for t in score.tempos], dtype=np.float64)
-    spt = np.array([60.0 / (t.bpm * score.ppq) for t in score.tempos])  # seconds per tick
-    t_secs = np.concatenate([[0.0], np.cumsum(np.diff(t_ticks) * spt[:-1])])
-    j = np.searchsorted(t_ticks, ticks, side="right") - 1
-    return t_secs[j] + (ticks - t_ticks[j]) * spt[j]
+    return score.tempo_map.seconds_array(ticks)
 
 
 def tail_seconds(score: Score, presets: Mapping[str, Preset] | None = None) -> float:

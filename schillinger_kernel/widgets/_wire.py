@@ -44,17 +44,7 @@ def tick_seconds(score: Score, ticks: np.ndarray) -> np.ndarray:
     >>> tick_seconds(s, np.array([0, 960, 1440])).round(9).tolist()
     [0.0, 1.0, 2.0]
     """
-    t = np.asarray(ticks, dtype=np.float64)
-    bp_ticks = [float(tc.tick) for tc in score.tempos]
-    bp_secs = [0.0]
-    for prev, nxt in zip(score.tempos, score.tempos[1:], strict=False):
-        bp_secs.append(bp_secs[-1] + (nxt.tick - prev.tick) / score.ppq * 60.0 / prev.bpm)
-    last = score.tempos[-1]
-    far = max(float(t.max(initial=0.0)), bp_ticks[-1]) + 1.0
-    bp_ticks.append(far)
-    bp_secs.append(bp_secs[-1] + (far - last.tick) / score.ppq * 60.0 / last.bpm)
-    out: np.ndarray = np.interp(t, bp_ticks, bp_secs)
-    return out
+    return score.tempo_map.seconds_array(ticks)
 
 
 def _bar_ticks(score: Score, end: int, limit: int = 4096) -> list[int]:
