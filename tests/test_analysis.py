@@ -11,17 +11,16 @@ import numpy as np
 import pytest
 
 import schillinger_kernel as sk
-from schillinger_kernel.analysis import (
-    analyze,
+from schillinger_kernel.analysis import analyze, quality
+from schillinger_kernel.audio import Audio
+from schillinger_kernel.dsp import (
     integrated_loudness,
     k_weighting,
     loudness_range,
     oversampled_peaks,
-    quality,
     true_peak_db,
 )
 from schillinger_kernel.score import Note, Part, Score
-from schillinger_kernel.synth import Audio
 
 
 def sine(freq: float, dbfs: float, seconds: float, sr: int = 48000, channels: int = 2,

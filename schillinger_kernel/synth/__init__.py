@@ -6,7 +6,7 @@
 2
 """
 
-from .audio import Audio
+from ..audio import Audio  # the value lives below synth; re-exported for old imports
 from .backend import Backend, BackendUnavailable, get_backend, get_namespace
 from .preview import render_audio
 from .renderer import render, render_many

@@ -28,6 +28,18 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import PeerUnavailable
+
+__all__ = [
+    "BACKENDS",
+    "GPU_HINT",
+    "Backend",
+    "BackendUnavailable",
+    "get_backend",
+    "get_namespace",
+]
+
+
 log = logging.getLogger("schillinger_kernel.synth")
 
 BACKENDS = ("auto", "numpy", "cupy")
@@ -35,8 +47,8 @@ GPU_HINT = ("install the GPU extra: pip install 'schillinger-workbench[gpu]' "
             "(CuPy for CUDA 12) on a machine with an NVIDIA driver")
 
 
-class BackendUnavailable(RuntimeError):
-    """The requested array backend cannot be used on this machine."""
+class BackendUnavailable(PeerUnavailable):
+    """The requested array backend cannot be used on this machine (a ``RuntimeError``)."""
 
 
 @dataclass(frozen=True)

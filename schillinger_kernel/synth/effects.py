@@ -21,6 +21,20 @@ from typing import Any
 
 import numpy as np
 
+from ..dsp.convolution import fft_convolve  # shared with the meters; still importable here
+
+__all__ = [
+    "EFFECTS",
+    "ORDER",
+    "apply_chain",
+    "check_chain",
+    "delay",
+    "eq",
+    "reverb",
+    "tail_seconds",
+]
+
+
 EFFECTS: dict[str, dict[str, tuple[float, float, float]]] = {
     # name: {parameter: (default, low, high)}
     "reverb": {"decay": (1.5, 0.1, 8.0), "wet": (0.25, 0.0, 1.0), "predelay": (0.01, 0.0, 0.2)},
@@ -86,28 +100,6 @@ def apply_chain(xp: Any, x: Any, chain: Mapping[str, Mapping[str, float]], sr: i
         if name in chain:
             x = _APPLY[name](xp, x, sr, **chain[name])
     return x
-
-
-def fft_convolve(xp: Any, x: Any, h: Any) -> Any:
-    """Convolve each row of ``x`` (c, n) with ``h`` (c, m) or (m,), truncated to n samples.
-
-    Overlap-add over blocks at least as long as ``h``: all blocks transform in one batched FFT.
-    """
-    c, n = x.shape
-    m = h.shape[-1]
-    lb = 1 << max(12, math.ceil(math.log2(max(m, 1))))
-    nb = -(-n // lb)
-    pad = nb * lb - n
-    xb = xp.reshape(xp.concat([x, xp.zeros((c, pad), dtype=x.dtype)], axis=1), (c, nb, lb))
-    hx = h if h.ndim == 2 else xp.broadcast_to(xp.reshape(h, (1, m)), (c, m))
-    hf = xp.fft.rfft(hx, n=2 * lb, axis=-1)
-    yb = xp.fft.irfft(xp.fft.rfft(xb, n=2 * lb, axis=-1) * xp.reshape(hf, (c, 1, lb + 1)),
-                      n=2 * lb, axis=-1)
-    head = xp.reshape(yb[:, :, :lb], (c, nb * lb))
-    tail = xp.reshape(yb[:, :, lb:], (c, nb * lb))
-    zeros = xp.zeros((c, lb), dtype=head.dtype)
-    y = xp.concat([head, zeros], axis=1) + xp.concat([zeros, tail], axis=1)
-    return xp.astype(y[:, :n], xp.float32)
 
 
 @functools.lru_cache(maxsize=16)

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dsp.threads import cpu_threads  # shared with io.audio's exporter
 from .backend import Backend
 from .presets import DRUM_KINDS, drum_template
 from .timeline import BLOCK, Timeline, plan, resolve_presets, tail_seconds
@@ -373,15 +373,6 @@ def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
                      xp.matrix_transpose(gains), out, (span, slice(None)))
         if limit:  # while the slice is in cache
             out[span, :] = soft_limit(xp, out[span, :])
-
-
-def cpu_threads() -> int:
-    """Worker threads for NumPy renders: the CPUs this process may use, at most 8."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        n = os.cpu_count() or 1
-    return max(1, min(8, n))
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:

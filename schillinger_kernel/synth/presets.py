@@ -26,6 +26,19 @@ import numpy as np
 
 from ..instruments import PRESETS as PRESET_NAMES
 
+__all__ = [
+    "DRUM_KINDS",
+    "DRUM_LENGTH",
+    "PRESETS",
+    "Layer",
+    "Preset",
+    "drum_kind",
+    "drum_kind_table",
+    "drum_template",
+    "drum_templates",
+    "get_preset",
+]
+
 
 @dataclass(frozen=True)
 class Layer:

@@ -31,10 +31,21 @@ from typing import Any
 
 import numpy as np
 
-from ..score import Note, Part, Score, TempoChange, TimeSignature, parse_key
-from .audio import Audio
+from ..audio import Audio
+from ..pitch import parse_key
+from ..score import Note, Part, Score, TempoChange, TimeSignature
 from .backend import Backend
 from .presets import PRESETS, Layer, Preset
+
+__all__ = [
+    "PARAMETERS",
+    "ROLES",
+    "SCALES",
+    "check_context",
+    "check_preset",
+    "render_audio",
+]
+
 
 ROLES: dict[str, str] = {
     "pad": "pad", "bass": "bass", "lead": "lead", "pluck": "pluck", "drum": "drum", "fx": "fx",
@@ -208,8 +219,9 @@ def render_audio(preset: Mapping[str, Any], context: Mapping[str, Any] | None, d
     fade = min(n, int(0.01 * sample_rate))
     y[n - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)[:, None]
     if limits:
-        from ..analysis import true_peak_db
-        from ..io.audio import normalize
+        # dsp, not analysis or io: synth sits beside those and may import neither.
+        from ..dsp.mastering import normalize
+        from ..dsp.peaks import true_peak_db
 
         ceiling = limits.get("true_peak_limit", -1.0)
         clip = Audio(y, sample_rate)

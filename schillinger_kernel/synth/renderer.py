@@ -17,13 +17,24 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, as_completed
 from typing import Any
 
+from ..audio import Audio
 from ..score import Score
-from .audio import Audio
 from .backend import Backend, get_backend
 from .effects import EFFECTS, apply_chain, check_chain, tail_seconds
 from .engine import BLOCK, plan, resolve_presets, soft_limit, synthesize
 from .engine import tail_seconds as score_tail
 from .presets import Preset
+
+__all__ = [
+    "RATES",
+    "Chains",
+    "check_rate",
+    "check_score",
+    "estimate_frames",
+    "render",
+    "render_many",
+]
+
 
 RATES = (8000, 192000)
 Chains = tuple[dict[str, dict[str, float]], dict[str, dict[str, dict[str, float]]]]

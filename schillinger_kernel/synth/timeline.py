@@ -20,6 +20,20 @@ import numpy as np
 from ..score import Score
 from .presets import DRUM_KINDS, DRUM_LENGTH, PRESETS, Preset, drum_kind_table
 
+__all__ = [
+    "BLOCK",
+    "MASTER_GAIN",
+    "MIN_TIME",
+    "PITCHED",
+    "Timeline",
+    "pan_gains",
+    "plan",
+    "resolve_presets",
+    "tail_seconds",
+    "velocity_gain",
+]
+
+
 BLOCK = 256  # samples per block: envelopes are sampled at block edges
 MIN_TIME = 1e-4  # seconds: shortest attack, decay, release
 MASTER_GAIN = 1.0  # mix level: the four-part benchmark piece peaks around -5 dBFS
