@@ -17,15 +17,15 @@ against the builtins still catches them.
 from __future__ import annotations
 
 __all__ = [
-    "WorkbenchError",
+    "Busy",
+    "Cancelled",
+    "Conflict",
+    "NotFound",
     "ParameterError",
     "ParameterTypeError",
-    "NotFound",
-    "Conflict",
-    "TooLarge",
-    "Busy",
     "PeerUnavailable",
-    "Cancelled",
+    "TooLarge",
+    "WorkbenchError",
 ]
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from .. import __version__ as __version__
 
+__all__ = ["SchillingerApp"]
+
 
 def _jupyter_server_extension_points() -> list[dict[str, Any]]:
     """The extension point jupyter_server loads: the :class:`SchillingerApp` ExtensionApp."""

@@ -25,7 +25,18 @@ from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import build_msg
 from pythonosc.osc_packet import OscPacket, ParseError
 
+from ..errors import ParameterError, PeerUnavailable
 from ..score import Score
+
+__all__ = [
+    "CHUNK_NOTES",
+    "AbletonBridge",
+    "NoteTuple",
+    "clip_length",
+    "notes_to_flat",
+    "part_notes",
+]
+
 
 NoteTuple = tuple[int, float, float, int, int]
 CHUNK_NOTES = 64
@@ -44,16 +55,17 @@ def part_notes(score: Score, part: str | int = 0) -> list[NoteTuple]:
     [(60, 0.0, 1.0, 90, 0), (62, 1.0, 0.5, 90, 0)]
     """
     if not score.parts:
-        raise ValueError("score has no parts")
+        raise ParameterError("score has no parts", field="score")
     if isinstance(part, int) and not isinstance(part, bool):
         if not 0 <= part < len(score.parts):
-            raise ValueError(f"part: index must be 0..{len(score.parts) - 1}, got {part}")
+            raise ParameterError(f"part: index must be 0..{len(score.parts) - 1}, got {part}",
+                                 field="part")
         p = score.parts[part]
     else:
         found = [p for p in score.parts if p.name == part]
         if not found:
             names = ", ".join(repr(p.name) for p in score.parts)
-            raise ValueError(f"part: no part named {part!r}; parts: {names}")
+            raise ParameterError(f"part: no part named {part!r}; parts: {names}", field="part")
         p = found[0]
     ppq = score.ppq
     return [(n.pitch, n.start / ppq, n.duration / ppq, n.velocity, 0) for n in p.notes]
@@ -106,7 +118,7 @@ class AbletonBridge:
         except OSError as exc:
             self.last_error = (f"cannot listen for AbletonOSC replies on UDP "
                                f"{self.reply_port}: {exc}")
-            raise RuntimeError(self.last_error) from None
+            raise PeerUnavailable(self.last_error) from None
         self._transport = transport  # type: ignore[assignment]
         self.last_error = None
         return self._transport  # type: ignore[return-value]
@@ -115,7 +127,7 @@ class AbletonBridge:
         """Close the socket and fail pending requests."""
         for _, _, fut in self._pending:
             if not fut.done():
-                fut.set_exception(RuntimeError("AbletonOSC bridge closed"))
+                fut.set_exception(PeerUnavailable("AbletonOSC bridge closed"))
         self._pending.clear()
         if self._transport is not None:
             self._transport.close()
@@ -145,7 +157,7 @@ class AbletonBridge:
             self.last_error = (f"no answer from AbletonOSC at {self.host}:{self.port} to "
                                f"{address} in {self.timeout:g} s (is Live running with the "
                                "AbletonOSC control surface?)")
-            raise RuntimeError(self.last_error) from None
+            raise PeerUnavailable(self.last_error) from None
         finally:
             if entry in self._pending:
                 self._pending.remove(entry)
@@ -164,7 +176,7 @@ class AbletonBridge:
             self.last_error = " ".join(map(str, args))
             for _, _, fut in self._pending:
                 if not fut.done():
-                    fut.set_exception(RuntimeError(f"AbletonOSC: {self.last_error}"))
+                    fut.set_exception(PeerUnavailable(f"AbletonOSC: {self.last_error}"))
             return
         if msg.address == "/live/song/get/tempo" and args:
             self.live_tempo = float(args[0])
@@ -193,7 +205,7 @@ class AbletonBridge:
             await self.send("/live/song/start_listen/tempo")
             return await self.get_tempo()
         self.following = False
-        with contextlib.suppress(RuntimeError):
+        with contextlib.suppress(PeerUnavailable):  # stopping need not reach Live
             await self.send("/live/song/stop_listen/tempo")
         return None
 
@@ -206,17 +218,18 @@ class AbletonBridge:
                         replace: bool = True) -> dict[str, Any]:
         """Create a MIDI clip in session slot (``track``, ``clip``) holding ``notes``."""
         if length_beats <= 0:
-            raise ValueError(f"length_beats must be > 0, got {length_beats}")
+            raise ParameterError(f"length_beats must be > 0, got {length_beats}",
+                                 field="length_beats")
         has = await self.request("/live/clip_slot/get/has_clip", [track, clip], echo=2)
         if has[2:3] and bool(has[2]):
             if not replace:
-                raise ValueError(f"clip: slot {track}/{clip} already holds a clip "
-                                 "(pass replace=true to overwrite it)")
+                raise ParameterError(f"clip: slot {track}/{clip} already holds a clip "
+                                     "(pass replace=true to overwrite it)", field="clip")
             await self.send("/live/clip_slot/delete_clip", track, clip)
         await self.send("/live/clip_slot/create_clip", track, clip, float(length_beats))
         has = await self.request("/live/clip_slot/get/has_clip", [track, clip], echo=2)
         if not (has[2:3] and bool(has[2])):
-            raise RuntimeError(f"AbletonOSC did not create a clip in slot {track}/{clip}")
+            raise PeerUnavailable(f"AbletonOSC did not create a clip in slot {track}/{clip}")
         chunks = 0
         for i in range(0, len(notes), CHUNK_NOTES):
             await self.send("/live/clip/add/notes", track, clip,

@@ -1,10 +1,17 @@
-"""The verbs of the API, shared by REST, WebSocket ``generate`` and OSC.
+"""The verbs of the API, shared by REST, WebSocket ``generate``, OSC and the widgets.
 
 Each :class:`Action` turns a validated request body into *work*: a function of a progress
 callback that calls the core (``rhythm``, ``scales``, ``harmony``, ``compose``, ``synth``,
 ``analysis``, ``Score`` exports) and returns JSON-ready data. Fast actions run on the event
 loop; ``blocking`` ones run as jobs in the thread pool. Checks that must answer 400 at once
 (score JSON, paths) happen in ``prepare``, before any job starts. No music theory here.
+
+The theory actions also have ``compute``: the core value itself (a ``Rhythm``, a
+``Progression``, a ``Scale``) for the widgets, which call :func:`compute` with the same request
+models and checks as the doors. Errors are the taxonomy of :mod:`schillinger_kernel.errors`
+with the request field at fault; :mod:`.errors` maps them for every door.
+
+This module imports neither tornado nor jupyter_server (the kernel imports it for the widgets).
 
 >>> act = ACTIONS["rhythm"]
 >>> req = act.model(technique="interference", generators=[3, 2])
@@ -16,9 +23,10 @@ loop; ``blocking`` ones run as jobs in the thread pool. Checks that must answer 
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +34,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import Score
+from ..errors import ParameterError, ParameterTypeError, WorkbenchError
 from . import models
 from .paths import ensure_parent, files_url, relative_posix, resolve_inside
+
+__all__ = ["ACTIONS", "AUDIO_SUFFIXES", "EXPORT_SUFFIXES", "SCALES_FUNCTIONS", "Action",
+           "Context", "Progress", "Work", "compute", "jsonable", "parse_score",
+           "scales_keywords", "validate"]
 
 Progress = Callable[..., None]
 Work = Callable[[Progress], dict[str, Any]]
@@ -54,13 +67,15 @@ class Context:
 
 @dataclass(frozen=True)
 class Action:
-    """One verb: its request model, whether it blocks, and how to prepare its work."""
+    """One verb: its request model, whether it blocks, how to prepare its work and (theory
+    verbs) how to compute the core value from a validated request."""
 
     name: str
     model: type[BaseModel]
     prepare: Callable[[Context, Any], Work]
     blocking: bool
     summary: str
+    compute: Callable[[Any], Any] | None = None
 
 
 def jsonable(value: Any) -> Any:
@@ -87,30 +102,140 @@ def jsonable(value: Any) -> Any:
 
 
 def parse_score(data: dict[str, Any] | None, field: str = "score") -> Score:
-    """A Score from request JSON; ValueError names the field."""
+    """A Score from request JSON; the :class:`ParameterError` names the field."""
     if data is None:
-        raise ValueError(f"{field} is required")
+        raise ParameterError(f"{field} is required", field=field)
     try:
         return Score.from_dict(data)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{field}: {exc}") from None
+        raise ParameterError(f"{field}: {exc}", field=field) from None
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")[:40] or "score"
 
 
+# ----- calling the core with client arguments ------------------------------------------------
+def _signature(fn: Callable[..., Any]) -> inspect.Signature | None:
+    try:
+        return inspect.signature(fn)
+    except (TypeError, ValueError):  # a builtin without one: let the call itself decide
+        return None
+
+
+def _arguments(fn: Callable[..., Any], lead: Sequence[Any], named: Mapping[str, Any],
+               field: str) -> tuple[list[Any], dict[str, Any]]:
+    """Positional and keyword arguments for ``fn``, checked against its signature.
+
+    ``named`` may give a ``*args`` parameter by its name, as a list (what JSON can say);
+    the parameters before it are then passed by position. A mismatch (unknown or missing
+    name) is a :class:`ParameterError` on ``field``, found before anything runs.
+    """
+    args, kwargs = list(lead), dict(named)
+    sig = _signature(fn)
+    if sig is None:
+        return args, kwargs
+    params = list(sig.parameters.values())
+    var = next((p for p in params if p.kind is p.VAR_POSITIONAL), None)
+    if var is not None and var.name in kwargs:
+        extra = kwargs.pop(var.name)
+        if not isinstance(extra, list | tuple):
+            raise ParameterTypeError(f"{field}.{var.name} must be a list", field=field)
+        for p in params[len(args):params.index(var)]:
+            if p.name in kwargs:
+                args.append(kwargs.pop(p.name))
+            elif p.default is not p.empty:
+                args.append(p.default)
+            else:
+                raise ParameterError(f"{field}: missing a required argument: {p.name!r}",
+                                     field=field)
+        args.extend(extra)
+    try:
+        sig.bind(*args, **kwargs)
+    except TypeError as exc:
+        raise ParameterError(f"{field}: {exc}", field=field) from None
+    return args, kwargs
+
+
+def _call(fn: Callable[..., Any], lead: Sequence[Any], named: Mapping[str, Any],
+          field: str) -> Any:
+    """``fn(*lead, **named)`` where every argument but ``lead`` came from request ``field``.
+
+    So an error of the core that names one of ``named`` is reported on ``field.name``, and one
+    that names nothing (a builtin ValueError/TypeError too) on ``field`` itself: the client's
+    only say in this call is ``field``.
+    """
+    args, kwargs = _arguments(fn, lead, named, field)
+    try:
+        return fn(*args, **kwargs)
+    except WorkbenchError as exc:  # the same error, its field named as the client sent it
+        if exc.field is None:
+            exc.field = field
+        elif exc.field in named:
+            exc.field = f"{field}.{exc.field}"
+        raise
+    except TypeError as exc:
+        raise ParameterTypeError(f"{field}: {exc}", field=field) from exc
+    except ValueError as exc:
+        raise ParameterError(f"{field}: {exc}", field=field) from exc
+
+
+def _tuples(args: Mapping[str, Any]) -> dict[str, Any]:
+    # theory takes tuples (immutable values); JSON gives lists
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in args.items()}
+
+
+def scales_keywords(function: str, positional: Sequence[Any]) -> dict[str, Any]:
+    """The ``args`` of a ``scales`` request from positional arguments (what OSC sends).
+
+    Names come from the function's signature; a ``*args`` parameter gets the rest as a list.
+    An unknown ``function`` gives ``{}``: the action then refuses it with the same answer as
+    on every other door.
+
+    >>> scales_keywords("scale", ["D dorian"])
+    {'name': 'D dorian'}
+    >>> scales_keywords("interval_interference", [3, 2, 5])
+    {'p': 3, 'q': 2, 'more': [5]}
+    """
+    if function not in SCALES_FUNCTIONS:
+        return {}
+    from .. import scales
+
+    sig = _signature(getattr(scales, function))
+    if sig is None:
+        raise ParameterError(f"{function} cannot be called by position", field="args")
+    try:
+        bound = sig.bind(*positional)
+    except TypeError as exc:
+        raise ParameterError(f"args: {exc}", field="args") from None
+    out: dict[str, Any] = {}
+    for name, value in bound.arguments.items():
+        out[name] = list(value) if sig.parameters[name].kind is inspect.Parameter.VAR_POSITIONAL \
+            else value
+    return out
+
+
 # ----- theory ------------------------------------------------------------------------------
-def _rhythm(ctx: Context, req: models.RhythmRequest) -> Work:
+def _rhythm_value(req: models.RhythmRequest) -> Any:
     from .. import rhythm
 
+    if req.technique not in rhythm.TECHNIQUES:
+        raise ParameterError(f"technique must be one of {', '.join(rhythm.TECHNIQUES)}, "
+                             f"got {req.technique!r}", field="technique")
+    # the options are the technique's keywords: checked by its signature before it runs
+    _arguments(rhythm.TECHNIQUES[req.technique], [list(req.generators)], req.options,
+               "options")
+    try:
+        return rhythm.technique(req.technique, list(req.generators), **req.options)
+    except WorkbenchError as exc:  # an option's error, named as the client sent it
+        if exc.field is not None and exc.field in req.options:
+            exc.field = f"options.{exc.field}"
+        raise
+
+
+def _rhythm(ctx: Context, req: models.RhythmRequest) -> Work:
     def work(progress: Progress) -> dict[str, Any]:
-        try:
-            r = rhythm.technique(req.technique, req.generators, **req.options)
-        except (TypeError, ValueError) as exc:
-            if req.options and "keyword" in str(exc):
-                raise ValueError(f"options: {exc}") from None
-            raise
+        r = _rhythm_value(req)
         out: dict[str, Any] = {"technique": req.technique, "generators": list(req.generators),
                                "durations": list(r.durations), "attacks": list(r.attacks),
                                "period": r.period}
@@ -120,30 +245,55 @@ def _rhythm(ctx: Context, req: models.RhythmRequest) -> Work:
     return work
 
 
-def _scales(ctx: Context, req: models.ScalesRequest) -> Work:
+def _check_function(req: models.ScalesRequest) -> None:
+    # only the listed functions: the name comes from the client and goes to getattr
+    if req.function not in SCALES_FUNCTIONS:
+        raise ParameterError(f"function must be one of {', '.join(SCALES_FUNCTIONS)}, "
+                             f"got {req.function!r}", field="function")
+
+
+def _scales_value(req: models.ScalesRequest) -> Any:
     from .. import scales
 
-    if req.function not in SCALES_FUNCTIONS:
-        raise ValueError(f"function must be one of {', '.join(SCALES_FUNCTIONS)}, "
-                         f"got {req.function!r}")
-    fn = getattr(scales, req.function)
+    _check_function(req)
+    return _call(getattr(scales, req.function), (), _tuples(req.args), "args")
+
+
+def _scales(ctx: Context, req: models.ScalesRequest) -> Work:
+    _check_function(req)
 
     def work(progress: Progress) -> dict[str, Any]:
-        args = {k: tuple(v) if isinstance(v, list) else v for k, v in req.args.items()}
-        try:
-            result = fn(**args)
-        except TypeError as exc:
-            raise ValueError(f"args: {exc}") from None
-        return {"function": req.function, "result": jsonable(result)}
+        return {"function": req.function, "result": jsonable(_scales_value(req))}
     return work
+
+
+def _progression_value(req: models.ProgressionRequest) -> Any:
+    from .. import harmony
+
+    return harmony.generate_progression(req.key, req.length, req.complexity, req.style,
+                                        req.seed, req.voicing)
 
 
 def _progression(ctx: Context, req: models.ProgressionRequest) -> Work:
     def work(progress: Progress) -> dict[str, Any]:
-        from .. import harmony
+        prog = _progression_value(req)
+        out = {"progression": jsonable(prog)}
+        if req.score:
+            out["score"] = prog.to_score().to_dict()
+        return out
+    return work
 
-        prog = harmony.generate_progression(req.key, req.length, req.complexity, req.style,
-                                            req.seed, req.voicing)
+
+def _cycle_value(req: models.CycleRequest) -> Any:
+    from .. import harmony
+
+    return harmony.cycle_progression(req.key, req.kind, req.direction, req.length,
+                                     req.structure)
+
+
+def _cycle(ctx: Context, req: models.CycleRequest) -> Work:
+    def work(progress: Progress) -> dict[str, Any]:
+        prog = _cycle_value(req)
         out = {"progression": jsonable(prog)}
         if req.score:
             out["score"] = prog.to_score().to_dict()
@@ -153,7 +303,8 @@ def _progression(ctx: Context, req: models.ProgressionRequest) -> Work:
 
 def _harmony_analyze(ctx: Context, req: models.HarmonyAnalyzeRequest) -> Work:
     if (req.chords is None) == (req.score is None):
-        raise ValueError("chords: give either chords (lists of MIDI pitches) or score")
+        raise ParameterError("chords: give either chords (lists of MIDI pitches) or score",
+                             field="chords")
     score = parse_score(req.score) if req.score is not None else None
 
     def work(progress: Progress) -> dict[str, Any]:
@@ -170,10 +321,7 @@ def _compose(ctx: Context, req: models.ComposeRequest) -> Work:
         from .. import compose
 
         progress(0.1, req.mode)
-        try:
-            score = getattr(compose, req.mode)(**req.args)
-        except TypeError as exc:
-            raise ValueError(f"args: {exc}") from None
+        score = _call(getattr(compose, req.mode), (), req.args, "args")
         return {"score": score.to_dict()}
     return work
 
@@ -256,11 +404,13 @@ def _analyze(ctx: Context, req: models.AnalyzeRequest) -> Work:
 
 ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("rhythm", models.RhythmRequest, _rhythm, False,
-           "A Book I rhythm: technique applied to generators"),
+           "A Book I rhythm: technique applied to generators", _rhythm_value),
     Action("scales", models.ScalesRequest, _scales, False,
-           "A Book II scale function by name"),
+           "A Book II scale function by name", _scales_value),
     Action("harmony/progression", models.ProgressionRequest, _progression, True,
-           "A chord progression"),
+           "A chord progression", _progression_value),
+    Action("harmony/cycle", models.CycleRequest, _cycle, False,
+           "A Book V root-cycle progression (C3, C5, C7, positive or negative)", _cycle_value),
     Action("harmony/analyze", models.HarmonyAnalyzeRequest, _harmony_analyze, True,
            "Harmonic analysis of chords or a score"),
     Action("compose", models.ComposeRequest, _compose, True, "A composition as a Score"),
@@ -271,3 +421,32 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("analyze", models.AnalyzeRequest, _analyze, True,
            "Audio features and quality report of a file in the root directory"),
 )}
+
+
+def validate(name: str, body: Mapping[str, Any] | BaseModel) -> BaseModel:
+    """The request model of action ``name`` from a JSON body (pydantic errors propagate).
+
+    >>> validate("rhythm", {"technique": "interference", "generators": [3, 2]}).generators
+    [3, 2]
+    """
+    if name not in ACTIONS:
+        raise ParameterError(f"endpoint must be one of {', '.join(ACTIONS)}, got {name!r}",
+                             field="endpoint")
+    model = ACTIONS[name].model
+    return body if isinstance(body, model) else model.model_validate(body)
+
+
+def compute(name: str, body: Mapping[str, Any] | BaseModel) -> Any:
+    """The core value of theory action ``name`` for ``body``: what the widgets show.
+
+    The same request model and checks as REST, WebSocket and OSC, so a widget refuses what
+    the doors refuse, with the same message (:func:`~.errors.map_error`).
+
+    >>> compute("rhythm", {"technique": "interference", "generators": [3, 2]})
+    Rhythm((2, 1, 1, 2))
+    """
+    req = validate(name, body)
+    fn = ACTIONS[name].compute
+    if fn is None:
+        raise ParameterError(f"{name} has no core value; run it as an action", field="endpoint")
+    return fn(req)

@@ -17,6 +17,13 @@ from traitlets import Bool, Int, Unicode, default, validate
 from .handlers import API, routes
 from .workbench import Settings, Workbench
 
+__all__ = [
+    "DEFAULT_OSC_PORT",
+    "DEFAULT_OSC_REPLY_PORT",
+    "SchillingerApp",
+]
+
+
 DEFAULT_OSC_PORT = 7440
 DEFAULT_OSC_REPLY_PORT = 7441
 

@@ -21,6 +21,10 @@ from typing import Any
 
 import numpy as np
 
+__all__ = [
+    "LocalOutput",
+]
+
 
 class LocalOutput:
     """A sounddevice output stream that plays a rendered buffer from the transport position."""

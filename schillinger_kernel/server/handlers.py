@@ -13,44 +13,55 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from jupyter_server.base.handlers import APIHandler
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from tornado import web
 
+from ..errors import NotFound, ParameterError
 from . import models
 from .actions import ACTIONS, SCALES_FUNCTIONS
+from .errors import map_error
 from .workbench import Workbench, job_outcome
+
+__all__ = [
+    "API",
+    "AbletonHandler",
+    "ActionHandler",
+    "BaseHandler",
+    "ExportHandler",
+    "JobHandler",
+    "JobsHandler",
+    "OpenApiHandler",
+    "RenderHandler",
+    "RhythmHandler",
+    "ScalesHandler",
+    "SessionHandler",
+    "SessionsHandler",
+    "Spec",
+    "StatusHandler",
+    "TransportHandler",
+    "action_handler",
+    "api",
+    "rhythm_listing",
+    "routes",
+]
+
 
 API = "schillinger/api"
 Spec = dict[str, dict[str, Any]]
 
 
-def _field_of(message: str, model: type[BaseModel] | None) -> str | None:
-    """The request field a core error message starts with, when it names one."""
-    head = message.split(":", 1)[0].split(" ", 1)[0].split(".", 1)[0]
-    if model is not None and head in model.model_fields:
-        return head
-    return None
-
-
 def api(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Authenticate, then turn bad input into 4xx JSON answers naming the field."""
+    """Authenticate, then answer every error as JSON through the one error mapper."""
 
     @functools.wraps(fn)
     async def wrapper(self: BaseHandler, *args: Any, **kwargs: Any) -> None:
         try:
             await fn(self, *args, **kwargs)
-        except ValidationError as exc:
-            self.fail(400, models.error_message(exc), models.error_field(exc),
-                      [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]}
-                       for e in exc.errors()])
-        except ImportError as exc:  # a core module this build lacks
-            self.fail(503, f"not available: {exc}")
-        except LookupError as exc:
-            self.fail(404, str(exc.args[0]) if exc.args else "not found")
-        except (ValueError, TypeError) as exc:
-            self.fail(400, str(exc), _field_of(str(exc), self.model))
-        except RuntimeError as exc:  # a peer (AbletonOSC) did not answer, a job was cancelled
-            self.fail(502 if "AbletonOSC" in str(exc) else 409, str(exc))
+        except (web.HTTPError, web.Finish):  # tornado's own answers (403, redirects) stand
+            raise
+        except Exception as exc:
+            ans = map_error(exc, self.log)
+            self.fail(ans.status, ans.message, ans.field, ans.errors)
 
     return web.authenticated(wrapper)  # type: ignore[return-value]
 
@@ -71,13 +82,13 @@ class BaseHandler(APIHandler):
         """The request body as a JSON object (400 otherwise)."""
         raw = self.request.body
         if not raw:
-            raise ValueError("the request body must be a JSON object")
+            raise ParameterError("the request body must be a JSON object")
         try:
             data = json.loads(raw)
         except ValueError as exc:
-            raise ValueError(f"malformed JSON in the request body: {exc}") from None
+            raise ParameterError(f"malformed JSON in the request body: {exc}") from None
         if not isinstance(data, dict):
-            raise ValueError("the request body must be a JSON object")
+            raise ParameterError("the request body must be a JSON object")
         return data
 
     def answer(self, data: Any, status: int = 200) -> None:
@@ -229,14 +240,14 @@ class JobHandler(BaseHandler):
     async def get(self, job_id: str) -> None:
         job = self.wb.jobs.get(job_id)
         if job is None:
-            raise LookupError(f"no job {job_id!r}")
+            raise NotFound(f"no job {job_id!r}")
         self.answer(job.to_dict())
 
     @api
     async def delete(self, job_id: str) -> None:
         job = self.wb.jobs.cancel(job_id)
         if job is None:
-            raise LookupError(f"no job {job_id!r}")
+            raise NotFound(f"no job {job_id!r}")
         self.answer(job.to_dict())
 
 
@@ -269,13 +280,13 @@ class SessionHandler(BaseHandler):
     async def get(self, session_id: str) -> None:
         s = self.wb.sessions.get(session_id)
         if s is None:
-            raise LookupError(f"no session {session_id!r}")
+            raise NotFound(f"no session {session_id!r}")
         self.answer(s.to_dict())
 
     @api
     async def delete(self, session_id: str) -> None:
         if not self.wb.sessions.delete(session_id):
-            raise LookupError(f"no session {session_id!r}")
+            raise NotFound(f"no session {session_id!r}")
         self.answer({"deleted": session_id})
 
 
@@ -337,6 +348,8 @@ def routes() -> list[tuple[str, str, type[Any], dict[str, Any]]]:
         ("/scales", r"/scales", ScalesHandler, {}),
         ("/harmony/progression", r"/harmony/progression", action_handler("harmony/progression"),
          {"action": "harmony/progression"}),
+        ("/harmony/cycle", r"/harmony/cycle", action_handler("harmony/cycle"),
+         {"action": "harmony/cycle"}),
         ("/harmony/analyze", r"/harmony/analyze", action_handler("harmony/analyze"),
          {"action": "harmony/analyze"}),
         ("/compose", r"/compose", action_handler("compose"), {"action": "compose"}),

@@ -30,6 +30,14 @@ from typing import Any, Protocol
 from tornado.iostream import IOStream, StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
+__all__ = [
+    "STATS_KEPT",
+    "Hub",
+    "Peer",
+    "text_frame",
+]
+
+
 STATS_KEPT = 1024
 
 

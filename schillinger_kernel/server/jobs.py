@@ -26,11 +26,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+# the taxonomy's Cancelled (REST 409): raised inside a job's work once it was cancelled
+from ..errors import Cancelled
+
+__all__ = ["JOB_STATES", "Cancelled", "Job", "JobManager", "Reporter"]
+
 JOB_STATES = ("queued", "running", "done", "error", "cancelled")
-
-
-class Cancelled(Exception):
-    """Raised inside a job's work when the job was cancelled."""
 
 
 class Reporter:
@@ -49,7 +50,7 @@ class Reporter:
     def report(self, fraction: float, message: str = "") -> None:
         """Record progress ``fraction`` (0..1, clipped) and a short message."""
         if self.cancelled:
-            raise Cancelled(self._job.id)
+            raise Cancelled(f"job {self._job.id} was cancelled")
         self._job.progress = min(1.0, max(0.0, float(fraction)))
         self._job.message = str(message)
         self._notify(self._job)
@@ -125,7 +126,7 @@ class JobManager:
 
         def run() -> Any:
             if job.cancel_event.is_set():
-                raise Cancelled(job.id)
+                raise Cancelled(f"job {job.id} was cancelled")
             job.status = "running"
             self._notify(job)
             try:

@@ -20,6 +20,36 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+__all__ = [
+    "AbletonRequest",
+    "AnalyzeRequest",
+    "Beats",
+    "Body",
+    "Bpm",
+    "ComposeRequest",
+    "CycleRequest",
+    "ErrorResponse",
+    "ExportRequest",
+    "Generator",
+    "HarmonyAnalyzeRequest",
+    "JsonScalar",
+    "LoopBody",
+    "OscStatus",
+    "ProgressionRequest",
+    "RenderRequest",
+    "RhythmRequest",
+    "RhythmResponse",
+    "ScalesRequest",
+    "SessionCreate",
+    "StatusResponse",
+    "TransportRequest",
+    "TransportState",
+    "WsGenerate",
+    "error_field",
+    "error_message",
+]
+
+
 JsonScalar = str | int | float | bool | None
 Generator = Annotated[int, Field(ge=1, le=1000, strict=True)]
 Bpm = Annotated[float, Field(gt=0, le=999)]
@@ -53,6 +83,20 @@ class ProgressionRequest(Body):
                        description="one of schillinger_kernel.harmony.STYLES")
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
     voicing: Literal["hybrid", "full", "close"] = "hybrid"
+    score: bool = Field(False, description="also answer the progression as a Score")
+
+
+class CycleRequest(Body):
+    """``POST harmony/cycle``: a progression by one of Schillinger's root cycles."""
+
+    key: str = Field("C major", min_length=1, max_length=40)
+    kind: str = Field("C5", min_length=1, max_length=40,
+                      description="the cycle: C3, C5 or C7 (or a binomial/trinomial)")
+    direction: Literal["positive", "negative"] = "positive"
+    length: int | None = Field(7, ge=1, le=256, strict=True,
+                               description="number of chords; null gives the closure")
+    structure: str = Field("S7", min_length=1, max_length=10,
+                           description="the chord structure: S5, S7, S9, S11 or S13")
     score: bool = Field(False, description="also answer the progression as a Score")
 
 
@@ -216,16 +260,13 @@ class ErrorResponse(BaseModel):
 
 def error_field(exc: ValidationError) -> str | None:
     """Dotted location of the first error (``generators.1``), or None."""
-    errs = exc.errors()
-    if not errs:
-        return None
-    return ".".join(str(p) for p in errs[0]["loc"]) or None
+    from .errors import validation_field
+
+    return validation_field(exc)
 
 
 def error_message(exc: ValidationError) -> str:
     """One readable line per error, each naming its field."""
-    lines = []
-    for e in exc.errors():
-        loc = ".".join(str(p) for p in e["loc"]) or "(body)"
-        lines.append(f"{loc}: {e['msg']}")
-    return "; ".join(lines)
+    from .errors import validation_message
+
+    return validation_message(exc)

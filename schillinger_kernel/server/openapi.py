@@ -19,6 +19,11 @@ from pydantic import BaseModel
 from .. import __version__
 from . import models
 
+__all__ = [
+    "build_openapi",
+]
+
+
 _REF = "#/components/schemas/{model}"
 
 

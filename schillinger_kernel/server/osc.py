@@ -7,8 +7,13 @@ of ``time.sleep`` on the event loop (at most :data:`MAX_DELAY` ahead); coroutine
 run as tasks. Routing uses python-osc's :class:`Dispatcher` (OSC address patterns included).
 
 Replies go to the sender's IP on ``reply_port`` (0: to the sender's own port), on the address
-of the request; errors answer ``/schillinger/error <address> <message>``. UDP has no
-authentication: the bridge binds 127.0.0.1 unless configured otherwise.
+of the request; errors answer ``/schillinger/error <address> <message> <field> <status>``
+(``field`` is ``""`` when no single one is at fault; ``status`` is what REST would answer),
+made by the one error mapper (:mod:`.errors`), so REST, WebSocket and OSC agree word for word.
+UDP has no authentication: the bridge binds 127.0.0.1 unless configured otherwise.
+
+``port`` 0 binds any free port; :meth:`OscBridge.status` (and so ``GET status``) then reports
+the port actually bound.
 """
 
 from __future__ import annotations
@@ -25,10 +30,20 @@ from pythonosc.osc_message_builder import build_msg
 from pythonosc.osc_packet import OscPacket, ParseError
 from pythonosc.osc_server import AsyncIOOSCUDPServer
 
+from ..errors import NotFound, ParameterError
 from . import osc_routes
+from .errors import ErrorAnswer, map_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from .workbench import Workbench
+
+__all__ = [
+    "ERROR",
+    "MAX_DELAY",
+    "OscBridge",
+    "close_quietly",
+]
+
 
 MAX_DELAY = 60.0
 ERROR = "/schillinger/error"
@@ -127,9 +142,11 @@ class OscBridge:
         except (OSError, ValueError):
             self.send_errors += 1
 
-    def error_reply(self, client: tuple[str, int], address: str, message: str) -> None:
-        """``/schillinger/error <address> <message>``."""
-        self.reply(client, ERROR, [address, message[:1000]])
+    def error_reply(self, client: tuple[str, int], address: str,
+                    error: Exception | ErrorAnswer) -> None:
+        """``/schillinger/error <address> <message> <field> <status>`` for ``error``."""
+        ans = error if isinstance(error, ErrorAnswer) else map_error(error, self.wb.log)
+        self.reply(client, ERROR, [address, ans.message, ans.field or "", ans.status])
 
     # ----- receiving -------------------------------------------------------------------------
     def handle_packet(self, data: bytes, client: tuple[str, int]) -> None:
@@ -138,18 +155,19 @@ class OscBridge:
         try:
             packet = OscPacket(data)
         except ParseError as exc:
-            self.error_reply(client, "", f"malformed OSC packet: {exc}")
+            self.error_reply(client, "", ParameterError(f"malformed OSC packet: {exc}"))
             return
         except Exception as exc:  # python-osc raises others on truncated data
-            self.error_reply(client, "", f"malformed OSC packet: {type(exc).__name__}: {exc}")
+            self.error_reply(client, "", ParameterError(
+                f"malformed OSC packet: {type(exc).__name__}: {exc}"))
             return
         now = time.time()
         loop = asyncio.get_running_loop()
         for timed in packet.messages:
             delay = timed.time - now if timed.time else 0.0
             if delay > MAX_DELAY:
-                self.error_reply(client, timed.message.address,
-                                 f"bundle timetag is {delay:.0f} s ahead; at most {MAX_DELAY:g}")
+                self.error_reply(client, timed.message.address, ParameterError(
+                    f"bundle timetag is {delay:.0f} s ahead; at most {MAX_DELAY:g}"))
             elif delay > 0.0005:
                 self._schedule(loop, delay, timed.message, client)
             else:
@@ -172,8 +190,8 @@ class OscBridge:
         for handler in self.dispatcher.handlers_for_address(address):
             try:
                 result = handler.invoke(client, message)
-            except (ValueError, TypeError, KeyError, IndexError, RuntimeError) as exc:
-                self.error_reply(client, address, str(exc) or type(exc).__name__)
+            except Exception as exc:  # every error is answered; the bridge keeps serving
+                self.error_reply(client, address, exc)
                 continue
             if asyncio.iscoroutine(result):
                 self._spawn(result, client, address)
@@ -187,14 +205,15 @@ class OscBridge:
             if t.cancelled():
                 return
             exc = t.exception()
-            if exc is not None:
-                self.error_reply(client, address, str(exc) or type(exc).__name__)
+            if isinstance(exc, Exception):
+                self.error_reply(client, address, exc)
 
         task.add_done_callback(done)
 
     def _unknown(self, client: tuple[str, int], address: str, *args: Any) -> None:
-        self.error_reply(client, address, f"unknown address {address!r}; "
-                         "see /schillinger/help or the tutorial notebooks/06_daw.ipynb")
+        self.error_reply(client, address, NotFound(
+            f"unknown address {address!r}; see /schillinger/help or the tutorial "
+            "notebooks/06_daw.ipynb"))
 
     def map(self, address: str, fn: Callable[..., Any]) -> None:
         """Route ``address`` (a python-osc pattern) to ``fn(client, address, *args)``."""

@@ -1,13 +1,14 @@
 """The ``/schillinger/...`` OSC addresses: each converts OSC arguments to the REST body of the
-same verb and calls the shared action or the shared transport/Ableton command. Replies use the
-request's address unless noted.
+same verb and calls the shared action (:data:`.actions.ACTIONS`, validated by the same request
+model) or the shared transport/Ableton command. Replies use the request's address unless noted.
 
 - ``/schillinger/ping [args...]``: ``/schillinger/pong <version> [args...]``
 - ``/schillinger/status``: ``osc_port sessions playing position_beats tempo``
 - ``/schillinger/rhythm/<technique> g1 g2 ...``: the durations as ints
 - ``/schillinger/rhythm/<technique>/notes g1 g2 ...``: flat ``(pitch, start, duration,
   velocity, mute)`` tuples in beats
-- ``/schillinger/scales/<function> args...``: the result, flattened (numbers) or as JSON text
+- ``/schillinger/scales/<function> args...``: the result, flattened (numbers) or as JSON text;
+  the arguments are the function's, by position (the REST body's ``args`` by name)
 - ``/schillinger/harmony/progression key length [complexity style seed]``: the progression
   as JSON text
 - ``/schillinger/transport/play|stop|toggle|get``, ``.../tempo bpm``, ``.../seek beats``,
@@ -18,7 +19,8 @@ request's address unless noted.
 - ``/schillinger/ableton/follow 1|0``: follow Live's tempo on the transport clock
 - ``/schillinger/help``: the address list, one string per address
 
-Errors answer ``/schillinger/error <address> <message>``.
+Errors answer ``/schillinger/error <address> <message> <field> <status>``, the same message
+and field as REST and the WebSocket give for the same request.
 """
 
 from __future__ import annotations
@@ -26,13 +28,24 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from .. import __version__
+from ..errors import ParameterError, ParameterTypeError
 from . import models
+from .actions import jsonable, scales_keywords
 
 if TYPE_CHECKING:  # pragma: no cover
     from .osc import OscBridge
+
+__all__ = [
+    "HELP",
+    "Client",
+    "as_float",
+    "as_int",
+    "flat_numbers",
+    "install",
+    "int_like",
+]
+
 
 Client = tuple[str, int]
 
@@ -56,21 +69,31 @@ def as_int(value: Any, field: str) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    raise ValueError(f"{field} must be an integer, got {value!r}")
+    raise ParameterTypeError(f"{field} must be an integer, got {value!r}", field=field)
 
 
 def as_float(value: Any, field: str) -> float:
     """An OSC number as float."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    raise ValueError(f"{field} must be a number, got {value!r}")
+    raise ParameterTypeError(f"{field} must be a number, got {value!r}", field=field)
+
+
+def int_like(value: Any) -> Any:
+    """An integral float as int (Max and Pd send floats); anything else unchanged, so the
+    request model refuses it with the words REST uses.
+
+    >>> int_like(3.0), int_like(2.5), int_like("x")
+    (3, 2.5, 'x')
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _validate(model: type[models.Body], data: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ValueError(models.error_message(exc)) from None
+    # pydantic's error goes to the mapper as it is: same message and field as on REST
+    return model.model_validate(data)
 
 
 def flat_numbers(value: Any) -> list[Any] | None:
@@ -102,11 +125,12 @@ def install(bridge: OscBridge) -> None:
         parts = address.split("/")  # ['', 'schillinger', 'rhythm', technique, ('notes')]
         notes = len(parts) == 5 and parts[4] == "notes"
         if len(parts) not in (4, 5) or (len(parts) == 5 and not notes):
-            raise ValueError(f"use /schillinger/rhythm/<technique>[/notes], got {address}")
-        gens = [as_int(a, f"generator {i + 1}") for i, a in enumerate(args)]
-        req = _validate(models.RhythmRequest,
-                        {"technique": parts[3], "generators": gens, "score": notes})
-        return wb.run_inline("rhythm", req), notes
+            raise ParameterError(f"use /schillinger/rhythm/<technique>[/notes], got {address}")
+        body: dict[str, Any] = {"technique": parts[3],
+                                "generators": [int_like(a) for a in args]}
+        if notes:
+            body["score"] = True
+        return wb.run_inline("rhythm", wb.validate("rhythm", body)), notes
 
     def rhythm(client: Client, address: str, *args: Any) -> None:
         result, notes = _rhythm(address, args)
@@ -121,23 +145,20 @@ def install(bridge: OscBridge) -> None:
 
     def scales(client: Client, address: str, *args: Any) -> None:
         fn = address.rsplit("/", 1)[-1]
-        from .. import scales as sc
-        from .actions import SCALES_FUNCTIONS, jsonable
-
-        if fn not in SCALES_FUNCTIONS:
-            raise ValueError(f"function must be one of {', '.join(SCALES_FUNCTIONS)}")
-        result = getattr(sc, fn)(*args)
-        flat = flat_numbers(result)  # a Scale is a tuple of ints: sent as its pitches
+        body = {"function": fn, "args": scales_keywords(fn, [int_like(a) for a in args])}
+        result = wb.run_inline("scales", wb.validate("scales", body))["result"]
+        if isinstance(result, dict) and isinstance(result.get("pitches"), list):
+            result = result["pitches"]  # a Scale is sent as its pitches
+        flat = flat_numbers(result)
         bridge.reply(client, address,
                      flat if flat is not None else [json.dumps(jsonable(result))])
 
     async def progression(client: Client, address: str, *args: Any) -> None:
         names = ("key", "length", "complexity", "style", "seed")
         body = dict(zip(names, args, strict=False))
-        if "length" in body:
-            body["length"] = as_int(body["length"], "length")
-        if "seed" in body:
-            body["seed"] = as_int(body["seed"], "seed")
+        for name in ("length", "seed"):  # the request model checks them, as on REST
+            if name in body:
+                body[name] = int_like(body[name])
         result = await wb.run_action("harmony/progression", body)
         bridge.reply(client, address, [json.dumps(result["progression"])])
 
@@ -149,22 +170,23 @@ def install(bridge: OscBridge) -> None:
         else:
             if verb == "tempo":
                 if len(args) != 1:
-                    raise ValueError("tempo: give one number, the BPM")
+                    raise ParameterError("tempo: give one number, the BPM", field="tempo")
                 body["tempo"] = as_float(args[0], "tempo")
             elif verb == "seek":
                 if len(args) != 1:
-                    raise ValueError("seek: give one number, the position in beats")
+                    raise ParameterError("seek: give one number, the position in beats",
+                                         field="position_beats")
                 body["position_beats"] = as_float(args[0], "position_beats")
             elif verb == "loop":
                 if len(args) not in (2, 3):
-                    raise ValueError("loop: give start end [on]")
+                    raise ParameterError("loop: give start end [on]", field="loop")
                 body["loop"] = {"start": as_float(args[0], "loop.start"),
                                 "end": as_float(args[1], "loop.end"),
                                 "enabled": bool(as_int(args[2], "loop.on")) if len(args) == 3
                                 else True}
             elif verb not in ("play", "stop", "toggle"):
-                raise ValueError(f"unknown transport verb {verb!r}; use play, stop, toggle, "
-                                 "get, tempo, seek or loop")
+                raise ParameterError(f"unknown transport verb {verb!r}; use play, stop, "
+                                     "toggle, get, tempo, seek or loop", field="action")
             st = wb.transport_command(_validate(models.TransportRequest, body))
         bridge.reply(client, address, [int(st["playing"]), float(st["position_beats"]),
                                        float(st["tempo"])])
@@ -174,8 +196,8 @@ def install(bridge: OscBridge) -> None:
         clip = as_int(args[1], "clip") if len(args) > 1 else 0
         part: Any = args[2] if len(args) > 2 else 0
         if wb.score is None:
-            raise ValueError("no score loaded: POST transport with action 'load' and a score "
-                             "first")
+            raise ParameterError("no score loaded: POST transport with action 'load' and a "
+                                 "score first", field="score")
         req = _validate(models.AbletonRequest, {"action": "push_clip", "track": track,
                                                 "clip": clip, "part": part})
         result = await wb.ableton_command(req)

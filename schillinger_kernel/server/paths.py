@@ -12,7 +12,7 @@ browser then shows it and Jupyter's own ``/files/`` handler serves it.
 >>> resolve_inside(root, "../etc/passwd")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ValueError: path: '..' is not allowed in '../etc/passwd'; give a path inside the server's ...
+schillinger_kernel.errors.ParameterError: path: '..' is not allowed in '../etc/passwd'; give ...
 """
 
 from __future__ import annotations
@@ -21,29 +21,43 @@ import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
+from ..errors import ParameterError, ParameterTypeError
+
+__all__ = [
+    "MAX_PATH_CHARS",
+    "ensure_parent",
+    "files_url",
+    "relative_posix",
+    "resolve_inside",
+]
+
+
 MAX_PATH_CHARS = 1024
 
 
 def _clean_parts(path: object, field: str) -> tuple[str, ...]:
     if not isinstance(path, str):
-        raise TypeError(f"{field} must be a str, got {type(path).__name__}")
+        raise ParameterTypeError(f"{field} must be a str, got {type(path).__name__}",
+                                 field=field)
     if not path.strip():
-        raise ValueError(f"{field} must not be empty")
+        raise ParameterError(f"{field} must not be empty", field=field)
     if len(path) > MAX_PATH_CHARS or "\x00" in path:
-        raise ValueError(f"{field}: not a usable path")
+        raise ParameterError(f"{field}: not a usable path", field=field)
     win = PureWindowsPath(path)
     if PurePosixPath(path).is_absolute() or win.drive or win.root:
-        raise ValueError(f"{field}: absolute paths are not allowed ({path!r}); give a path "
-                         "relative to the server's root directory")
+        raise ParameterError(f"{field}: absolute paths are not allowed ({path!r}); give a "
+                             "path relative to the server's root directory", field=field)
     parts = tuple(p for p in path.replace("\\", "/").split("/") if p not in ("", "."))
     if ".." in parts:
-        raise ValueError(f"{field}: '..' is not allowed in {path!r}; give a path inside "
-                         "the server's root directory")
+        raise ParameterError(f"{field}: '..' is not allowed in {path!r}; give a path inside "
+                             "the server's root directory", field=field)
     hidden = [p for p in parts if p.startswith(".")]
     if hidden:
-        raise ValueError(f"{field}: hidden names are not allowed ({hidden[0]!r} in {path!r})")
+        raise ParameterError(f"{field}: hidden names are not allowed ({hidden[0]!r} in "
+                             f"{path!r})", field=field)
     if not parts:
-        raise ValueError(f"{field}: {path!r} names the root directory, not a file")
+        raise ParameterError(f"{field}: {path!r} names the root directory, not a file",
+                             field=field)
     return parts
 
 
@@ -66,22 +80,25 @@ def resolve_inside(root: str | os.PathLike[str], path: str, *, field: str = "pat
 
     Raises
     ------
-    ValueError
-        For absolute paths, ``..``, hidden names, symlinks that lead outside ``root``,
-        a missing file when ``must_exist``, or a suffix not in ``suffixes``.
+    ParameterError
+        (a ``ValueError``) naming ``field``: for absolute paths, ``..``, hidden names,
+        symlinks that lead outside ``root``, a missing file when ``must_exist``, or a suffix
+        not in ``suffixes``.
     """
     parts = _clean_parts(path, field)
     base = Path(root).resolve()
     target = base.joinpath(*parts).resolve()
     if not target.is_relative_to(base):
-        raise ValueError(f"{field}: {path!r} leads outside the server's root directory")
+        raise ParameterError(f"{field}: {path!r} leads outside the server's root directory",
+                             field=field)
     if suffixes and target.suffix.lower() not in suffixes:
-        raise ValueError(f"{field}: extension {target.suffix or '(none)'!r} is not allowed; "
-                         f"use one of {', '.join(suffixes)}")
+        raise ParameterError(f"{field}: extension {target.suffix or '(none)'!r} is not "
+                             f"allowed; use one of {', '.join(suffixes)}", field=field)
     if must_exist and not target.is_file():
-        raise ValueError(f"{field}: no file {path!r} in the server's root directory")
+        raise ParameterError(f"{field}: no file {path!r} in the server's root directory",
+                             field=field)
     if not must_exist and target.is_dir():
-        raise ValueError(f"{field}: {path!r} is a folder, not a file")
+        raise ParameterError(f"{field}: {path!r} is a folder, not a file", field=field)
     return target
 
 
@@ -96,10 +113,12 @@ def ensure_parent(root: str | os.PathLike[str], target: Path) -> Path:
     base = Path(root).resolve()
     parent = target.parent
     if not parent.resolve().is_relative_to(base):
-        raise ValueError("path: its folder leads outside the server's root directory")
+        raise ParameterError("path: its folder leads outside the server's root directory",
+                             field="path")
     parent.mkdir(parents=True, exist_ok=True)
     if not parent.resolve().is_relative_to(base):  # a symlinked folder created meanwhile
-        raise ValueError("path: its folder leads outside the server's root directory")
+        raise ParameterError("path: its folder leads outside the server's root directory",
+                             field="path")
     return target
 
 

@@ -23,7 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ParameterError, ParameterTypeError, TooLarge
 from ..io.atomic import atomic_path
+
+__all__ = [
+    "MAX_NAME",
+    "Member",
+    "Session",
+    "SessionStore",
+    "check_name",
+]
+
 
 MAX_NAME = 100
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -31,10 +41,13 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 def check_name(value: object, field_name: str = "name") -> str:
     """A stripped, non-empty display name of at most 100 characters."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{field_name} must be a non-empty string")
+    if not isinstance(value, str):
+        raise ParameterTypeError(f"{field_name} must be a non-empty string", field=field_name)
+    if not value.strip():
+        raise ParameterError(f"{field_name} must be a non-empty string", field=field_name)
     if len(value) > MAX_NAME:
-        raise ValueError(f"{field_name} must be at most {MAX_NAME} characters")
+        raise ParameterError(f"{field_name} must be at most {MAX_NAME} characters",
+                             field=field_name)
     return value.strip()
 
 
@@ -120,8 +133,8 @@ class SessionStore:
         """A new session named ``name`` (names need not be unique; ids are)."""
         name = check_name(name, "session")
         if len(self._sessions) >= self.max_sessions:
-            raise ValueError(f"session: the server already holds {self.max_sessions} sessions; "
-                             "delete some first")
+            raise TooLarge(f"session: the server already holds {self.max_sessions} sessions; "
+                           "delete some first", field="session")
         sid = uuid.uuid4().hex[:12]
         session = Session(sid, name, max_operations=self.max_operations)
         self._sessions[sid] = session

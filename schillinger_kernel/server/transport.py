@@ -24,6 +24,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ParameterError, ParameterTypeError
+
+__all__ = [
+    "MAX_BEATS",
+    "MAX_TEMPO",
+    "MIN_TEMPO",
+    "Listener",
+    "Loop",
+    "TransportClock",
+]
+
+
 MIN_TEMPO = 1.0
 MAX_TEMPO = 999.0
 MAX_BEATS = 1e7
@@ -33,10 +45,12 @@ Listener = Callable[[str, dict[str, Any]], None]
 
 def _number(field: str, value: object, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{field} must be a number, got {type(value).__name__}")
+        raise ParameterTypeError(f"{field} must be a number, got {type(value).__name__}",
+                                 field=field)
     v = float(value)
     if not math.isfinite(v) or not low <= v <= high:
-        raise ValueError(f"{field} must be in {low:g}..{high:g}, got {value!r}")
+        raise ParameterError(f"{field} must be in {low:g}..{high:g}, got {value!r}",
+                             field=field)
     return v
 
 
@@ -71,7 +85,8 @@ class TransportClock:
         self._tempo = _number("tempo", tempo, MIN_TEMPO, MAX_TEMPO)
         if isinstance(sample_rate, bool) or not isinstance(sample_rate, int) or not (
                 8000 <= sample_rate <= 384000):
-            raise ValueError(f"sample_rate must be an int in 8000..384000, got {sample_rate!r}")
+            raise ParameterError(f"sample_rate must be an int in 8000..384000, got "
+                                 f"{sample_rate!r}", field="sample_rate")
         self.sample_rate = sample_rate
         self._clock = clock
         self._playing = False
@@ -181,9 +196,11 @@ class TransportClock:
         s = _number("loop.start", start, 0.0, MAX_BEATS)
         e = _number("loop.end", end, 0.0, MAX_BEATS)
         if not isinstance(enabled, bool):
-            raise TypeError(f"loop.enabled must be a bool, got {type(enabled).__name__}")
-        if e <= s:
-            raise ValueError(f"loop.end must be greater than loop.start, got {s:g}..{e:g}")
+            raise ParameterTypeError(f"loop.enabled must be a bool, got "
+                                     f"{type(enabled).__name__}", field="loop.enabled")
+        if e <= s:  # a fault of the pair, so of the loop as a whole
+            raise ParameterError(f"loop.end must be greater than loop.start, got {s:g}..{e:g}",
+                                 field="loop")
         self._reanchor()
         self._loop = Loop(enabled, s, e)
         if enabled and self._anchor_beats >= e:

@@ -17,7 +17,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import Score, __version__
-from . import models
+from ..errors import Cancelled, ParameterError
+from . import actions, models
 from .ableton import AbletonBridge, clip_length, part_notes
 from .actions import ACTIONS, Context, parse_score
 from .audio_out import LocalOutput
@@ -26,6 +27,15 @@ from .jobs import Job, JobManager, Reporter
 from .osc import OscBridge
 from .sessions import SessionStore
 from .transport import TransportClock
+
+__all__ = [
+    "PUSH_HZ",
+    "SAVE_EVERY_S",
+    "Settings",
+    "Workbench",
+    "job_outcome",
+]
+
 
 PUSH_HZ = 30.0
 SAVE_EVERY_S = 2.0
@@ -156,10 +166,7 @@ class Workbench:
     # ----- actions ---------------------------------------------------------------------------
     def validate(self, name: str, body: dict[str, Any] | BaseModel) -> BaseModel:
         """The request model of action ``name`` from a JSON body (pydantic errors propagate)."""
-        if name not in ACTIONS:
-            raise ValueError(f"endpoint must be one of {', '.join(ACTIONS)}, got {name!r}")
-        model = ACTIONS[name].model
-        return body if isinstance(body, model) else model.model_validate(body)
+        return actions.validate(name, body)
 
     def run_inline(self, name: str, req: BaseModel) -> dict[str, Any]:
         """Run a fast action on the event loop."""
@@ -204,15 +211,17 @@ class Workbench:
             return c.stop() if c.playing else c.play()
         if a == "seek":
             if req.position_beats is None:
-                raise ValueError("position_beats is required for action 'seek'")
+                raise ParameterError("position_beats is required for action 'seek'",
+                                     field="position_beats")
             return c.seek(req.position_beats)
         if a == "tempo":
             if req.tempo is None:
-                raise ValueError("tempo is required for action 'tempo'")
+                raise ParameterError("tempo is required for action 'tempo'", field="tempo")
             return c.set_tempo(req.tempo)
         if a == "loop":
             if req.loop is None:
-                raise ValueError("loop is required for action 'loop' ({start, end, enabled})")
+                raise ParameterError("loop is required for action 'loop' ({start, end, "
+                                     "enabled})", field="loop")
             return c.set_loop(req.loop.start, req.loop.end, req.loop.enabled)
         if a == "load":
             score = parse_score(req.score)
@@ -266,12 +275,13 @@ class Workbench:
                 self.clock.set_tempo(bpm)
 
     async def ableton_command(self, req: models.AbletonRequest) -> dict[str, Any]:
-        """Run one AbletonOSC command; RuntimeError when Live does not answer."""
+        """Run one AbletonOSC command; :class:`PeerUnavailable` when Live does not answer."""
         ab = self.ableton
         if req.action == "push_clip":
             score = parse_score(req.score) if req.score is not None else self.score
             if score is None:
-                raise ValueError("score is required (or load one into the transport first)")
+                raise ParameterError("score is required (or load one into the transport "
+                                     "first)", field="score")
             notes = part_notes(score, req.part)
             length = req.length_beats or clip_length(score)
             name = req.name or (score.parts[req.part].name if isinstance(req.part, int)
@@ -281,7 +291,8 @@ class Workbench:
             return {"live_tempo": await ab.get_tempo()}
         if req.action == "set_tempo":
             if req.tempo is None:
-                raise ValueError("tempo is required for action 'set_tempo'")
+                raise ParameterError("tempo is required for action 'set_tempo'",
+                                     field="tempo")
             return {"live_tempo": await ab.set_tempo(req.tempo)}
         if req.action == "follow_tempo":
             bpm = await ab.follow_tempo(True)
@@ -296,12 +307,12 @@ class Workbench:
 
 
 def job_outcome(job: Job) -> dict[str, Any]:
-    """A finished job's result, or its exception re-raised (cancel: RuntimeError)."""
+    """A finished job's result, or its exception re-raised (cancelled: :class:`Cancelled`)."""
     if job.status == "done":
         result: dict[str, Any] = job.result
         return result
     if job.status == "cancelled":
-        raise RuntimeError(f"job {job.id} was cancelled")
+        raise Cancelled(f"job {job.id} was cancelled")
     exc = job.future.exception() if job.future.done() and not job.future.cancelled() else None
     if exc is not None:
         raise exc

@@ -20,8 +20,9 @@ Every message is a JSON object with ``type`` and an optional ``id`` echoed in th
 ``heartbeat``      answered with ``heartbeat`` and the server time
 =================  ======================================================================
 
-Malformed JSON, unknown types and bad fields answer ``error`` (``message``, ``field``); the
-connection stays open.
+Malformed JSON, unknown types and bad fields answer ``error`` (``message``, ``field``,
+``status``: what REST would answer) made by the one error mapper (:mod:`.errors`), so a bad
+request reads the same here as on REST and OSC; the connection stays open.
 """
 
 from __future__ import annotations
@@ -35,16 +36,26 @@ from typing import TYPE_CHECKING, Any
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
-from pydantic import ValidationError
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from .. import __version__
+from ..errors import ParameterError, ParameterTypeError, TooLarge
 from . import models
+from .errors import map_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from .workbench import Workbench
 
+__all__ = [
+    "MAX_MESSAGE",
+    "TYPES",
+    "SessionSocket",
+]
+
+
 MAX_MESSAGE = 4 * 1024 * 1024
+TYPES = ("generate", "join", "leave", "presence", "param_change", "operation", "transport",
+         "ableton", "heartbeat")
 
 
 class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: ignore[misc]
@@ -96,42 +107,41 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         with contextlib.suppress(WebSocketClosedError):
             self.write_message(json.dumps(message))
 
-    def error(self, msg_id: Any, message: str, field: str | None = None) -> None:
-        """An ``error`` answer; the connection stays open."""
-        self.send({"type": "error", "id": msg_id, "message": message, "field": field})
+    def error(self, msg_id: Any, exc: Exception) -> None:
+        """The ``error`` answer of ``exc`` (by the one mapper); the connection stays open."""
+        ans = map_error(exc, self.log)
+        self.send({"type": "error", "id": msg_id, "message": ans.message, "field": ans.field,
+                   "status": ans.status})
 
     async def on_message(self, message: str | bytes) -> None:
-        """Parse, check and dispatch one message."""
+        """Parse, check and dispatch one message; every error is answered, none closes."""
+        msg_id: Any = None
+        try:
+            data = self._parse(message)
+            msg_id = data.get("id")
+            kind = data.get("type")
+            if not isinstance(kind, str) or kind not in TYPES:
+                raise ParameterError(f"unknown message type {kind!r}; use generate, join, "
+                                     "leave, presence, param_change, operation, transport, "
+                                     "ableton or heartbeat", field="type")
+            await getattr(self, f"_on_{kind}")(data, msg_id)
+        except Exception as exc:
+            self.error(msg_id, exc)
+
+    @staticmethod
+    def _parse(message: str | bytes) -> dict[str, Any]:
         if isinstance(message, bytes):
-            self.error(None, "binary messages are not accepted; send JSON text")
-            return
+            raise ParameterTypeError("binary messages are not accepted; send JSON text")
         if len(message) > MAX_MESSAGE:
-            self.error(None, f"message too large ({len(message)} bytes; at most {MAX_MESSAGE})")
-            return
+            raise TooLarge(f"message too large ({len(message)} bytes; at most {MAX_MESSAGE})")
         try:
             data = json.loads(message)
         except ValueError as exc:
-            self.error(None, f"malformed JSON: {exc}")
-            return
+            raise ParameterError(f"malformed JSON: {exc}") from None
         if not isinstance(data, dict):
-            self.error(None, "a message must be a JSON object with a 'type'", "type")
-            return
-        msg_id = data.get("id")
-        kind = data.get("type")
-        handler = getattr(self, f"_on_{kind}", None) if isinstance(kind, str) and kind in (
-            "generate", "join", "leave", "presence", "param_change", "operation", "transport",
-            "ableton", "heartbeat") else None
-        if handler is None:
-            self.error(msg_id, f"unknown message type {kind!r}; use generate, join, leave, "
-                       "presence, param_change, operation, transport, ableton or heartbeat",
-                       "type")
-            return
-        try:
-            await handler(data, msg_id)
-        except ValidationError as exc:
-            self.error(msg_id, models.error_message(exc), models.error_field(exc))
-        except (ValueError, TypeError, KeyError, RuntimeError) as exc:
-            self.error(msg_id, str(exc) or type(exc).__name__)
+            raise ParameterTypeError("a message must be a JSON object with a 'type'",
+                                     field="type")
+        return data
 
     # ----- message types ---------------------------------------------------------------------
     async def _on_heartbeat(self, data: dict[str, Any], msg_id: Any) -> None:
@@ -141,7 +151,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         body = {k: v for k, v in data.items() if k not in ("type", "id", "endpoint")}
         endpoint = data.get("endpoint", "rhythm")
         if not isinstance(endpoint, str):
-            raise ValueError("endpoint must be a string")
+            raise ParameterTypeError("endpoint must be a string", field="endpoint")
         self.send({"type": "progress", "id": msg_id, "progress": 0.0, "message": "started"})
 
         def progress(fraction: float, message: str) -> None:
@@ -158,7 +168,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     def _session(self) -> Any:
         s = self.wb.sessions.get(self.session_id or "")
         if s is None:
-            raise ValueError("join a session first ({\"type\": \"join\", \"session\": ...})")
+            raise ParameterError("join a session first ({\"type\": \"join\", \"session\": ...})")
         return s
 
     async def _on_join(self, data: dict[str, Any], msg_id: Any) -> None:
@@ -193,7 +203,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         if "state" in data:
             state = data["state"]
             if not isinstance(state, dict):
-                raise ValueError("state must be a JSON object")
+                raise ParameterTypeError("state must be a JSON object", field="state")
             s.members[self.client_id].state = state
             self.wb.hub.broadcast(s.members, {
                 "type": "presence", "session": s.id, "event": "update",
@@ -205,9 +215,10 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         s = self._session()
         param = data.get("param")
         if not isinstance(param, str) or not param or len(param) > 200:
-            raise ValueError("param must be a non-empty string (at most 200 characters)")
+            raise ParameterError("param must be a non-empty string (at most 200 characters)",
+                                 field="param")
         if "value" not in data:
-            raise ValueError("value is required")
+            raise ParameterError("value is required", field="value")
         s.params[param] = data["value"]
         self.wb.sessions.mark(s)
         hub = self.wb.hub
@@ -221,7 +232,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     async def _on_operation(self, data: dict[str, Any], msg_id: Any) -> None:
         s = self._session()
         if "op" not in data:
-            raise ValueError("op is required")
+            raise ParameterError("op is required", field="op")
         record = s.add_operation(self.client_id, data["op"])
         self.wb.sessions.mark(s)
         self.wb.hub.broadcast(s.members, {"type": "operation", "id": msg_id,

@@ -12,14 +12,14 @@ from typing import Any
 
 import traitlets as t
 
+from ..pitch import KEY_NAMES, key
 from ._base import ScoreWidget, bundle
 
 __all__ = ["CYCLE_CHOICES", "HarmonyExplorer"]
 
 CYCLE_CHOICES = ("C3", "C5", "C7", "-C3", "-C5", "-C7")
 STRUCTURE_CHOICES = ("S5", "S7", "S9", "S11", "S13")
-_NAMES = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-KEY_CHOICES = tuple(f"{n} major" for n in _NAMES) + tuple(f"{n} minor" for n in _NAMES)
+KEY_CHOICES = KEY_NAMES
 
 
 class HarmonyExplorer(ScoreWidget):
@@ -65,7 +65,7 @@ class HarmonyExplorer(ScoreWidget):
 
     @t.validate("key")
     def _check_key(self, proposal: Any) -> str:
-        from ..score import parse_key
+        from ..pitch import parse_key
 
         value = proposal["value"]
         try:
@@ -115,26 +115,27 @@ class HarmonyExplorer(ScoreWidget):
             self._recompute()
 
     def _recompute(self) -> None:
-        from .. import harmony
-        from ..scales import key_scale
         from ..score import PPQ
+        from ..server.actions import compute  # imports no Jupyter server
+        from ..server.errors import map_error
 
         kind = self.cycle.lstrip("-")
         direction = "negative" if self.cycle.startswith("-") else "positive"
-        try:
-            prog = harmony.cycle_progression(self.key, kind, direction, self.length,
-                                             self.structure)
+        try:  # through the doors' action table: same request model, checks and messages
+            prog = compute("harmony/cycle", {"key": self.key, "kind": kind,
+                                             "direction": direction, "length": self.length,
+                                             "structure": self.structure})
             score = prog.to_score(bar_ticks=self.beats_per_chord * PPQ, tempo=self.tempo,
                                   instrument=self.instrument)
-        except (ValueError, TypeError) as exc:
-            self.error = str(exc)
+        except (ValueError, TypeError, LookupError) as exc:
+            self.error = map_error(exc).message
             return
-        pcs = key_scale(self.key).pitch_classes
+        spelled = key(self.key)
         chord_s = self.beats_per_chord * 60.0 / self.tempo
         with self.hold_sync():
             self.error = ""
             self.progression = prog
-            self._circle = {"labels": [_NAMES[pc % 12] for pc in pcs]}
+            self._circle = {"labels": list(spelled.degree_names)}
             self._chords = [{
                 "symbol": c.symbol, "degree": (c.degree or 1) - 1, "pitches": list(c.pitches),
                 "start": i * chord_s, "end": (i + 1) * chord_s,

@@ -1,7 +1,7 @@
 """RhythmExplorer: drag the generators of r(a÷b[÷c]), see the Schillinger graph, hear the loop.
 
 The rhythm comes from :data:`schillinger_kernel.rhythm.TECHNIQUES` and the graph from
-:func:`schillinger_kernel.graph.rhythm_svg`; the view only draws what it is sent. So that a
+:func:`schillinger_kernel.rhythm.graph.rhythm_svg`; the view only draws what it is sent. So that a
 slider move redraws in the same animation frame, the widget also sends ``_lookahead``: for
 each slider, the graph at every value of that slider with the other generators where they
 are. While one slider is dragged its table stays valid; the others are recomputed when the
@@ -15,8 +15,10 @@ from typing import Any
 
 import traitlets as t
 
-from ..graph import rhythm_svg
 from ..rhythm import TECHNIQUES, Rhythm
+from ..rhythm.graph import rhythm_svg
+from ..server.actions import compute  # the doors' action table; imports no Jupyter server
+from ..server.errors import map_error
 from ._base import ScoreWidget, bundle
 
 __all__ = ["GENERATOR_MAX", "RhythmExplorer"]
@@ -34,15 +36,23 @@ _FIRST = ("interference", "fractioning", "power", "permutations")
 def _compute(technique: str, generators: tuple[int, ...]) -> tuple[Rhythm | None, str, str]:
     """(rhythm, svg, error) for one technique and generators; cached, since the values repeat."""
     try:
-        r = TECHNIQUES[technique](list(generators))
-    except (ValueError, TypeError) as exc:
-        return None, "", str(exc)
+        r = _rhythm(technique, generators, {})
+    except (ValueError, TypeError, LookupError) as exc:
+        return None, "", map_error(exc).message
     try:
         svg = rhythm_svg(r, r.generators or None)
     except ValueError as exc:
         svg = ""
         return r, svg, f"graph not drawn: {exc}"
     return r, svg, ""
+
+
+def _rhythm(technique: str, generators: tuple[int, ...], options: dict[str, Any]) -> Rhythm:
+    """The ``rhythm`` action's value: the request model and checks REST, WebSocket and OSC use,
+    so the explorer refuses what they refuse, in the same words."""
+    r: Rhythm = compute("rhythm", {"technique": technique, "generators": list(generators),
+                                   "options": options})
+    return r
 
 
 def _rhythm_to_json(value: Rhythm | None, _widget: Any) -> list[int]:
@@ -168,12 +178,12 @@ class RhythmExplorer(ScoreWidget):
                 self.generator_max = min(GENERATOR_MAX, max(16, top))
             try:
                 if self.options:
-                    r: Rhythm | None = TECHNIQUES[self.technique](list(gens), **self.options)
+                    r: Rhythm | None = _rhythm(self.technique, gens, self.options)
                     err = ""
                 else:
                     r, _svg, err = _compute(self.technique, gens)
-            except (ValueError, TypeError) as exc:
-                r, err = None, str(exc)
+            except (ValueError, TypeError, LookupError) as exc:
+                r, err = None, map_error(exc).message
             self.error = err if r is None else ""
             if r is not None:
                 self._from_sliders = True

@@ -175,7 +175,7 @@ def test_no_live_answers_502_and_osc_error(wb: Any, api: Any, run: Any, osc_peer
         assert "no answer" in st["ableton"]["error"]
         peer = await osc_peer(ports["reply"])
         peer.send(ports["osc"], "/schillinger/ableton/tempo")
-        addr, (where, message) = await peer.next()
+        addr, (where, message, *_field_status) = await peer.next()
         assert (addr, where) == ("/schillinger/error", "/schillinger/ableton/tempo")
         assert "no answer" in message
 
