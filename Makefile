@@ -7,14 +7,14 @@ UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test lint typecheck pytest bench demo frontend clean
+.PHONY: lab test lint lint-ts typecheck pytest bench demo frontend clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check uv
 
 # Re-install when the project's metadata or front-end sources change.
-$(STAMP): $(PY) pyproject.toml $(wildcard jupyter-config/server-config/*.json) $(wildcard widgets/*.ts widgets/package*.json extension/src/*.ts extension/src/*.json extension/style/* extension/package*.json)
+$(STAMP): $(PY) pyproject.toml $(wildcard jupyter-config/server-config/*.json) $(wildcard widgets/*.ts widgets/*.css widgets/build.mjs widgets/package*.json extension/src/*.ts extension/src/*.json extension/style/* extension/package*.json)
 	$(MAKE) frontend
 	$(UV) pip install -q --python $(PY) -e ".[dev]"
 	touch $(STAMP)
@@ -26,10 +26,21 @@ frontend:
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=$(CURDIR) notebooks/01_rhythm.ipynb
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) lint lint-ts typecheck pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check schillinger_kernel tests bench examples gpu
+
+# The front-ends (widgets/, extension/): tsc --noEmit (strict) in each, then eslint over both.
+# Each folder's own node_modules come from `frontend`; eslint is the root package's.
+NODE_TOOLS := node_modules/.package-lock.json
+$(NODE_TOOLS): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint-ts: $(STAMP) $(NODE_TOOLS)
+	npm run --silent typecheck
+	npm run --silent lint
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
@@ -44,4 +55,4 @@ demo: $(STAMP)
 	$(VENV)/bin/schillinger demo demo
 
 clean:
-	rm -rf $(VENV) widgets/node_modules extension/node_modules schillinger_kernel/widgets/static schillinger_kernel/labextension
+	rm -rf $(VENV) node_modules widgets/node_modules extension/node_modules schillinger_kernel/widgets/static schillinger_kernel/labextension

@@ -50,9 +50,11 @@ function notify(): void {
 export function ensureContext(): AudioContext {
   const s = shared();
   if (s.ctx) return s.ctx;
-  const Ctor = (globalThis as any).AudioContext ?? (globalThis as any).webkitAudioContext;
+  // Safari before 14.1 has only the prefixed constructor.
+  const g = globalThis as { AudioContext?: typeof AudioContext; webkitAudioContext?: typeof AudioContext };
+  const Ctor = g.AudioContext ?? g.webkitAudioContext;
   if (!Ctor) throw new Error("Web Audio is not available in this browser");
-  const ctx: AudioContext = new Ctor({ latencyHint: "interactive" });
+  const ctx = new Ctor({ latencyHint: "interactive" });
   const master = ctx.createGain();
   master.gain.value = 0.5;
   const limiter = ctx.createDynamicsCompressor();
@@ -126,7 +128,7 @@ function envelope(ctx: AudioContext, when: number, dur: number, peak: number,
 function drum(ctx: AudioContext, out: AudioNode, when: number, pitch: number, amp: number): Voice {
   const s = shared();
   const sources: AudioScheduledSourceNode[] = [];
-  let end = when + 0.12;
+  let end: number;
   if (pitch === 35 || pitch === 36 || pitch === 41 || pitch === 43 || pitch === 45) {
     // kick and low toms: a sine sweeping down
     const osc = ctx.createOscillator();

@@ -1,9 +1,11 @@
 // What every widget shares: one Transport per model bound to the synced traits
-// (`_notes`, `_meta`, `_pcm`, `playing`, `loop`, `tempo`, `position`), the transport bar with
-// the "enable audio" button, and the stylesheet.
+// (`_notes`, `_meta`, `_pcm`, `playing`, `loop`, `tempo`, `position`) and the transport bar with
+// the "enable audio" button. The stylesheet is style.css (anywidget's `_css`).
 
 import type { AnyModel } from "@anywidget/types";
 import { audioState, enableAudio, ensureContext, onAudioState } from "./audio";
+import { onChange, type PcmMeta, type ScoreModel } from "./model";
+import { everyFrame } from "./playhead";
 import { decodeScore, formatTime } from "./score_data";
 import { Transport } from "./transport";
 
@@ -11,8 +13,8 @@ import { Transport } from "./transport";
 // is keyed by the widget's `_uid` (a synced uuid), not by the model object.
 const transports = new Map<string, Transport>();
 
-export function transportOf(model: AnyModel): Transport {
-  const uid = String(model.get("_uid") ?? "");
+export function transportOf(model: AnyModel<ScoreModel>): Transport {
+  const uid = model.get("_uid");
   let t = transports.get(uid);
   if (!t) {
     t = new Transport();
@@ -21,18 +23,27 @@ export function transportOf(model: AnyModel): Transport {
   return t;
 }
 
-interface PcmMeta { id: string; rate: number; channels: number; frames: number; chunks: number }
+/** The answer to a `pcm_request`, sent by ScoreWidget._on_custom_msg with one buffer. */
+interface PcmChunk { kind: "pcm_chunk"; id: string; index: number }
+
+function isPcmChunk(msg: unknown): msg is PcmChunk {
+  if (typeof msg !== "object" || msg === null) return false;
+  const m = msg as Partial<Record<keyof PcmChunk, unknown>>;
+  return m.kind === "pcm_chunk" && typeof m.id === "string" && typeof m.index === "number";
+}
+
+function isPcmMeta(p: Partial<PcmMeta>): p is PcmMeta {
+  return Boolean(p.id) && (p.frames ?? 0) > 0 && (p.chunks ?? 0) > 0 && (p.rate ?? 0) > 0
+    && (p.channels ?? 0) > 0;
+}
 
 /** Bind the model's traits to its Transport (once per model: call from `initialize`). */
-export function bindModel(model: AnyModel): () => void {
+export function bindModel(model: AnyModel<ScoreModel>): () => void {
   const tr = transportOf(model);
   const offs: (() => void)[] = [];
-  const listen = (name: string, cb: () => void) => {
-    model.on(`change:${name}`, cb);
-    offs.push(() => model.off(`change:${name}`, cb));
-  };
+  const listen = (name: keyof ScoreModel, cb: () => void) => { offs.push(onChange(model, [name], cb)); };
   const rate = () => {
-    const t = Number(model.get("tempo")) || 0;
+    const t = model.get("tempo") || 0;
     const base = tr.data.tempo || 120;
     return t > 0 ? t / base : 1;
   };
@@ -44,10 +55,10 @@ export function bindModel(model: AnyModel): () => void {
   listen("_notes", refresh);
   listen("_meta", refresh);
   listen("tempo", () => tr.setRate(rate()));
-  tr.setLoop(Boolean(model.get("loop")));
-  listen("loop", () => tr.setLoop(Boolean(model.get("loop"))));
+  tr.setLoop(model.get("loop"));
+  listen("loop", () => { tr.setLoop(model.get("loop")); });
   listen("playing", () => {
-    const want = Boolean(model.get("playing"));
+    const want = model.get("playing");
     if (want && !tr.playing) {
       ensureContext();
       void enableAudio();  // works after a first click or in a permissive browser
@@ -57,7 +68,7 @@ export function bindModel(model: AnyModel): () => void {
     }
   });
   listen("position", () => {
-    const p = Number(model.get("position")) || 0;
+    const p = model.get("position") || 0;
     if (Math.abs(p - tr.position()) > 0.3) tr.seek(p);
   });
 
@@ -65,20 +76,21 @@ export function bindModel(model: AnyModel): () => void {
   // binary buffers (each well under the 10 MiB websocket limit).
   let pcm: { meta: PcmMeta; parts: (Float32Array | null)[]; got: number } | null = null;
   const requestPcm = () => {
-    const meta = model.get("_pcm") as PcmMeta | null;
-    if (!meta || !meta.id || meta.frames <= 0) {
+    const meta = model.get("_pcm");
+    if (!isPcmMeta(meta)) {
       pcm = null;
       tr.setPcm(null);
       return;
     }
-    pcm = { meta, parts: new Array(meta.chunks).fill(null), got: 0 };
+    pcm = { meta, parts: new Array<Float32Array | null>(meta.chunks).fill(null), got: 0 };
     for (let i = 0; i < meta.chunks; i++) model.send({ kind: "pcm_request", id: meta.id, index: i });
   };
-  const onMsg = (msg: any, buffers: DataView[]) => {
-    if (!msg || msg.kind !== "pcm_chunk" || !pcm || msg.id !== pcm.meta.id) return;
-    const dv = buffers[0];
-    if (!dv || pcm.parts[msg.index]) return;
-    const copy = dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength) as ArrayBuffer;
+  const onMsg = (msg: unknown, buffers: DataView[]) => {
+    if (!isPcmChunk(msg) || !pcm || msg.id !== pcm.meta.id) return;
+    const dv = buffers[0] as DataView | undefined;
+    if (!dv || msg.index < 0 || msg.index >= pcm.meta.chunks || pcm.parts[msg.index]) return;
+    const copy = new ArrayBuffer(dv.byteLength);  // aligned, so a Float32Array can lie over it
+    new Uint8Array(copy).set(new Uint8Array(dv.buffer, dv.byteOffset, dv.byteLength));
     pcm.parts[msg.index] = new Float32Array(copy);
     pcm.got += 1;
     if (pcm.got === pcm.meta.chunks) {
@@ -87,9 +99,10 @@ export function bindModel(model: AnyModel): () => void {
       const chans = Array.from({ length: channels }, (_, c) => buf.getChannelData(c));
       let frame = 0;
       for (const part of pcm.parts) {  // interleaved float32 frames
-        const n = part!.length / channels;
+        if (!part) continue;  // every index arrived exactly once: got === chunks
+        const n = part.length / channels;
         for (let i = 0; i < n && frame < frames; i++, frame++) {
-          for (let c = 0; c < channels; c++) chans[c][frame] = part![i * channels + c];
+          for (let c = 0; c < channels; c++) chans[c][frame] = part[i * channels + c];
         }
       }
       tr.setPcm(buf);
@@ -107,7 +120,7 @@ export function bindModel(model: AnyModel): () => void {
   const report = () => {
     const pos = Math.round(tr.position() * 1000) / 1000;
     let dirty = false;
-    if (Boolean(model.get("playing")) !== tr.playing) {
+    if (model.get("playing") !== tr.playing) {
       model.set("playing", tr.playing);
       dirty = true;
     }
@@ -125,7 +138,7 @@ export function bindModel(model: AnyModel): () => void {
   return () => {
     for (const off of offs) off();
     tr.dispose();
-    transports.delete(String(model.get("_uid") ?? ""));
+    transports.delete(model.get("_uid"));
   };
 }
 
@@ -141,7 +154,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
 }
 
 /** The transport bar: enable audio, play/stop, loop, tempo, position. Returns [element, cleanup]. */
-export function transportBar(model: AnyModel, opts: { seek?: boolean } = {}): [HTMLElement, () => void] {
+export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean } = {}): [HTMLElement, () => void] {
   const tr = transportOf(model);
   const enable = h("button", { class: "sk-enable", type: "button", title: "Browsers keep audio off until you click" }, "♪ Enable audio");
   const play = h("button", { class: "sk-play", type: "button" }, "▶ Play");
@@ -160,8 +173,8 @@ export function transportBar(model: AnyModel, opts: { seek?: boolean } = {}): [H
     bar.dataset.audio = st;
   };
   const syncModel = () => {
-    loopBox.checked = Boolean(model.get("loop"));
-    if (document.activeElement !== tempo) tempo.value = String(Math.round(Number(model.get("tempo")) || 120));
+    loopBox.checked = model.get("loop");
+    if (document.activeElement !== tempo) tempo.value = String(Math.round(model.get("tempo") || 120));
   };
   const syncPlay = () => {
     play.textContent = tr.playing ? "■ Stop" : "▶ Play";
@@ -189,65 +202,28 @@ export function transportBar(model: AnyModel, opts: { seek?: boolean } = {}): [H
   });
   pos.addEventListener("input", () => tr.seek(Number(pos.value) * tr.duration));
 
-  let raf = 0;
-  const frame = () => {
-    const d = tr.duration;
-    const p = tr.position();
+  const offFrame = everyFrame(tr, ({ position: p, duration: d }) => {
     time.textContent = `${formatTime(p)} / ${formatTime(d)}`;
     if (document.activeElement !== pos) pos.value = String(d > 0 ? p / d : 0);
-    raf = requestAnimationFrame(frame);
-  };
-  raf = requestAnimationFrame(frame);
+  });
   syncModel();
   syncPlay();
   const offAudio = onAudioState(syncAudio);
   const offTr = tr.on(syncPlay);
-  model.on("change:loop", syncModel);
-  model.on("change:tempo", syncModel);
+  const offModel = onChange(model, ["loop", "tempo"], syncModel);
   return [bar, () => {
-    cancelAnimationFrame(raf);
+    offFrame();
     offAudio();
     offTr();
-    model.off("change:loop", syncModel);
-    model.off("change:tempo", syncModel);
+    offModel();
   }];
 }
 
 export const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
 
-export const CSS = `
-.sk-widget { font: 13px/1.4 var(--jp-ui-font-family, system-ui, sans-serif); color: var(--jp-ui-font-color1, #222);
-  border: 1px solid var(--jp-border-color2, #ddd); border-radius: 6px; padding: 8px; max-width: 100%; box-sizing: border-box; }
-.sk-widget h4 { margin: 0 0 6px 0; font-size: 13px; }
-.sk-widget .sk-transport { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 4px 0; }
-.sk-widget .sk-transport button, .sk-widget select { font: inherit; padding: 2px 8px; border-radius: 4px;
-  border: 1px solid var(--jp-border-color1, #bbb); background: var(--jp-layout-color1, #fff); color: inherit; cursor: pointer; }
-.sk-widget .sk-transport button.sk-on { background: #1f5fa8; color: #fff; }
-.sk-widget .sk-enable.sk-attention { background: #ffd54f; }
-.sk-widget .sk-tempo { width: 4.5em; }
-.sk-widget .sk-time { font-variant-numeric: tabular-nums; min-width: 8.5em; }
-.sk-widget .sk-position { flex: 1 1 160px; }
-.sk-widget .sk-controls { display: grid; grid-template-columns: max-content 1fr 3em; gap: 2px 8px; align-items: center; max-width: 520px; }
-.sk-widget .sk-controls output { font-variant-numeric: tabular-nums; }
-.sk-widget .sk-graph-wrap { position: relative; overflow-x: auto; margin-top: 6px; background: #fff; border-radius: 4px; }
-.sk-widget .sk-graph-wrap svg { display: block; }
-.sk-widget .sk-graph-wrap.sk-stale svg { opacity: 0.55; }
-.sk-widget .sk-playhead { position: absolute; top: 0; bottom: 0; width: 2px; background: #d0342c; pointer-events: none; opacity: 0.8; }
-.sk-widget .sk-error { color: #b00020; min-height: 1.2em; }
-.sk-widget .sk-summary { font-family: var(--jp-code-font-family, monospace); overflow-wrap: anywhere; }
-.sk-widget .sk-roll-wrap { position: relative; overflow: auto; max-height: 360px; border: 1px solid var(--jp-border-color2, #ddd); background: #fff; margin-top: 6px; }
-.sk-widget .sk-roll-wrap canvas { display: block; }
-.sk-widget .sk-legend { display: flex; gap: 12px; flex-wrap: wrap; margin-top: 4px; }
-.sk-widget .sk-legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px; background: var(--c); border-radius: 2px; }
-.sk-widget .sk-chords { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0; }
-.sk-widget .sk-chord { padding: 2px 6px; border: 1px solid var(--jp-border-color2, #ccc); border-radius: 4px; font-weight: 600; }
-.sk-widget .sk-chord.sk-now { background: #1f5fa8; color: #fff; }
-.sk-widget .sk-harmony-body { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
-`;
-
-export function withStyle(el: HTMLElement, cls: string): void {
+/** Make `el` a widget's root: the classes style.css hangs on, and keys kept for its controls. */
+export function widgetRoot(el: HTMLElement, cls: string): void {
   el.classList.add("sk-widget", cls);
-  if (!el.querySelector("style[data-sk]")) el.append(h("style", { "data-sk": "1" }, CSS));
   // Keys typed into our sliders, number fields and menus are theirs: without this the
   // notebook's key handling swallows them (arrow keys would not move a slider). JupyterLab
   // handles shortcuts as the keydown bubbles (stopped here); Notebook 7 handles them in the

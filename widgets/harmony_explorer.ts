@@ -5,11 +5,30 @@
 // The kernel (schillinger_kernel.harmony) computes the progression; this view only lays out
 // what it receives in `_chords` and `_circle`.
 
-import type { AnyModel } from "@anywidget/types";
-import { bindModel, h, transportBar, transportOf, withStyle } from "./controls";
+import type { Initialize, Render } from "@anywidget/types";
+import { bindModel, h, transportBar, transportOf, widgetRoot } from "./controls";
+import { onChange, type ScoreModel } from "./model";
+import { everyFrame } from "./playhead";
 
+/** One chord of the progression; `degree` counts from 0, `start`/`end` are score seconds. */
 interface Chord { symbol: string; degree: number; start: number; end: number; pitches: number[] }
+/** The key's roots in scale order, drawn round the circle. */
 interface Circle { labels: string[] }
+
+/** The traits of HarmonyExplorer (schillinger_kernel/widgets/harmony_explorer.py). */
+export interface HarmonyModel extends ScoreModel {
+  key: string;
+  key_choices: string[];
+  cycle: string;
+  cycle_choices: string[];
+  structure: string;
+  structure_choices: string[];
+  length: number;
+  error: string;
+  _chords: Chord[];
+  /** empty until a progression was computed */
+  _circle: Partial<Circle>;
+}
 
 const SVGNS = "http://www.w3.org/2000/svg";
 
@@ -19,9 +38,7 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
-function initialize({ model }: { model: AnyModel }) {
-  return bindModel(model);
-}
+const initialize: Initialize<HarmonyModel> = ({ model }) => bindModel(model);
 
 function circleSvg(circle: Circle, chords: Chord[]): SVGSVGElement {
   const size = 220;
@@ -61,8 +78,8 @@ function circleSvg(circle: Circle, chords: Chord[]): SVGSVGElement {
   return root;
 }
 
-function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
-  withStyle(el, "sk-harmony-explorer");
+const render: Render<HarmonyModel> = ({ model, el }) => {
+  widgetRoot(el, "sk-harmony-explorer");
   const tr = transportOf(model);
   const key = h("select", { class: "sk-key" });
   const cycle = h("select", { class: "sk-cycle" });
@@ -86,49 +103,50 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
     }
     sel.value = value;
   };
+  let current = -2;  // the chord highlighted, -1 none, -2 not drawn yet
   const sync = () => {
-    fill(key, model.get("key_choices") ?? [], model.get("key"));
-    fill(cycle, model.get("cycle_choices") ?? [], model.get("cycle"));
-    fill(structure, model.get("structure_choices") ?? [], model.get("structure"));
+    fill(key, model.get("key_choices"), model.get("key"));
+    fill(cycle, model.get("cycle_choices"), model.get("cycle"));
+    fill(structure, model.get("structure_choices"), model.get("structure"));
     if (document.activeElement !== length) length.value = String(model.get("length"));
     lengthOut.textContent = String(model.get("length"));
-    error.textContent = model.get("error") || "";
-    const chords = (model.get("_chords") as Chord[]) ?? [];
+    error.textContent = model.get("error");
+    const chords = model.get("_chords");
     chips.replaceChildren(...chords.map((c, i) => h("span", { class: "sk-chord", "data-i": String(i), title: c.pitches.join(" ") }, c.symbol)));
-    circleBox.replaceChildren(circleSvg((model.get("_circle") as Circle) ?? { labels: [] }, chords));
+    circleBox.replaceChildren(circleSvg({ labels: model.get("_circle").labels ?? [] }, chords));
+    current = -2;  // new chips and circle: highlight again on the next frame
   };
-  const set = (name: string, value: unknown) => { model.set(name, value); model.save_changes(); };
-  key.addEventListener("change", () => set("key", key.value));
-  cycle.addEventListener("change", () => set("cycle", cycle.value));
-  structure.addEventListener("change", () => set("structure", structure.value));
+  const set = <K extends "key" | "cycle" | "structure" | "length">(name: K, value: HarmonyModel[K]) => {
+    model.set(name, value);
+    model.save_changes();
+  };
+  key.addEventListener("change", () => { set("key", key.value); });
+  cycle.addEventListener("change", () => { set("cycle", cycle.value); });
+  structure.addEventListener("change", () => { set("structure", structure.value); });
   length.addEventListener("input", () => { lengthOut.textContent = length.value; });
-  length.addEventListener("change", () => set("length", Number(length.value)));
-  const names = ["key", "key_choices", "cycle", "cycle_choices", "structure", "structure_choices", "length", "error", "_chords", "_circle"];
-  for (const n of names) model.on(`change:${n}`, sync);
+  length.addEventListener("change", () => { set("length", Number(length.value)); });
+  const offModel = onChange(model, ["key", "key_choices", "cycle", "cycle_choices", "structure",
+    "structure_choices", "length", "error", "_chords", "_circle"], sync);
   sync();
 
-  let raf = 0;
-  let current = -2;
-  const frame = () => {
-    const chords = (model.get("_chords") as Chord[]) ?? [];
-    const p = tr.position();
-    const idx = tr.playing ? chords.findIndex((c) => p >= c.start && p < c.end) : -1;
+  const offFrame = everyFrame(tr, ({ position: p, playing }) => {
+    const chords = model.get("_chords");
+    const idx = playing ? chords.findIndex((c) => p >= c.start && p < c.end) : -1;
     if (idx !== current) {
       current = idx;
       chips.querySelectorAll(".sk-chord").forEach((e, i) => e.classList.toggle("sk-now", i === idx));
+      const degree = idx >= 0 ? chords[idx].degree : -1;
       circleBox.querySelectorAll<SVGGElement>(".sk-node").forEach((g) => {
-        const on = idx >= 0 && Number(g.dataset.degree) === chords[idx].degree;
+        const on = Number(g.dataset.degree) === degree;
         g.querySelector("circle")?.setAttribute("stroke-width", on ? "4" : "1");
       });
     }
-    raf = requestAnimationFrame(frame);
-  };
-  raf = requestAnimationFrame(frame);
+  });
   return () => {
-    cancelAnimationFrame(raf);
+    offFrame();
     cleanupBar();
-    for (const n of names) model.off(`change:${n}`, sync);
+    offModel();
   };
-}
+};
 
 export default { initialize, render };

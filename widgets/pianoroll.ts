@@ -1,16 +1,22 @@
 // PianoRoll: any Score drawn as a piano roll (parts in colours, zoom, scroll) with a moving
 // playhead while it plays.
 
-import type { AnyModel } from "@anywidget/types";
-import { bindModel, h, PALETTE, transportBar, transportOf, withStyle } from "./controls";
+import type { Initialize, Render } from "@anywidget/types";
+import { bindModel, h, PALETTE, transportBar, transportOf, widgetRoot } from "./controls";
+import { onChange, type ScoreModel } from "./model";
+import { everyFrame, placePlayhead } from "./playhead";
 import type { ScoreData } from "./score_data";
+
+/** The traits of PianoRoll (schillinger_kernel/widgets/pianoroll.py). */
+export interface PianoRollModel extends ScoreModel {
+  /** pixels per second, 10..400 */
+  zoom: number;
+}
 
 const ROW = 6;  // pixels per semitone
 const KEYS = 28;  // width of the pitch ruler
 
-function initialize({ model }: { model: AnyModel }) {
-  return bindModel(model);
-}
+const initialize: Initialize<PianoRollModel> = ({ model }) => bindModel(model);
 
 function draw(canvas: HTMLCanvasElement, d: ScoreData, zoom: number): void {
   const low = Math.max(0, d.low - 2);
@@ -56,8 +62,8 @@ function draw(canvas: HTMLCanvasElement, d: ScoreData, zoom: number): void {
   g.globalAlpha = 1;
 }
 
-function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
-  withStyle(el, "sk-pianoroll");
+const render: Render<PianoRollModel> = ({ model, el }) => {
+  widgetRoot(el, "sk-pianoroll");
   const tr = transportOf(model);
   const title = h("h4", {});
   const [bar, cleanupBar] = transportBar(model);
@@ -73,7 +79,7 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
 
   const redraw = () => {
     const d = tr.data;
-    const z = Number(model.get("zoom")) || 60;
+    const z = model.get("zoom") || 60;
     if (document.activeElement !== zoom) zoom.value = String(z);
     title.textContent = `${d.title || "Score"} · ${d.count} notes`;
     draw(canvas, d, z);
@@ -85,29 +91,24 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   };
   redraw();
   zoom.addEventListener("input", () => { model.set("zoom", Number(zoom.value)); model.save_changes(); redraw(); });
-  model.on("change:zoom", redraw);
+  const offZoom = onChange(model, ["zoom"], redraw);
   const off = tr.on((ev) => { if (ev === "data") redraw(); });
 
-  let raf = 0;
-  const frame = () => {
-    const z = Number(model.get("zoom")) || 60;
-    const x = KEYS + tr.position() * z;
-    head.style.left = `${x}px`;
+  const offFrame = everyFrame(tr, ({ position, playing }) => {
+    const x = KEYS + position * (model.get("zoom") || 60);
+    placePlayhead(head, x);
     head.style.height = canvas.style.height;
-    head.dataset.x = x.toFixed(1);
-    if (tr.playing && follow.checked) {
+    if (playing && follow.checked) {
       const view = wrap.clientWidth;
       if (x > wrap.scrollLeft + view * 0.85 || x < wrap.scrollLeft) wrap.scrollLeft = Math.max(0, x - view * 0.15);
     }
-    raf = requestAnimationFrame(frame);
-  };
-  raf = requestAnimationFrame(frame);
+  });
   return () => {
-    cancelAnimationFrame(raf);
+    offFrame();
     off();
     cleanupBar();
-    model.off("change:zoom", redraw);
+    offZoom();
   };
-}
+};
 
 export default { initialize, render };

@@ -1,14 +1,16 @@
 // Player: play / stop, loop, tempo and position for any Score (`score.play()`).
 
-import type { AnyModel } from "@anywidget/types";
-import { bindModel, h, PALETTE, transportBar, transportOf, withStyle } from "./controls";
+import type { Initialize, Render } from "@anywidget/types";
+import { bindModel, h, PALETTE, transportBar, transportOf, widgetRoot } from "./controls";
+import type { ScoreModel } from "./model";
 
-function initialize({ model }: { model: AnyModel }) {
-  return bindModel(model);
-}
+/** Player (schillinger_kernel/widgets/player.py) adds no traits to ScoreWidget's. */
+export type PlayerModel = ScoreModel;
 
-function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
-  withStyle(el, "sk-player");
+const initialize: Initialize<PlayerModel> = ({ model }) => bindModel(model);
+
+const render: Render<PlayerModel> = ({ model, el }) => {
+  widgetRoot(el, "sk-player");
   const title = h("h4", {});
   const legend = h("div", { class: "sk-legend" });
   const [bar, cleanupBar] = transportBar(model);
@@ -27,6 +29,6 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   sync();
   const off = tr.on((ev) => { if (ev === "data") sync(); });
   return () => { off(); cleanupBar(); };
-}
+};
 
 export default { initialize, render };

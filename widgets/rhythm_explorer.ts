@@ -6,29 +6,47 @@
 // every value of each slider with the other sliders where they are; while a slider is dragged
 // the view swaps in those graphs, and the kernel's answer (`_svg`, `rhythm`, the score) follows.
 
-import type { AnyModel } from "@anywidget/types";
-import { bindModel, h, transportBar, transportOf, withStyle } from "./controls";
+import type { Initialize, Render } from "@anywidget/types";
+import { bindModel, h, transportBar, transportOf, widgetRoot } from "./controls";
+import { onChange, type ScoreModel } from "./model";
+import { everyFrame, placePlayhead } from "./playhead";
 
-type Lookahead = Record<string, Record<string, string>>;
+type Generator = "a" | "b" | "c";
+const GENERATORS: readonly Generator[] = ["a", "b", "c"];
 
-function initialize({ model }: { model: AnyModel }) {
-  return bindModel(model);
+/** The traits of RhythmExplorer (schillinger_kernel/widgets/rhythm_explorer.py). */
+export interface RhythmModel extends ScoreModel {
+  a: number;
+  b: number;
+  /** null: no third generator */
+  c: number | null;
+  generator_max: number;
+  technique: string;
+  techniques: string[];
+  /** the resultant's durations; empty when there is none */
+  rhythm: number[];
+  generators: number[];
+  error: string;
+  _svg: string;
+  /** the slider values `_svg` was drawn for ("a,b,c"), "" for a rhythm set from Python */
+  _svg_key: string;
+  /** slider name -> slider value -> graph, with the other sliders where they are */
+  _lookahead: Partial<Record<Generator, Record<string, string>>>;
 }
 
-function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
-  withStyle(el, "sk-rhythm-explorer");
+const initialize: Initialize<RhythmModel> = ({ model }) => bindModel(model);
+
+const render: Render<RhythmModel> = ({ model, el }) => {
+  widgetRoot(el, "sk-rhythm-explorer");
   const tr = transportOf(model);
   const grid = h("div", { class: "sk-controls" });
-  const sliders: Record<string, HTMLInputElement> = {};
-  const outputs: Record<string, HTMLOutputElement> = {};
   const cOn = h("input", { type: "checkbox", class: "sk-c-on", title: "a third generator" });
-  for (const name of ["a", "b", "c"]) {
-    const s = h("input", { type: "range", class: `sk-gen sk-gen-${name}`, min: "1", step: "1", "data-name": name });
-    const o = h("output", {});
-    sliders[name] = s;
-    outputs[name] = o;
+  const slider = (name: Generator) => h("input", { type: "range", class: `sk-gen sk-gen-${name}`, min: "1", step: "1", "data-name": name });
+  const sliders = { a: slider("a"), b: slider("b"), c: slider("c") };
+  const outputs = { a: h("output", {}), b: h("output", {}), c: h("output", {}) };
+  for (const name of GENERATORS) {
     const label = name === "c" ? h("label", {}, cOn, " c") : h("label", {}, name);
-    grid.append(label, s, o);
+    grid.append(label, sliders[name], outputs[name]);
   }
   const technique = h("select", { class: "sk-technique" });
   grid.append(h("label", {}, "technique"), technique, h("span", {}));
@@ -43,7 +61,7 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   // The kernel tags each graph with the generators it was drawn for (`_svg_key`, "" when the
   // rhythm was set from Python). A graph is shown only when it matches the sliders, so an answer
   // to an earlier position of a slider being dragged never replaces the look-ahead preview.
-  const sliderKey = () => ["a", "b", "c"].map((n) =>
+  const sliderKey = () => GENERATORS.map((n) =>
     n === "c" && !cOn.checked ? "" : sliders[n].value).join(",");
   const showSvg = (svg: string) => {
     graph.innerHTML = svg;
@@ -51,33 +69,32 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   };
   let shown = "";
   const syncSvg = () => {
-    const svg = model.get("_svg") || "";
-    const key = model.get("_svg_key") || "";
+    const svg = model.get("_svg");
+    const key = model.get("_svg_key");
     if (svg !== shown && (key === "" || key === sliderKey())) {
       shown = svg;
       showSvg(svg);
     }
   };
   const syncControls = () => {
-    const max = String(model.get("generator_max") ?? 16);
-    const c = model.get("c");
-    cOn.checked = c !== null && c !== undefined;
+    const max = String(model.get("generator_max"));
+    cOn.checked = model.get("c") !== null;
     sliders.c.disabled = !cOn.checked;
-    for (const name of ["a", "b", "c"]) {
-      const v = model.get(name) as number | null;
+    for (const name of GENERATORS) {
+      const v = model.get(name);
       const s = sliders[name];
       s.max = max;
       if (document.activeElement !== s && v !== null) s.value = String(v);
       outputs[name].textContent = name === "c" && !cOn.checked ? "off" : s.value;
     }
-    const names = (model.get("techniques") as string[]) ?? [];
+    const names = model.get("techniques");
     if (technique.options.length !== names.length) {
       technique.replaceChildren(...names.map((n) => h("option", { value: n }, n)));
     }
     technique.value = model.get("technique");
-    error.textContent = model.get("error") || "";
-    const r = (model.get("rhythm") as number[]) ?? [];
-    const gens = (model.get("generators") as number[]) ?? [];
+    error.textContent = model.get("error");
+    const r = model.get("rhythm");
+    const gens = model.get("generators");
     summary.textContent = r.length
       ? `${gens.length ? "r" + gens.join("÷") : "r"} = ${r.join("+")}   (period ${r.reduce((x, y) => x + Math.abs(y), 0)}, ${r.length} durations)`
       : "";
@@ -88,17 +105,17 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   let pending: ReturnType<typeof setTimeout> | null = null;
   const send = () => {
     pending = null;
-    for (const name of ["a", "b", "c"]) {
+    for (const name of GENERATORS) {
       if (name === "c" && !cOn.checked) continue;
       const v = Number(sliders[name].value);
       if (model.get(name) !== v) model.set(name, v);
     }
     model.save_changes();
   };
-  const onSlide = (name: string, final: boolean) => {
+  const onSlide = (name: Generator, final: boolean) => {
     const v = Number(sliders[name].value);
     outputs[name].textContent = String(v);
-    const look = (model.get("_lookahead") as Lookahead | null)?.[name]?.[String(v)];
+    const look = model.get("_lookahead")[name]?.[String(v)];
     if (look) {  // instant: the kernel computed this graph ahead of time
       showSvg(look);
       shown = "";
@@ -112,9 +129,9 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
       pending = setTimeout(send, 60);
     }
   };
-  for (const name of ["a", "b", "c"]) {
-    sliders[name].addEventListener("input", () => onSlide(name, false));
-    sliders[name].addEventListener("change", () => onSlide(name, true));
+  for (const name of GENERATORS) {
+    sliders[name].addEventListener("input", () => { onSlide(name, false); });
+    sliders[name].addEventListener("change", () => { onSlide(name, true); });
   }
   cOn.addEventListener("change", () => {
     model.set("c", cOn.checked ? Number(sliders.c.value) || 2 : null);
@@ -122,35 +139,28 @@ function render({ model, el }: { model: AnyModel; el: HTMLElement }) {
   });
   technique.addEventListener("change", () => { model.set("technique", technique.value); model.save_changes(); });
 
-  const names = ["a", "b", "c", "technique", "techniques", "error", "rhythm", "generators", "generator_max"];
-  for (const n of names) model.on(`change:${n}`, syncControls);
-  model.on("change:_svg", syncSvg);
-  model.on("change:_svg_key", syncSvg);
+  const offControls = onChange(model, ["a", "b", "c", "technique", "techniques", "error", "rhythm",
+    "generators", "generator_max"], syncControls);
+  const offSvg = onChange(model, ["_svg", "_svg_key"], syncSvg);
   syncControls();
 
-  let raf = 0;
-  const frame = () => {
+  // rhythm_svg puts the geometry of the graph on its <svg>: where the first cell starts, the
+  // width of one unit and the period in units.
+  const offFrame = everyFrame(tr, ({ position, duration, playing }) => {
     const svg = graph.querySelector("svg");
-    const d = tr.duration;
-    if (svg && d > 0) {
+    if (svg && duration > 0) {
       const x0 = Number(svg.dataset.x0 ?? 0);
       const cell = Number(svg.dataset.cell ?? 0);
       const period = Number(svg.dataset.period ?? 0);
-      const x = x0 + cell * period * (tr.position() / d);
-      head.style.left = `${x}px`;
-      head.dataset.x = x.toFixed(1);
-      head.hidden = !tr.playing && tr.position() === 0;
+      placePlayhead(head, x0 + cell * period * (position / duration), playing || position !== 0);
     }
-    raf = requestAnimationFrame(frame);
-  };
-  raf = requestAnimationFrame(frame);
+  });
   return () => {
-    cancelAnimationFrame(raf);
+    offFrame();
     cleanupBar();
-    for (const n of names) model.off(`change:${n}`, syncControls);
-    model.off("change:_svg", syncSvg);
-    model.off("change:_svg_key", syncSvg);
+    offControls();
+    offSvg();
   };
-}
+};
 
 export default { initialize, render };

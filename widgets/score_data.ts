@@ -5,6 +5,8 @@
 // Buffers arrive as DataViews that may sit at any offset of the websocket frame, so each one is
 // copied into an aligned ArrayBuffer before a typed array is laid over it.
 
+import type { NoteField } from "./model";
+
 export interface PartInfo {
   name: string;
   program: number;
@@ -34,20 +36,18 @@ export interface ScoreData extends ScoreMeta {
   part: Uint8Array;
 }
 
-type Bufferish = DataView | ArrayBuffer | ArrayBufferView | null | undefined;
-
-function bytesOf(b: Bufferish): ArrayBuffer {
-  if (!b) return new ArrayBuffer(0);
-  if (b instanceof ArrayBuffer) return b.slice(0);
-  const view = b as ArrayBufferView;
-  return (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.byteLength);
+function bytesOf(view: DataView | undefined): ArrayBuffer {
+  const copy = new ArrayBuffer(view ? view.byteLength : 0);
+  if (view) new Uint8Array(copy).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return copy;
 }
 
 export const EMPTY_META: ScoreMeta = {
   title: "", tempo: 120, duration: 0, count: 0, bars: [], parts: [], low: 60, high: 72,
 };
 
-export function decodeScore(notes: Record<string, Bufferish> | null, meta: Partial<ScoreMeta> | null): ScoreData {
+export function decodeScore(notes: Partial<Record<NoteField, DataView>> | null,
+  meta: Partial<ScoreMeta> | null): ScoreData {
   const m: ScoreMeta = { ...EMPTY_META, ...(meta ?? {}) };
   const n = notes ?? {};
   const data: ScoreData = {

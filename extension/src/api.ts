@@ -8,7 +8,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-declare function require(id: string): any;
+// package.json lies outside `rootDir` (src/), so it is read by the bundler, not imported.
+declare function require(id: '../package.json'): { version: string };
 
 /** This front-end's version (package.json, kept equal to the Python package's). */
 export const FRONTEND_VERSION: string = require('../package.json').version;
@@ -47,6 +48,15 @@ export interface IStatus {
   sessions: unknown;
   transport: ITransportState;
   [key: string]: unknown;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** A transport state: the one field every form of it carries is `playing`. */
+export function isTransportState(value: unknown): value is ITransportState {
+  return isObject(value) && typeof value.playing === 'boolean';
 }
 
 /** An answer of the API that is not 2xx, with the server's message. */
@@ -92,7 +102,7 @@ export async function requestAPI<T>(
     throw new ApiError(0, `cannot reach the Jupyter server: ${String(error)}`);
   }
   const text = await response.text();
-  let data: any = text;
+  let data: unknown = text;
   if (text.length > 0) {
     try {
       data = JSON.parse(text);
@@ -101,11 +111,9 @@ export async function requestAPI<T>(
     }
   }
   if (!response.ok) {
-    const message =
-      (data && typeof data === 'object' && (data.message || data.error)) ||
-      response.statusText ||
-      `HTTP ${response.status}`;
-    throw new ApiError(response.status, String(message));
+    const body = isObject(data) ? data : {};
+    const message = body.message || body.error || response.statusText || `HTTP ${response.status}`;
+    throw new ApiError(response.status, displayText(message));
   }
   return data as T;
 }
@@ -170,6 +178,17 @@ export async function handshake(
   return { kind: 'ok', status };
 }
 
+/** A value of an answer as text: strings as they are, anything else as JSON. */
+function displayText(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value);
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** Human words for the render backend reported by `status`. */
 export function describeBackend(backend: unknown): string {
   if (backend === null || backend === undefined) {
@@ -183,16 +202,16 @@ export function describeBackend(backend: unknown): string {
     const name = b.name ?? b.backend ?? b.namespace ?? b.requested ?? 'unknown';
     const device = b.device ?? b.device_name;
     const why = b.reason ?? b.fallback_reason;
-    let text = String(name);
+    let text = displayText(name);
     if (device !== undefined && device !== null && device !== '') {
-      text += ` (${String(device)})`;
+      text += ` (${displayText(device)})`;
     }
     if (why) {
-      text += `: ${String(why)}`;
+      text += `: ${displayText(why)}`;
     }
     return text;
   }
-  return String(backend);
+  return displayText(backend);
 }
 
 /** The sessions reported by `status`, as a list (the server may send a list or a count). */
@@ -235,16 +254,16 @@ export async function transportAction(
   extra: Record<string, unknown> = {},
   settings?: ServerConnection.ISettings
 ): Promise<ITransportState> {
-  const answer = await postAPI<any>('transport', { action, ...extra }, settings);
+  const answer = await postAPI<unknown>('transport', { action, ...extra }, settings);
   return unwrapTransport(answer);
 }
 
 /** The transport state inside an answer ({transport: state} or the state itself). */
-export function unwrapTransport(answer: any): ITransportState {
-  if (answer && typeof answer === 'object' && answer.transport && typeof answer.transport === 'object') {
+export function unwrapTransport(answer: unknown): ITransportState {
+  if (isObject(answer) && isObject(answer.transport)) {
     return answer.transport as ITransportState;
   }
-  if (answer && typeof answer === 'object' && answer.state && typeof answer.state === 'object') {
+  if (isObject(answer) && isObject(answer.state)) {
     return answer.state as ITransportState;
   }
   return answer as ITransportState;
@@ -312,16 +331,16 @@ export class TransportFeed {
       socket.send(JSON.stringify({ type: 'transport', action: 'subscribe' }));
     };
     socket.onmessage = event => {
-      let msg: any;
+      let msg: unknown;
       try {
         msg = JSON.parse(String(event.data));
       } catch {
         return;
       }
-      if (msg && msg.type === 'transport') {
+      if (isObject(msg) && msg.type === 'transport') {
         const state = msg.state ?? msg.transport ?? msg.data ?? msg;
-        if (state && typeof state.playing === 'boolean') {
-          this.onState(state as ITransportState);
+        if (isTransportState(state)) {
+          this.onState(state);
         }
       }
     };
@@ -350,8 +369,8 @@ export class TransportFeed {
     }
     this._polling = true;
     try {
-      const state = unwrapTransport(await requestAPI<any>('transport', {}, this.settings));
-      if (state && typeof state.playing === 'boolean') {
+      const state = unwrapTransport(await requestAPI<unknown>('transport', {}, this.settings));
+      if (isTransportState(state)) {
         this.onState(state);
       }
     } catch {

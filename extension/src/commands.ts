@@ -18,14 +18,14 @@ import starter from './starter.json';
 /** The starter notebook (nbformat 4 JSON): imports, RhythmExplorer, HarmonyExplorer, Player. */
 export const STARTER: Record<string, unknown> = starter;
 
-export namespace CommandIDs {
-  export const newNotebook = 'schillinger:new-notebook';
-  export const insertRhythm = 'schillinger:insert-rhythm-explorer';
-  export const insertHarmony = 'schillinger:insert-harmony-explorer';
-  export const exportScore = 'schillinger:export-score';
-  export const dawHelp = 'schillinger:daw-help';
-  export const openPanel = 'schillinger:open-panel';
-}
+export const CommandIDs = {
+  newNotebook: 'schillinger:new-notebook',
+  insertRhythm: 'schillinger:insert-rhythm-explorer',
+  insertHarmony: 'schillinger:insert-harmony-explorer',
+  exportScore: 'schillinger:export-score',
+  dawHelp: 'schillinger:daw-help',
+  openPanel: 'schillinger:open-panel'
+} as const;
 
 /** The code cells the "Insert … explorer" commands add (tests run them in a kernel). */
 export const EXPLORER_CODE: { rhythm: string; harmony: string } = snippets;
@@ -68,8 +68,11 @@ export async function newSchillingerNotebook(app: JupyterFrontEnd, cwd: string):
     content: JSON.parse(JSON.stringify(STARTER))
   });
   // the kernel comes from the notebook's kernelspec (python3), as for any notebook opened
-  const widget = await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
-  if (widget && widget.context) {
+  // docmanager:open answers the document widget it opened (or undefined)
+  const widget = (await app.commands.execute('docmanager:open', { path, factory: 'Notebook' })) as
+    | Partial<Pick<INotebookLike, 'context'>>
+    | undefined;
+  if (widget?.context) {
     await widget.context.ready;
   }
   return path;
@@ -82,6 +85,17 @@ export function scoreExpression(name: string): string {
     "(_v if hasattr(_v, 'parts') else _v.to_score() if hasattr(_v, 'to_score') else _v.score)" +
     `.to_dict()))(${name})`
   );
+}
+
+/** One entry of an execute reply's `user_expressions` (Jupyter messaging protocol). */
+type UserExpression =
+  | { status: 'ok'; data: Record<string, unknown> }
+  | { status: 'error'; ename: string; evalue: string };
+
+/** What the server's `export` route answers: the written path, at once or as a finished job. */
+interface IExportAnswer {
+  path?: string;
+  result?: { path?: string };
 }
 
 /** Evaluate a score-valued name in the notebook's kernel and return its JSON dict. */
@@ -97,13 +111,15 @@ async function scoreFromKernel(panel: INotebookLike, name: string): Promise<Reco
     user_expressions: { score: scoreExpression(name) }
   });
   const reply = await future.done;
-  const content: any = reply.content;
-  const result = content.user_expressions?.score;
-  if (!result || result.status !== 'ok') {
+  const content = reply.content;
+  const result = (content.status === 'ok' ? content.user_expressions.score : undefined) as
+    | UserExpression
+    | undefined;
+  if (result?.status !== 'ok') {
     const why = result ? `${result.ename}: ${result.evalue}` : 'no answer';
     throw new Error(`cannot read a score from "${name}" (${why})`);
   }
-  const data = result.data?.['application/json'];
+  const data = result.data['application/json'];
   if (!data || typeof data !== 'object') {
     throw new Error(`"${name}" did not give a score`);
   }
@@ -228,8 +244,8 @@ export function addCommands(
           throw new Error(`"${variable}" is not a variable name`);
         }
         const score = await scoreFromKernel(panel, variable);
-        const answer = await postAPI<any>('export', { score, format, path, wait: true }, settings);
-        const written = (answer && (answer.result?.path ?? answer.path)) || path;
+        const answer = await postAPI<IExportAnswer | null>('export', { score, format, path, wait: true }, settings);
+        const written = (answer?.result?.path ?? answer?.path) || path;
         Notification.success(`Exported ${variable} to ${written}`, { autoClose: 5000 });
         return written;
       } catch (error) {

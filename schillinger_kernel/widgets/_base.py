@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -29,13 +29,17 @@ export default { render({ model, el }) {
 """
 
 
-def bundle(name: str) -> str:
-    """The built ES module ``static/<name>.js`` (a notice module when it was not built)."""
-    path = resources.files(__package__).joinpath("static", f"{name}.js")
-    try:
-        return path.read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
-        return _MISSING_BUNDLE.replace("{name}", name)
+STATIC = Path(__file__).with_name("static")
+
+
+def bundle(name: str) -> Path | str:
+    """The built ES module ``static/<name>.js`` (a notice module when it was not built).
+
+    A path, not its text: anywidget reads it, and under ``ANYWIDGET_HMR=1`` watches it, so
+    views reload when ``npm run dev`` in ``widgets/`` rebuilds it.
+    """
+    path = STATIC / f"{name}.js"
+    return path if path.is_file() else _MISSING_BUNDLE.replace("{name}", name)
 
 
 class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
@@ -46,6 +50,7 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
     (seconds) are synced both ways.
     """
 
+    _css = STATIC / "style.css" if (STATIC / "style.css").is_file() else ""
     score = t.Instance(Score, allow_none=True, default_value=None)
     playing = t.Bool(False).tag(sync=True)
     loop = t.Bool(False).tag(sync=True)

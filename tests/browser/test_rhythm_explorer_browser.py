@@ -11,12 +11,11 @@ goes to ``test-artifacts/rhythm_explorer.png``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from waiting import wait_until as _wait
+from helpers import wait_until as _wait
 
 CELLS = [
     "from schillinger_kernel.widgets import RhythmExplorer\n"
@@ -79,20 +78,19 @@ def test_rhythm_explorer_in_jupyterlab(page: Any, write_notebook: Callable[..., 
     _wait(lambda: page.evaluate("window.__schillingerAudio.stats.scheduled") >= 3, 10,
           "notes scheduled on the audio clock")
     head = widget.locator(".sk-playhead")
+    # style.css arrives as anywidget's `_css`, not inside the bundle: it must still apply
+    assert head.evaluate("e => getComputedStyle(e).position") == "absolute"
     x1 = float(_wait(lambda: head.get_attribute("data-x"), 10, "the playhead"))
-    levels = []
-    for _ in range(25):  # about one second of the master bus
-        levels.append(page.evaluate(LEVEL_JS))
-        time.sleep(0.04)
-    peak = max(levels)
-    time.sleep(0.6)
-    x2 = float(head.get_attribute("data-x") or "nan")
-    assert x2 != x1, f"the playhead did not move ({x1} -> {x2})"
+    # signal on the master bus (RMS above -46 dBFS) and a playhead that moves: waited for
+    _wait(lambda: page.evaluate(LEVEL_JS) > 0.005, 10, "signal on the master bus (RMS > 0.005)")
+    _wait(lambda: float(head.get_attribute("data-x") or x1) != x1, 10,
+          f"the playhead to move from {x1}")
+    _wait(lambda: page.evaluate("window.__schillingerAudio.stats.scheduled") >= 4, 10,
+          "a fourth note scheduled")
     state = page.evaluate("""() => { const s = window.__schillingerAudio;
         return {state: s.ctx.state, time: s.ctx.currentTime, scheduled: s.stats.scheduled,
                 lastWhen: s.stats.lastWhen}; }""")
     assert state["scheduled"] >= 4 and state["lastWhen"] > 0 and state["time"] > 0
-    assert peak > 0.005, f"no signal on the master bus (RMS {peak})"
     widget.screenshot(path=str(artifacts / "rhythm_explorer.png"))
     out = run_cell(page, 2)
     _wait(lambda: "TRANSPORT" in (out.text_content() or ""), 30, "the TRANSPORT line")
