@@ -45,7 +45,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "render": ("synth", "render"),
     "render_many": ("synth", "render_many"),
     "render_audio": ("synth", "render_audio"),
-    "Audio": ("synth", "Audio"),
+    "Audio": ("audio", "Audio"),
     "quality": ("analysis", "quality"),
     "assess_quality": ("analysis", "quality"),
     "analyze_audio": ("analysis", "analyze"),

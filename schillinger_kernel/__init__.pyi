@@ -22,9 +22,8 @@ from . import server as server
 from . import synth as synth
 from . import tempo as tempo
 from . import widgets as widgets
-from .analysis import analyze as analyze_audio
-from .analysis import quality as assess_quality
 from .analysis import quality as quality
+from .audio import Audio as Audio
 from .compose import accompany as accompany
 from .compose import generate_composition as generate_composition
 from .compose import quick_compose as quick_compose
@@ -42,7 +41,6 @@ from .score import Part as Part
 from .score import Score as Score
 from .score import TempoChange as TempoChange
 from .score import TimeSignature as TimeSignature
-from .synth import Audio as Audio
 from .synth import render as render
 from .synth import render_audio as render_audio
 from .synth import render_many as render_many

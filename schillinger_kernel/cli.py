@@ -62,8 +62,8 @@ def _rhythm_args(p: argparse.ArgumentParser) -> None:
 
 @command("rhythm", "Book I rhythms: interference, fractioning, balance, powers ...")(_rhythm_args)
 def _rhythm_run(ns: argparse.Namespace) -> int:
-    from .rhythm.graph import rhythm_text
     from .rhythm import technique
+    from .rhythm.graph import rhythm_text
 
     r = technique(ns.technique, ns.generators)
     print(" ".join(map(str, r.durations)))

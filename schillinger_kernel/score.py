@@ -26,6 +26,7 @@ from . import instruments
 from .checks import check_float, check_int
 from .errors import ParameterError, ParameterTypeError
 from .pitch import parse_key, to_midi_pitch
+
 # The first build exported these from here; they live in pitch.py now and stay importable.
 from .pitch import pitch_class as pitch_class
 from .pitch import pitch_name as pitch_name

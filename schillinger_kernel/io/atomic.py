@@ -10,6 +10,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+__all__ = [
+    "atomic_path",
+    "check_target",
+]
+
 
 def check_target(path: str | os.PathLike[str], suffixes: tuple[str, ...] = ()) -> Path:
     """Validate an output path: a str or PathLike whose folder exists, with an allowed suffix."""

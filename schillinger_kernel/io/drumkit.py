@@ -15,6 +15,15 @@ Notes outside the GM drum map sit on middle C with a normal head.
 
 from __future__ import annotations
 
+__all__ = [
+    "GM_DRUMS",
+    "OTHER_DISPLAY",
+    "drum_display",
+    "drum_from_display",
+    "drum_name",
+]
+
+
 # GM note -> (name, display step, display octave, notehead)
 GM_DRUMS: dict[int, tuple[str, str, int, str]] = {
     35: ("Acoustic Bass Drum", "E", 4, "normal"),

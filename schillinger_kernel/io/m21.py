@@ -33,9 +33,19 @@ from fractions import Fraction
 from typing import Any
 
 from ..instruments import DRUM_CHANNEL, name_for_program
-from ..pitch import parse_key
+from ..pitch import key as parse
 from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature
 from .drumkit import drum_display, drum_from_display, drum_name
+
+__all__ = [
+    "MAX_VOICES",
+    "NOTATABLE",
+    "Event",
+    "decompose",
+    "from_music21",
+    "to_music21",
+]
+
 
 # Note values a notation program takes as one note, in ticks (binary, dotted, triplet).
 _BINARY = (2880, 1920, 1440, 960, 720, 480, 360, 240, 180, 120, 90, 60, 30)
@@ -132,12 +142,9 @@ def _bar_end(score: Score, end: int) -> int:
 def _m21_key(key: str) -> Any:
     from music21 import key as m21key
 
-    _pc, mode = parse_key(key)
-    tonic = key.strip().split()[0]
-    if tonic.endswith("m") and len(tonic) > 1 and len(key.split()) == 1:
-        tonic = tonic[:-1]
-    name = tonic[0].upper() + tonic[1:].replace("b", "-")
-    return m21key.Key(name, _M21_MODES.get(mode, "major"))
+    k = parse(key)
+    # music21 writes flats as '-': Eb is E-
+    return m21key.Key(k.tonic_name.replace("b", "-"), _M21_MODES.get(k.mode, "major"))
 
 
 def _instrument(part: Part) -> Any:

@@ -23,13 +23,22 @@ from typing import Any
 
 import mido
 
-from ..pitch import parse_key
+from ..pitch import key
 from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature
 from .atomic import atomic_path, check_target
 
+__all__ = [
+    "META_PREFIX",
+    "read_midi",
+    "write_midi",
+]
+
+
 META_PREFIX = "schillinger:"
-_MIDO_KEYS = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-_MIDO_MINOR = ("Cm", "C#m", "Dm", "Ebm", "Em", "Fm", "F#m", "Gm", "G#m", "Am", "Bbm", "Bm")
+# MIDI stores a key as (sharps or flats, major or minor); mido names each pair.
+_MIDO_MAJOR = ("Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#")
+_MIDO_MINOR = ("Abm", "Ebm", "Bbm", "Fm", "Cm", "Gm", "Dm", "Am", "Em", "Bm", "F#m", "C#m",
+               "G#m", "D#m", "A#m")
 
 
 def _assign_channels(score: Score) -> list[int]:
@@ -55,10 +64,13 @@ def _meta(score: Score, channels: list[int]) -> str:
     }, separators=(",", ":"))
 
 
-def _key_message(key: str) -> mido.MetaMessage:
-    pc, mode = parse_key(key)
-    minor = mode in ("minor", "aeolian", "harmonic", "melodic")
-    return mido.MetaMessage("key_signature", key=(_MIDO_MINOR if minor else _MIDO_KEYS)[pc], time=0)
+def _key_message(name: str) -> mido.MetaMessage:
+    k = key(name)
+    # modes keep their own signature (D dorian: none), written as the major key that has it
+    minor = k.mode in ("minor", "aeolian", "harmonic", "melodic")
+    fifths = max(-7, min(7, k.fifths))
+    names = _MIDO_MINOR if minor else _MIDO_MAJOR
+    return mido.MetaMessage("key_signature", key=names[fifths + 7], time=0)
 
 
 def _conductor(score: Score, channels: list[int], scale: float) -> list[tuple[int, int, Any]]:

@@ -32,6 +32,15 @@ from ..score import Score
 from .atomic import atomic_path, check_target
 from .drumkit import drum_from_display, drum_name
 
+__all__ = [
+    "SUFFIXES",
+    "read_musicxml",
+    "resolve_unpitched",
+    "with_drum_instruments",
+    "write_musicxml",
+]
+
+
 SUFFIXES = (".musicxml", ".xml", ".mxl")
 _DRUM_ID = re.compile(r"P\d+-gm(\d+)-\d+")
 _BEFORE_INSTRUMENT = ("grace", "cue", "chord", "pitch", "unpitched", "rest", "duration", "tie")

@@ -21,10 +21,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from helpers import free_port, wait_until
 
 CHROMIUM = os.environ.get("SCHILLINGER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,13 +55,6 @@ def _require_chromium() -> None:
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.skip(f"browser test skipped: Debian's chromium is missing at {CHROMIUM} "
                     "(install it with `apt-get install chromium`; .ci/run does)")
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -121,19 +113,21 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root)
     server = LabServer(f"http://127.0.0.1:{port}/", token, root, log, proc)
-    deadline = time.monotonic() + LAB_START_TIMEOUT
-    while True:
+
+    def answers() -> bool:
         if proc.poll() is not None:
             pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
         try:
             server.api("status")
-            break
         except OSError:
-            if time.monotonic() > deadline:
-                proc.terminate()
-                pytest.fail(f"jupyter lab did not answer in {LAB_START_TIMEOUT:.0f} s:\n"
-                            f"{server.log_tail()}")
-            time.sleep(0.5)
+            return False
+        return True
+
+    try:
+        wait_until(answers, LAB_START_TIMEOUT, "jupyter lab to answer", interval=0.5)
+    except AssertionError as e:
+        proc.terminate()
+        pytest.fail(f"{e}:\n{server.log_tail()}")
     try:
         yield server
     finally:
@@ -225,13 +219,13 @@ def open_notebook7(lab_server: LabServer) -> Callable[..., None]:
             "() => [...document.querySelectorAll('.jp-KernelName')].some(e =>"
             " e.textContent.trim() && !/No Kernel/i.test(e.textContent))",
             timeout=timeout * 1000)
-        deadline = time.monotonic() + timeout
-        while not any(s.get("path") == name and (s.get("kernel") or {}).get("execution_state")
-                      == "idle" for s in lab_server.api("sessions")):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no idle kernel for {name} in {timeout} s:\n"
-                                     f"{lab_server.log_tail()}")
-            time.sleep(0.2)
+        try:
+            wait_until(lambda: any(
+                s.get("path") == name and (s.get("kernel") or {}).get("execution_state")
+                == "idle" for s in lab_server.api("sessions")),
+                timeout, f"an idle kernel for {name}", interval=0.2)
+        except AssertionError as e:
+            raise AssertionError(f"{e}:\n{lab_server.log_tail()}") from None
 
     return open_
 
@@ -242,18 +236,19 @@ def _run_cell(pg: Any, index: int, timeout: float = 90.0) -> Any:
     cell.locator(".jp-InputArea-editor").click()
     pg.keyboard.press("Shift+Enter")
     prompt = cell.locator(".jp-InputPrompt")
-    deadline = time.monotonic() + timeout
-    while True:  # the prompt reads "[*]:" while running and "[n]:" when done
+
+    def done() -> bool:  # the prompt reads "[*]:" while running and "[n]:" when done
         text = (prompt.text_content() or "").strip()
-        if text and "*" not in text and any(ch.isdigit() for ch in text):
-            break
-        if time.monotonic() > deadline:
-            ARTIFACTS.mkdir(exist_ok=True)
-            shot = ARTIFACTS / f"run_cell_{index}_timeout.png"
-            pg.screenshot(path=str(shot))
-            raise AssertionError(f"cell {index} did not finish in {timeout} s (prompt {text!r});"
-                                 f" screenshot: {shot}")
-        time.sleep(0.1)
+        return bool(text) and "*" not in text and any(ch.isdigit() for ch in text)
+
+    try:
+        wait_until(done, timeout, f"cell {index} to finish", interval=0.1)
+    except AssertionError as e:
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / f"run_cell_{index}_timeout.png"
+        pg.screenshot(path=str(shot))
+        raise AssertionError(f"{e} (prompt {prompt.text_content()!r}); screenshot: {shot}") \
+            from None
     return cell.locator(".jp-OutputArea")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from waiting import wait_until as _wait
+from helpers import wait_until as _wait
 
 from schillinger_kernel.io.midi import read_midi
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from waiting import wait_until as _wait
+from helpers import wait_until as _wait
 
 CELLS = [
     "from schillinger_kernel.widgets import RhythmExplorer, PianoRoll\n"

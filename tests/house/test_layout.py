@@ -27,19 +27,22 @@ RANK: dict[str, int] = {
     "checks": 1,
     "pitch": 2, "instruments": 2,
     "tempo": 3,
-    "score": 4, "audio": 4, "dsp": 4,
-    "rhythm": 5, "scales": 5,
-    "projection": 6, "melody": 6, "harmony": 6,
-    "compose": 7,
-    "io": 8, "synth": 8, "analysis": 8, "notation": 8,
-    "widgets": 9, "server": 9, "cli": 9,
-    "__init__": 10, "_moved": 0,
+    "score": 4, "audio": 4,
+    "dsp": 5,
+    "rhythm": 6, "scales": 6,
+    "projection": 7, "melody": 7, "harmony": 7,
+    "compose": 8,
+    "io": 9, "synth": 9, "analysis": 9, "notation": 9,
+    "widgets": 10, "server": 10, "cli": 10,
+    "__init__": 11, "_moved": 0,
 }
 # Upward imports that the design allows: convenience methods on the values (Score.to_midi,
 # Score.render, Score.play, Audio.write ...), imported lazily inside the method.
 LAZY_UPWARD = {"score", "audio"}
 # The Jupyter side shares the one action table: widgets call server.actions (no Jupyter in it).
 PEERS_ALLOWED = {("widgets", "server"), ("cli", "server")}
+# ``sk.analyze_audio(path)`` reads the file it is given: a lazy import inside that function.
+LAZY_PEERS = {("analysis", "io")}
 
 
 def _modules() -> list[Path]:
@@ -104,7 +107,8 @@ def test_imports_go_down_the_layers(path: Path) -> None:
             if target == mine or mine in ("__init__", "_moved"):
                 continue
             ok = RANK[target] < RANK[mine] or (mine, target) in PEERS_ALLOWED or (
-                mine in LAZY_UPWARD and not _module_level)
+                mine in LAZY_UPWARD and not _module_level) or (
+                (mine, target) in LAZY_PEERS and not _module_level)
             assert ok, f"{me} imports {mod} ({target}, layer {RANK[target]}) from layer " \
                        f"{RANK[mine]}: only lower layers may be imported"
 

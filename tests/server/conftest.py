@@ -18,23 +18,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from helpers import free_port
 from pytest_jupyter.jupyter_server import *  # noqa: F403  (fixtures and hooks, this folder only)
 
 EXT = "schillinger_kernel.server"
 
 
-def free_udp_port() -> int:
-    """A UDP port nobody holds right now on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def ports() -> dict[str, int]:
-    """Free UDP ports: our OSC port, its reply port, a fake Live and Live's reply port."""
-    return {"osc": free_udp_port(), "reply": free_udp_port(), "live": free_udp_port(),
-            "live_reply": free_udp_port()}
+    """Free UDP ports: our OSC reply port, a fake Live and Live's reply port; ``osc`` (the
+    bridge binds port 0) is added by the ``wb`` fixture from the port it reports."""
+    return {name: free_port(socket.SOCK_DGRAM) for name in ("reply", "live", "live_reply")}
 
 
 @pytest.fixture
@@ -42,7 +36,8 @@ def jp_server_config(ports: dict[str, int], tmp_path: Any) -> dict[str, Any]:
     return {
         "ServerApp": {"jpserver_extensions": {EXT: True, "jupyter_server_terminals": False},
                       "allow_unauthenticated_access": False},
-        "SchillingerApp": {"osc_port": ports["osc"], "osc_reply_port": ports["reply"],
+        "SchillingerApp": {"osc_port": 0, "osc_reply_port": ports["reply"],
+                           "audio_output": False,  # no sound card in tests, and no noise
                            "ableton_port": ports["live"],
                            "ableton_reply_port": ports["live_reply"],
                            "sessions_dir": str(tmp_path / "sessions")},
@@ -56,10 +51,13 @@ def run(jp_asyncio_loop: asyncio.AbstractEventLoop) -> Callable[[Any], Any]:
 
 
 @pytest.fixture
-def wb(jp_serverapp: Any, jp_asyncio_loop: asyncio.AbstractEventLoop) -> Any:
-    """The started workbench (pytest-jupyter does not run the extensions' async start)."""
+def wb(jp_serverapp: Any, jp_asyncio_loop: asyncio.AbstractEventLoop,
+       ports: dict[str, int]) -> Any:
+    """The started workbench (pytest-jupyter does not run the extensions' async start);
+    ``ports["osc"]`` is the port its OSC bridge bound, as ``status`` reports it."""
     workbench = jp_serverapp.web_app.settings["schillinger_workbench"]
     jp_asyncio_loop.run_until_complete(workbench.start())
+    ports["osc"] = workbench.status()["osc"]["port"]
     return workbench
 
 

@@ -9,16 +9,11 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-
-def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from helpers import free_port, wait_until
 
 
 class LiveServer:
@@ -48,19 +43,22 @@ class LiveServer:
                f"--SchillingerApp.sessions_dir={self.root.parent / 'sessions'}"]
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
+        proc = self.proc
+
+        def up() -> bool:
+            if proc.poll() is not None:
                 raise RuntimeError(f"jupyter server exited:\n{self.log.read_text()[-3000:]}")
             try:
-                st = self.get("schillinger/api/status")
-                if st["osc"]["enabled"]:
-                    return self
+                return bool(self.get("schillinger/api/status")["osc"]["enabled"])
             except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"jupyter server did not come up:\n{self.log.read_text()[-3000:]}")
+                return False
+
+        try:
+            wait_until(up, timeout, "jupyter server with OSC on", interval=0.2)
+        except AssertionError as e:
+            self.stop()
+            raise RuntimeError(f"{e}:\n{self.log.read_text()[-3000:]}") from None
+        return self
 
     def get(self, path: str) -> Any:
         req = urllib.request.Request(self.url + path,

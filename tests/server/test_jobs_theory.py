@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from typing import Any
 
 import pytest
+from helpers import wait_until_async
 
 SHORT = {"title": "Two notes", "parts": [{"name": "A", "notes": [[0, 480, 60, 90],
                                                                 [480, 480, 67, 90]]}]}
@@ -18,15 +18,19 @@ def long_score(notes: int = 3000) -> dict[str, Any]:
         [i * 240, 960, 48 + i % 24, 90] for i in range(notes)]}]}
 
 
+async def job_status(api: Any, job_id: str) -> dict[str, Any]:
+    code, job = await api(f"jobs/{job_id}")
+    assert code == 200
+    return dict(job)
+
+
 async def wait_job(api: Any, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        code, job = await api(f"jobs/{job_id}")
-        assert code == 200
-        if job["status"] not in ("queued", "running"):
-            return dict(job)
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"job {job_id} still running")
+    async def finished() -> dict[str, Any] | None:
+        job = await job_status(api, job_id)
+        return job if job["status"] not in ("queued", "running") else None
+
+    result: dict[str, Any] = await wait_until_async(finished, timeout, f"job {job_id} to end")
+    return result
 
 
 def test_scales_and_harmony(api: Any, run: Any) -> None:
@@ -120,12 +124,13 @@ def test_cancel_and_no_blocking(api: Any, run: Any, jp_root_dir: Any) -> None:
         code, job = await api("render", {"score": long_score(), "sample_rate": 48000,
                                          "path": "long.wav"})
         assert code == 202
-        await asyncio.sleep(0.2)
-        t0 = time.perf_counter()
-        code, _ = await api("status")  # the event loop is free while the job renders
-        assert code == 200 and time.perf_counter() - t0 < 0.5
-        code, st = await api(f"jobs/{job['id']}")
-        assert st["status"] in ("queued", "running")
+        async def rendering() -> bool:
+            return (await job_status(api, job["id"]))["status"] == "running"
+
+        await wait_until_async(rendering, 30, "the render to start")
+        code, _ = await api("status")  # the event loop answers while the job renders:
+        assert code == 200
+        assert await rendering()  # the answer did not wait for the render to end
         code, _ = await api(f"jobs/{job['id']}", method="DELETE")
         assert code == 200
         done = await wait_job(api, job["id"], 30)

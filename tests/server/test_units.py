@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import wait_until
 
 from schillinger_kernel.server.audio_out import LocalOutput
 from schillinger_kernel.server.jobs import JobManager
@@ -115,22 +115,22 @@ def test_jobs_progress_cancel_and_errors() -> None:
     jm = JobManager(max_workers=1)
     seen: list[tuple[str, float]] = []
     jm.add_listener(lambda d: seen.append((d["status"], d["progress"])))
-    gate = threading.Event()
+    started, gate = threading.Event(), threading.Event()
 
     def slow(rep):
-        for k in range(100):
-            rep.report(k / 100, f"step {k}")
-            gate.wait(0.01)
+        rep.report(0.0, "step 0")
+        started.set()
+        gate.wait(5)  # released by the test once both cancels were asked for
+        rep.report(0.5, "step 1")  # raises Cancelled
         return {"ok": True}
 
     running = jm.submit("slow", slow)
     queued = jm.submit("never", lambda rep: {"ran": True})
-    time.sleep(0.05)
+    assert started.wait(5), "the slow job did not start"
     jm.cancel(queued.id)
     jm.cancel(running.id)
-    deadline = time.time() + 5
-    while running.status == "running" and time.time() < deadline:
-        time.sleep(0.01)
+    gate.set()
+    wait_until(lambda: running.status != "running", 5, "the running job to stop")
     assert running.status == "cancelled"
     assert queued.status == "cancelled" and queued.result is None
     failing = jm.submit("fail", lambda rep: 1 / 0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # conda-forge names that differ from PyPI names
 CONDA_NAMES = {"soundfile": "pysoundfile", "sounddevice": "python-sounddevice"}

@@ -21,7 +21,7 @@ from ipywidgets.widgets.widget import _remove_buffers
 from nbconvert import HTMLExporter
 
 from schillinger_kernel import rhythm as rh
-from schillinger_kernel.graph import rhythm_svg
+from schillinger_kernel.rhythm.graph import rhythm_svg
 from schillinger_kernel.score import Note, Part, Score, TempoChange
 from schillinger_kernel.widgets import HarmonyExplorer, PianoRoll, Player, RhythmExplorer
 from schillinger_kernel.widgets._wire import MAX_NOTES, PCM_CHUNK_BYTES, encode_score

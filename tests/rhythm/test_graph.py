@@ -1,4 +1,4 @@
-"""The Schillinger graph (schillinger_kernel.graph): rows, accents, SVG and text forms."""
+"""The Schillinger graph (schillinger_kernel.rhythm.graph): rows, accents, SVG and text forms."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from schillinger_kernel.graph import (
+from schillinger_kernel.rhythm.graph import (
     MAX_PERIOD,
     coincidences,
     graph_rows,

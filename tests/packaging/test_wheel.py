@@ -20,7 +20,7 @@ import pytest
 
 import schillinger_kernel
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NPM_NAME = "schillinger-workbench"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
