@@ -4,12 +4,8 @@ groups (expansion, contraction, balance) and the three-generator techniques.
 Interference periods are the **product** of the generators, as in the book
 (``period="lcm"`` is an option).
 
->>> interference(3, 2)
-Rhythm((2, 1, 1, 2))
->>> interference(3, 2).attacks, interference(3, 2).period, interference(3, 2).grid
-((0, 2, 3, 4), 6, '101110')
->>> fractioning(3, 2)
-Rhythm((2, 1, 1, 1, 1, 1, 2))
+>>> interference(5, 3).period, fractioning(4, 3).accents
+(15, (0, 4))
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..checks import check_int
 from ..errors import ParameterError, ParameterTypeError
-from ..pitch import NOTE_NAMES, pitch_class, to_midi_pitch
+from ..pitch import MODE_STEPS, NOTE_NAMES, pitch_class, to_midi_pitch
 from ..pitch import key as parse
 
 __all__ = [
@@ -21,22 +21,13 @@ __all__ = [
     "key_scale", "scale", "scale_names", "tonal_expansion", "tonic_pc",
 ]
 
-# Named one-octave scales as interval lists (each sums to 12).
+# Named one-octave scales as interval lists (each sums to 12); the modes a key may name come
+# from the pitch vocabulary, so a key and its scale cannot disagree.
 NAMED_SCALES: dict[str, tuple[int, ...]] = {
-    "major": (2, 2, 1, 2, 2, 2, 1),
-    "ionian": (2, 2, 1, 2, 2, 2, 1),
-    "dorian": (2, 1, 2, 2, 2, 1, 2),
-    "phrygian": (1, 2, 2, 2, 1, 2, 2),
-    "lydian": (2, 2, 2, 1, 2, 2, 1),
-    "mixolydian": (2, 2, 1, 2, 2, 1, 2),
-    "aeolian": (2, 1, 2, 2, 1, 2, 2),
-    "minor": (2, 1, 2, 2, 1, 2, 2),
-    "natural minor": (2, 1, 2, 2, 1, 2, 2),
-    "locrian": (1, 2, 2, 1, 2, 2, 2),
-    "harmonic minor": (2, 1, 2, 2, 1, 3, 1),
-    "harmonic": (2, 1, 2, 2, 1, 3, 1),
-    "melodic minor": (2, 1, 2, 2, 2, 2, 1),
-    "melodic": (2, 1, 2, 2, 2, 2, 1),
+    **MODE_STEPS,
+    "natural minor": MODE_STEPS["minor"],
+    "harmonic minor": MODE_STEPS["harmonic"],
+    "melodic minor": MODE_STEPS["melodic"],
     "harmonic major": (2, 2, 1, 2, 1, 3, 1),
     "hungarian minor": (2, 1, 3, 1, 1, 3, 1),
     "neapolitan major": (1, 2, 2, 2, 2, 2, 1),
