@@ -44,6 +44,7 @@ from .dsp.loudness import (
 )
 from .dsp.peaks import oversampled_peaks, true_peak_db
 from .errors import ParameterError, ParameterTypeError
+from .pitch import NOTE_NAMES
 
 __all__ = ["ABS_GATE", "CLIP_LEVEL", "DEFAULT_TARGETS", "PITCH_CLASSES", "TARGET_KEYS",
            "TARGET_PRESETS", "analyze", "integrated_loudness", "k_filter", "k_weighting",
@@ -144,7 +145,7 @@ def quality(audio: Audio, targets: str | Mapping[str, float] | None = None) -> d
     return report
 
 
-PITCH_CLASSES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+PITCH_CLASSES = NOTE_NAMES  # chroma bins are named by the one pitch vocabulary
 
 
 def analyze(audio_or_path: Audio | str | os.PathLike[str], hop_length: int = 512

@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..instruments import DRUM_CHANNEL, name_for_program
+from ..pitch import NOTE_NAMES, pitch_name
 from ..pitch import key as parse
 from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature
 from .drumkit import drum_display, drum_from_display, drum_name
@@ -177,7 +178,13 @@ def _unpitched(pitch: int) -> Any:
     return el
 
 
-def _element(ev: Event, drums: bool = False) -> Any:
+def _m21_name(pitch: int, spelling: tuple[str, ...]) -> str:
+    # spelled in the piece's key (the V of E is B D# F#, not Cb Eb Gb); music21 writes b as -
+    name = pitch_name(pitch, spelling)
+    return name[0] + name[1:].replace("b", "-")
+
+
+def _element(ev: Event, drums: bool = False, spelling: tuple[str, ...] = NOTE_NAMES) -> Any:
     from music21 import chord, note, percussion
 
     _s, d, pitches, vel = ev
@@ -186,7 +193,8 @@ def _element(ev: Event, drums: bool = False) -> Any:
         hits = [_unpitched(p) for p in pitches]
         el = hits[0] if len(hits) == 1 else percussion.PercussionChord(hits)
     else:
-        el = note.Note(pitches[0]) if len(pitches) == 1 else chord.Chord(list(pitches))
+        names = [_m21_name(p, spelling) for p in pitches]
+        el = note.Note(names[0]) if len(names) == 1 else chord.Chord(names)
         for p in el.pitches:
             # music21 marks every white key natural; which signs to show is decided per
             # measure against the key signature (to_music21), as a notation program would.
@@ -255,6 +263,7 @@ def to_music21(score: Score) -> Any:
     out.metadata.title = score.title
     out.metadata.composer = "Schillinger Workbench"
     total = _bar_end(score, max(score.end, 1))
+    spelling = parse(score.key).spelling
     for i, part in enumerate(score.parts):
         p = stream.Part(id=f"P{i + 1}")
         p.partName = part.name
@@ -274,7 +283,7 @@ def to_music21(score: Score) -> Any:
                 if ev[0] > cursor:
                     v.insert(Fraction(cursor, PPQ), note.Rest(quarterLength=Fraction(
                         ev[0] - cursor, PPQ)))
-                v.insert(Fraction(ev[0], PPQ), _element(ev, part.is_drums))
+                v.insert(Fraction(ev[0], PPQ), _element(ev, part.is_drums, spelling))
                 cursor = ev[0] + ev[1]
             if cursor < total:
                 v.insert(Fraction(cursor, PPQ), note.Rest(quarterLength=Fraction(

@@ -205,3 +205,18 @@ def test_accidentals_only_where_the_key_signature_needs_them(tmp_path: Path) -> 
     assert xml.count("<accidental>sharp</accidental>") == 1
     assert xml.count("<accidental>") == 2
     assert read_musicxml(tmp_path / "acc.musicxml").notes == s.notes
+
+
+def test_notes_are_spelled_in_the_pieces_key() -> None:
+    """The V of E major is B D# F#, Ab major's fourth is Db, A minor's leading tone G#."""
+    from schillinger_kernel.io.m21 import to_music21
+    from schillinger_kernel.score import Note, Part, Score
+
+    def names(key: str, notes: tuple[Note, ...]) -> list[list[str]]:
+        s = Score(parts=(Part.create("Piano", notes),), key=key)
+        return [[p.nameWithOctave for p in n.pitches] for n in to_music21(s).recurse().notes]
+
+    assert names("E major", (Note(0, 480, 71), Note(0, 480, 75), Note(0, 480, 78))) == [
+        ["B4", "D#5", "F#5"]]
+    assert names("Ab major", (Note(0, 480, 61), Note(480, 480, 67))) == [["D-4"], ["G4"]]
+    assert names("A minor", (Note(0, 480, 68),)) == [["G#4"]]
