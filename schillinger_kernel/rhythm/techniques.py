@@ -7,6 +7,7 @@ Rhythm((2, 1, 1, 1, 1, 1, 2))
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,7 +24,7 @@ from .resultants import (
 )
 from .value import Rhythm
 
-__all__ = ["TECHNIQUES", "technique"]
+__all__ = ["TECHNIQUES", "options_of", "technique"]
 
 
 # ----- the technique registry: one name -> one function, shared by server and widgets --------
@@ -82,10 +83,21 @@ def technique(name: str, generators: Sequence[int], **options: Any) -> Rhythm:
         raise ParameterTypeError(
             f"generators must be a list of ints, got {type(generators).__name__}",
             field="generators")
-    try:
-        return TECHNIQUES[name](list(generators), **options)
-    except TypeError as exc:
-        if "unexpected keyword" in str(exc):
-            raise ParameterError(f"technique {name!r}: {exc}", field="options") from None
-        raise
+    allowed = options_of(name)
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ParameterError(
+            f"technique {name!r} takes no option {', '.join(unknown)}; "
+            f"its options: {', '.join(allowed) or 'none'}", field="options")
+    return TECHNIQUES[name](list(generators), **options)
+
+
+def options_of(name: str) -> tuple[str, ...]:
+    """The keyword options a technique accepts besides its generators.
+
+    >>> options_of("interference"), options_of("power"), options_of("fractioning")
+    (('period',), ('n',), ())
+    """
+    params = list(inspect.signature(TECHNIQUES[name]).parameters.values())[1:]
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
 

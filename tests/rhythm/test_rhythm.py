@@ -317,3 +317,13 @@ def test_distribution_covers_every_attack(durs, places):
     runs, _ = R.distribution_closure(r, places)
     assert sum(len(x.attacks) for x in d.values()) == len(r.attacks) * runs
     assert all(x.period == r.period * runs for x in d.values())
+
+
+def test_technique_names_the_options_it_takes() -> None:
+    from schillinger_kernel.errors import ParameterError
+    from schillinger_kernel.rhythm import technique
+
+    with pytest.raises(ParameterError) as err:
+        technique("fractioning", [3, 2], period=4)
+    assert err.value.field == "options" and "its options: none" in str(err.value)
+    assert technique("interference", [3, 2], period="lcm") == (2, 1, 1, 2)
