@@ -6,6 +6,14 @@ voices where notes overlap, ties across bar lines, and only notatable note value
 such as five sixteenths becomes a quarter tied to a sixteenth). Times are quantised per part
 to a 64th-note grid, or to a 64th-triplet grid when every note of the part lies on it.
 
+Every part is written as its player reads it (:func:`~schillinger_kernel.instruments.notation_for`):
+in its clef (viola in alto clef, cello in bass clef, guitar in treble-8, a one-staff piano by
+range), named and abbreviated per instrument with duplicates numbered (Violin I, Vln. I), and a
+transposing instrument at written pitch in the transposed key with a ``<transpose>`` element,
+so that a notation program sounds our pitches: a tenor sax's concert Bb3 is written C5 in C
+major, a double bass's E1 is written E2. :func:`from_music21` reads such parts back at sounding
+pitch.
+
 Drum parts (MIDI channel 10) become unpitched percussion on a percussion clef: each GM drum
 note is a ``note.Unpitched`` (several at once a ``percussion.PercussionChord``) placed and
 headed as in :mod:`schillinger_kernel.io.drumkit`, carrying an ``UnpitchedPercussion``
@@ -32,7 +40,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from ..instruments import DRUM_CHANNEL, name_for_program
+from ..instruments import DRUM_CHANNEL, Notation, clef_for, notation_for, staff_labels
 from ..pitch import NOTE_NAMES, pitch_name
 from ..pitch import key as parse
 from ..score import PPQ, Note, Part, Score, TempoChange, TimeSignature
@@ -45,6 +53,7 @@ __all__ = [
     "decompose",
     "from_music21",
     "to_music21",
+    "written_key",
 ]
 
 
@@ -148,8 +157,9 @@ def _m21_key(key: str) -> Any:
     return m21key.Key(k.tonic_name.replace("b", "-"), _M21_MODES.get(k.mode, "major"))
 
 
-def _instrument(part: Part) -> Any:
-    from music21 import instrument
+def _instrument(part: Part, name: str, abbreviation: str, notation: Notation,
+                written: bool) -> Any:
+    from music21 import instrument, interval
 
     try:
         inst = (instrument.Percussion() if part.is_drums
@@ -158,10 +168,55 @@ def _instrument(part: Part) -> Any:
         inst = instrument.Instrument()
     inst.midiProgram = part.program
     inst.midiChannel = part.channel
-    inst.partName = part.name
+    inst.partName = name
+    inst.partAbbreviation = abbreviation
     inst.partId = None
-    inst.instrumentName = "Drum Kit" if part.is_drums else name_for_program(part.program).title()
+    inst.instrumentName = notation.name
+    inst.instrumentAbbreviation = notation.abbreviation
+    # music21's class carries its own idea of the transposition (and none for most); ours is
+    # the one that matches the written notes: <transpose> exactly when they are written.
+    inst.transposition = None
+    if written:
+        d = notation.diatonic
+        inst.transposition = interval.intervalFromGenericAndChromatic(
+            d + 1 if d >= 0 else d - 1, notation.chromatic)
     return inst
+
+
+_LETTERS = "CDEFGAB"
+_LETTER_PC = (0, 2, 4, 5, 7, 9, 11)
+
+
+def written_key(key: str, notation: Notation) -> str:
+    """The key a transposing instrument's part is written in when the piece is in ``key``.
+
+    The tonic moves by the written interval (letter and semitones); a key of more than six
+    sharps or flats is written as its enharmonic twin when that one has fewer.
+
+    >>> from schillinger_kernel.instruments import notation_for
+    >>> written_key("Bb major", notation_for(66)), written_key("E minor", notation_for(65))
+    ('C major', 'C# minor')
+    >>> written_key("B major", notation_for(71)), written_key("F dorian", notation_for(60))
+    ('Db major', 'C dorian')
+    """
+    if not isinstance(notation, Notation):
+        raise TypeError(f"notation must be a Notation, got {type(notation).__name__}")
+    k = parse(key)
+    if not notation.transposes:
+        return k.name
+    letter = (_LETTERS.index(k.tonic_name[0]) - notation.diatonic) % 7
+    pc = (k.tonic - notation.chromatic) % 12
+    candidates = []
+    for step in (0, 1, -1):  # the interval's own letter first, then its enharmonic neighbours
+        let = (letter + step) % 7
+        alter = (pc - _LETTER_PC[let] + 6) % 12 - 6
+        if abs(alter) <= 1:
+            candidates.append(f"{_LETTERS[let]}{'#' if alter > 0 else 'b' if alter else ''}")
+    first = parse(f"{candidates[0]} {k.mode}")
+    if abs(first.fifths) <= 6:
+        return first.name
+    return min((parse(f"{c} {k.mode}") for c in candidates),
+               key=lambda w: (abs(w.fifths), w is not first)).name
 
 
 def _unpitched(pitch: int) -> Any:
@@ -251,9 +306,34 @@ def _split_unnotatable(measures: Any) -> None:
             pos += Fraction(value, PPQ)
 
 
+def _clef_classes() -> dict[str, Any]:
+    from music21 import clef
+
+    return {"treble": clef.TrebleClef, "treble-8vb": clef.Treble8vbClef, "bass": clef.BassClef,
+            "bass-8vb": clef.Bass8vbClef, "alto": clef.AltoClef, "tenor": clef.TenorClef,
+            "percussion": clef.PercussionClef}
+
+
+class _LazyClefs(dict[str, Any]):
+    def __missing__(self, name: str) -> Any:
+        self.update(_clef_classes())
+        return self[name]
+
+
+_CLEFS = _LazyClefs()  # music21 is imported on first use, not with this module
+
+
 def to_music21(score: Score) -> Any:
-    """A notation-ready ``music21.stream.Score`` for ``score`` (see the module doc)."""
-    from music21 import clef, metadata, meter, note, stream, tempo
+    """A notation-ready ``music21.stream.Score`` for ``score`` (see the module doc).
+
+    >>> from schillinger_kernel import Note, Part, Score
+    >>> sax = Part.create("Tenor Sax", (Note(0, 480, 58),), instrument="tenor sax")
+    >>> m = to_music21(Score(parts=(sax,), key="Bb major")).parts[0]
+    >>> inst = m.recurse().getElementsByClass("Instrument").first()
+    >>> m.partName, [n.nameWithOctave for n in m.recurse().notes], inst.transposition.name
+    ('Tenor Saxophone', ['C5'], 'M9')
+    """
+    from music21 import metadata, meter, note, stream, tempo
     from music21.stream import makeNotation
 
     if not isinstance(score, Score):
@@ -263,18 +343,32 @@ def to_music21(score: Score) -> Any:
     out.metadata.title = score.title
     out.metadata.composer = "Schillinger Workbench"
     total = _bar_end(score, max(score.end, 1))
-    spelling = parse(score.key).spelling
+    labels = staff_labels(tuple((p.name, p.program, p.is_drums) for p in score.parts))
     for i, part in enumerate(score.parts):
+        notation = notation_for(part.program, drums=part.is_drums)
+        shift = -notation.chromatic  # sounding -> written
+        # a note that would leave MIDI's range when written stays at concert pitch (rare:
+        # a baritone sax above its range); the part is then written untransposed
+        written = (notation.transposes and not part.is_drums
+                   and all(0 <= n.pitch + shift <= 127 for n in part.notes))
+        if not written:
+            shift = 0
+        key_name = written_key(score.key, notation) if written else parse(score.key).name
+        spelling = parse(key_name).spelling
+        name, abbreviation = labels[i]
         p = stream.Part(id=f"P{i + 1}")
-        p.partName = part.name
-        p.insert(0, _instrument(part))
-        if part.is_drums:
-            p.insert(0, clef.PercussionClef())
-        p.insert(0, _m21_key(score.key))
+        p.partName = name
+        p.partAbbreviation = abbreviation
+        p.insert(0, _instrument(part, name, abbreviation, notation, written))
+        events = [(s, d, tuple(q + shift for q in ps), v) for s, d, ps, v in _events(part)]
+        pitches = tuple(q for ev in events for q in ev[2])
+        p.insert(0, _CLEFS[clef_for(part.program, pitches, drums=part.is_drums,
+                                    name=part.name)]())
+        p.insert(0, _m21_key(key_name))
         if i == 0:
             for t in score.tempos:
                 p.insert(Fraction(t.tick, PPQ), tempo.MetronomeMark(number=t.bpm))
-        voices = _voices(_events(part)) or [[]]
+        voices = _voices(events) or [[]]
         containers = []
         for vi, evs in enumerate(voices):
             v = stream.Voice(id=str(vi + 1)) if len(voices) > 1 else p
@@ -304,7 +398,10 @@ def to_music21(score: Score) -> Any:
         measured.makeBeams(inPlace=True)
         if part.is_drums:
             _mark_drum_ids(measured, i)
-        measured.partName = part.name
+        measured.partName = name
+        measured.partAbbreviation = abbreviation
+        # the notes are written pitches: music21 must not transpose them again on export
+        measured.atSoundingPitch = not written
         out.insert(0, measured)
     return out
 
@@ -379,6 +476,14 @@ def _merged_notes(flat: Any, skip: type) -> list[Note]:
     return sorted(out)
 
 
+def _sounding(part: Any) -> Any:
+    """A part at sounding pitch: a transposing instrument's written notes (and key) moved."""
+    inst = part.getInstrument(returnDefault=True)
+    if inst.transposition is None or part.atSoundingPitch is True:
+        return part
+    return part.toSoundingPitch(inPlace=False)
+
+
 def from_music21(s: Any) -> Score:
     """A :class:`Score` from a music21 stream: parts, notes, chords, tempo, meter, key."""
     from music21 import harmony, instrument, key, meter, note, percussion, stream, tempo
@@ -386,7 +491,8 @@ def from_music21(s: Any) -> Score:
     if not isinstance(s, stream.Stream):
         raise TypeError(f"stream must be a music21 Stream, got {type(s).__name__}")
     parts = []
-    for i, p in enumerate(_parts(s)):
+    sounding = [_sounding(p) for p in _parts(s)]
+    for i, p in enumerate(sounding):
         notes = _merged_notes(p.flatten(), harmony.ChordSymbol)
         inst = p.getInstrument(returnDefault=True)
         program = inst.midiProgram if inst.midiProgram is not None else 0
@@ -400,7 +506,7 @@ def from_music21(s: Any) -> Score:
         name = (p.partName or inst.partName or inst.instrumentName or f"Part {i + 1}").strip()
         parts.append(Part(name=name or f"Part {i + 1}", notes=tuple(notes),
                           program=int(program) % 128, channel=int(channel) % 16))
-    first = _parts(s)[0].flatten() if parts else s.flatten()
+    first = sounding[0].flatten() if parts else s.flatten()
     tempos: dict[int, float] = {}
     for mm in s.flatten().getElementsByClass(tempo.MetronomeMark):
         bpm = mm.getQuarterBPM()
