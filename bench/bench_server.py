@@ -144,7 +144,7 @@ async def _receiver(url: str, token: str, count: int, rounds: int, ready: Any,
              for _ in range(count)]
     for ws in conns:
         await ws.recv()  # hello
-        await ws.send(json.dumps({"type": "join", "session": "bench", "name": "r"}))
+        await ws.send(json.dumps({"type": "join", "session": "bench"}))
     for ws in conns:
         while json.loads(await ws.recv())["type"] != "joined":
             pass
@@ -196,7 +196,7 @@ async def _fanout(srv: Server, clients: int, rounds: int,
         sender = await websockets.connect(url, additional_headers={
             "Authorization": f"token {srv.token}"})
         await sender.recv()  # hello
-        await sender.send(json.dumps({"type": "join", "session": "bench", "name": "s"}))
+        await sender.send(json.dumps({"type": "join", "session": "bench"}))
         while json.loads(await sender.recv())["type"] != "joined":
             pass
         await asyncio.sleep(0.5)  # let the presence messages of the joins settle
@@ -254,7 +254,7 @@ async def _sessions(srv: Server, count: int, ops: int) -> None:
         # the closing handshake for its 10 s timeout
         ws = await websockets.connect(url, additional_headers=hdr, max_queue=None)
         await ws.recv()
-        await ws.send(json.dumps({"type": "join", "session": f"s{k}", "name": f"user{k}"}))
+        await ws.send(json.dumps({"type": "join", "session": f"s{k}"}))
         for j in range(ops):
             await ws.send(json.dumps({"type": "operation", "op": {"set": "bar", "n": j,
                                                                   "notes": [60, 64, 67]}}))

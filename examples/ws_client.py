@@ -48,8 +48,8 @@ async def main(url: str, token: str, generators: list[int]) -> int:
         print("durations", " ".join(map(str, result["durations"])))
         print("attacks", " ".join(map(str, result["attacks"])), "period", result["period"])
 
-        await ws.send(json.dumps({"type": "join", "id": 2, "session": "example",
-                                  "name": "ws_client.py"}))
+        # who joins is the token's user, as the server knows it (no client-chosen names)
+        await ws.send(json.dumps({"type": "join", "id": 2, "session": "example"}))
         joined = await until(ws, "joined", 2)
         await ws.send(json.dumps({"type": "operation", "id": 3,
                                   "op": {"set": "generators", "value": generators}}))

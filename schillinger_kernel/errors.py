@@ -20,6 +20,7 @@ __all__ = [
     "Busy",
     "Cancelled",
     "Conflict",
+    "Forbidden",
     "NotFound",
     "ParameterError",
     "ParameterTypeError",
@@ -55,6 +56,11 @@ class NotFound(WorkbenchError, LookupError):
 
 class Conflict(WorkbenchError):
     """The request is valid but clashes with what exists: a file not to overwrite (REST 409)."""
+
+
+class Forbidden(WorkbenchError):
+    """The authenticated user may not do this: the Authorizer said no, or the request claims
+    another identity (REST 403)."""
 
 
 class TooLarge(ParameterError):

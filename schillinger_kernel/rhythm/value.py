@@ -193,7 +193,8 @@ class Rhythm(Sequence[int]):
         from ..score import Score
 
         check_int("repeat", repeat, 1, 10_000)
-        accents = tuple(a + k * self.period for k in range(repeat) for a in self._accents)
+        period = self.period  # summed once: per accent it made this quadratic
+        accents = tuple(a + k * period for k in range(repeat) for a in self._accents)
         name = title or (
             "r" + "÷".join(map(str, self._generators)) if self._generators else "Rhythm")
         return Score.from_durations(

@@ -40,12 +40,22 @@ def displacement(intervals: Sequence[int]) -> tuple[tuple[int, ...], ...]:
     ((2, 2, 2),)
     """
     steps = _interval_list("intervals", intervals)
-    out: list[tuple[int, ...]] = []
-    for i in range(len(steps)):
-        rot = steps[i:] + steps[:i]
-        if rot not in out:
-            out.append(rot)
-    return tuple(out)
+    # rotations i and j agree iff i - j is a multiple of the list's smallest rotational
+    # period, so the distinct ones are the first ``period`` rotations: found in O(n) by the
+    # prefix function (KMP) instead of comparing every rotation with every kept one
+    n = len(steps)
+    fail = [0] * n
+    k = 0
+    for i in range(1, n):
+        while k and steps[i] != steps[k]:
+            k = fail[k - 1]
+        if steps[i] == steps[k]:
+            k += 1
+        fail[i] = k
+    period = n - fail[-1]
+    if n % period:
+        period = n
+    return tuple(steps[i:] + steps[:i] for i in range(period))
 
 
 def symmetric_tonics(n: int, tonic: int | str = 0) -> tuple[int, ...]:

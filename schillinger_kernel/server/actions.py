@@ -23,24 +23,25 @@ This module imports neither tornado nor jupyter_server (the kernel imports it fo
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from pydantic import BaseModel
 
 from .. import Score
-from ..errors import ParameterError, ParameterTypeError, WorkbenchError
+from ..errors import Conflict, ParameterError, ParameterTypeError, TooLarge, WorkbenchError
 from . import models
-from .paths import ensure_parent, files_url, relative_posix, resolve_inside
+from .paths import commit_file, files_url, relative_posix, resolve_inside
 
 __all__ = ["ACTIONS", "AUDIO_SUFFIXES", "EXPORT_SUFFIXES", "SCALES_FUNCTIONS", "Action",
-           "Context", "Progress", "Work", "compute", "jsonable", "parse_score",
-           "scales_keywords", "validate"]
+           "Context", "Limits", "Progress", "Work", "compute", "jsonable", "parse_score",
+           "scales_keywords", "too_large", "validate"]
 
 Progress = Callable[..., None]
 Work = Callable[[Progress], dict[str, Any]]
@@ -57,12 +58,45 @@ SCALES_FUNCTIONS = ("scale", "key_scale", "from_intervals", "from_pitches", "ton
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How much one request may ask for; each is the ``SchillingerApp`` trait ``max_<name>``.
+
+    Beyond a limit the request is refused with :class:`~schillinger_kernel.errors.TooLarge`
+    (REST 413) naming the trait, before the work runs where the request says enough.
+    """
+
+    body_bytes: int = 4 * 1024 * 1024  #: a REST request body
+    ws_message_bytes: int = 4 * 1024 * 1024  #: one WebSocket message
+    osc_packet_bytes: int = 8192  #: one OSC datagram (its blobs included)
+    osc_reply_bytes: int = 8192  #: one OSC reply; larger answers: use REST
+    rhythm_period: int = 1_000_000  #: units of a rhythm's period
+    rhythm_score_period: int = 100_000  #: units of a rhythm's period answered as a score
+    list_items: int = 2000  #: items of one list argument (scales, rhythm options)
+    chords: int = 256  #: chords of a progression or accompaniment
+    bars: int = 1024  #: bars of a composition
+    notes: int = 200_000  #: notes of a score sent or answered
+    render_seconds: float = 1200.0  #: seconds of audio one render or export writes
+
+
+def too_large(what: str, value: float, limit: float, name: str, field: str | None = None
+              ) -> TooLarge:
+    """The :class:`TooLarge` for ``value`` over ``limit``, naming the trait ``max_<name>``.
+
+    >>> str(too_large("notes", 9, 5, "notes"))
+    'too large: 9 notes; at most 5 (SchillingerApp.max_notes)'
+    """
+    return TooLarge(f"too large: {value:g} {what}; at most {limit:g} "
+                    f"(SchillingerApp.max_{name})", field=field)
+
+
+@dataclass(frozen=True)
 class Context:
-    """What an action may know about the server: root dir, base URL, render backend."""
+    """What an action may know about the server: root dir, base URL, render backend, limits."""
 
     root_dir: str | Path
     base_url: str
     render_backend: Any = "auto"  # a name, or the synth Backend resolved at start
+    limits: Limits = dataclasses.field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -101,14 +135,50 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def parse_score(data: dict[str, Any] | None, field: str = "score") -> Score:
-    """A Score from request JSON; the :class:`ParameterError` names the field."""
+def parse_score(data: dict[str, Any] | None, field: str = "score",
+                limits: Limits | None = None) -> Score:
+    """A Score from request JSON; the :class:`ParameterError` names the field.
+
+    With ``limits``, a score of more than ``limits.notes`` notes is refused before it is
+    parsed, and one longer than ``limits.bars`` bars once it is.
+    """
     if data is None:
         raise ParameterError(f"{field} is required", field=field)
+    if limits is not None and isinstance(data, dict):
+        parts = data.get("parts")
+        count = sum(len(p.get("notes") or ()) for p in parts if isinstance(p, dict)) \
+            if isinstance(parts, list) else 0
+        if count > limits.notes:
+            raise too_large("notes", count, limits.notes, "notes", field)
     try:
-        return Score.from_dict(data)
+        score = Score.from_dict(data)
     except (ValueError, TypeError) as exc:
         raise ParameterError(f"{field}: {exc}", field=field) from None
+    if limits is not None:
+        check_bars(score, limits, field)
+    return score
+
+
+def check_bars(score: Score, limits: Limits, field: str = "score") -> None:
+    """Refuse a score longer than ``limits.bars`` bars (of its opening time signature)."""
+    bars = score.end / max(1, score.bar_ticks)
+    if bars > limits.bars:
+        raise too_large("bars", math.ceil(bars), limits.bars, "bars", field)
+
+
+def check_render(score: Score, limits: Limits, field: str = "score") -> None:
+    """Refuse a render longer than ``limits.render_seconds``."""
+    seconds = score.duration_seconds
+    if not seconds <= limits.render_seconds:
+        raise too_large("seconds of audio", seconds, limits.render_seconds,
+                        "render_seconds", field)
+
+
+def _check_lists(args: Mapping[str, Any], limits: Limits, field: str) -> None:
+    for name, value in args.items():
+        if isinstance(value, list | tuple | bytes | str) and len(value) > limits.list_items:
+            raise too_large(f"items in {field}.{name}", len(value), limits.list_items,
+                            "list_items", f"{field}.{name}")
 
 
 def _slug(text: str) -> str:
@@ -233,9 +303,28 @@ def _rhythm_value(req: models.RhythmRequest) -> Any:
         raise
 
 
+def _check_rhythm_request(req: models.RhythmRequest, limits: Limits) -> None:
+    _check_lists(req.options, limits, "options")
+    period = req.options.get("period")
+    cap = limits.rhythm_score_period if req.score else limits.rhythm_period
+    name = "rhythm_score_period" if req.score else "rhythm_period"
+    if isinstance(period, int | float) and not isinstance(period, bool) and period > cap:
+        raise too_large("units of period", period, cap, name, "options.period")
+
+
+def _check_rhythm_value(r: Any, req: models.RhythmRequest, limits: Limits) -> None:
+    cap = limits.rhythm_score_period if req.score else limits.rhythm_period
+    name = "rhythm_score_period" if req.score else "rhythm_period"
+    if r.period > cap:
+        raise too_large("units of period", r.period, cap, name, "generators")
+
+
 def _rhythm(ctx: Context, req: models.RhythmRequest) -> Work:
+    _check_rhythm_request(req, ctx.limits)
+
     def work(progress: Progress) -> dict[str, Any]:
         r = _rhythm_value(req)
+        _check_rhythm_value(r, req, ctx.limits)
         out: dict[str, Any] = {"technique": req.technique, "generators": list(req.generators),
                                "durations": list(r.durations), "attacks": list(r.attacks),
                                "period": r.period}
@@ -261,6 +350,7 @@ def _scales_value(req: models.ScalesRequest) -> Any:
 
 def _scales(ctx: Context, req: models.ScalesRequest) -> Work:
     _check_function(req)
+    _check_lists(req.args, ctx.limits, "args")
 
     def work(progress: Progress) -> dict[str, Any]:
         return {"function": req.function, "result": jsonable(_scales_value(req))}
@@ -305,7 +395,9 @@ def _harmony_analyze(ctx: Context, req: models.HarmonyAnalyzeRequest) -> Work:
     if (req.chords is None) == (req.score is None):
         raise ParameterError("chords: give either chords (lists of MIDI pitches) or score",
                              field="chords")
-    score = parse_score(req.score) if req.score is not None else None
+    if req.chords is not None and len(req.chords) > ctx.limits.chords:
+        raise too_large("chords", len(req.chords), ctx.limits.chords, "chords", "chords")
+    score = parse_score(req.score, limits=ctx.limits) if req.score is not None else None
 
     def work(progress: Progress) -> dict[str, Any]:
         from .. import harmony
@@ -316,73 +408,127 @@ def _harmony_analyze(ctx: Context, req: models.HarmonyAnalyzeRequest) -> Work:
     return work
 
 
+def _count_arg(args: Mapping[str, Any], name: str, default: int) -> int:
+    value = args.get(name, default)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
+        else default  # a wrong type or value is the core's to refuse, with its words
+
+
+def _check_compose(req: models.ComposeRequest, limits: Limits) -> None:
+    args = req.args
+    chords = args.get("chords", args.get("progression"))
+    n_chords = len(chords) if isinstance(chords, list | tuple) else 1
+    if n_chords > limits.chords:
+        raise too_large("chords", n_chords, limits.chords, "chords",
+                        "args.chords" if "chords" in args else "args.progression")
+    if req.mode == "accompany":
+        bars = (n_chords if chords is not None else 4) * _count_arg(
+            args, "bars_per_chord", 1) * _count_arg(args, "repeat", 1)
+        field = "args"
+    else:
+        bars = _count_arg(args, "duration", 16)
+        field = "args.duration"
+    if bars > limits.bars:
+        raise too_large("bars", bars, limits.bars, "bars", field)
+
+
 def _compose(ctx: Context, req: models.ComposeRequest) -> Work:
+    _check_compose(req, ctx.limits)
+
     def work(progress: Progress) -> dict[str, Any]:
         from .. import compose
 
         progress(0.1, req.mode)
         score = _call(getattr(compose, req.mode), (), req.args, "args")
+        notes = sum(len(p.notes) for p in score.parts)
+        if notes > ctx.limits.notes:
+            raise too_large("notes", notes, ctx.limits.notes, "notes", "args")
         return {"score": score.to_dict()}
     return work
 
 
 # ----- files -------------------------------------------------------------------------------
-def _file_answer(ctx: Context, target: Path, fmt: str) -> dict[str, Any]:
+def _file_answer(ctx: Context, target: Path, fmt: str, size: int) -> dict[str, Any]:
     rel = relative_posix(ctx.root_dir, target)
-    return {"path": rel, "url": files_url(ctx.base_url, rel), "format": fmt,
-            "bytes": target.stat().st_size}
+    return {"path": rel, "url": files_url(ctx.base_url, rel), "format": fmt, "bytes": size}
 
 
-def _write(ctx: Context, score: Score, fmt: str, target: Path, sample_rate: int,
-           progress: Progress, normalize: str | None = None) -> dict[str, Any]:
-    ensure_parent(ctx.root_dir, target)
-    if fmt == "midi":
-        progress(0.5, "writing MIDI")
-        score.to_midi(target)
-        return _file_answer(ctx, target, fmt)
-    if fmt == "musicxml":
-        progress(0.3, "writing MusicXML")
-        score.to_musicxml(target)
-        return _file_answer(ctx, target, fmt)
-    from .. import synth
+def _check_free(target: Path, path: str, overwrite: bool) -> None:
+    """Refuse at once (before a long render) a file that exists and is not to be replaced;
+    :func:`commit_file` checks again, atomically, when the file is written."""
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise Conflict(f"path: {path!r} exists; send overwrite: true to replace it",
+                       field="path")
 
-    progress(0.05, "rendering")
-    audio = synth.render(score, sample_rate=sample_rate, backend=ctx.render_backend,
-                         progress=lambda f: progress(0.05 + 0.75 * f, "rendering"))
-    progress(0.8, f"writing {fmt}")
-    kw = {"normalize": normalize} if normalize else {}
-    audio.write(target, **kw)
-    out = _file_answer(ctx, target, fmt)
-    out["seconds"] = score.duration_seconds
-    out["sample_rate"] = sample_rate
-    return out
+
+def _write(ctx: Context, score: Score, fmt: str, path: str, sample_rate: int,
+           progress: Progress, normalize: str | None = None, *, overwrite: bool = True,
+           before_commit: Callable[[Path], None] | None = None) -> dict[str, Any]:
+    """Write the file in a private folder, then :func:`commit_file` it under the root."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sk-write-") as private:
+        tmp = Path(private) / PurePath(path.replace("\\", "/")).name
+        extra: dict[str, Any] = {}
+        if fmt == "midi":
+            progress(0.5, "writing MIDI")
+            score.to_midi(tmp)
+        elif fmt == "musicxml":
+            progress(0.3, "writing MusicXML")
+            score.to_musicxml(tmp)
+        else:
+            from .. import synth
+
+            progress(0.05, "rendering")
+            audio = synth.render(score, sample_rate=sample_rate, backend=ctx.render_backend,
+                                 progress=lambda f: progress(0.05 + 0.75 * f, "rendering"))
+            progress(0.8, f"writing {fmt}")
+            kw = {"normalize": normalize} if normalize else {}
+            audio.write(tmp, **kw)
+            del audio
+            extra = {"seconds": score.duration_seconds, "sample_rate": sample_rate}
+        if before_commit is not None:
+            before_commit(tmp)
+        size = tmp.stat().st_size
+        target = commit_file(ctx.root_dir, path, tmp, overwrite=overwrite)
+    return {**_file_answer(ctx, target, fmt, size), **extra}
 
 
 def _export(ctx: Context, req: models.ExportRequest) -> Work:
-    score = parse_score(req.score)
+    score = parse_score(req.score, limits=ctx.limits)
+    if req.format in ("wav", "flac", "ogg", "mp3"):
+        check_render(score, ctx.limits)
     target = resolve_inside(ctx.root_dir, req.path, suffixes=EXPORT_SUFFIXES[req.format])
+    _check_free(target, req.path, req.overwrite)
 
     def work(progress: Progress) -> dict[str, Any]:
-        return _write(ctx, score, req.format, target, req.sample_rate, progress)
+        return _write(ctx, score, req.format, req.path, req.sample_rate, progress,
+                      overwrite=req.overwrite)
     return work
 
 
 def _render(ctx: Context, req: models.RenderRequest) -> Work:
-    score = parse_score(req.score)
+    score = parse_score(req.score, limits=ctx.limits)
+    check_render(score, ctx.limits)
     path = req.path or f"renders/{_slug(score.title)}.wav"
     target = resolve_inside(ctx.root_dir, path, suffixes=AUDIO_SUFFIXES)
     fmt = target.suffix.lstrip(".").lower()
     if req.backend is not None:
-        ctx = Context(ctx.root_dir, ctx.base_url, req.backend)
+        ctx = dataclasses.replace(ctx, render_backend=req.backend)
 
     def work(progress: Progress) -> dict[str, Any]:
-        out = _write(ctx, score, fmt, target, req.sample_rate, progress, req.normalize)
-        progress(0.9, "quality report")
-        from .. import analysis
-        from ..io.audio import read_audio
+        quality: dict[str, Any] = {}
 
-        out["quality"] = jsonable(analysis.quality(read_audio(target)))
-        return out
+        def report(written: Path) -> None:  # read back before it is moved into the root
+            from .. import analysis
+            from ..io.audio import read_audio
+
+            progress(0.9, "quality report")
+            quality["quality"] = jsonable(analysis.quality(read_audio(written)))
+
+        out = _write(ctx, score, fmt, path, req.sample_rate, progress, req.normalize,
+                     before_commit=report)
+        return {**out, **quality}
     return work
 
 

@@ -12,8 +12,9 @@ from typing import Any
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Int, Unicode, default, validate
+from traitlets import Bool, Float, Int, List, Unicode, default, validate
 
+from .actions import Limits
 from .handlers import API, routes
 from .workbench import Settings, Workbench
 
@@ -63,6 +64,37 @@ class SchillingerApp(ExtensionApp):
     sample_rate = Int(48000, help="Sample rate of the transport and local output."
                       ).tag(config=True)
     job_workers = Int(2, help="Threads for render/export/analysis jobs.").tag(config=True)
+    job_queue = Int(32, help="Jobs that may wait beyond the running ones (more: 429)."
+                    ).tag(config=True)
+    action_workers = Int(2, help="Threads for the theory actions of every door (the event "
+                         "loop only routes).").tag(config=True)
+    action_queue = Int(16, help="Actions that may wait beyond the running ones (more: 429)."
+                       ).tag(config=True)
+    osc_reply_hosts = List(Unicode(), help="IPs besides loopback that OSC replies may go to "
+                           "('*': any sender; UDP source addresses can be forged)."
+                           ).tag(config=True)
+    osc_rate = Float(200.0, help="OSC messages per second one sender may send (bursts of as "
+                     "many); beyond, packets are dropped.").tag(config=True)
+    # size limits (Limits): beyond each, a 413 naming the trait
+    max_body_bytes = Int(Limits.body_bytes, help="Bytes of a REST request body."
+                         ).tag(config=True)
+    max_ws_message_bytes = Int(Limits.ws_message_bytes, help="Bytes of a WebSocket message."
+                               ).tag(config=True)
+    max_osc_packet_bytes = Int(Limits.osc_packet_bytes, help="Bytes of an OSC packet."
+                               ).tag(config=True)
+    max_osc_reply_bytes = Int(Limits.osc_reply_bytes, help="Bytes of an OSC reply (larger "
+                              "answers: /schillinger/error, use REST).").tag(config=True)
+    max_rhythm_period = Int(Limits.rhythm_period, help="Units of a rhythm's period."
+                            ).tag(config=True)
+    max_rhythm_score_period = Int(Limits.rhythm_score_period, help="Units of a rhythm's "
+                                  "period answered as a score.").tag(config=True)
+    max_list_items = Int(Limits.list_items, help="Items of one list argument.").tag(config=True)
+    max_chords = Int(Limits.chords, help="Chords of a progression or accompaniment."
+                     ).tag(config=True)
+    max_bars = Int(Limits.bars, help="Bars of a composition or score.").tag(config=True)
+    max_notes = Int(Limits.notes, help="Notes of a score.").tag(config=True)
+    max_render_seconds = Float(Limits.render_seconds, help="Seconds of audio one render or "
+                               "export writes.").tag(config=True)
 
     @default("sessions_dir")
     def _default_sessions_dir(self) -> str:
@@ -81,7 +113,10 @@ class SchillingerApp(ExtensionApp):
             ableton_port=self.ableton_port, ableton_reply_port=self.ableton_reply_port,
             render_backend=self.render_backend, sessions_dir=self.sessions_dir,
             audio_output=self.audio_output, sample_rate=self.sample_rate,
-            job_workers=max(1, self.job_workers))
+            job_workers=max(1, self.job_workers), job_queue=self.job_queue,
+            action_workers=max(1, self.action_workers), action_queue=self.action_queue,
+            osc_reply_hosts=tuple(self.osc_reply_hosts), osc_rate=self.osc_rate,
+            limits=Limits(**{f: getattr(self, f"max_{f}") for f in Limits.__dataclass_fields__}))
 
     def initialize_settings(self) -> None:
         """Create the shared service and put it in the tornado settings."""
@@ -90,8 +125,9 @@ class SchillingerApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         """Register every route under ``{base_url}/schillinger/api``."""
-        for _path, regex, handler, kwargs in routes():
-            self.handlers.append((url_path_join(API, regex), handler, kwargs))
+        for route in routes():  # each with the Authorizer actions of its methods
+            self.handlers.append((url_path_join(API, route.regex), route.handler,
+                                  route.handler_kwargs()))
 
     async def _start_jupyter_server_extension(self, serverapp: Any) -> None:
         """Start OSC, the transport push and session saving on the server's loop."""

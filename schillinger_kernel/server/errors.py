@@ -12,6 +12,7 @@ the same message too). The kind of error decides the status, never the words of 
 a builtin ``ValueError`` or ``TypeError``
 :class:`~schillinger_kernel.errors.NotFound`, a         404
 builtin ``LookupError``
+``Forbidden`` (not authorized, a claimed identity)      403
 ``Conflict``, ``Cancelled``                             409
 ``TooLarge``                                            413
 ``Busy``                                                429
@@ -58,6 +59,7 @@ STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (taxonomy.ParameterError, 400),
     (taxonomy.ParameterTypeError, 400),
     (taxonomy.NotFound, 404),
+    (taxonomy.Forbidden, 403),
     (taxonomy.Conflict, 409),
     (taxonomy.Cancelled, 409),
     (taxonomy.Busy, 429),

@@ -1,6 +1,14 @@
 """REST handlers under ``{base_url}/schillinger/api/``: JSON in, JSON out, 4xx with a message.
 
-Every verb is ``@tornado.web.authenticated`` (Jupyter answers 403 without a token or cookie).
+Every verb is authenticated (``@tornado.web.authenticated``: 403 without a token or cookie,
+whatever ``allow_unauthenticated_access`` says) and then authorized by jupyter-server's
+Authorizer (``@authorized``) on the extension's own resource :data:`AUTH_RESOURCE`
+(``"schillinger"``) with the action the route table (:func:`routes`) gives that route and
+method: ``read`` for status and pure queries and computations, ``write`` for whatever changes
+state or writes files (transport, sessions, render and export jobs, Live). A JupyterHub scope
+such as ``custom:jupyter_server:read:schillinger`` (or a read-only share) therefore lets a user
+look without changing anything; a route the table does not list is refused (fails closed).
+
 Each handler class carries ``spec``: per HTTP method, a summary, the request model and the
 answer schema, from which :mod:`openapi` builds ``openapi.json``.
 """
@@ -9,21 +17,26 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ClassVar, NamedTuple, TypeVar, cast
 
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel
 from tornado import web
 
 from ..errors import NotFound, ParameterError
 from . import models
-from .actions import ACTIONS, SCALES_FUNCTIONS
+from .actions import ACTIONS, SCALES_FUNCTIONS, too_large
 from .errors import map_error
 from .workbench import Workbench, job_outcome
 
 __all__ = [
     "API",
+    "AUTH_RESOURCE",
+    "ENDPOINT_ACTIONS",
+    "READ",
+    "WRITE",
     "AbletonHandler",
     "ActionHandler",
     "BaseHandler",
@@ -33,6 +46,7 @@ __all__ = [
     "OpenApiHandler",
     "RenderHandler",
     "RhythmHandler",
+    "Route",
     "ScalesHandler",
     "SessionHandler",
     "SessionsHandler",
@@ -41,20 +55,44 @@ __all__ = [
     "TransportHandler",
     "action_handler",
     "api",
+    "authorize",
     "rhythm_listing",
     "routes",
 ]
 
 
 API = "schillinger/api"
+#: The Authorizer resource of every route and WebSocket message of this extension.
+AUTH_RESOURCE = "schillinger"
+READ = "read"
+WRITE = "write"
 Spec = dict[str, dict[str, Any]]
+
+#: The Authorizer action of each action endpoint (``POST {endpoint}`` and the WebSocket's
+#: ``generate``): computations only read; render and export start jobs and write files.
+ENDPOINT_ACTIONS: dict[str, str] = {
+    "rhythm": READ, "scales": READ, "harmony/progression": READ, "harmony/cycle": READ,
+    "harmony/analyze": READ, "compose": READ, "analyze": READ, "render": WRITE,
+    "export": WRITE,
+}
+
+
+F = TypeVar("F", bound=Callable[..., Awaitable[None]])
+
+
+def authorize(action: str, resource: str = AUTH_RESOURCE) -> Callable[[F], F]:
+    """jupyter-server's ``@authorized(action, resource)`` with a message naming both."""
+    return cast("Callable[[F], F]",
+                authorized(action, resource, f"not authorized to {action} {resource}"))
 
 
 def api(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Authenticate, then answer every error as JSON through the one error mapper."""
+    """Authenticate, authorize (the action the route table gives this route and method, on
+    :data:`AUTH_RESOURCE`), then answer every error as JSON through the one error mapper."""
+    verb = fn.__name__  # get, post, delete
 
     @functools.wraps(fn)
-    async def wrapper(self: BaseHandler, *args: Any, **kwargs: Any) -> None:
+    async def answered(self: BaseHandler, *args: Any, **kwargs: Any) -> None:
         try:
             await fn(self, *args, **kwargs)
         except (web.HTTPError, web.Finish):  # tornado's own answers (403, redirects) stand
@@ -63,14 +101,29 @@ def api(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
             ans = map_error(exc, self.log)
             self.fail(ans.status, ans.message, ans.field, ans.errors)
 
-    return web.authenticated(wrapper)  # type: ignore[return-value]
+    @functools.wraps(fn)
+    async def guarded(self: BaseHandler, *args: Any, **kwargs: Any) -> None:
+        action = self.auth_actions.get(verb)
+        if action not in (READ, WRITE):  # not in the route table: refuse, never guess
+            raise web.HTTPError(403, log_message=f"no authorization rule for {verb.upper()} "
+                                f"{self.request.path}")
+        await authorize(action, self.auth_resource)(answered)(self, *args, **kwargs)
+
+    return web.authenticated(guarded)  # type: ignore[return-value]
 
 
 class BaseHandler(APIHandler):
-    """Shared helpers: the workbench, JSON bodies, error answers."""
+    """Shared helpers: the workbench, JSON bodies, error answers; authorization by
+    :func:`api` with the actions the route table passes as ``auth_actions``."""
 
     spec: ClassVar[Spec] = {}
     model: type[BaseModel] | None = None
+    auth_resource = AUTH_RESOURCE
+    auth_actions: Mapping[str, str] = {}
+
+    def initialize(self, *, auth_actions: Mapping[str, str] | None = None) -> None:
+        """Keep the Authorizer action of each HTTP method (from the route table)."""
+        self.auth_actions = dict(auth_actions or {})
 
     @property
     def wb(self) -> Workbench:
@@ -83,6 +136,9 @@ class BaseHandler(APIHandler):
         raw = self.request.body
         if not raw:
             raise ParameterError("the request body must be a JSON object")
+        limit = self.wb.settings.limits.body_bytes
+        if len(raw) > limit:
+            raise too_large("bytes of request body", len(raw), limit, "body_bytes")
         try:
             data = json.loads(raw)
         except ValueError as exc:
@@ -103,6 +159,8 @@ class BaseHandler(APIHandler):
         if self._finished:
             return
         self.clear()
+        if status == 429:  # Busy: a worker or queue slot frees within moments
+            self.set_header("Retry-After", "1")
         self.answer({"message": message, "field": field, "errors": errors}, status)
 
     def job_url(self, job_id: str) -> str:
@@ -132,7 +190,9 @@ class ActionHandler(BaseHandler):
 
     action = ""
 
-    def initialize(self, action: str = "") -> None:
+    def initialize(self, action: str = "", *,
+                   auth_actions: Mapping[str, str] | None = None) -> None:
+        super().initialize(auth_actions=auth_actions)
         self.action = action
         self.model = ACTIONS[action].model
 
@@ -163,8 +223,9 @@ class RhythmHandler(ActionHandler):
                   "post": _op(ACTIONS["rhythm"].summary, models.RhythmRequest,
                               models.RhythmResponse)}
 
-    def initialize(self, action: str = "rhythm") -> None:
-        super().initialize("rhythm")
+    def initialize(self, action: str = "rhythm", *,
+                   auth_actions: Mapping[str, str] | None = None) -> None:
+        super().initialize("rhythm", auth_actions=auth_actions)
 
     @api
     async def get(self) -> None:
@@ -178,8 +239,9 @@ class ScalesHandler(ActionHandler):
                   "post": _op(ACTIONS["scales"].summary, models.ScalesRequest,
                               {"type": "object"})}
 
-    def initialize(self, action: str = "scales") -> None:
-        super().initialize("scales")
+    def initialize(self, action: str = "scales", *,
+                   auth_actions: Mapping[str, str] | None = None) -> None:
+        super().initialize("scales", auth_actions=auth_actions)
 
     @api
     async def get(self) -> None:
@@ -338,30 +400,52 @@ class OpenApiHandler(BaseHandler):
         self.answer(build_openapi(self.base_url))
 
 
-def routes() -> list[tuple[str, str, type[Any], dict[str, Any]]]:
-    """``(openapi_path, url_regex, handler, kwargs)`` for every route, relative to the API."""
+class Route(NamedTuple):
+    """One route: its OpenAPI path, URL regex (relative to the API), handler, handler kwargs,
+    and the Authorizer action of each HTTP method on :data:`AUTH_RESOURCE`."""
+
+    path: str
+    regex: str
+    handler: type[Any]
+    kwargs: dict[str, Any]
+    auth: dict[str, str]
+    resource: str = AUTH_RESOURCE
+
+    def handler_kwargs(self) -> dict[str, Any]:
+        """What tornado passes to the handler's ``initialize``."""
+        return {**self.kwargs, "auth_actions": self.auth}
+
+
+def routes() -> list[Route]:
+    """The route table: every route, relative to the API, with its Authorizer actions."""
     from .ws import SessionSocket
 
+    def act(name: str) -> Route:
+        return Route(f"/{name}", f"/{name}", action_handler(name),
+                     {"action": name}, {"post": ENDPOINT_ACTIONS[name]})
+
     return [
-        ("/status", r"/status", StatusHandler, {}),
-        ("/rhythm", r"/rhythm", RhythmHandler, {}),
-        ("/scales", r"/scales", ScalesHandler, {}),
-        ("/harmony/progression", r"/harmony/progression", action_handler("harmony/progression"),
-         {"action": "harmony/progression"}),
-        ("/harmony/cycle", r"/harmony/cycle", action_handler("harmony/cycle"),
-         {"action": "harmony/cycle"}),
-        ("/harmony/analyze", r"/harmony/analyze", action_handler("harmony/analyze"),
-         {"action": "harmony/analyze"}),
-        ("/compose", r"/compose", action_handler("compose"), {"action": "compose"}),
-        ("/analyze", r"/analyze", action_handler("analyze"), {"action": "analyze"}),
-        ("/render", r"/render", RenderHandler, {}),
-        ("/export", r"/export", ExportHandler, {}),
-        ("/jobs", r"/jobs", JobsHandler, {}),
-        ("/jobs/{job_id}", r"/jobs/(?P<job_id>[A-Za-z0-9_-]+)", JobHandler, {}),
-        ("/sessions", r"/sessions", SessionsHandler, {}),
-        ("/sessions/{session_id}", r"/sessions/(?P<session_id>[^/]+)", SessionHandler, {}),
-        ("/transport", r"/transport", TransportHandler, {}),
-        ("/ableton", r"/ableton", AbletonHandler, {}),
-        ("/openapi.json", r"/openapi\.json", OpenApiHandler, {}),
-        ("/ws", r"/ws", SessionSocket, {}),
+        Route("/status", r"/status", StatusHandler, {}, {"get": READ}),
+        Route("/rhythm", r"/rhythm", RhythmHandler, {},
+              {"get": READ, "post": ENDPOINT_ACTIONS["rhythm"]}),
+        Route("/scales", r"/scales", ScalesHandler, {},
+              {"get": READ, "post": ENDPOINT_ACTIONS["scales"]}),
+        act("harmony/progression"),
+        act("harmony/cycle"),
+        act("harmony/analyze"),
+        act("compose"),
+        act("analyze"),
+        Route("/render", r"/render", RenderHandler, {}, {"post": ENDPOINT_ACTIONS["render"]}),
+        Route("/export", r"/export", ExportHandler, {}, {"post": ENDPOINT_ACTIONS["export"]}),
+        Route("/jobs", r"/jobs", JobsHandler, {}, {"get": READ}),
+        Route("/jobs/{job_id}", r"/jobs/(?P<job_id>[A-Za-z0-9_-]+)", JobHandler, {},
+              {"get": READ, "delete": WRITE}),
+        Route("/sessions", r"/sessions", SessionsHandler, {}, {"get": READ, "post": WRITE}),
+        Route("/sessions/{session_id}", r"/sessions/(?P<session_id>[^/]+)", SessionHandler,
+              {}, {"get": READ, "delete": WRITE}),
+        Route("/transport", r"/transport", TransportHandler, {}, {"get": READ, "post": WRITE}),
+        Route("/ableton", r"/ableton", AbletonHandler, {}, {"get": READ, "post": WRITE}),
+        Route("/openapi.json", r"/openapi\.json", OpenApiHandler, {}, {"get": READ}),
+        # the upgrade needs read; each message type then needs its own (ws.MESSAGE_ACTIONS)
+        Route("/ws", r"/ws", SessionSocket, {}, {"get": READ}),
     ]

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # the taxonomy's Cancelled (REST 409): raised inside a job's work once it was cancelled
-from ..errors import Cancelled
+from ..errors import Busy, Cancelled
 
-__all__ = ["JOB_STATES", "Cancelled", "Job", "JobManager", "Reporter"]
+__all__ = ["JOB_STATES", "Busy", "Cancelled", "Job", "JobManager", "Reporter", "WorkPool"]
 
 JOB_STATES = ("queued", "running", "done", "error", "cancelled")
 
@@ -80,11 +80,69 @@ class Job:
                 "error": self.error, "created": self.created, "finished": self.finished}
 
 
-class JobManager:
-    """Runs jobs in ``max_workers`` threads and keeps the last ``keep`` of them."""
+class WorkPool:
+    """A bounded thread pool for the actions every door runs: the event loop only routes.
 
-    def __init__(self, max_workers: int = 2, keep: int = 200) -> None:
+    At most ``workers`` calls run and ``queue`` more wait; one more is refused with
+    :class:`Busy` (REST 429) at once instead of growing a queue without end.
+
+    >>> import asyncio
+    >>> pool = WorkPool(1, 0)
+    >>> asyncio.run(pool.run(sum, [1, 2, 3]))
+    6
+    >>> pool.shutdown()
+    """
+
+    def __init__(self, workers: int = 2, queue: int = 16, name: str = "sk-action") -> None:
+        self.workers, self.queue = max(1, workers), max(0, queue)
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix=name)
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    @property
+    def pending(self) -> int:
+        """Calls running or waiting."""
+        return self._pending
+
+    def _done(self, _: Future[Any]) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Queue ``fn(*args)`` or raise :class:`Busy` when every slot is taken."""
+        with self._lock:
+            if self._pending >= self.workers + self.queue:
+                raise Busy(f"the server is busy: {self.workers} workers running and "
+                           f"{self.queue} requests waiting (SchillingerApp.action_workers, "
+                           "action_queue); try again shortly")
+            self._pending += 1
+        try:
+            fut = self._pool.submit(fn, *args)
+        except BaseException:
+            self._done(Future())
+            raise
+        fut.add_done_callback(self._done)  # counted until the thread is free again
+        return fut
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in a worker thread, awaited without blocking the loop."""
+        return await asyncio.wrap_future(self.submit(fn, *args))
+
+    def shutdown(self) -> None:
+        """Drop waiting calls; running ones finish."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class JobManager:
+    """Runs jobs in ``max_workers`` threads and keeps the last ``keep`` of them.
+
+    At most ``max_queue`` jobs wait beyond the running ones; more are refused with
+    :class:`Busy` (REST 429).
+    """
+
+    def __init__(self, max_workers: int = 2, keep: int = 200, max_queue: int = 32) -> None:
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="sk-job")
+        self._workers, self._max_queue = max(1, max_workers), max(0, max_queue)
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._keep = keep
         self._listeners: list[Callable[[dict[str, Any]], None]] = []
@@ -114,7 +172,15 @@ class JobManager:
             deliver()
 
     def submit(self, kind: str, work: Callable[[Reporter], Any]) -> Job:
-        """Queue ``work(reporter)``; its return value becomes the job's ``result``."""
+        """Queue ``work(reporter)``; its return value becomes the job's ``result``.
+
+        Raises :class:`Busy` when ``max_workers`` run and ``max_queue`` wait already.
+        """
+        active = sum(1 for j in self._jobs.values() if j.status in ("queued", "running"))
+        if active >= self._workers + self._max_queue:
+            raise Busy(f"the server is busy: {active} jobs running or waiting (at most "
+                       f"{self._workers + self._max_queue}: SchillingerApp.job_workers, "
+                       "job_queue); try again shortly")
         job = Job(uuid.uuid4().hex[:12], kind)
         self._jobs[job.id] = job
         while len(self._jobs) > self._keep:

@@ -146,6 +146,7 @@ class ExportRequest(Body):
     path: str = Field(min_length=1, max_length=1024)
     sample_rate: int = Field(48000, ge=8000, le=192000, strict=True)
     wait: bool = Field(True, description="answer when written; false answers 202 with a job")
+    overwrite: bool = Field(False, description="replace an existing file (otherwise 409)")
 
 
 class AnalyzeRequest(Body):

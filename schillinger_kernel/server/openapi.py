@@ -48,7 +48,8 @@ def build_openapi(base_url: str = "/") -> dict[str, Any]:
     components: dict[str, Any] = {}
     error_ref = _schema(models.ErrorResponse, components)
     paths: dict[str, Any] = {}
-    for path, _regex, handler, _kw in routes():
+    for route in routes():
+        path, handler = route.path, route.handler
         full = f"/{API}{path}"
         params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                   for p in re.findall(r"{(\w+)}", path)]
@@ -59,7 +60,8 @@ def build_openapi(base_url: str = "/") -> dict[str, Any]:
                 "summary": "WebSocket: generate, sessions, transport, heartbeat "
                            "(see schillinger_kernel/server/ws.py)",
                 "responses": {"101": {"description": "switching protocols"},
-                              "403": {"description": "not authenticated"}}}
+                              "403": {"description": "not authenticated, or not "
+                                      f"authorized to {route.auth['get']} {route.resource}"}}}
         else:
             for method, op in spec.items():
                 status = str(op["status"])
@@ -72,7 +74,8 @@ def build_openapi(base_url: str = "/") -> dict[str, Any]:
                             "application/json": {"schema": _answer(op["response"], components)}}},
                         "400": {"description": "bad input; the message names the field",
                                 "content": {"application/json": {"schema": error_ref}}},
-                        "403": {"description": "not authenticated"},
+                        "403": {"description": "not authenticated, or not authorized to "
+                                               f"{route.auth[method]} {route.resource}"},
                     },
                 }
                 if op["request"] is not None:

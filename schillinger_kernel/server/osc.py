@@ -20,17 +20,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
+import math
+import struct
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pythonosc.dispatcher import Dispatcher
 from pythonosc.osc_message import OscMessage
-from pythonosc.osc_message_builder import build_msg
 from pythonosc.osc_packet import OscPacket, ParseError
 from pythonosc.osc_server import AsyncIOOSCUDPServer
+from pythonosc.parsing import osc_types
 
-from ..errors import NotFound, ParameterError
+from ..errors import NotFound, ParameterError, TooLarge
 from . import osc_routes
 from .errors import ErrorAnswer, map_error
 
@@ -42,11 +45,61 @@ __all__ = [
     "MAX_DELAY",
     "OscBridge",
     "close_quietly",
+    "encode_message",
 ]
 
 
 MAX_DELAY = 60.0
 ERROR = "/schillinger/error"
+_F32_MAX = 3.4028234663852886e38
+_MAX_SENDERS = 4096  # rate-limit buckets kept; beyond, the full (idle) ones are forgotten
+
+
+def _arg(value: Any) -> tuple[str, bytes]:
+    if value is True:
+        return "T", b""
+    if value is False:
+        return "F", b""
+    if value is None:
+        return "N", b""
+    if isinstance(value, int):
+        if -2**31 <= value < 2**31:
+            return "i", struct.pack(">i", value)
+        if -2**63 <= value < 2**63:
+            return "h", struct.pack(">q", value)
+        return "s", osc_types.write_string(str(value))
+    if isinstance(value, float):  # beyond float32 (1e308): a double, not an OverflowError
+        if math.isfinite(value) and abs(value) > _F32_MAX:
+            return "d", struct.pack(">d", value)
+        return "f", struct.pack(">f", value)
+    if isinstance(value, str):
+        return "s", osc_types.write_string(value)
+    if isinstance(value, bytes | bytearray):
+        return "b", osc_types.write_blob(bytes(value)) if value else struct.pack(">i", 0)
+    return "s", osc_types.write_string(str(value))
+
+
+def encode_message(address: str, args: Sequence[Any], limit: int | None = None) -> bytes:
+    """One OSC message, built in one pass (python-osc's builder concatenates bytes: quadratic).
+
+    Stops with :class:`TooLarge` as soon as the message would exceed ``limit`` bytes.
+
+    >>> from pythonosc.osc_message import OscMessage
+    >>> OscMessage(encode_message("/a", [1, 2.5, "x", 1e308, 2**40])).params
+    [1, 2.5, 'x', 1e+308, 1099511627776]
+    """
+    head = osc_types.write_string(address)
+    tags, chunks = [","], []
+    size = len(head) + 4
+    for value in args:
+        tag, data = _arg(value)
+        tags.append(tag)
+        chunks.append(data)
+        size += len(data) + 1
+        if limit is not None and size > limit:
+            raise TooLarge(f"the answer is larger than {limit} bytes "
+                           "(SchillingerApp.max_osc_reply_bytes); ask over REST")
+    return head + osc_types.write_string("".join(tags)) + b"".join(chunks)
 
 
 class _Protocol(asyncio.DatagramProtocol):
@@ -86,7 +139,15 @@ class OscBridge:
         self.enabled = enabled
         self.error: str | None = None if enabled else "disabled by configuration"
         self.received = 0
+        self.sent = 0
         self.send_errors = 0
+        self.dropped = 0  # packets over a sender's rate
+        self.refused_replies = 0  # replies not sent: the sender is not an allowed host
+        st = getattr(wb, "settings", None)
+        self.limits = st.limits if st is not None else None
+        self.reply_hosts = frozenset(st.osc_reply_hosts) if st is not None else frozenset()
+        self.rate = float(st.osc_rate) if st is not None else 200.0
+        self._buckets: dict[str, tuple[float, float]] = {}
         self._transport: asyncio.DatagramTransport | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
         self._timers: set[asyncio.TimerHandle] = set()
@@ -132,26 +193,78 @@ class OscBridge:
             self._transport = None
 
     # ----- sending ---------------------------------------------------------------------------
-    def reply(self, client: tuple[str, int], address: str, args: list[Any]) -> None:
-        """Send ``address args`` to the client's IP on the reply port."""
+    def reply_allowed(self, host: str) -> bool:
+        """Replies go to loopback senders, and to ``osc_reply_hosts`` (``*``: anyone): a UDP
+        source address can be forged, so the bridge must not answer a third party."""
+        if "*" in self.reply_hosts or host in self.reply_hosts:
+            return True
+        try:
+            return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+        except ValueError:
+            return False
+
+    def reply(self, client: tuple[str, int], address: str, args: Sequence[Any]) -> None:
+        """Send ``address args`` to the client's IP on the reply port; an answer larger than
+        ``max_osc_reply_bytes`` becomes ``/schillinger/error`` (413: use REST)."""
+        limit = self.limits.osc_reply_bytes if self.limits is not None else None
+        try:
+            data = encode_message(address, args, limit)
+        except TooLarge as exc:
+            self.error_reply(client, address, exc)
+            return
+        self._send(client, data)
+
+    def _send(self, client: tuple[str, int], data: bytes) -> None:
         if self._transport is None:
+            return
+        if not self.reply_allowed(client[0]):
+            self.refused_replies += 1
             return
         dest = (client[0], self.reply_port or client[1])
         try:
-            self._transport.sendto(build_msg(address, args).dgram, dest)
+            self._transport.sendto(data, dest)
+            self.sent += 1
         except (OSError, ValueError):
             self.send_errors += 1
 
     def error_reply(self, client: tuple[str, int], address: str,
                     error: Exception | ErrorAnswer) -> None:
-        """``/schillinger/error <address> <message> <field> <status>`` for ``error``."""
+        """``/schillinger/error <address> <message> <field> <status>`` for ``error``
+        (bounded by the mapper's message length and the packet limit, so never refused)."""
         ans = error if isinstance(error, ErrorAnswer) else map_error(error, self.wb.log)
-        self.reply(client, ERROR, [address, ans.message, ans.field or "", ans.status])
+        self._send(client, encode_message(ERROR, [address[:200], ans.message,
+                                                  ans.field or "", ans.status]))
+
+    def _admit(self, host: str, cost: int = 1) -> bool:
+        """A token bucket per sender: ``osc_rate`` messages a second, bursts of as many."""
+        if self.rate <= 0:
+            return True
+        now = time.monotonic()
+        burst = max(1.0, self.rate)
+        tokens, last = self._buckets.get(host, (burst, now))
+        tokens = min(burst, tokens + (now - last) * self.rate)
+        if tokens < cost:
+            self._buckets[host] = (tokens, now)
+            return False
+        if len(self._buckets) >= _MAX_SENDERS and host not in self._buckets:
+            self._buckets = {h: (t, at) for h, (t, at) in self._buckets.items()
+                             if t + (now - at) * self.rate < burst}
+        self._buckets[host] = (tokens - cost, now)
+        return True
 
     # ----- receiving -------------------------------------------------------------------------
     def handle_packet(self, data: bytes, client: tuple[str, int]) -> None:
         """Parse one datagram and dispatch its messages (bundles unpacked, timetags honoured)."""
         self.received += 1
+        if not self._admit(client[0]):
+            self.dropped += 1
+            return
+        limit = self.limits.osc_packet_bytes if self.limits is not None else None
+        if limit is not None and len(data) > limit:
+            self.error_reply(client, "", TooLarge(
+                f"OSC packet of {len(data)} bytes; at most {limit} "
+                "(SchillingerApp.max_osc_packet_bytes); send large requests over REST"))
+            return
         try:
             packet = OscPacket(data)
         except ParseError as exc:
@@ -163,6 +276,9 @@ class OscBridge:
             return
         now = time.time()
         loop = asyncio.get_running_loop()
+        if len(packet.messages) > 1 and not self._admit(client[0], len(packet.messages) - 1):
+            self.dropped += 1  # a bundle costs one token per message
+            return
         for timed in packet.messages:
             delay = timed.time - now if timed.time else 0.0
             if delay > MAX_DELAY:

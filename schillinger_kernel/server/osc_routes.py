@@ -121,7 +121,7 @@ def install(bridge: OscBridge) -> None:
     def help_(client: Client, address: str, *args: Any) -> None:
         bridge.reply(client, address, list(HELP))
 
-    def _rhythm(address: str, args: tuple[Any, ...]) -> tuple[Any, bool]:
+    async def _rhythm(address: str, args: tuple[Any, ...]) -> tuple[Any, bool]:
         parts = address.split("/")  # ['', 'schillinger', 'rhythm', technique, ('notes')]
         notes = len(parts) == 5 and parts[4] == "notes"
         if len(parts) not in (4, 5) or (len(parts) == 5 and not notes):
@@ -130,23 +130,25 @@ def install(bridge: OscBridge) -> None:
                                 "generators": [int_like(a) for a in args]}
         if notes:
             body["score"] = True
-        return wb.run_inline("rhythm", wb.validate("rhythm", body)), notes
+        return await wb.run_action("rhythm", body), notes
 
-    def rhythm(client: Client, address: str, *args: Any) -> None:
-        result, notes = _rhythm(address, args)
+    def _flat_notes(score_dict: dict[str, Any]) -> list[Any]:
+        from ..score import Score
+        from .ableton import notes_to_flat, part_notes
+
+        return list(notes_to_flat(part_notes(Score.from_dict(score_dict))))
+
+    async def rhythm(client: Client, address: str, *args: Any) -> None:
+        result, notes = await _rhythm(address, args)
         if notes:
-            from ..score import Score
-            from .ableton import notes_to_flat, part_notes
-
-            score = Score.from_dict(result["score"])
-            bridge.reply(client, address, notes_to_flat(part_notes(score)))
+            bridge.reply(client, address, await wb.offload(_flat_notes, result["score"]))
         else:
             bridge.reply(client, address, result["durations"])
 
-    def scales(client: Client, address: str, *args: Any) -> None:
+    async def scales(client: Client, address: str, *args: Any) -> None:
         fn = address.rsplit("/", 1)[-1]
         body = {"function": fn, "args": scales_keywords(fn, [int_like(a) for a in args])}
-        result = wb.run_inline("scales", wb.validate("scales", body))["result"]
+        result = (await wb.run_action("scales", body))["result"]
         if isinstance(result, dict) and isinstance(result.get("pitches"), list):
             result = result["pitches"]  # a Scale is sent as its pitches
         flat = flat_numbers(result)

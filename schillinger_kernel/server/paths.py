@@ -17,14 +17,18 @@ schillinger_kernel.errors.ParameterError: path: '..' is not allowed in '../etc/p
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import shutil
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from urllib.parse import quote
 
-from ..errors import ParameterError, ParameterTypeError
+from ..errors import Conflict, ParameterError, ParameterTypeError
 
 __all__ = [
     "MAX_PATH_CHARS",
+    "commit_file",
     "ensure_parent",
     "files_url",
     "relative_posix",
@@ -140,3 +144,82 @@ def files_url(base_url: str, relative: str) -> str:
     if not isinstance(base_url, str) or not isinstance(relative, str):
         raise TypeError("base_url and relative must be str")
     return base_url.rstrip("/") + "/files/" + quote(relative)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def _open_folder(root: Path, parts: tuple[str, ...], field: str) -> int:
+    """A descriptor of folder ``root/parts``, walked one name at a time without following a
+    symlink (created where missing): what it names cannot be swapped for a link afterwards."""
+    fd = os.open(root, os.O_RDONLY | _DIRECTORY)
+    try:
+        for part in parts:
+            try:
+                nfd = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+            except FileNotFoundError:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(part, dir_fd=fd)
+                nfd = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+    except OSError as exc:
+        os.close(fd)
+        raise ParameterError(f"{field}: a folder of the path is a symlink or not a folder "
+                             f"({errno.errorcode.get(exc.errno or 0, 'error')})",
+                             field=field) from None
+    return fd
+
+
+def commit_file(root: str | os.PathLike[str], path: str, written: Path, *,
+                overwrite: bool = False, field: str = "path") -> Path:
+    """Move the finished file ``written`` (outside the root) to ``path`` under ``root``.
+
+    The folder is opened name by name with ``O_NOFOLLOW`` at this moment (after a long
+    render, not before it), the file is copied into a temporary name there and then linked
+    (``overwrite`` false: fails if the name exists, atomically) or renamed over it (true: a
+    symlink in its place is replaced, never followed). Returns the final absolute path.
+
+    >>> import tempfile, pathlib
+    >>> root, tmp = pathlib.Path(tempfile.mkdtemp()), pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "a.mid").write_bytes(b"MThd")
+    >>> commit_file(root, "takes/a.mid", tmp / "a.mid").read_bytes()
+    b'MThd'
+    >>> commit_file(root, "takes/a.mid", tmp / "a.mid")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    schillinger_kernel.errors.Conflict: path: 'takes/a.mid' exists; send overwrite: true ...
+    """
+    parts = _clean_parts(path, field)
+    base = Path(root).resolve()
+    name = parts[-1]
+    dfd = _open_folder(base, parts[:-1], field)
+    tmp = f".{name[:200]}.{os.getpid()}-{id(written):x}.part"
+    try:
+        try:
+            out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644,
+                          dir_fd=dfd)
+            with os.fdopen(out, "wb") as dst, open(written, "rb") as src:
+                shutil.copyfileobj(src, dst, 1 << 20)
+                dst.flush()
+                os.fsync(dst.fileno())
+            if overwrite:
+                os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+            else:
+                os.link(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+        except FileExistsError:
+            raise Conflict(f"{field}: {path!r} exists; send overwrite: true to replace it",
+                           field=field) from None
+        except IsADirectoryError:
+            raise ParameterError(f"{field}: {path!r} is a folder, not a file",
+                                 field=field) from None
+        except OSError as exc:  # ENAMETOOLONG, ENOSPC...: no server path in the answer
+            raise ParameterError(f"{field}: cannot write {path!r}: "
+                                 f"{os.strerror(exc.errno or 0)}", field=field) from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=dfd)
+    finally:
+        os.close(dfd)
+    return base.joinpath(*parts)

@@ -5,16 +5,22 @@ orders every ``operation`` (a sequence number per session) and keeps the log, so
 replays the history; ``param_change`` values are kept as the latest value per name. Sessions are
 saved as JSON in ``sessions_dir`` (atomically, debounced by the caller) and loaded at start.
 
+Who a member is comes from the server's identity provider (:class:`Identity`, made from the
+authenticated ``jupyter_server.auth.User``), never from the client: members and operations
+carry that identity's ``username``, ``display_name`` and ``color``.
+
 >>> store = SessionStore()
->>> s = store.join("duet", "c1", "Ann")
->>> s.add_operation("c1", {"kind": "set_tempo", "bpm": 90})["seq"]
-1
->>> store.join("duet", "c2", "Ben").members["c1"].name
+>>> ann = Identity("ann", "Ann", "#1f77b4")
+>>> s = store.join("duet", "c1", ann)
+>>> s.add_operation("c1", {"kind": "set_tempo", "bpm": 90}, ann)["user"]["username"]
+'ann'
+>>> store.join("duet", "c2", Identity("ben", "Ben")).members["c1"].name
 'Ann'
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -23,11 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError, ParameterTypeError, TooLarge
+from ..errors import Forbidden, ParameterError, ParameterTypeError, TooLarge
 from ..io.atomic import atomic_path
 
 __all__ = [
     "MAX_NAME",
+    "Identity",
     "Member",
     "Session",
     "SessionStore",
@@ -51,19 +58,79 @@ def check_name(value: object, field_name: str = "name") -> str:
     return value.strip()
 
 
+#: Colours given to users whose identity provider sets none (chosen by the username's hash,
+#: so one user keeps one colour on every server).
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a client is, as the server's identity provider says (never as the client says).
+
+    >>> Identity.of(None)
+    Traceback (most recent call last):
+    ...
+    schillinger_kernel.errors.Forbidden: not authenticated
+    >>> Identity("alice", "Alice").claims("alice"), Identity("alice", "Alice").claims("Bob")
+    (True, False)
+    """
+
+    username: str
+    display_name: str = ""
+    color: str = ""
+    initials: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.display_name:
+            object.__setattr__(self, "display_name", self.username)
+        if not self.color:
+            digest = hashlib.sha256(self.username.encode()).digest()
+            object.__setattr__(self, "color", PALETTE[digest[0] % len(PALETTE)])
+
+    @classmethod
+    def of(cls, user: Any) -> Identity:
+        """The identity of an authenticated ``jupyter_server.auth.User`` (or anything with
+        ``username``, ``display_name``, ``name``, ``color``, ``initials``)."""
+        username = str(getattr(user, "username", "") or "") if user else ""
+        if not username:
+            raise Forbidden("not authenticated")
+        display = getattr(user, "display_name", "") or getattr(user, "name", "") or username
+        return cls(username, str(display)[:MAX_NAME], str(getattr(user, "color", "") or ""),
+                   str(getattr(user, "initials", "") or ""))
+
+    def claims(self, name: object) -> bool:
+        """Whether a client-sent ``name`` names this identity (its username or display name,
+        ignoring case and surrounding spaces)."""
+        if not isinstance(name, str):
+            return False
+        wanted = name.strip().casefold()
+        return wanted in (self.username.casefold(), self.display_name.strip().casefold())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: ``username``, ``display_name``, ``color``, ``initials``."""
+        return {"username": self.username, "display_name": self.display_name,
+                "color": self.color, "initials": self.initials}
+
+
 @dataclass
 class Member:
-    """One connected client in a session."""
+    """One connected client in a session, with the server-side identity of its user."""
 
     client_id: str
-    name: str
+    user: Identity
     joined: float = field(default_factory=time.time)
     state: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def name(self) -> str:
+        """The display name (from the identity provider)."""
+        return self.user.display_name
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON."""
-        return {"client": self.client_id, "name": self.name, "joined": self.joined,
-                "state": self.state}
+        """Plain data for JSON (``name`` is the display name)."""
+        return {"client": self.client_id, "name": self.name, **self.user.to_dict(),
+                "joined": self.joined, "state": self.state}
 
 
 @dataclass
@@ -80,10 +147,14 @@ class Session:
     max_operations: int = 10_000
     dropped: int = 0
 
-    def add_operation(self, client_id: str, op: Any) -> dict[str, Any]:
-        """Append ``op`` with the next sequence number; return the stored record."""
+    def add_operation(self, client_id: str, op: Any, user: Identity | None = None
+                      ) -> dict[str, Any]:
+        """Append ``op`` with the next sequence number; return the stored record (``from``:
+        the client id, ``user``: the identity of whoever sent it)."""
         self.seq += 1
-        record = {"seq": self.seq, "from": client_id, "time": time.time(), "op": op}
+        record = {"seq": self.seq, "from": client_id,
+                  "user": None if user is None else user.to_dict(), "time": time.time(),
+                  "op": op}
         self.operations.append(record)
         if len(self.operations) > self.max_operations:
             cut = len(self.operations) - self.max_operations
@@ -152,10 +223,14 @@ class SessionStore:
             (self.directory / f"{s.id}.json").unlink(missing_ok=True)
         return True
 
-    def join(self, key: str, client_id: str, name: str) -> Session:
-        """Add a member to the session ``key`` (created when missing); return the session."""
+    def join(self, key: str, client_id: str, user: Identity) -> Session:
+        """Add a member to the session ``key`` (created when missing); return the session.
+
+        ``user`` is the server-side identity of the client (see :class:`Identity`)."""
+        if not isinstance(user, Identity):
+            raise TypeError(f"user must be an Identity, got {type(user).__name__}")
         session = self.get(check_name(key, "session")) or self.create(key)
-        session.members[client_id] = Member(client_id, check_name(name, "name"))
+        session.members[client_id] = Member(client_id, user)
         return session
 
     def leave(self, key: str, client_id: str) -> Session | None:

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,10 +20,10 @@ from .. import Score, __version__
 from ..errors import Cancelled, ParameterError
 from . import actions, models
 from .ableton import AbletonBridge, clip_length, part_notes
-from .actions import ACTIONS, Context, parse_score
+from .actions import ACTIONS, Context, Limits, check_render, parse_score
 from .audio_out import LocalOutput
 from .hub import Hub
-from .jobs import Job, JobManager, Reporter
+from .jobs import Job, JobManager, Reporter, WorkPool
 from .osc import OscBridge
 from .sessions import SessionStore
 from .transport import TransportClock
@@ -59,6 +59,12 @@ class Settings:
     audio_output: bool = True
     sample_rate: int = 48000
     job_workers: int = 2
+    job_queue: int = 32
+    action_workers: int = 2
+    action_queue: int = 16
+    limits: Limits = field(default_factory=Limits)
+    osc_reply_hosts: tuple[str, ...] = ()  # beyond loopback: IPs replies may go to ("*": any)
+    osc_rate: float = 200.0  # OSC messages per second per sender (bursts of as many)
 
 
 class Workbench:
@@ -67,11 +73,13 @@ class Workbench:
     def __init__(self, settings: Settings, log: logging.Logger | None = None) -> None:
         self.settings = settings
         self.log = log or logging.getLogger("schillinger")
-        self.ctx = Context(settings.root_dir, settings.base_url, settings.render_backend)
+        self.ctx = Context(settings.root_dir, settings.base_url, settings.render_backend,
+                           settings.limits)
         self.clock = TransportClock(sample_rate=settings.sample_rate)
         self.output = LocalOutput(enabled=settings.audio_output)
         self.sessions = SessionStore(settings.sessions_dir or None)
-        self.jobs = JobManager(max_workers=settings.job_workers)
+        self.jobs = JobManager(max_workers=settings.job_workers, max_queue=settings.job_queue)
+        self.pool = WorkPool(settings.action_workers, settings.action_queue)
         self.hub = Hub(self)
         self.osc = OscBridge(self, settings.osc_host, settings.osc_port, settings.osc_reply_port,
                              enabled=settings.osc_enabled)
@@ -118,7 +126,7 @@ class Workbench:
             self.backend_error = f"{self.settings.render_backend}: {exc}; using numpy"
         self.backend_name = be.name
         self.backend_reason = be.reason
-        self.ctx = Context(self.ctx.root_dir, self.ctx.base_url, be)
+        self.ctx = Context(self.ctx.root_dir, self.ctx.base_url, be, self.settings.limits)
 
     async def stop(self) -> None:
         """Stop everything started by :meth:`start`; save sessions."""
@@ -133,6 +141,7 @@ class Workbench:
         self.output.stop()
         await self.hub.close_all()
         self.jobs.shutdown()
+        self.pool.shutdown()
         with contextlib.suppress(OSError):
             self.sessions.save()
         self.started = False
@@ -169,14 +178,23 @@ class Workbench:
         return actions.validate(name, body)
 
     def run_inline(self, name: str, req: BaseModel) -> dict[str, Any]:
-        """Run a fast action on the event loop."""
+        """Run an action in the calling thread (the widgets; never the event loop)."""
         return ACTIONS[name].prepare(self.ctx, req)(lambda fraction, message="": None)
 
+    async def offload(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in the bounded worker pool (:class:`Busy` when it is full)."""
+        return await self.pool.run(fn, *args)
+
     def start_job(self, name: str, body: dict[str, Any] | BaseModel,
-                  progress: Callable[[float, str], None] | None = None) -> Job:
-        """Validate and prepare on the loop (errors raise at once), then run as a job."""
+                  progress: Callable[[float, str], None] | None = None,
+                  work: actions.Work | None = None) -> Job:
+        """Validate and prepare (errors raise at once), then run as a job.
+
+        ``work``: the action already prepared (off the loop, by :meth:`run_action`).
+        """
         req = self.validate(name, body)
-        work = ACTIONS[name].prepare(self.ctx, req)
+        if work is None:
+            work = ACTIONS[name].prepare(self.ctx, req)
         loop = asyncio.get_running_loop()
 
         def run(rep: Reporter) -> dict[str, Any]:
@@ -190,11 +208,29 @@ class Workbench:
 
     async def run_action(self, name: str, body: dict[str, Any] | BaseModel,
                          progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
-        """Run action ``name`` and return its answer; blocking ones run in the job pool."""
+        """Run action ``name`` and return its answer, for every door.
+
+        The request is validated on the loop (its size is bounded by the body, message and
+        packet limits); the work, its ``prepare`` included, runs off the loop: ``blocking``
+        actions as jobs, the others in the bounded worker pool. A full pool or job queue
+        raises :class:`Busy` (429).
+        """
         req = self.validate(name, body)
-        if not ACTIONS[name].blocking:
-            return self.run_inline(name, req)
-        job = self.start_job(name, req, progress)
+        act = ACTIONS[name]
+        if not act.blocking:
+            loop = asyncio.get_running_loop()
+
+            def report(fraction: float, message: str = "") -> None:
+                if progress is not None:
+                    loop.call_soon_threadsafe(progress, fraction, message)
+
+            def work() -> dict[str, Any]:
+                return act.prepare(self.ctx, req)(report)
+
+            result: dict[str, Any] = await self.pool.run(work)
+            return result
+        prepared = await self.pool.run(act.prepare, self.ctx, req)  # parses scores
+        job = self.start_job(name, req, progress, prepared)
         await self.jobs.wait(job)
         return job_outcome(job)
 
@@ -224,7 +260,8 @@ class Workbench:
                                      "enabled})", field="loop")
             return c.set_loop(req.loop.start, req.loop.end, req.loop.enabled)
         if a == "load":
-            score = parse_score(req.score)
+            score = parse_score(req.score, limits=self.settings.limits)
+            check_render(score, self.settings.limits)
             self.score = score
             if not self.ableton.following:
                 c.set_tempo(score.tempo)

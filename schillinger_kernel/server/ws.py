@@ -5,9 +5,10 @@ Every message is a JSON object with ``type`` and an optional ``id`` echoed in th
 =================  ======================================================================
 ``generate``       the REST body of ``endpoint`` (default ``rhythm``) plus ``id``; answered
                    by ``progress`` messages, then ``result`` (``id``, ``result``) or ``error``
-``join``           ``session`` (id or name, created when missing), ``name``: answered by
-                   ``joined`` with members, params and the operation history; the others get
-                   ``presence``
+``join``           ``session`` (id or name, created when missing): answered by ``joined``
+                   with members (each with the user's ``username``, ``display_name`` and
+                   ``color``), params and the operation history; the others get ``presence``.
+                   A ``name``, if sent, must be the user's own (403 otherwise)
 ``leave``          leave the session (closing the socket leaves too)
 ``presence``       with ``state``: share a cursor/selection with the others; without: list
 ``param_change``   ``param``, ``value``: kept in the session, broadcast to the others; with
@@ -23,6 +24,15 @@ Every message is a JSON object with ``type`` and an optional ``id`` echoed in th
 Malformed JSON, unknown types and bad fields answer ``error`` (``message``, ``field``,
 ``status``: what REST would answer) made by the one error mapper (:mod:`.errors`), so a bad
 request reads the same here as on REST and OSC; the connection stays open.
+
+Authorization: the upgrade is authenticated (``ws_authenticated``) and needs ``read`` on the
+extension's resource (``@authorized``, as every REST route); then every message asks the
+Authorizer again for the action of its type (:func:`message_action`: ``write`` for what
+changes state or writes files, ``read`` for the rest), and a refusal answers ``error`` with
+status 403. Identities come from the server: ``hello`` reports the authenticated user
+(``identity``: ``username``, ``display_name``, ``color``), members, presence, ``param_change``
+and ``operation`` carry that identity, and a ``join`` whose ``name`` claims anyone else is
+refused (403); leave ``name`` out.
 """
 
 from __future__ import annotations
@@ -31,31 +41,70 @@ import contextlib
 import json
 import time
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from .. import __version__
-from ..errors import ParameterError, ParameterTypeError, TooLarge
+from ..errors import Forbidden, ParameterError, ParameterTypeError, TooLarge
 from . import models
 from .errors import map_error
+from .handlers import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize
+from .sessions import Identity
 
 if TYPE_CHECKING:  # pragma: no cover
     from .workbench import Workbench
 
 __all__ = [
     "MAX_MESSAGE",
+    "MESSAGE_ACTIONS",
     "TYPES",
     "SessionSocket",
+    "message_action",
 ]
 
 
 MAX_MESSAGE = 4 * 1024 * 1024
 TYPES = ("generate", "join", "leave", "presence", "param_change", "operation", "transport",
          "ableton", "heartbeat")
+
+#: The Authorizer action of each message type on ``AUTH_RESOURCE``; ``None``: it depends on
+#: the message (see :func:`message_action`).
+MESSAGE_ACTIONS: dict[str, str | None] = {
+    "generate": None, "join": WRITE, "leave": WRITE, "presence": None, "param_change": WRITE,
+    "operation": WRITE, "transport": None, "ableton": WRITE, "heartbeat": READ,
+}
+_TRANSPORT_READS = ("get", "subscribe", "unsubscribe")
+
+
+def message_action(kind: str, data: Mapping[str, Any]) -> str:
+    """The action message ``data`` of type ``kind`` needs (unknown cases need ``write``).
+
+    >>> message_action("generate", {"endpoint": "rhythm"}), message_action("generate", {
+    ...     "endpoint": "export"})
+    ('read', 'write')
+    >>> message_action("transport", {"action": "subscribe"}), message_action("transport", {
+    ...     "action": "play"})
+    ('read', 'write')
+    >>> message_action("presence", {}), message_action("presence", {"state": {}})
+    ('read', 'write')
+    """
+    fixed = MESSAGE_ACTIONS.get(kind, WRITE)
+    if fixed is not None:
+        return fixed
+    if kind == "generate":
+        endpoint = data.get("endpoint", "rhythm")
+        return ENDPOINT_ACTIONS.get(endpoint, WRITE) if isinstance(endpoint, str) else WRITE
+    if kind == "transport":
+        return READ if data.get("action", "get") in _TRANSPORT_READS else WRITE
+    if kind == "presence":
+        return WRITE if "state" in data else READ
+    return WRITE
 
 
 class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: ignore[misc]
@@ -64,6 +113,12 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     client_id: str = ""
     session_id: str | None = None
     display_name: str = ""
+    identity: Identity | None = None
+    auth_resource = AUTH_RESOURCE
+
+    def initialize(self, *, auth_actions: Mapping[str, str] | None = None) -> None:
+        """The route table's actions (the upgrade needs ``auth_actions["get"]``: read)."""
+        self.auth_actions = dict(auth_actions or {"get": READ})
 
     def set_default_headers(self) -> None:
         """No extra headers on WebSocket upgrades."""
@@ -79,22 +134,40 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         return None
 
     @ws_authenticated
+    @authorize(READ)
     async def get(self, *args: Any, **kwargs: Any) -> None:
-        """Upgrade to a WebSocket once Jupyter has authenticated the user."""
+        """Upgrade to a WebSocket once Jupyter has authenticated the user and the Authorizer
+        allows reading the extension's resource."""
         res = super().get(*args, **kwargs)
         if res is not None:
             await res
 
     def open(self, *args: str, **kwargs: str) -> None:  # type: ignore[override]
-        """Register and greet with the client id."""
+        """Register and greet with the client id and the authenticated identity."""
         self.client_id = uuid.uuid4().hex[:12]
-        user = self.current_user
-        self.display_name = str(getattr(user, "display_name", "") or getattr(
-            user, "username", "") or "anonymous")
+        self.identity = Identity.of(self.current_user)
+        self.display_name = self.identity.display_name
         self.set_nodelay(True)  # small frames: no Nagle delay behind a peer's delayed ACK
         self.wb.hub.add(self)
         self.send({"type": "hello", "client": self.client_id, "user": self.display_name,
-                   "version": __version__})
+                   "identity": self.identity.to_dict(), "version": __version__})
+
+    @property
+    def user(self) -> Identity:
+        """The server-side identity of this connection."""
+        if self.identity is None:
+            raise Forbidden("not authenticated")
+        return self.identity
+
+    async def authorize(self, kind: str, data: Mapping[str, Any]) -> None:
+        """Ask the Authorizer for the action message ``kind`` needs (Forbidden when not)."""
+        action = message_action(kind, data)
+        user = self.current_user
+        ok = bool(user) and await ensure_async(
+            self.authorizer.is_authorized(self, user, action, self.auth_resource))
+        if not ok:
+            raise Forbidden(f"not authorized to {action} {self.auth_resource} "
+                            f"({kind!r} needs {action})", field="type")
 
     def on_close(self) -> None:
         """Leave the session and unregister."""
@@ -117,23 +190,25 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         """Parse, check and dispatch one message; every error is answered, none closes."""
         msg_id: Any = None
         try:
-            data = self._parse(message)
+            data = self._parse(message, self.wb.settings.limits.ws_message_bytes)
             msg_id = data.get("id")
             kind = data.get("type")
             if not isinstance(kind, str) or kind not in TYPES:
                 raise ParameterError(f"unknown message type {kind!r}; use generate, join, "
                                      "leave, presence, param_change, operation, transport, "
                                      "ableton or heartbeat", field="type")
+            await self.authorize(kind, data)
             await getattr(self, f"_on_{kind}")(data, msg_id)
         except Exception as exc:
             self.error(msg_id, exc)
 
     @staticmethod
-    def _parse(message: str | bytes) -> dict[str, Any]:
+    def _parse(message: str | bytes, limit: int = MAX_MESSAGE) -> dict[str, Any]:
         if isinstance(message, bytes):
             raise ParameterTypeError("binary messages are not accepted; send JSON text")
-        if len(message) > MAX_MESSAGE:
-            raise TooLarge(f"message too large ({len(message)} bytes; at most {MAX_MESSAGE})")
+        if len(message) > limit:
+            raise TooLarge(f"message too large ({len(message)} characters; at most {limit}: "
+                           "SchillingerApp.max_ws_message_bytes)")
         try:
             data = json.loads(message)
         except ValueError as exc:
@@ -173,10 +248,13 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
 
     async def _on_join(self, data: dict[str, Any], msg_id: Any) -> None:
         key = data.get("session")
-        name = data.get("name", self.display_name)
+        user = self.user
+        if "name" in data and data["name"] is not None and not user.claims(data["name"]):
+            raise Forbidden(f"name: you are {user.display_name!r} ({user.username}); names "
+                            "come from the server's login, leave 'name' out", field="name")
         if self.session_id is not None:
             self._leave()
-        s = self.wb.sessions.join(key, self.client_id, name)  # type: ignore[arg-type]
+        s = self.wb.sessions.join(key, self.client_id, user)  # type: ignore[arg-type]
         self.session_id = s.id
         self.send({"type": "joined", "id": msg_id, "client": self.client_id,
                    "session": s.to_dict(history=True)})
@@ -207,7 +285,8 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             s.members[self.client_id].state = state
             self.wb.hub.broadcast(s.members, {
                 "type": "presence", "session": s.id, "event": "update",
-                "client": self.client_id, "state": state}, exclude=self.client_id)
+                "client": self.client_id, "user": self.user.to_dict(), "state": state},
+                exclude=self.client_id)
         self.send({"type": "presence", "id": msg_id, "session": s.id, "event": "list",
                    "members": self._members()})
 
@@ -223,8 +302,9 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         self.wb.sessions.mark(s)
         hub = self.wb.hub
         delivered = hub.broadcast(s.members, {
-            "type": "param_change", "session": s.id, "from": self.client_id, "param": param,
-            "value": data["value"], "time": time.time()}, exclude=self.client_id)
+            "type": "param_change", "session": s.id, "from": self.client_id,
+            "user": self.user.to_dict(), "param": param, "value": data["value"],
+            "time": time.time()}, exclude=self.client_id)
         if msg_id is not None:  # how many got it, and the server's hand-off time
             self.send({"type": "ack", "id": msg_id, "delivered": delivered,
                        "fanout_ms": hub.last_fanout()[1] * 1e3})
@@ -233,7 +313,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         s = self._session()
         if "op" not in data:
             raise ParameterError("op is required", field="op")
-        record = s.add_operation(self.client_id, data["op"])
+        record = s.add_operation(self.client_id, data["op"], self.user)
         self.wb.sessions.mark(s)
         self.wb.hub.broadcast(s.members, {"type": "operation", "id": msg_id,
                                                 "session": s.id, **record})

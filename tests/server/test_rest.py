@@ -122,7 +122,7 @@ def test_every_route_refuses_unauthenticated(jp_serverapp: Any, wb: Any, run: An
                                              http_server_client: Any, jp_base_url: str,
                                              jp_http_port: int) -> None:
     checked = 0
-    for path, _regex, handler, _kw in routes():
+    for path, _regex, handler, *_ in routes():
         url = f"{jp_base_url}schillinger/api{path}".replace("{job_id}", "x").replace(
             "{session_id}", "x")
         spec = getattr(handler, "spec", None)

@@ -13,7 +13,7 @@ from helpers import wait_until
 from schillinger_kernel.server.audio_out import LocalOutput
 from schillinger_kernel.server.jobs import JobManager
 from schillinger_kernel.server.paths import ensure_parent, resolve_inside
-from schillinger_kernel.server.sessions import SessionStore
+from schillinger_kernel.server.sessions import Identity, SessionStore
 from schillinger_kernel.server.transport import TransportClock
 
 
@@ -91,14 +91,19 @@ def test_paths_stay_inside_root(tmp_path: Path) -> None:
 
 def test_sessions_history_and_persistence(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s", max_operations=3)
-    s = store.join("duet", "c1", "Ann")
-    store.join(s.id, "c2", "Ben")
+    ann = Identity("ann", "Ann")
+    s = store.join("duet", "c1", ann)
+    store.join(s.id, "c2", Identity("ben", "Ben", "#123456"))
+    assert [m.to_dict()["username"] for m in s.members.values()] == ["ann", "ben"]
+    assert s.members["c2"].to_dict()["color"] == "#123456"
+    assert s.members["c1"].to_dict()["color"].startswith("#")  # none given: one from the name
     for k in range(5):
-        s.add_operation("c1", {"k": k})
+        s.add_operation("c1", {"k": k}, ann)
     s.params["tempo"] = 90
     store.mark(s)
     assert [op["seq"] for op in s.operations] == [3, 4, 5]
     assert s.dropped == 2
+    assert s.operations[-1]["user"]["username"] == "ann"
     assert store.save() == 1
     again = SessionStore(tmp_path / "s")
     assert again.load() == 1
@@ -108,7 +113,9 @@ def test_sessions_history_and_persistence(tmp_path: Path) -> None:
     assert SessionStore(tmp_path / "s").load() == 1
     assert again.delete(t.id) and not (tmp_path / "s" / f"{t.id}.json").exists()
     with pytest.raises(ValueError, match="session"):
-        store.join("", "c3", "x")
+        store.join("", "c3", ann)
+    with pytest.raises(TypeError, match="Identity"):
+        store.join("duet", "c3", "alice")  # a bare name is no identity
 
 
 def test_jobs_progress_cancel_and_errors() -> None:

@@ -16,11 +16,13 @@ async def recv(ws: Any, timeout: float = 5.0) -> dict[str, Any]:
     return data
 
 
-async def connect(jp_ws_fetch: Any) -> Any:
-    ws = await jp_ws_fetch("schillinger", "api", "ws")
+async def connect(jp_ws_fetch: Any, **headers: str) -> Any:
+    ws = await jp_ws_fetch("schillinger", "api", "ws", headers=headers or None)
     hello = await recv(ws)
     assert hello["type"] == "hello" and hello["client"]
     ws.client_id = hello["client"]
+    ws.identity = hello["identity"]  # who the server says this connection is
+    assert hello["user"] == ws.identity["display_name"]
     return ws
 
 
@@ -84,12 +86,18 @@ def test_sessions_presence_params_operations(jp_ws_fetch: Any, run: Any, wb: Any
     async def scenario() -> None:
         a = await connect(jp_ws_fetch)
         b = await connect(jp_ws_fetch)
-        a.write_message(json.dumps({"type": "join", "id": 1, "session": "duet", "name": "Ann"}))
+        # names come from the login (the token's anonymous user here), not from the client
+        a.write_message(json.dumps({"type": "join", "id": 1, "session": "duet"}))
         joined = await until(a, "joined")
         sid = joined["session"]["id"]
-        b.write_message(json.dumps({"type": "join", "id": 2, "session": sid, "name": "Ben"}))
+        b.write_message(json.dumps({"type": "join", "id": 2, "session": sid,
+                                    "name": b.identity["display_name"]}))  # one's own: fine
         jb = await until(b, "joined")
-        assert [m["name"] for m in jb["session"]["members"]] == ["Ann", "Ben"]
+        ann, ben = a.identity, b.identity
+        assert [m["name"] for m in jb["session"]["members"]] == [ann["display_name"],
+                                                                  ben["display_name"]]
+        assert [(m["username"], m["color"]) for m in jb["session"]["members"]] == [
+            (ann["username"], ann["color"]), (ben["username"], ben["color"])]
         pres = await until(a, "presence")
         assert pres["event"] == "join" and pres["client"] == b.client_id
 
@@ -97,17 +105,20 @@ def test_sessions_presence_params_operations(jp_ws_fetch: Any, run: Any, wb: Any
                                     "value": [5, 3]}))
         pc = await until(b, "param_change")
         assert pc["from"] == a.client_id and pc["value"] == [5, 3]
+        assert pc["user"]["username"] == ann["username"]
         assert (await until(a, "ack"))["id"] == "p"  # the sender gets an ack, not an echo
 
         for k in range(3):
             (a if k % 2 == 0 else b).write_message(
                 json.dumps({"type": "operation", "op": {"n": k}}))
-        seen_a = [(await until(a, "operation"))["seq"] for _ in range(3)]
+        ops_a = [await until(a, "operation") for _ in range(3)]
         seen_b = [(await until(b, "operation"))["op"]["n"] for _ in range(3)]
-        assert seen_a == [1, 2, 3] and seen_b == [0, 1, 2]
+        assert [op["seq"] for op in ops_a] == [1, 2, 3] and seen_b == [0, 1, 2]
+        assert [op["user"]["username"] for op in ops_a] == [
+            ann["username"], ben["username"], ann["username"]]
 
         c = await connect(jp_ws_fetch)  # a late joiner gets the history
-        c.write_message(json.dumps({"type": "join", "session": "duet", "name": "Cy"}))
+        c.write_message(json.dumps({"type": "join", "session": "duet"}))
         jc = await until(c, "joined")
         assert [op["op"]["n"] for op in jc["session"]["operations"]] == [0, 1, 2]
         assert jc["session"]["params"] == {"gens": [5, 3]}
@@ -118,7 +129,8 @@ def test_sessions_presence_params_operations(jp_ws_fetch: Any, run: Any, wb: Any
             left = await until(a, "presence")
         assert left["client"] == b.client_id
         _code, rest = await api(f"sessions/{sid}")
-        assert sorted(m["name"] for m in rest["members"]) == ["Ann", "Cy"]
+        assert sorted(m["username"] for m in rest["members"]) == sorted(
+            [ann["username"], c.identity["username"]])
         assert rest["operations"][-1]["seq"] == 3
         a.close()
         c.close()
@@ -150,7 +162,7 @@ def test_fanout_one_frame_to_many_in_order_and_closed_peers_dropped(
     async def scenario() -> None:
         conns = [await connect(jp_ws_fetch) for _ in range(12)]
         for ws in conns:
-            ws.write_message(json.dumps({"type": "join", "session": "fan", "name": "n"}))
+            ws.write_message(json.dumps({"type": "join", "session": "fan"}))
             await until(ws, "joined")
         sender, others = conns[0], conns[1:]
         big = "x" * 70_000  # a 64-bit length frame; short ones are checked by the acks
