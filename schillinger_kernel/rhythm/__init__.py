@@ -12,6 +12,7 @@ The package holds one module a job, each importing only the ones below it:
 - :mod:`.permutations` general, circular and higher-order permutations
 - :mod:`.powers` distributive powers, synchronization, series and acceleration
 - :mod:`.patterns` the seed's pattern, polyrhythm and variation API
+- :mod:`.identify` which Book I technique made a given rhythm
 - :mod:`.techniques` the registry of techniques by name, shared by every door
 
 >>> interference(3, 2)
@@ -29,24 +30,33 @@ Rhythm((4, 2, 2, 1))
 from __future__ import annotations
 
 from .coordination import Coordination, coordinate, distribute, distribution_closure
+from .identify import Identification, identify
 from .patterns import Polyrhythm, generate_pattern, generate_polyrhythm, generate_variations
 from .permutations import (
     circular_permutations,
     general_permutations,
     higher_order,
     homogeneous_continuity,
+    permutation_count,
     permutations,
 )
 from .powers import (
+    SERIES_NAMES,
     accelerate,
+    binomials,
     converse_sync,
+    family_sizes,
     power,
+    quintinomials,
     rubato,
     series,
     synchronize,
     synchronize_power,
+    trace_origin,
+    trinomials,
 )
 from .resultants import (
+    FractionedGrouping,
     balance,
     canonical_pairs,
     complementary_factors,
@@ -54,6 +64,8 @@ from .resultants import (
     countertheme,
     expansion,
     fractioning,
+    fractioning_by_b,
+    groupings,
     interference,
     summation_triples,
 )
@@ -71,12 +83,15 @@ from .value import (
 )
 
 __all__ = [
-    "MAX_GENERATOR", "MAX_PERIOD", "TECHNIQUES", "Coordination", "Polyrhythm", "Rhythm",
-    "accelerate", "augment", "balance", "canonical_pairs", "circular_permutations",
+    "MAX_GENERATOR", "MAX_PERIOD", "SERIES_NAMES", "TECHNIQUES", "Coordination",
+    "FractionedGrouping", "Identification", "Polyrhythm", "Rhythm",
+    "accelerate", "augment", "balance", "binomials", "canonical_pairs", "circular_permutations",
     "complementary_factors", "contraction", "converse_sync", "coordinate", "countertheme",
-    "diminish", "distribute", "distribution_closure", "expansion", "fractioning",
-    "from_attacks", "general_permutations", "generate_pattern", "generate_polyrhythm",
-    "generate_variations", "group", "higher_order", "homogeneous_continuity", "interference",
-    "invert", "permutations", "power", "retrograde", "rubato", "series", "summation_triples",
-    "synchronize", "synchronize_power", "technique",
+    "diminish", "distribute", "distribution_closure", "expansion", "family_sizes", "fractioning",
+    "fractioning_by_b", "from_attacks", "general_permutations", "generate_pattern",
+    "generate_polyrhythm", "generate_variations", "group", "groupings", "higher_order",
+    "homogeneous_continuity", "identify", "interference", "invert", "permutation_count",
+    "permutations",
+    "power", "quintinomials", "retrograde", "rubato", "series", "summation_triples",
+    "synchronize", "synchronize_power", "technique", "trace_origin", "trinomials",
 ]

@@ -9,6 +9,7 @@ Rhythm((2, 1, 1, 2))
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from typing import TYPE_CHECKING
 from ..checks import check_int
 from ..errors import ParameterError
 from .permutations import general_permutations
+from .powers import trace_origin
 from .resultants import canonical_pairs, fractioning, interference
-from .value import Rhythm, as_rhythm, augment, diminish, invert, retrograde
+from .value import MAX_PERIOD, Rhythm, as_rhythm, augment, diminish, invert, retrograde
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..score import Score
@@ -82,7 +84,6 @@ def generate_pattern(time_signature: str | Sequence[int] = "4/4", subdivision: i
     bar = num * subdivision * 4 // den
     if bar < 1:
         raise ParameterError("time_signature and subdivision give a bar shorter than one unit")
-    import math
 
     reps = math.lcm(base.period, bar) // base.period
     if reps * base.period > 4096:
@@ -152,16 +153,69 @@ def generate_polyrhythm(primary_meter: int, secondary_meter: int, length: int = 
     return Polyrhythm(primary, secondary, resultant)
 
 
+def _fraction(r: Rhythm) -> Rhythm:
+    """The given rhythm fractioned (the "fraction" variation)."""
+    if len(r.durations) > 1 and all(d > 0 for d in r):
+        try:
+            a, b = trace_origin(r.durations)
+        except ValueError:
+            pass
+        else:
+            if interference(a, b).durations == r.durations:
+                return fractioning(a, b)
+    if len(r) ** 2 > MAX_PERIOD:
+        raise ParameterError(f"fraction: {len(r)} durations are too many to fraction "
+                             f"(at most {math.isqrt(MAX_PERIOD)})")
+    # Each term divided in the proportions of the whole group (the group's distributive
+    # square); the part of a rest, or a rest's part of a term, stays silent.
+    return Rhythm(tuple(abs(d) * abs(g) * (1 if d > 0 and g > 0 else -1)
+                        for d in r for g in r), r.generators)
+
+
 def generate_variations(base: Sequence[int], techniques: Sequence[str] = VARIATION_TECHNIQUES,
                         count: int = 4, seed: int | None = None) -> tuple[Rhythm, ...]:
     """``count`` variations of ``base``, cycling through ``techniques`` (Book I variations).
 
-    augment (x2), diminish (by the common factor, else skipped), retrograde, invert,
-    permute (a general permutation chosen by ``seed``), rotate (circular), fraction
-    (each duration's fractioning by its first generator pair when it has one).
+    - augment: every duration multiplied by 2 (by 3 on the second round, ...);
+    - diminish: divided by the common factor of the durations; a rhythm whose durations
+      have no common factor cannot be diminished exactly, so the technique is skipped
+      (the cycle moves on to the next technique; when nothing else is asked for, the
+      call fails);
+    - retrograde, invert (see :func:`~.value.invert`);
+    - permute: a general permutation of the first eight durations chosen by ``seed``;
+    - rotate: a circular permutation (one step further each round);
+    - fraction: the base fractioned. A resultant r a÷b (recognised by its durations,
+      :func:`~.powers.trace_origin`) becomes the fractioning a÷b of its own generators
+      (Book I, Ch. 4); any other rhythm has each of its durations divided in the proportions
+      of the whole rhythm (its distributive square, Ch. 12: 2+1 gives 4+2+2+1).
 
+    Parameters
+    ----------
+    base : sequence of int
+        The rhythm to vary.
+    techniques : sequence of str
+        Names from :data:`VARIATION_TECHNIQUES`, used in turn.
+    count : int
+        How many variations.
+    seed : int, optional
+        Seed of the random choices (``permute``).
+
+    Returns
+    -------
+    tuple of Rhythm
+
+    Examples
+    --------
     >>> generate_variations((2, 1, 1), ("retrograde", "augment"), 2)
     (Rhythm((1, 1, 2)), Rhythm((4, 2, 2)))
+    >>> generate_variations((3, 1, 2, 2, 1, 3), ("fraction",), 1)   # r4÷3 -> fractioning 4÷3
+    (Rhythm((3, 1, 2, 1, 1, 1, 1, 2, 1, 3)),)
+    >>> generate_variations((2, 1), ("fraction",), 1)[0]
+    Rhythm((4, 2, 2, 1))
+    >>> generate_variations((4, 2), ("diminish", "retrograde"), 3)
+    (Rhythm((2, 1)), Rhythm((2, 4)), Rhythm((2, 1)))
+    >>> generate_variations((3, 2), ("diminish", "retrograde"), 2)   # 3, 2: no common factor
+    (Rhythm((2, 3)), Rhythm((2, 3)))
     """
     r = as_rhythm(base)
     check_int("count", count, 1, 1000)
@@ -171,17 +225,25 @@ def generate_variations(base: Sequence[int], techniques: Sequence[str] = VARIATI
         if t not in VARIATION_TECHNIQUES:
             raise ParameterError(
                 f"unknown technique {t!r}; allowed: {', '.join(VARIATION_TECHNIQUES)}")
+    common = math.gcd(*(abs(d) for d in r.durations))
+    usable = [t for t in techniques if t != "diminish" or common > 1]
+    if not usable:
+        raise ParameterError(
+            f"diminish: the durations {list(r.durations)} have no common factor, so they "
+            "cannot be diminished exactly; ask for another technique too")
     rng = random.Random(seed)
     out: list[Rhythm] = []
-    for i in range(count):
+    i = 0
+    while len(out) < count:
         t = techniques[i % len(techniques)]
+        rnd = i // len(techniques)
+        i += 1
+        if t not in usable:
+            continue
         if t == "augment":
-            v = augment(r, 2 + i // len(techniques))
+            v = augment(r, 2 + rnd)
         elif t == "diminish":
-            import math
-
-            g = math.gcd(*r.durations)
-            v = diminish(r, g) if g > 1 else augment(r, 2)
+            v = diminish(r, common)
         elif t == "retrograde":
             v = retrograde(r)
         elif t == "invert":
@@ -190,11 +252,9 @@ def generate_variations(base: Sequence[int], techniques: Sequence[str] = VARIATI
             perms = general_permutations(r.durations[:8])
             v = Rhythm(tuple(rng.choice(perms)) + r.durations[8:])
         elif t == "rotate":
-            k = 1 + i // len(techniques)
+            k = 1 + rnd
             v = Rhythm(r.durations[k % len(r):] + r.durations[:k % len(r)])
         else:
-            a, b = r.generators[:2] if len(r.generators) >= 2 else (3, 2)
-            a, b = max(a, b), min(a, b)
-            v = fractioning(a, b) if a > b else Rhythm(r.durations * 2)
+            v = _fraction(r)
         out.append(v)
     return tuple(out)

@@ -7,6 +7,7 @@ homogeneous continuity.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ __all__ = [
     "general_permutations",
     "higher_order",
     "homogeneous_continuity",
+    "permutation_count",
     "permutations",
 ]
 
@@ -90,6 +92,48 @@ def permutations(items: Sequence[T] | str, circular: bool = False,
     if circular:
         return circular_permutations(items, direction)
     return general_permutations(items)
+
+
+def permutation_count(items: Sequence[T] | str, circular: bool = False) -> int:
+    """How many distinct permutations a group has, repeated elements counted once (Ch. 9).
+
+    General permutations: n! / (m_1!·m_2!·...), where the m_i count each repeated element
+    ("aabc": 4!/2! = 12). Circular permutations: *reading:* the book's circular permutations
+    are the rotations of the group (:func:`circular_permutations`, n of them for n distinct
+    elements), so the count is the number of distinct rotations: the smallest shift that
+    maps the group onto itself ("abab": 2).
+
+    Parameters
+    ----------
+    items : sequence or str
+        The group (durations, accents, letters, whole groups).
+    circular : bool
+        Count circular instead of general permutations.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> permutation_count("aabc"), permutation_count("abc")
+    (12, 6)
+    >>> permutation_count("aabc", circular=True)
+    4
+    >>> permutation_count((2, 1, 2, 1), circular=True)
+    2
+    """
+    seq = _items(items, 10_000, "counting")
+    n = len(seq)
+    if circular:
+        return next(s for s in range(1, n + 1) if n % s == 0 and seq[s:] + seq[:s] == seq)
+    counts: dict[Any, int] = {}
+    for x in seq:
+        counts[x] = counts.get(x, 0) + 1
+    total = math.factorial(n)
+    for m in counts.values():
+        total //= math.factorial(m)
+    return total
 
 
 def _group_of(x: int | Sequence[T]) -> tuple[Any, ...]:

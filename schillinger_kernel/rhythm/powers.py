@@ -7,21 +7,29 @@ rubato, the growth series and acceleration by them.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
 from ..checks import check_int
 from ..errors import ParameterError, ParameterTypeError
-from .value import MAX_PERIOD, Rhythm, augment, check_period, from_attacks
+from .resultants import interference
+from .value import MAX_PERIOD, Rhythm, augment, check_generators, check_period, from_attacks
 
 __all__ = [
+    "SERIES_NAMES",
     "accelerate",
+    "binomials",
     "converse_sync",
+    "family_sizes",
     "power",
+    "quintinomials",
     "rubato",
     "series",
     "synchronize",
     "synchronize_power",
+    "trace_origin",
+    "trinomials",
 ]
 
 # ----- powers, styles, velocities ---------------------------------------------------------------
@@ -104,12 +112,47 @@ def rubato(pair: Sequence[int], tau: int) -> tuple[int, int]:
     return p + tau, q - tau
 
 
-def series(name: str, terms: int) -> tuple[int, ...]:
-    """First ``terms`` of a named series: natural, arithmetic (odd numbers), geometric (powers
-    of two), summation (1, 2, 3, 5, 8, ...), primes.
+_SUMMATION_SEEDS = {"summation": (1, 2), "summation1": (1, 2), "summation2": (1, 3),
+                    "summation3": (1, 4)}
+SERIES_NAMES = ("natural", "arithmetic", "geometric", "summation", "summation1", "summation2",
+                "summation3", "primes", "prime_numbers")
 
-    >>> series("summation", 6), series("primes", 5)
-    ((1, 2, 3, 5, 8, 13), (2, 3, 5, 7, 11))
+
+def series(name: str, terms: int) -> tuple[int, ...]:
+    """The first ``terms`` terms of one of the book's growth series (Book I, Ch. 6 and Ch. 14).
+
+    - ``"natural"``: 1, 2, 3, 4, ...
+    - ``"arithmetic"``: the odd numbers 1, 3, 5, 7, ...
+    - ``"geometric"``: the powers of two 1, 2, 4, 8, ...
+    - ``"summation"`` or ``"summation1"``: summation series I, 1, 2, 3, 5, 8, 13, ...
+    - ``"summation2"``: summation series II, 1, 3, 4, 7, 11, 18, ...
+    - ``"summation3"``: summation series III, 1, 4, 5, 9, 14, 23, ...
+    - ``"primes"``: the book's prime series, which (Ch. 14) begins with 1: 1, 2, 3, 5, 7, 11.
+    - ``"prime_numbers"``: the primes of number theory, 2, 3, 5, 7, 11, ... (what
+      ``"primes"`` gave before it followed the book).
+
+    *Reading:* each summation series starts from its two seeds (1 and 2, 3 or 4) and every
+    further term is the sum of the two before it, as Ch. 6 lists them (the source of the
+    practical triples 2÷3÷5, 3÷4÷7, 4÷5÷9). The book counts 1 among its primes; ours does too
+    under the book's name, and ``"prime_numbers"`` keeps the other reading available.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SERIES_NAMES`.
+    terms : int
+        How many terms, 1..64.
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> series("summation", 6), series("summation2", 6), series("summation3", 6)
+    ((1, 2, 3, 5, 8, 13), (1, 3, 4, 7, 11, 18), (1, 4, 5, 9, 14, 23))
+    >>> series("primes", 7), series("prime_numbers", 5)
+    ((1, 2, 3, 5, 7, 11, 13), (2, 3, 5, 7, 11))
     """
     check_int("terms", terms, 1, 64)
     if name == "natural":
@@ -118,22 +161,21 @@ def series(name: str, terms: int) -> tuple[int, ...]:
         return tuple(range(1, 2 * terms, 2))
     if name == "geometric":
         return tuple(2 ** i for i in range(terms))
-    if name == "summation":
-        out = [1, 2]
+    if name in _SUMMATION_SEEDS:
+        out = list(_SUMMATION_SEEDS[name])
         while len(out) < terms:
             out.append(out[-1] + out[-2])
         return tuple(out[:terms])
-    if name == "primes":
+    if name in ("primes", "prime_numbers"):
         ps: list[int] = []
         n = 2
         while len(ps) < terms:
             if all(n % p for p in ps):
                 ps.append(n)
             n += 1
-        return tuple(ps)
+        return tuple([1, *ps][:terms]) if name == "primes" else tuple(ps)
     raise ParameterError(
-        f"series must be one of natural, arithmetic, geometric, summation, primes, "
-                     f"got {name!r}")
+        f"series must be one of {', '.join(SERIES_NAMES)}, got {name!r}", field="series")
 
 
 def accelerate(group: Sequence[int], series: str | Sequence[int], terms: int = 4) -> Rhythm:
@@ -152,3 +194,145 @@ def accelerate(group: Sequence[int], series: str | Sequence[int], terms: int = 4
 
 
 _series = series  # accelerate's argument is named ``series`` as in the spec
+
+
+# ----- charts of groups by determinant (Ch. 12) and the evolution of families (Ch. 13) --------
+def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
+    if parts == 1:
+        return [(total,)]
+    return [(first, *rest) for first in range(total - parts + 1, 0, -1)
+            for rest in _compositions(total - first, parts - 1)]
+
+
+def _chart(total: int, parts: int) -> tuple[tuple[int, ...], ...]:
+    return tuple(c for c in _compositions(total, parts)
+                 if math.gcd(*c) == 1 and len(set(c)) > 1)
+
+
+def binomials(determinant: int) -> tuple[tuple[int, int], ...]:
+    """The book's chart of binomials a+b for squaring, for one determinant a+b (Ch. 12).
+
+    *Reading:* the chart lists every binomial of the determinant in both orders (a+b and its
+    converse b+a), the first term descending, and leaves out the uniform group (1+1) and any
+    group with a common factor (4+2 is 2·(2+1), an augmentation of a smaller determinant).
+
+    Parameters
+    ----------
+    determinant : int
+        The sum a+b, 2..64.
+
+    Returns
+    -------
+    tuple of (int, int)
+
+    Examples
+    --------
+    >>> binomials(5)
+    ((4, 1), (3, 2), (2, 3), (1, 4))
+    >>> binomials(6)
+    ((5, 1), (1, 5))
+    >>> power(binomials(3)[0], 2)
+    Rhythm((4, 2, 2, 1))
+    """
+    check_int("determinant", determinant, 2, 64)
+    return tuple((c[0], c[1]) for c in _chart(determinant, 2))
+
+
+def trinomials(determinant: int) -> tuple[tuple[int, int, int], ...]:
+    """The book's chart of trinomials a+b+c for squaring, for one determinant (Ch. 12).
+
+    Same reading as :func:`binomials`: every arrangement, first terms descending, without
+    uniform groups or groups with a common factor.
+
+    Examples
+    --------
+    >>> trinomials(4)
+    ((2, 1, 1), (1, 2, 1), (1, 1, 2))
+    >>> len(trinomials(5)), trinomials(5)[0]
+    (6, (3, 1, 1))
+    """
+    check_int("determinant", determinant, 3, 64)
+    return tuple((c[0], c[1], c[2]) for c in _chart(determinant, 3))
+
+
+def quintinomials(period: int) -> tuple[tuple[int, ...], ...]:
+    """The quintinomials (groups of five terms) of a period (Ch. 12-13).
+
+    Same reading as :func:`binomials`: every arrangement of five terms summing to ``period``,
+    first terms descending, without uniform groups or groups with a common factor. Within a
+    determinant of 9 they are the largest non-uniform family (:func:`family_sizes`).
+
+    Examples
+    --------
+    >>> quintinomials(6)
+    ((2, 1, 1, 1, 1), (1, 2, 1, 1, 1), (1, 1, 2, 1, 1), (1, 1, 1, 2, 1), (1, 1, 1, 1, 2))
+    >>> (2, 1, 2, 1, 2) in quintinomials(8)
+    True
+    """
+    check_int("period", period, 5, 40)
+    return _chart(period, 5)
+
+
+def family_sizes(n: int) -> tuple[int, ...]:
+    """Group sizes of the first ``n`` families of the evolution of rhythm (Book I, Ch. 13).
+
+    Each family comes from the previous one by converse synchronization (a group against its
+    reverse), so i_1 = 2 and i_n = 2·i_(n-1) - 1 (= 2^(n-1) + 1): 2, 3, 5, 9, 17, ...
+
+    Examples
+    --------
+    >>> family_sizes(5)
+    (2, 3, 5, 9, 17)
+    """
+    check_int("n", n, 1, 32)
+    out = [2]
+    while len(out) < n:
+        out.append(2 * out[-1] - 1)
+    return tuple(out)
+
+
+def trace_origin(durations: Sequence[int]) -> tuple[int, int]:
+    """The generators (a, b) whose resultant r a÷b begins with these terms (Book I, Ch. 13).
+
+    The book's rule for a pair p+q with p > q is r(p+q)÷p, whose resultant begins p, q. In
+    general b is the first term and a the first attack that does not fall on a multiple of b;
+    every given term must then agree with r a÷b (repeated when the terms run past its
+    period), otherwise no two-generator resultant begins this way.
+
+    Parameters
+    ----------
+    durations : sequence of int
+        At least two positive terms.
+
+    Returns
+    -------
+    (int, int)
+        The major and minor generator, a > b.
+
+    Examples
+    --------
+    >>> trace_origin((3, 2))
+    (5, 3)
+    >>> trace_origin((2, 2, 1, 1, 2, 2))
+    (5, 2)
+    >>> interference(*trace_origin((3, 1, 2)))
+    Rhythm((3, 1, 2, 2, 1, 3))
+    """
+    g = _check_group(durations)
+    if len(g) < 2:
+        raise ParameterError("trace_origin needs at least two terms", field="durations")
+    b = g[0]
+    off = [t for t in itertools.accumulate(g) if t % b]
+    if not off:
+        raise ParameterError(
+            f"{list(g)} is uniform on {b}: no two-generator resultant is singled out",
+            field="durations")
+    a = off[0]
+    check_generators((a, b))
+    r = interference(a, b).durations
+    got = tuple(r[i % len(r)] for i in range(len(g)))
+    if got != g:
+        raise ParameterError(
+            f"{list(g)} is not the beginning of any resultant a÷b (r {a}÷{b} begins "
+            f"{list(got)})", field="durations")
+    return a, b

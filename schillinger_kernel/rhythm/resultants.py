@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 
 from ..checks import check_int
 from ..errors import ParameterError
 from .value import MAX_GENERATOR, Rhythm, check_generators, check_period, from_attacks
 
 __all__ = [
-    "balance", "canonical_pairs", "complementary_factors", "contraction", "countertheme",
-    "expansion", "fractioning", "interference", "summation_triples",
+    "FractionedGrouping", "balance", "canonical_pairs", "complementary_factors", "contraction",
+    "countertheme", "expansion", "fractioning", "fractioning_by_b", "groupings", "interference",
+    "summation_triples",
 ]
 
 
@@ -99,6 +102,53 @@ def fractioning(a: int, b: int) -> Rhythm:
     return from_attacks(tuple(counts), a * a, (a, b), accents)
 
 
+@dataclass(frozen=True)
+class FractionedGrouping:
+    """A fractioned resultant r a÷b barred by its minor generator b (Book I, Ch. 4).
+
+    ``period`` is a² (one run of the resultant), ``bars`` the bars of b in one run (a
+    :class:`~fractions.Fraction`, a²/b), ``runs`` the runs of the resultant needed to close on
+    a bar line (the denominator of ``bars``) and ``total_bars`` the whole bars they fill.
+    """
+
+    period: int
+    bars: Fraction
+    runs: int
+    total_bars: int
+
+
+def fractioning_by_b(a: int, b: int) -> FractionedGrouping:
+    """Fractioning a÷b grouped by b: how many runs of the resultant close on a bar of b.
+
+    Book I, Ch. 4: the fractioned resultant lasts a² units, which is a²/b bars of b; "for
+    instance r 3÷2: 3²/2 = 4½", so it must run twice, "2(4½) = 9" bars, before its end falls on
+    a bar line. In general it runs b / gcd(a², b) times.
+
+    Parameters
+    ----------
+    a, b : int
+        The major and minor generators, a > b.
+
+    Returns
+    -------
+    FractionedGrouping
+        ``period`` (a²), ``bars`` (a²/b as a Fraction), ``runs``, ``total_bars`` (runs·a²/b).
+
+    Examples
+    --------
+    >>> g = fractioning_by_b(3, 2)
+    >>> g.period, g.bars, g.runs, g.total_bars
+    (9, Fraction(9, 2), 2, 9)
+    >>> fractioning_by_b(4, 2).runs        # 16/2 = 8 bars: closes at once
+    1
+    """
+    _check_major_minor(a, b)
+    period = a * a
+    bars = Fraction(period, b)
+    runs = bars.denominator
+    return FractionedGrouping(period, bars, runs, int(bars * runs))
+
+
 def expansion(a: int, b: int) -> Rhythm:
     """Interference a÷b followed by fractioning a÷b.
 
@@ -158,6 +208,40 @@ def countertheme(*generators: int) -> Rhythm:
     """
     factors = complementary_factors(*generators)
     return _resultant(factors, math.prod(generators))
+
+
+def groupings(*generators: int) -> tuple[int, ...]:
+    """Bar lengths (units) by which the book groups the resultant of the generators, ascending.
+
+    Book I, Ch. 6 (resultants of three generators): the product abc is grouped
+    a·(bc) = b·(ac) = c·(ab), i.e. by each generator and by each complementary factor
+    (:func:`complementary_factors`). *Reading:* the whole product (one bar, no grouping at
+    all) is not listed. With two generators the complementary factors are the generators
+    themselves, so the list is (b, a); the book's third grouping of a÷b, by the product ab,
+    is again the one-bar case. Every length divides the product period.
+
+    Parameters
+    ----------
+    *generators : int
+        Two to four generators (a÷b, a÷b÷c, ...).
+
+    Returns
+    -------
+    tuple of int
+        The distinct bar lengths, ascending.
+
+    Examples
+    --------
+    >>> groupings(2, 3, 5)
+    (2, 3, 5, 6, 10, 15)
+    >>> from schillinger_kernel.rhythm import group
+    >>> [len(group(interference(2, 3, 5), bar)) for bar in groupings(2, 3, 5)]
+    [15, 10, 6, 5, 3, 2]
+    >>> groupings(3, 2)
+    (2, 3)
+    """
+    gens = check_generators(generators)
+    return tuple(sorted(set(gens) | set(complementary_factors(*gens))))
 
 
 def summation_triples() -> tuple[tuple[int, int, int], ...]:

@@ -175,7 +175,7 @@ def test_spec_signatures():
         "fractioning": ["a", "b"], "expansion": ["a", "b"], "contraction": ["a", "b"],
         "balance": ["a", "b"], "complementary_factors": ["generators"],
         "countertheme": ["generators"], "distribute": ["rhythm", "places"],
-        "coordinate": ["rhythm", "attacks", "places", "bar"],
+        "coordinate": ["rhythm", "attacks", "places", "bar", "attack_group"],
         "general_permutations": ["items"], "circular_permutations": ["items", "direction"],
         "higher_order": ["a", "b", "order"], "homogeneous_continuity": ["elements"],
         "power": ["group", "n"], "synchronize_power": ["group", "low", "high"],
@@ -203,7 +203,8 @@ def test_styles_and_velocities():
     assert R.accelerate((2, 1), "natural", 3) == (2, 1, 4, 2, 6, 3)
     assert R.series("geometric", 4) == (1, 2, 4, 8)
     assert R.series("summation", 5) == (1, 2, 3, 5, 8)
-    assert R.series("primes", 4) == (2, 3, 5, 7)
+    assert R.series("primes", 4) == (1, 2, 3, 5)  # the book's prime series (Ch. 14)
+    assert R.series("prime_numbers", 4) == (2, 3, 5, 7)
 
 
 def test_seed_variations():
