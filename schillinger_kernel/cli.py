@@ -136,6 +136,8 @@ def _compose_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--themes", nargs="+", metavar="A:B", default=None,
                    help="rhythmic themes as generator pairs, e.g. 3:2 4:3")
     p.add_argument("--title", default="Untitled", help="title of the piece")
+    p.add_argument("--meter", default="4/4", help="meter: 2/4 3/4 4/4 5/4 6/8 7/8 9/8 12/8 "
+                   "(default 4/4)")
 
 
 @command("compose", "compose a piece (Books I-V correlated) and write MIDI/MusicXML")(
@@ -150,10 +152,11 @@ def _compose_run(ns: argparse.Namespace) -> int:
     if ns.themes:
         score = quick_compose(ns.themes, duration=ns.bars, style=ns.style,
                               ensemble=ns.ensemble, key=ns.key, tempo=ns.tempo,
-                              complexity=ns.complexity, seed=ns.seed, title=ns.title)
+                              complexity=ns.complexity, seed=ns.seed, title=ns.title,
+                              meter=ns.meter)
     else:
         score = generate_composition(ns.title, ns.tempo, ns.key, ns.bars, ns.style,
-                                     ns.complexity, ns.seed, ns.ensemble)
+                                     ns.complexity, ns.seed, ns.ensemble, meter=ns.meter)
     for path in ns.out:
         kind = kinds[Path(path).suffix.lower()]
         written = score.to_midi(path) if kind == "midi" else score.to_musicxml(path)

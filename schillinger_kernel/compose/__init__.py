@@ -9,6 +9,11 @@
 * :func:`quick_compose`: themes (Book I rhythms, or generator pairs such as ``(3, 2)``) ->
   an arrangement for ``"piano"``, ``"string quartet"``, ``"jazz combo"`` or ``"band"``.
 * :func:`accompany`: chord symbols -> bass, drums, keys (pad, arpeggio, melody) tracks.
+* :mod:`.rules`: the rules a piece keeps (final cadence, melody on top, walking-bass
+  steps), measured on the Score.
+
+Each takes a ``meter`` from :data:`METERS` (``"4/4"``, ``"3/4"``, ``"6/8"``, ``"7/8"`` ...);
+generated pieces end on their style's cadence.
 
 Every function is deterministic for a given ``seed`` and returns a
 :class:`~schillinger_kernel.score.Score`. Voices stay in their instruments' ranges, chords are
@@ -28,6 +33,7 @@ from .parts import RANGES, Plan
 from .pipeline import (
     ENSEMBLES,
     MELODY_RANGE,
+    METERS,
     STYLE_ENSEMBLE,
     STYLE_PAIRS,
     TRACKS,
@@ -39,6 +45,7 @@ from .pipeline import (
 )
 
 __all__ = [
-    "ENSEMBLES", "MELODY_RANGE", "RANGES", "STYLE_ENSEMBLE", "STYLE_PAIRS", "TRACKS", "Plan",
+    "ENSEMBLES", "MELODY_RANGE", "METERS", "RANGES", "STYLE_ENSEMBLE", "STYLE_PAIRS", "TRACKS",
+    "Plan",
     "accompany", "compose", "generate_composition", "quick_compose", "theme_rhythm",
 ]

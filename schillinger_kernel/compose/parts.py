@@ -56,6 +56,23 @@ class Plan:
     unit: int                # ticks per rhythm unit
     chord_ticks: int         # ticks each chord lasts
     bars: int
+    beat_ticks: tuple[int, ...] = ()  # the meter's beats in ticks (6/8: 720, 720)
+
+    @property
+    def beats(self) -> tuple[int, ...]:
+        """The meter's beats in ticks, summing to a bar (default: 4 or 3 equal beats)."""
+        if self.beat_ticks:
+            return self.beat_ticks
+        n = 4 if self.bar % 4 == 0 else 3
+        return (self.bar // n,) * n
+
+    def beat_starts(self) -> tuple[int, ...]:
+        """Offsets of the beats inside a bar."""
+        return tuple(itertools.accumulate((0, *self.beats[:-1])))
+
+    def beat_onsets(self) -> list[int]:
+        """Ticks of every beat in the piece."""
+        return [b + o for b in range(0, self.end, self.bar) for o in self.beat_starts()]
 
     @property
     def end(self) -> int:
@@ -105,6 +122,25 @@ def _tile(rhythm: Sequence[int], start: int, end: int, unit: int) -> list[tuple[
     return out
 
 
+def _through(plan: Plan, rhythm: Sequence[int], *, sound: float = 1.0,
+             min_ticks: int = 0) -> list[tuple[int, int, bool]]:
+    """``rhythm`` tiled over the whole piece (it runs on through bar lines and chord changes
+    until its period closes, then repeats): (start, duration, attacked) ticks, each sounding
+    ``sound`` of its duration (at least ``min_ticks``), split where the chord changes
+    (``attacked`` is False for the part after a change: a re-voicing, not an attack of the
+    resultant)."""
+    out = []
+    for s, d in _tile(rhythm, 0, plan.end, plan.unit):
+        dd = max(min_ticks, int(d * sound)) if sound < 1 else d
+        e = min(s + dd, plan.end)
+        t, attacked = s, True
+        while t < e:
+            c1 = (t // plan.chord_ticks + 1) * plan.chord_ticks
+            out.append((t, min(e, c1) - t, attacked))
+            t, attacked = c1, False
+    return out
+
+
 def _chord_tones(chord: Chord) -> set[int]:
     return {pc for _f, pc in chord.functions}
 
@@ -134,19 +170,21 @@ def melody(plan: Plan, rhythm: Sequence[int], terms: str, *, axis: int, start: i
     if invert:
         notes = list(expand(tuple(notes), -1, axis=sc.nearest(axis), scale=sc))
     out: list[Note] = []
-    beat = plan.bar // 4 if plan.bar % 4 == 0 else plan.bar // 3
+    beats = set(plan.beat_starts())
+    beat = min(plan.beats)
     for i, n in enumerate(notes):
         t = start + n.start
         chord = plan.chord_at(t)
         p = n.pitch
-        strong = t % plan.chord_ticks == 0 or (t % (2 * beat) == 0 and n.duration >= beat)
+        strong = t % plan.chord_ticks == 0 or (t % plan.bar in beats and n.duration >= beat)
         last = i == len(notes) - 1
         if strong or last:
             p = _nearest_tone(p, _chord_tones(chord), sc)
         dur = (start + bars * plan.bar - t) if last else n.duration
         out.append(Note(t, max(1, dur), p, velocity))
     fitted = _fit([n.pitch for n in out], rng)
-    return [Note(n.start, n.duration, p, n.velocity + (10 if n.start % plan.bar == 0 else 0))
+    return [Note(n.start, n.duration, p, n.velocity + (10 if n.start % plan.bar == 0 else
+                                                      4 if n.start % plan.bar in beats else 0))
             for n, p in zip(out, fitted, strict=True)]
 
 
@@ -157,50 +195,81 @@ def _term_count(terms: str) -> int:
 # ----- bass ---------------------------------------------------------------------------------
 def bass_roots(plan: Plan, rhythm: Sequence[int], rng: tuple[int, int], *,
                velocity: int = 88, fifths: bool = True) -> list[Note]:
-    """Roots on every chord change; further attacks of ``rhythm`` (restarted at each chord)
-    alternate root, fifth and octave, the last one leading to the next root by step."""
+    """Roots on every chord change; the other attacks of ``rhythm`` (running on through the
+    chord changes) alternate root, fifth and octave, the last one before a change leading to
+    the next root by step."""
     out: list[Note] = []
     lo, hi = rng
-    for c0 in plan.chord_starts():
-        chord = plan.chord_at(c0)
+    slots = _through(plan, rhythm)
+    k = 0
+    for i, (s, d, _attacked) in enumerate(slots):
+        c0 = s // plan.chord_ticks * plan.chord_ticks
+        chord = plan.chord_at(s)
         root = lo + (chord.root - lo) % 12
         fs = dict(chord.functions)
         fifth = root + (fs.get(5, (chord.root + 7) % 12) - chord.root) % 12
-        slots = _tile(rhythm, c0, min(c0 + plan.chord_ticks, plan.end), plan.unit)
         cycle = [root, fifth, root + 12 if root + 12 <= hi else root, fifth] if fifths else [root]
-        for k, (s, d) in enumerate(slots):
-            p = cycle[k % len(cycle)]
-            if k == len(slots) - 1 and k > 0 and c0 + plan.chord_ticks < plan.end:
-                nxt = plan.chord_at(c0 + plan.chord_ticks).root
-                target = lo + (nxt - lo) % 12
-                p = plan.scale.nearest(target + (2 if target + 2 <= hi else -1))
-            out.append(Note(s, d, max(lo, min(hi, p)), velocity + (10 if s == c0 else 0)))
+        k = 0 if s == c0 else k + 1
+        p = cycle[k % len(cycle)]
+        c1 = c0 + plan.chord_ticks
+        last_in_chord = i + 1 >= len(slots) or slots[i + 1][0] >= c1
+        if last_in_chord and k > 0 and c1 < plan.end:
+            target = lo + (plan.chord_at(c1).root - lo) % 12
+            p = plan.scale.nearest(target + (2 if target + 2 <= hi else -1))
+        out.append(Note(s, d, max(lo, min(hi, p)), velocity + (10 if s == c0 else 0)))
     return out
 
 
+def _near(pc: int, ref: int, lo: int, hi: int, margin: int = 0) -> int:
+    """The pitch of class ``pc`` nearest ``ref`` inside lo..hi (with ``margin``, keeping
+    away from the ends of the range where the distance allows)."""
+    cands = [p for p in range(lo, hi + 1) if p % 12 == pc % 12]
+
+    def cost(p: int) -> tuple[int, int]:
+        edge = margin if p < lo + margin or p > hi - margin else 0
+        return abs(p - ref) + edge, p
+
+    return min(cands, key=cost) if cands else ref
+
+
 def walking_bass(plan: Plan, rng: tuple[int, int], velocity: int = 86) -> list[Note]:
-    """Quarter notes: root on the chord change, chord tones and scale steps between, and a
-    chromatic approach to the next root on the last beat."""
-    beat = plan.bar // 4 if plan.bar % 4 == 0 else plan.bar // 3
+    """One note a beat: the root on each chord change (in the octave nearest the line), chord
+    tones and scale steps between, moving toward the next root, and a half or whole step
+    approach to it on the last beat; no step wider than an octave."""
     lo, hi = rng
+    onsets = plan.beat_onsets()
     out: list[Note] = []
-    prev = None
-    for t in range(0, plan.end, beat):
+    prev = (lo + hi) // 2 - 5
+    goal: int | None = None  # the next root, chosen when its approach is played
+    for i, t in enumerate(onsets):
+        dur = (onsets[i + 1] if i + 1 < len(onsets) else plan.end) - t
         chord = plan.chord_at(t)
-        pos = (t % plan.chord_ticks) // beat
-        n_beats = plan.chord_ticks // beat
-        root = lo + 4 + (chord.root - lo - 4) % 12
-        if pos == 0:
-            p = root
-        elif pos == n_beats - 1 and t + beat < plan.end:
-            nxt = plan.chord_at(t + beat).root
-            target = lo + 4 + (nxt - lo - 4) % 12
-            p = target - 1 if prev is not None and prev < target else target + 1
+        c0 = t // plan.chord_ticks * plan.chord_ticks
+        c1 = c0 + plan.chord_ticks
+        nxt = onsets[i + 1] if i + 1 < len(onsets) else plan.end
+        if t == c0:
+            p = goal if goal is not None else _near(chord.root, prev, lo + 1, hi - 4, 5)
+            goal = None
+        elif nxt == c1 and c1 < plan.end:
+            target = _near(plan.chord_at(c1).root, prev, lo + 1, hi - 4, 5)
+            below = target - 1 >= lo and (prev < target or target + 1 > hi)
+            p = target - 1 if below else target + 1
+            step = plan.scale.nearest(target + (-2 if below else 2))
+            if abs(step - target) <= 2 and step != target and (i % 3 == 1):
+                p = step
+            goal = target
         else:
-            tones = sorted({root + (pc - chord.root) % 12 for _f, pc in chord.functions})
-            p = tones[min(pos, len(tones) - 1)]
+            ahead = nxt if nxt < c1 or c1 >= plan.end else c1
+            target = _near(plan.chord_at(ahead).root if ahead < plan.end else chord.root,
+                           prev, lo + 1, hi - 4, 5)
+            tones = [q for q in range(max(lo + 1, prev - 7), min(hi - 4, prev + 7) + 1)
+                     if q % 12 in _chord_tones(chord) and q != prev]
+            if not tones:
+                tones = [plan.scale.nearest(prev + 2)]
+            toward = 1 if target >= prev else -1
+            p = min(tones, key=lambda q: (abs(q - (prev + 3 * toward)), q))
         p = max(lo, min(hi, p))
-        out.append(Note(t, beat, p, velocity + (8 if pos == 0 else 0)))
+        out.append(Note(t, dur, p, velocity + (8 if t == c0 else 0)))
         prev = p
     return out
 
@@ -211,26 +280,33 @@ def chord_part(plan: Plan, rhythm: Sequence[int], rng: tuple[int, int], *,
                with_bass: bool = False) -> list[Note]:
     """The progression's upper voices (and the bass with ``with_bass``).
 
-    Block chords on the attacks of ``rhythm`` (restarted at each chord change); with
-    ``distributed`` the attacks are dealt to the voices in turn (Book I distribution), each
-    voice holding its note until its next attack or the chord change.
+    Block chords on the attacks of ``rhythm``, which runs on through the chord changes until
+    its period closes (a chord held over a change is re-voiced there); with ``distributed``
+    the attacks are dealt to the voices in turn (Book I distribution), each voice holding its
+    note until its next attack.
     """
     out: list[Note] = []
-    for c0 in plan.chord_starts():
-        chord = plan.chord_at(c0)
-        voices = list(chord.pitches if with_bass else chord.pitches[1:])
-        voices = _fit_chord(voices, rng)
-        c1 = min(c0 + plan.chord_ticks, plan.end)
-        if distributed:
-            dealt = distribute(Rhythm(tuple(abs(d) for d in rhythm)), len(voices))
-            for i, p in enumerate(voices):
-                for s, d in _tile(dealt[i].durations, c0, c1, plan.unit):
-                    out.append(Note(s, d, p, velocity + (8 if s == c0 else 0)))
-            continue
-        for s, d in _tile(rhythm, c0, c1, plan.unit):
-            dd = max(plan.unit // 2, d // 2) if staccato else d
-            for p in voices:
-                out.append(Note(s, min(dd, c1 - s), p, velocity + (8 if s == c0 else 0)))
+
+    def voices_at(t: int) -> list[int]:
+        chord = plan.chord_at(t)
+        return _fit_chord(list(chord.pitches if with_bass else chord.pitches[1:]), rng)
+
+    def accent(s: int, attacked: bool) -> int:
+        return velocity + (8 if s % plan.bar == 0 and attacked else
+                           3 if s % plan.bar in plan.beat_starts() else 0)
+
+    if distributed:
+        n = len(voices_at(0))
+        dealt = distribute(Rhythm(tuple(abs(d) for d in rhythm)), n)
+        for i in range(n):
+            for s, d, attacked in _through(plan, dealt[i].durations):
+                vs = voices_at(s)
+                out.append(Note(s, d, vs[min(i, len(vs) - 1)], accent(s, attacked)))
+        return out
+    for s, d, attacked in _through(plan, rhythm, sound=0.5 if staccato else 1.0,
+                                   min_ticks=plan.unit // 2):
+        for p in voices_at(s):
+            out.append(Note(s, d, p, accent(s, attacked)))
     return out
 
 
@@ -247,18 +323,18 @@ def _fit_chord(voices: list[int], rng: tuple[int, int]) -> list[int]:
 def voice_line(plan: Plan, index: int, rhythm: Sequence[int], rng: tuple[int, int], *,
                velocity: int = 70) -> list[Note]:
     """One voice of the chord voicing (index 0 = bass, 1.. = upper voices, low to high),
-    attacked on ``rhythm`` and always re-attacked when the chord changes."""
+    attacked on ``rhythm`` running on through the chord changes (a note held over a change
+    takes the new chord's voice there)."""
     out: list[Note] = []
-    for c0 in plan.chord_starts():
-        chord = plan.chord_at(c0)
+    lo, hi = rng
+    for s, d, attacked in _through(plan, rhythm):
+        chord = plan.chord_at(s)
         p = chord.pitches[min(index, len(chord.pitches) - 1)]
-        lo, hi = rng
         while p < lo:
             p += 12
         while p > hi:
             p -= 12
-        for s, d in _tile(rhythm, c0, min(c0 + plan.chord_ticks, plan.end), plan.unit):
-            out.append(Note(s, d, p, velocity + (8 if s == c0 else 0)))
+        out.append(Note(s, d, p, velocity + (8 if s % plan.bar == 0 and attacked else 0)))
     return out
 
 
@@ -272,14 +348,16 @@ def drums(plan: Plan, groove: Rhythm, style: str, *, fill_every: int = 4) -> lis
     kick = _attacks(dealt["kick"], plan.end, unit)
     snare = _attacks(dealt["snare"], plan.end, unit)
     accents = set(_attacks(groove, plan.end, unit))
-    beat = plan.bar // 4 if plan.bar % 4 == 0 else plan.bar // 3
+    onsets = plan.beat_onsets()
+    offbeats = {t for i, t in enumerate(onsets) if i % len(plan.beats) % 2 == 1}
     out: list[Note] = []
     if style == "jazz":
-        for t in range(0, plan.end, beat):  # ride on the beats, pedal hat on 2 and 4
+        for i, t in enumerate(onsets):  # ride on the beats, pedal hat on 2 and 4
             out.append(Note(t, unit, RIDE, 78 + (10 if t in accents else 0)))
-            if (t // beat) % 2 == 1:
+            if t in offbeats:
+                nxt = onsets[i + 1] if i + 1 < len(onsets) else plan.end
                 out.append(Note(t, unit, PEDAL_HAT, 70))
-                out.append(Note(t + beat - unit // 2, unit // 2, RIDE, 64))
+                out.append(Note(nxt - unit // 2, unit // 2, RIDE, 64))
         out += [Note(t, unit, SNARE, 52) for t in snare]
         out += [Note(t, unit, KICK, 58) for t in kick if t % plan.bar == 0]
     else:
@@ -287,11 +365,11 @@ def drums(plan: Plan, groove: Rhythm, style: str, *, fill_every: int = 4) -> lis
             out.append(Note(t, unit // 2, HAT, 88 if t in accents else 64))
         kicks = set(kick) | set(range(0, plan.end, plan.bar))
         if style in ("pop", "band"):
-            backbeat = {t for t in range(beat, plan.end, 2 * beat)}
+            backbeat = offbeats
             kicks -= backbeat
             out += [Note(t, unit, SNARE, 100) for t in sorted(backbeat)]
             out += [Note(t, unit, SNARE, 48) for t in snare if t not in backbeat
-                    and t % beat]
+                    and t not in set(onsets)]
         else:
             out += [Note(t, unit, SNARE, 84) for t in snare]
         out += [Note(t, unit, KICK, 104 if t % plan.bar == 0 else 88) for t in sorted(kicks)]

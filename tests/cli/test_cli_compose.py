@@ -39,6 +39,20 @@ def test_compose_with_themes(tmp_path: Path) -> None:
         "Lead", "Keys", "Bass", "Drums"]
 
 
+def test_compose_in_a_meter(tmp_path: Path) -> None:
+    mid = tmp_path / "m.mid"
+    out = run("compose", str(mid), "--style", "classical", "--key", "G minor", "--bars", "4",
+              "--seed", "2", "--meter", "6/8")
+    assert out.returncode == 0, out.stderr
+    s = read_midi(mid)
+    ts = s.time_signatures[0]
+    assert (ts.numerator, ts.denominator) == (6, 8) and s.end == 4 * 1440
+    out = run("compose", str(tmp_path / "t.mid"), "--themes", "3:2", "--bars", "2",
+              "--meter", "7/8", "--seed", "1")
+    assert out.returncode == 0, out.stderr
+    assert read_midi(tmp_path / "t.mid").bar_ticks == 1680
+
+
 def test_harmony_prints_a_progression() -> None:
     out = run("harmony", "--key", "C major", "--cycle", "C3", "--length", "3")
     assert out.returncode == 0, out.stderr
@@ -53,7 +67,8 @@ def test_harmony_prints_a_progression() -> None:
 @pytest.mark.parametrize("args", [
     ["compose", "x.pdf"], ["compose", "x.mid", "--key", "H major"],
     ["compose", "x.mid", "--bars", "0"], ["compose", "x.mid", "--style", "baroque"],
-    ["compose", "x.mid", "--themes", "3x"], ["harmony", "--length", "0"],
+    ["compose", "x.mid", "--themes", "3x"], ["compose", "x.mid", "--meter", "11/8"],
+    ["harmony", "--length", "0"],
     ["harmony", "--key", "Q minor"], ["harmony", "--complexity", "3"],
 ])
 def test_bad_input_exits_2_with_one_line(args, tmp_path: Path) -> None:
