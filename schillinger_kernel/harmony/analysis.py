@@ -24,6 +24,7 @@ from ..errors import ParameterError, ParameterTypeError
 from ..pitch import key as parse
 from ..pitch import to_midi_pitch
 from ..score import PPQ, Note, Part, Score
+from .voicing import Progression
 
 __all__ = [
     "AnalyzedChord",
@@ -148,7 +149,8 @@ def analyze_harmony(notes: Any, key: str | None = None,
 
     Parameters
     ----------
-    notes : a Score (drums ignored), Part, Note values, ``(pitch, start, duration)`` tuples,
+    notes : a Score (drums ignored), Part, a :class:`Progression` (analysed in its own key
+        unless ``key`` is given), Note values, ``(pitch, start, duration)`` tuples,
         a list of chords (each a list or tuple of MIDI pitches or names, one chord per bar),
         or one chord as a flat list of pitches. Triples count as timed notes when one of
         them starts at 0 or holds a value beyond 127; otherwise they are chords.
@@ -161,6 +163,9 @@ def analyze_harmony(notes: Any, key: str | None = None,
     from music21 import roman as m21roman
     from music21 import stream as m21stream
 
+    if isinstance(notes, Progression):
+        key = notes.key if key is None else key
+        notes = [chord.pitches for chord in notes]
     events = _events(notes)
     if not events:
         raise ParameterError("notes must not be empty")

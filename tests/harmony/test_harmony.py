@@ -328,3 +328,13 @@ def test_analyze_harmony_reads_chords_given_as_tuples_or_one_flat_chord():
     assert [c["symbol"] for c in analyze_harmony([60, 64, 67]).to_dict()["chords"]] == ["C"]
     timed = analyze_harmony([(60, 0, 480), (64, 0, 480), (67, 0, 480)]).to_dict()
     assert [c["symbol"] for c in timed["chords"]] == ["C"]
+
+
+def test_analyze_harmony_reads_our_own_progression() -> None:
+    from schillinger_kernel.harmony import analyze_harmony, cycle_progression
+
+    p = cycle_progression("C major", "C5", length=4)
+    a = analyze_harmony(p)
+    assert a.key == "C major"
+    assert [c.roman for c in a.chords] == ["I7", "IV7", "viiø7", "iii7"]
+    assert analyze_harmony(p, key="A minor").key == "A minor"
