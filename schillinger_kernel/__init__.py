@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 _SUBMODULES = frozenset({
     "errors", "checks", "pitch", "tempo", "instruments", "score", "audio", "dsp",
     "rhythm", "scales", "projection", "melody", "harmony", "compose",
-    "io", "synth", "analysis",
+    "io", "synth", "analysis", "notation",
 })
 # The Jupyter side and the command line: reachable as ``sk.widgets`` / ``sk.server`` but not
 # part of ``from schillinger_kernel import *`` (which would load anywidget and ipywidgets).

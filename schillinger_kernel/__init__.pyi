@@ -13,6 +13,7 @@ from . import harmony as harmony
 from . import instruments as instruments
 from . import io as io
 from . import melody as melody
+from . import notation as notation
 from . import pitch as pitch
 from . import projection as projection
 from . import rhythm as rhythm

@@ -111,6 +111,21 @@ class Part:
             channel = instruments.DRUM_CHANNEL if drums else 0
         return cls(name=name, notes=tuple(notes), program=program, channel=channel, **kw)
 
+    def __repr__(self) -> str:
+        """A one-line summary; the notebook shows the part engraved.
+
+        >>> Part.create("Bass", (Note(0, 480, 40),), instrument="bass")
+        Part('Bass', electric bass (finger), 1 note)
+        """
+        n = len(self.notes)
+        return f"Part({self.name!r}, {self.instrument}, {n} note{'s' * (n != 1)})"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """The part engraved for Jupyter, the short repr as ``text/plain``."""
+        from .notation import mimebundle
+
+        return mimebundle(self)
+
     @property
     def is_drums(self) -> bool:
         """True on the GM percussion channel (10, zero-based 9)."""
@@ -199,6 +214,22 @@ class Score:
             raise ParameterError(
                 f"score.ppq must be {PPQ} (files at other resolutions are rescaled)")
 
+    def __repr__(self) -> str:
+        """A one-line summary; the notebook shows the engraved score (see ``_repr_mimebundle_``).
+
+        >>> Score.from_durations((2, 1, 1, 2), title="Etude", key="D minor", tempo=100)
+        Score('Etude', 1 part, 1 bar, D minor, 100 BPM)
+        """
+        n, bars = len(self.parts), self.bars
+        return (f"Score({self.title!r}, {n} part{'s' * (n != 1)}, {bars} bar{'s' * (bars != 1)}, "
+                f"{self.key}, {self.tempo:g} BPM)")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Engraved notation (first pages) for Jupyter, the short repr as ``text/plain``."""
+        from .notation import mimebundle
+
+        return mimebundle(self)
+
     # ----- construction -------------------------------------------------------------------
     @classmethod
     def from_durations(cls, durations: Sequence[int], pitches: Sequence[int | str] | int | str = 60,
@@ -241,6 +272,22 @@ class Score:
     def end(self) -> int:
         """Tick at which the last note ends."""
         return max((p.end for p in self.parts), default=0)
+
+    @property
+    def bars(self) -> int:
+        """Bars the notes reach into (at least 1), following the time signatures.
+
+        >>> Score.from_durations((8, 8, 1)).bars
+        3
+        """
+        sigs, end = self.time_signatures, self.end
+        t, i, count = 0, 0, 0
+        while t < end or count == 0:
+            while i + 1 < len(sigs) and sigs[i + 1].tick <= t:
+                i += 1
+            t += sigs[i].bar_ticks
+            count += 1
+        return count
 
     @property
     def tempo(self) -> float:

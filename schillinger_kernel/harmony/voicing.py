@@ -107,6 +107,22 @@ class Progression(Sequence[Chord]):
         """Root pitch classes."""
         return tuple(c.root for c in self.chords)
 
+    def __repr__(self) -> str:
+        """A one-line summary; the notebook shows the chords engraved.
+
+        >>> voice([diatonic_spec("C major", d, "S7") for d in (2, 5, 1)], "C major")
+        Progression('C major', 3 chords: Dm7 G7 Cmaj7)
+        """
+        n, shown = len(self.chords), " ".join(self.symbols[:8])
+        more = f" ... (+{n - 8})" if n > 8 else ""
+        return f"Progression({self.key!r}, {n} chord{'s' * (n != 1)}: {shown}{more})"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """The voiced chords engraved for Jupyter, the short repr as ``text/plain``."""
+        from ..notation import mimebundle  # engraving sits above the theory: imported late
+
+        return mimebundle(self)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (the REST API's answer)."""
         return {"key": self.key, "style": self.style, "symbols": list(self.symbols),

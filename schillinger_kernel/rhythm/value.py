@@ -208,6 +208,12 @@ class Rhythm(Sequence[int]):
         except ValueError:  # too long to draw: the text repr stands in
             return None
 
+    def _repr_html_(self) -> str | None:
+        """The Schillinger graph beside the rhythm on a one-line percussion staff."""
+        from ..notation import mimebundle  # engraving sits above the theory: imported late
+
+        return mimebundle(self).get("text/html")
+
 
 def as_rhythm(r: Sequence[int]) -> Rhythm:
     return r if isinstance(r, Rhythm) else Rhythm(tuple(r))

@@ -38,11 +38,14 @@ RANK: dict[str, int] = {
 }
 # Upward imports that the design allows: convenience methods on the values (Score.to_midi,
 # Score.render, Score.play, Audio.write ...), imported lazily inside the method.
-LAZY_UPWARD = {"score", "audio"}
+LAZY_UPWARD = {"score", "audio",
+               # the rich display of Rhythm and Progression (engraved by notation)
+               "rhythm", "harmony"}
 # The Jupyter side shares the one action table: widgets call server.actions (no Jupyter in it).
 PEERS_ALLOWED = {("widgets", "server"), ("cli", "server")}
 # ``sk.analyze_audio(path)`` reads the file it is given: a lazy import inside that function.
-LAZY_PEERS = {("analysis", "io")}
+# notation engraves what io.musicxml writes (io stays the one encoder): imported in the call.
+LAZY_PEERS = {("analysis", "io"), ("notation", "io")}
 
 
 def _modules() -> list[Path]:
