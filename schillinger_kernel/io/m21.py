@@ -364,7 +364,8 @@ def to_music21(score: Score) -> Any:
         pitches = tuple(q for ev in events for q in ev[2])
         p.insert(0, _CLEFS[clef_for(part.program, pitches, drums=part.is_drums,
                                     name=part.name)]())
-        p.insert(0, _m21_key(key_name))
+        if not part.is_drums:  # a percussion staff carries no key signature
+            p.insert(0, _m21_key(key_name))
         if i == 0:
             for t in score.tempos:
                 p.insert(Fraction(t.tick, PPQ), tempo.MetronomeMark(number=t.bpm))
@@ -516,7 +517,10 @@ def from_music21(s: Any) -> Score:
     for ts in first.getElementsByClass(meter.TimeSignature):
         sigs.setdefault(round(Fraction(ts.offset) * PPQ), (ts.numerator, ts.denominator))
     key_name = "C major"
-    for k in first.getElementsByClass(key.KeySignature):
+    # the first staff that has a key signature (a drum staff first in the score has none)
+    keyed = [ks for part_ in (sounding or [s]) for ks in
+             part_.flatten().getElementsByClass(key.KeySignature)][:1]
+    for k in keyed:
         kk = k if isinstance(k, key.Key) else k.asKey("major")
         mode = kk.mode if kk.mode in _OUR_MODES else "major"
         key_name = f"{kk.tonic.name.replace('-', 'b')} {mode}"

@@ -221,3 +221,21 @@ def test_notes_are_spelled_in_the_pieces_key() -> None:
         ["B4", "D#5", "F#5"]]
     assert names("Ab major", (Note(0, 480, 61), Note(480, 480, 67))) == [["D-4"], ["G4"]]
     assert names("A minor", (Note(0, 480, 68),)) == [["G#4"]]
+
+
+def test_a_drum_staff_has_no_key_signature_and_the_key_survives_a_drums_first_score(
+        tmp_path: Path) -> None:
+    from schillinger_kernel.io.m21 import to_music21
+    from schillinger_kernel.io.musicxml import read_musicxml, write_musicxml
+    from schillinger_kernel.score import Note, Part, Score
+
+    drums = Part.create("Drums", (Note(0, 480, 36),), instrument="drums")
+    piano = Part.create("Piano", (Note(0, 480, 70),))
+    s = Score(parts=(drums, piano), key="Bb major")
+    from music21 import key
+
+    staves = to_music21(s).parts
+    assert not list(staves[0].flatten().getElementsByClass(key.KeySignature))
+    assert list(staves[1].flatten().getElementsByClass(key.KeySignature))
+    path = write_musicxml(s, tmp_path / "drums_first.musicxml")
+    assert read_musicxml(path).key == "Bb major"
