@@ -3,4 +3,5 @@
 The only place in the core that touches the file system; every writer is atomic.
 """
 
-__all__ = ["atomic", "audio", "drumkit", "m21", "midi", "musicxml"]
+__all__ = ["atomic", "audio", "drumkit", "m21", "midi", "musicxml", "musicxml_build",
+           "musicxml_staves", "musicxml_values"]

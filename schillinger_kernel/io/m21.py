@@ -52,6 +52,7 @@ __all__ = [
     "Event",
     "decompose",
     "from_music21",
+    "music21_instrument",
     "to_music21",
     "written_key",
 ]
@@ -157,8 +158,10 @@ def _m21_key(key: str) -> Any:
     return m21key.Key(k.tonic_name.replace("b", "-"), _M21_MODES.get(k.mode, "major"))
 
 
-def _instrument(part: Part, name: str, abbreviation: str, notation: Notation,
-                written: bool) -> Any:
+def music21_instrument(part: Part, name: str, abbreviation: str, notation: Notation,
+                       written: bool) -> Any:
+    """music21's instrument for ``part``: its program, channel, names, and a transposition
+    exactly when the notes are written (not sounding) pitches."""
     from music21 import instrument, interval
 
     try:
@@ -359,7 +362,7 @@ def to_music21(score: Score) -> Any:
         p = stream.Part(id=f"P{i + 1}")
         p.partName = name
         p.partAbbreviation = abbreviation
-        p.insert(0, _instrument(part, name, abbreviation, notation, written))
+        p.insert(0, music21_instrument(part, name, abbreviation, notation, written))
         events = [(s, d, tuple(q + shift for q in ps), v) for s, d, ps, v in _events(part)]
         pitches = tuple(q for ev in events for q in ev[2])
         p.insert(0, _CLEFS[clef_for(part.program, pitches, drums=part.is_drums,

@@ -25,17 +25,22 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
+from ..errors import ParameterTypeError
 from ..score import Score
 from .atomic import atomic_path, check_target
 from .drumkit import drum_from_display, drum_name
 
 __all__ = [
     "SUFFIXES",
+    "join_staves",
     "read_musicxml",
     "resolve_unpitched",
+    "staff_voices",
     "with_drum_instruments",
     "write_musicxml",
 ]
@@ -101,6 +106,43 @@ def with_drum_instruments(data: bytes, drums: dict[int, int]) -> bytes:
             _sub(mi, "midi-channel", "10")
             _sub(mi, "midi-program", str(program + 1))
             _sub(mi, "midi-unpitched", str(gm + 1))
+    return header + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+def staff_voices(data: bytes) -> bytes:
+    """Voice numbers of a multi-staff part made stable: staff ``k``'s voices count from
+    ``4k - 3`` in every measure, as written by
+    :func:`~schillinger_kernel.io.musicxml_build.to_notation` (music21's exporter bumps a
+    lower staff's voices in measures where the upper staff has one voice, so a tie over
+    the bar line would join two voice numbers).
+
+    >>> xml = (b'<score-partwise><part id="P1"><measure number="1">'
+    ...        b'<note><voice>1</voice><staff>1</staff></note>'
+    ...        b'<note><voice>6</voice><staff>2</staff></note>'
+    ...        b'<note><voice>7</voice><staff>2</staff></note></measure></part></score-partwise>')
+    >>> staff_voices(xml).count(b"<voice>5</voice>"), staff_voices(xml).count(b"<voice>6</voice>")
+    (1, 1)
+    """
+    header, root = _parse(data)
+    changed = False
+    for part in root.findall("part"):
+        for measure in part.findall("measure"):
+            by_staff: dict[int, list[ET.Element]] = {}
+            for n in measure.findall("note"):
+                number, voice = (n.findtext("staff") or "").strip(), n.find("voice")
+                if number.isdigit() and voice is not None and (
+                        voice.text or "").strip().isdigit():
+                    by_staff.setdefault(int(number), []).append(voice)
+            if len(by_staff) < 2:
+                continue
+            for staff, found in by_staff.items():
+                shift = min(int(v.text or 0) for v in found) - (4 * staff - 3)
+                if shift:
+                    changed = True
+                    for v in found:
+                        v.text = str(int(v.text or 0) - shift)
+    if not changed:
+        return data
     return header + ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
@@ -200,17 +242,31 @@ def _read_bytes(p: Path) -> bytes:
         return z.read(root or next(n for n in names if n.endswith((".xml", ".musicxml"))))
 
 
-def write_musicxml(score: Score, path: str | os.PathLike[str]) -> Path:
-    """Write ``score`` as MusicXML (``.musicxml``, ``.xml``, or compressed ``.mxl``)."""
+def write_musicxml(score: Score, path: str | os.PathLike[str], *,
+                   chords: Sequence[tuple[int, str]] = (),
+                   sections: Sequence[tuple[int, str]] = ()) -> Path:
+    """Write ``score`` as MusicXML (``.musicxml``, ``.xml``, or compressed ``.mxl``) as a
+    player reads it (see :mod:`~schillinger_kernel.io.musicxml_build`).
+
+    ``chords``: ``(tick, symbol)`` pairs written as chord symbols (``<harmony>``) over the
+    first part; ``sections``: ``(tick, label)`` pairs written as rehearsal marks.
+    """
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    from .m21 import to_music21
+    from .musicxml_build import to_notation
 
     if not isinstance(score, Score):
         raise TypeError(f"score must be a Score, got {type(score).__name__}")
     target = check_target(path, SUFFIXES)
-    xml = GeneralObjectExporter(to_music21(score)).parse()
-    drums = {i: p.program for i, p in enumerate(score.parts) if p.is_drums}
+    for what, pairs in (("chords", chords), ("sections", sections)):
+        if isinstance(pairs, str) or not all(
+                isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], int)
+                and not isinstance(p[0], bool) and p[0] >= 0 and isinstance(p[1], str)
+                and p[1] for p in pairs):
+            raise ParameterTypeError(f"{what} must be (tick, text) pairs with a tick >= 0 "
+                                     f"and non-empty text, got {pairs!r}", field=what)
+    written, drums = to_notation(score, chords=chords, sections=sections)
+    xml = staff_voices(GeneralObjectExporter(written).parse())
     if drums:
         xml = with_drum_instruments(xml, drums)
     with atomic_path(target) as tmp:
@@ -219,6 +275,46 @@ def write_musicxml(score: Score, path: str | os.PathLike[str]) -> Path:
         else:
             tmp.write_bytes(xml)
     return target
+
+
+def join_staves(stream: Any) -> Any:
+    """A music21 score whose multi-staff parts (``PartStaff`` s: a piano's grand staff) are
+    joined back into one ``Part`` each, as our Score has them.
+
+    >>> from music21 import stream, note
+    >>> s = stream.Score()
+    >>> for k, p in enumerate(("C5", "C3")):
+    ...     staff = stream.PartStaff(id=f"P1-Staff{k + 1}")
+    ...     staff.append(note.Note(p))
+    ...     s.insert(0, staff)
+    >>> [len(p.notes) for p in join_staves(s).parts]
+    [2]
+    """
+    from music21 import stream as m21stream
+
+    parts = list(stream.parts)
+    if not any(isinstance(p, m21stream.PartStaff) for p in parts):
+        return stream
+    out = m21stream.Score()
+    out.metadata = stream.metadata
+    current: Any = None
+    current_id = None
+    for p in parts:
+        group = (str(p.id).rsplit("-Staff", 1)[0] if isinstance(p, m21stream.PartStaff)
+                 else None)
+        flat = p.flatten()
+        if group is not None and group == current_id and current is not None:
+            for el in flat.notesAndRests:
+                current.insert(el.getOffsetBySite(flat), el)
+            continue
+        current = m21stream.Part(id=p.id)
+        current.partName = p.partName
+        current.atSoundingPitch = p.atSoundingPitch
+        for el in flat:
+            current.insert(el.getOffsetBySite(flat), el)
+        current_id = group
+        out.insert(0, current)
+    return out
 
 
 def read_musicxml(path: str | os.PathLike[str]) -> Score:
@@ -244,4 +340,4 @@ def read_musicxml(path: str | os.PathLike[str]) -> Score:
             stream = converter.parse(str(p), format="musicxml")
     except Exception as exc:
         raise ValueError(f"path {str(p)!r} is not readable MusicXML: {exc}") from None
-    return from_music21(stream)
+    return from_music21(join_staves(stream))

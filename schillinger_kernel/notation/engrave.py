@@ -100,12 +100,20 @@ def as_score(music: Any) -> Score:
     if isinstance(music, Part):
         return Score(parts=(music,), title=music.name)
     if isinstance(music, Progression):
-        return music.to_score()
+        return _with_symbols(music.to_score(), music)
     if isinstance(music, Rhythm):
         return music.to_score(RHYTHM_DRUM, instrument="drums",
                               time_signature=_rhythm_meter(music.period))
     raise ParameterTypeError(f"music must be a {_MUSIC}, got {type(music).__name__}",
                              field="music")
+
+
+def _with_symbols(score: Score, progression: Progression) -> Score:
+    """The progression's score carrying its chord symbols, one per chord's attack, in
+    ``metadata["chords"]`` (the MusicXML writer prints them over the staff)."""
+    onsets = sorted({n.start for n in score.notes})
+    chords = [{"tick": t, "symbol": s} for t, s in zip(onsets, progression.symbols, strict=False)]
+    return replace(score, metadata={**score.metadata, "chords": chords})
 
 
 def _bar_starts(score: Score, bars: int) -> list[int]:

@@ -67,6 +67,7 @@ def test_written_parts_are_transposed_with_their_key(tmp_path: Path) -> None:
         assert (t is not None) == n.transposes, GM_NAMES[program]
         fifths = int(part.findtext("measure/attributes/key/fifths") or "99")
         if n.transposes:
+            assert t is not None
             chromatic = int(t.findtext("chromatic") or 0) + 12 * int(
                 t.findtext("octave-change") or 0)
             assert chromatic == n.chromatic, GM_NAMES[program]
@@ -106,7 +107,11 @@ def test_transposed_parts_read_back_at_sounding_pitch(tmp_path: Path) -> None:
     s = every_instrument()
     back = read_musicxml(write_musicxml(s, tmp_path / "all.musicxml"))
     for a, b in zip(s.parts, back.parts, strict=True):
-        assert sorted(a.notes) == sorted(b.notes), a.name
+        if a.is_drums:  # a hit is written held to the beat: its onset and drum are what count
+            assert [(n.start, n.pitch) for n in sorted(a.notes)] == [
+                (n.start, n.pitch) for n in sorted(b.notes)]
+        else:
+            assert sorted(a.notes) == sorted(b.notes), a.name
     assert back.key == "Eb major"
 
 

@@ -37,6 +37,10 @@ def sample_score() -> Score:
 
 
 def triples(part: Part) -> list[tuple[int, int, int]]:
+    """What a player reads back: drum hits are written held to the next hit or the beat's
+    end (no rest confetti), so a drum's length is not part of it."""
+    if part.is_drums:
+        return sorted((n.start, 0, n.pitch) for n in part.notes)
     return sorted((n.start, n.duration, n.pitch) for n in part.notes)
 
 
@@ -141,12 +145,14 @@ def test_drum_musicxml_names_each_drum_and_round_trips(tmp_path: Path) -> None:
     for suffix in (".musicxml", ".mxl"):
         back = read_musicxml(write_musicxml(s, tmp_path / f"d{suffix}"))
         for a, b in zip(s.parts, back.parts, strict=True):
-            assert (a.notes, a.program, a.channel) == (b.notes, b.program, b.channel)
+            assert (triples(a), a.program, a.channel) == (triples(b), b.program, b.channel)
+            assert [n.velocity for n in sorted(a.notes)] == [n.velocity for n in sorted(b.notes)]
         assert [p.name for p in back.parts] == ["Drum Set", "Groove"]
     root = ET.parse(tmp_path / "d.musicxml").getroot()
     kit = root.find("part-list/score-part")
     assert kit is not None
-    unpitched = {int(m.findtext("midi-unpitched")) - 1 for m in kit.findall("midi-instrument")}
+    unpitched = {int(m.findtext("midi-unpitched") or 0) - 1
+                 for m in kit.findall("midi-instrument")}
     assert unpitched == {n.pitch for n in s.parts[0].notes}
     assert {m.findtext("midi-channel") for m in kit.findall("midi-instrument")} == {"10"}
     names = {i.findtext("instrument-name") for i in kit.findall("score-instrument")}
