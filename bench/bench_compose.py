@@ -1,13 +1,14 @@
 """Composition quality over ~50 generated pieces (all styles, 12 keys major and minor, 4 meters).
 
 Prints the share of pieces with a correct final cadence (:func:`final_cadence`), the share
-of melody notes on top, the inner voices' pitch-class counts per 8 bars and the walking
-bass's leap and approach shares. It reports; it never fails.
+of melody notes on top, the inner voices' pitch-class counts per 8 bars and whether their
+rhythm changes from bar to bar, the walking bass's leap and approach shares, the forms
+(sections and the techniques that made them) and the loudness range (EBU R128 LRA, LU) of
+every piece rendered by our synthesizer. It reports; it never fails.
 """
 
 from __future__ import annotations
 
-import inspect
 import statistics
 import time
 from collections import Counter
@@ -18,13 +19,17 @@ from schillinger_kernel.compose.rules import (
     bass_steps,
     final_cadence,
     inner_voice_pitch_classes,
+    inner_voice_rhythms,
     melody_on_top,
 )
+from schillinger_kernel.dsp.loudness import loudness_range
 from schillinger_kernel.harmony import STYLES
+from schillinger_kernel.synth.renderer import render
 
 TONICS = ("C", "G", "D", "A", "E", "B", "F#", "Db", "Ab", "Eb", "Bb", "F")
 METERS = ("4/4", "3/4", "6/8", "5/4")
 PIECES = 50
+SAMPLE_RATE = 22050  # loudness needs the level, not the top octave
 
 
 def pieces(n: int = PIECES):
@@ -36,29 +41,42 @@ def pieces(n: int = PIECES):
 
 
 def main() -> None:
-    has_meter = "meter" in inspect.signature(generate_composition).parameters
-    cad = Counter()
-    tops, leaps, approaches, inner = [], [], [], []
+    cad: Counter[str] = Counter()
+    tops, leaps, approaches, inner, rhythms, lras = [], [], [], [], [], []
+    lra_by_style: dict[str, list[float]] = {}
     fails: Counter[str] = Counter()
+    techniques: Counter[str] = Counter()
+    forms: Counter[str] = Counter()
     t0 = time.perf_counter()
+    render_s = 0.0
     for style, key, meter, seed in pieces():
-        kw = {"meter": meter} if has_meter else {}
-        s = generate_composition("Bench", 110, key, 16, style, 0.5, seed=seed, **kw)
+        s = generate_composition("Bench", 110, key, 16, style, 0.5, seed=seed, meter=meter)
         c = final_cadence(s, style)
         cad[style] += c["ok"]
         fails.update(k for k, v in c.items() if v is False)
         tops.append(melody_on_top(s))
-        inner += list(inner_voice_pitch_classes(s).values()) if style == "classical" else []
+        form = s.metadata.get("form", [])
+        forms[" ".join(x["label"] for x in form)] += 1
+        techniques.update(x["technique"] for x in form)
+        if style == "classical":
+            inner += list(inner_voice_pitch_classes(s).values())
+            rhythms += list(inner_voice_rhythms(s).values())
         if style == "jazz":
             bp = bass_part(s)
             assert bp is not None
             st = bass_steps(bp, range(0, s.end, s.bar_ticks))
             leaps.append(st["leap_share"])
             approaches.append(st["approach_share"])
+        r0 = time.perf_counter()
+        lra = loudness_range(render(s, SAMPLE_RATE))
+        render_s += time.perf_counter() - r0
+        if lra is not None:
+            lras.append(lra)
+            lra_by_style.setdefault(style, []).append(lra)
     dt = time.perf_counter() - t0
     per = PIECES // len(STYLES)
-    meters = "meters " + ", ".join(METERS) if has_meter else "4/4 only"
-    print(f"{PIECES} pieces of 16 bars ({meters}), {dt:.1f} s")
+    print(f"{PIECES} pieces of 16 bars (meters {', '.join(METERS)}), {dt:.1f} s "
+          f"({render_s:.1f} s rendering)")
     print(f"  correct final cadence: {sum(cad.values()) / PIECES:.0%}  "
           + "  ".join(f"{k} {v}/{per}" for k, v in sorted(cad.items())))
     print(f"  failed checks: {dict(fails)}")
@@ -66,10 +84,20 @@ def main() -> None:
           f"pieces >= 95%: {sum(t >= 0.95 for t in tops)}/{PIECES}")
     if inner:
         print(f"  quartet inner voices, pitch classes per 8 bars: min {min(inner)}, "
-              f"mean {statistics.mean(inner):.1f}, counts {sorted(Counter(inner).items())}")
+              f"mean {statistics.mean(inner):.1f}, counts {sorted(Counter(inner).items())}, "
+              f">= 5: {sum(n >= 5 for n in inner)}/{len(inner)}")
+        print(f"  quartet inner voices, distinct bar rhythms: min {min(rhythms)}, "
+              f"mean {statistics.mean(rhythms):.1f} (1 = the same rhythm every bar)")
     if leaps:
         print(f"  walking bass: leap (>= M6) share {statistics.mean(leaps):.1%}, chord roots "
               f"approached by step {statistics.mean(approaches):.1%}")
+    print(f"  forms: {dict(forms.most_common(4))}")
+    print(f"  techniques: {dict(techniques.most_common())}")
+    if lras:
+        print(f"  loudness range (LU): min {min(lras):.1f}, median {statistics.median(lras):.1f}, "
+              f"max {max(lras):.1f}, pieces >= 4 LU: {sum(x >= 4 for x in lras)}/{len(lras)}; "
+              + ", ".join(f"{k} {statistics.median(v):.1f}"
+                          for k, v in sorted(lra_by_style.items())))
 
 
 if __name__ == "__main__":

@@ -191,6 +191,9 @@ class Score:
     key: str = "C major"
     title: str = "Untitled"
     ppq: int = field(default=PPQ)
+    # What made the piece (e.g. ``"form"``: its sections, see compose.form); not part of
+    # equality, and not serialised by to_dict (the schema has no place for it yet).
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for p in self.parts:

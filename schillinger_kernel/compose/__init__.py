@@ -3,12 +3,17 @@
 * :func:`compose` is the core: a progression (or chord symbols) plus one or two rhythmic
   themes, arranged for an ensemble.
 * :func:`generate_composition` (the seed's API): name, tempo, key, duration in bars, style,
-  complexity, seed -> a complete piece in phrase form (A A' B A ...), where A' and B' are the
-  Book III inversions of A and B, B runs on the fractioned theme, and all phrases share one
-  voice-led harmony.
-* :func:`quick_compose`: themes (Book I rhythms, or generator pairs such as ``(3, 2)``) ->
-  an arrangement for ``"piano"``, ``"string quartet"``, ``"jazz combo"`` or ``"band"``.
+  complexity, seed -> a complete piece in sections (A A' B A'' ..., :mod:`.form`): the
+  returns of A varied by the book's techniques (circular permutation of the theme's groups,
+  retrograde, inversion, expansion of the melody), B on the theme's fractioning or square,
+  the lengths from the coordination of theme and bar; the plan is in
+  ``score.metadata["form"]``.
+* :func:`quick_compose`: themes (``Rhythm`` values, the book's notation ``"r3÷2"``,
+  ``"3:2"``, ``"2+1+1+2"``, or generators ``(3, 2)``; see :func:`theme_rhythm`) -> an
+  arrangement for ``"piano"``, ``"string quartet"``, ``"jazz combo"`` or ``"band"``.
 * :func:`accompany`: chord symbols -> bass, drums, keys (pad, arpeggio, melody) tracks.
+* inner voices move by passing and neighbour tones (:mod:`.inner`); velocities follow the
+  sections, phrase arches and the resultant's accents, jazz swings (:mod:`.dynamics`).
 * :mod:`.rules`: the rules a piece keeps (final cadence, melody on top, walking-bass
   steps), measured on the Score.
 
@@ -29,23 +34,16 @@ from a Book I resultant distributed over kick and snare.
 """
 
 
+from .api import STYLE_PAIRS, accompany, generate_composition, quick_compose
+from .args import METERS, THEME_FORMS, theme_rhythm
+from .form import Section, plan_form
 from .parts import RANGES, Plan
-from .pipeline import (
-    ENSEMBLES,
-    MELODY_RANGE,
-    METERS,
-    STYLE_ENSEMBLE,
-    STYLE_PAIRS,
-    TRACKS,
-    accompany,
-    compose,
-    generate_composition,
-    quick_compose,
-    theme_rhythm,
-)
+from .pipeline import ENSEMBLES, MELODY_RANGE, STYLE_ENSEMBLE, TRACKS, compose
 
 __all__ = [
-    "ENSEMBLES", "MELODY_RANGE", "METERS", "RANGES", "STYLE_ENSEMBLE", "STYLE_PAIRS", "TRACKS",
-    "Plan",
-    "accompany", "compose", "generate_composition", "quick_compose", "theme_rhythm",
+    "ENSEMBLES", "MELODY_RANGE", "METERS", "RANGES", "STYLE_ENSEMBLE", "STYLE_PAIRS",
+    "THEME_FORMS", "TRACKS",
+    "Plan", "Section",
+    "accompany", "compose", "generate_composition", "plan_form", "quick_compose",
+    "theme_rhythm",
 ]

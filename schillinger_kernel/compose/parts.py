@@ -29,8 +29,10 @@ __all__ = [
     "Plan",
     "bass_roots",
     "chord_part",
+    "chord_tones",
     "drums",
     "melody",
+    "through",
     "voice_line",
     "walking_bass",
 ]
@@ -122,8 +124,8 @@ def _tile(rhythm: Sequence[int], start: int, end: int, unit: int) -> list[tuple[
     return out
 
 
-def _through(plan: Plan, rhythm: Sequence[int], *, sound: float = 1.0,
-             min_ticks: int = 0) -> list[tuple[int, int, bool]]:
+def through(plan: Plan, rhythm: Sequence[int], *, sound: float = 1.0,
+            min_ticks: int = 0) -> list[tuple[int, int, bool]]:
     """``rhythm`` tiled over the whole piece (it runs on through bar lines and chord changes
     until its period closes, then repeats): (start, duration, attacked) ticks, each sounding
     ``sound`` of its duration (at least ``min_ticks``), split where the chord changes
@@ -141,7 +143,13 @@ def _through(plan: Plan, rhythm: Sequence[int], *, sound: float = 1.0,
     return out
 
 
-def _chord_tones(chord: Chord) -> set[int]:
+def chord_tones(chord: Chord) -> set[int]:
+    """The pitch classes of ``chord``.
+
+    >>> from schillinger_kernel.harmony import chords_from_symbols
+    >>> sorted(chord_tones(chords_from_symbols(["G7"], "C major")[0]))
+    [2, 5, 7, 11]
+    """
     return {pc for _f, pc in chord.functions}
 
 
@@ -155,18 +163,28 @@ def _nearest_tone(p: int, tones: set[int], scale: Scale) -> int:
 # ----- melody -------------------------------------------------------------------------------
 def melody(plan: Plan, rhythm: Sequence[int], terms: str, *, axis: int, start: int, bars: int,
            rng: tuple[int, int], pitch_coefficient: int = 1, invert: bool = False,
-           velocity: int = 92) -> list[Note]:
+           retrograde: bool = False, expansion: int = 1, velocity: int = 92) -> list[Note]:
     """A melodic phrase of ``bars`` bars from ``start``: axis ``terms`` on the plan's scale.
 
     One T is one bar. Notes on chord changes and on long strong-beat notes take the nearest
-    chord tone; the last note holds to the end of the phrase on a chord tone; with ``invert``
-    the phrase is mirrored about the axis in scale steps (Book III position d).
+    chord tone; the last note holds to the end of the phrase on a chord tone. Book III's
+    geometric positions: with ``retrograde`` the phrase runs backwards (pitches and
+    durations), with ``invert`` it is mirrored about the axis in scale steps, both together
+    give the retrograde inversion; ``expansion`` multiplies its intervals from the axis (in
+    scale steps).
     """
     sc = plan.scale
     length_units = bars * plan.bar // plan.unit
     raw = axis_melody(sc, terms, rhythm=tuple(abs(d) for d in rhythm), axis=axis,
                       unit=plan.unit, T=length_units // max(1, _term_count(terms)))
     notes = [n for n in raw if n.start < bars * plan.bar]
+    if retrograde and notes:
+        ends = [min(n.start + n.duration, bars * plan.bar) for n in notes]
+        total = ends[-1]
+        notes = [Note(total - e, e - n.start, n.pitch, n.velocity)
+                 for n, e in zip(reversed(notes), reversed(ends), strict=True)]
+    if expansion != 1:
+        notes = _expanded(notes, expansion, sc.nearest(axis), sc)
     if invert:
         notes = list(expand(tuple(notes), -1, axis=sc.nearest(axis), scale=sc))
     out: list[Note] = []
@@ -179,13 +197,29 @@ def melody(plan: Plan, rhythm: Sequence[int], terms: str, *, axis: int, start: i
         strong = t % plan.chord_ticks == 0 or (t % plan.bar in beats and n.duration >= beat)
         last = i == len(notes) - 1
         if strong or last:
-            p = _nearest_tone(p, _chord_tones(chord), sc)
+            p = _nearest_tone(p, chord_tones(chord), sc)
         dur = (start + bars * plan.bar - t) if last else n.duration
         out.append(Note(t, max(1, dur), p, velocity))
     fitted = _fit([n.pitch for n in out], rng)
     return [Note(n.start, n.duration, p, n.velocity + (10 if n.start % plan.bar == 0 else
                                                       4 if n.start % plan.bar in beats else 0))
             for n, p in zip(out, fitted, strict=True)]
+
+
+def _expanded(notes: list[Note], k: int, axis: int, sc: Scale) -> list[Note]:
+    """Each note's distance from ``axis`` in scale steps multiplied by ``k`` (Book III
+    expansion); a note the expansion would carry more than two spans from the axis comes
+    back by spans (the line is fitted to its range afterwards)."""
+    base = sc.index_of(axis, sc.tonic)
+    out = []
+    for n in notes:
+        q = sc.at(base + (sc.index_of(sc.nearest(n.pitch), sc.tonic) - base) * k, sc.tonic)
+        while q > axis + 2 * sc.span:
+            q -= sc.span
+        while q < axis - 2 * sc.span:
+            q += sc.span
+        out.append(Note(n.start, n.duration, q, n.velocity))
+    return out
 
 
 def _term_count(terms: str) -> int:
@@ -200,7 +234,7 @@ def bass_roots(plan: Plan, rhythm: Sequence[int], rng: tuple[int, int], *,
     the next root by step."""
     out: list[Note] = []
     lo, hi = rng
-    slots = _through(plan, rhythm)
+    slots = through(plan, rhythm)
     k = 0
     for i, (s, d, _attacked) in enumerate(slots):
         c0 = s // plan.chord_ticks * plan.chord_ticks
@@ -252,6 +286,8 @@ def walking_bass(plan: Plan, rng: tuple[int, int], velocity: int = 86) -> list[N
             goal = None
         elif nxt == c1 and c1 < plan.end:
             target = _near(plan.chord_at(c1).root, prev, lo + 1, hi - 4, 5)
+            if abs(target - prev) > 7:  # the margin must not cost a leap: use the whole range
+                target = _near(plan.chord_at(c1).root, prev, lo, hi)
             below = target - 1 >= lo and (prev < target or target + 1 > hi)
             p = target - 1 if below else target + 1
             step = plan.scale.nearest(target + (-2 if below else 2))
@@ -263,7 +299,7 @@ def walking_bass(plan: Plan, rng: tuple[int, int], velocity: int = 86) -> list[N
             target = _near(plan.chord_at(ahead).root if ahead < plan.end else chord.root,
                            prev, lo + 1, hi - 4, 5)
             tones = [q for q in range(max(lo + 1, prev - 7), min(hi - 4, prev + 7) + 1)
-                     if q % 12 in _chord_tones(chord) and q != prev]
+                     if q % 12 in chord_tones(chord) and q != prev]
             if not tones:
                 tones = [plan.scale.nearest(prev + 2)]
             toward = 1 if target >= prev else -1
@@ -299,11 +335,11 @@ def chord_part(plan: Plan, rhythm: Sequence[int], rng: tuple[int, int], *,
         n = len(voices_at(0))
         dealt = distribute(Rhythm(tuple(abs(d) for d in rhythm)), n)
         for i in range(n):
-            for s, d, attacked in _through(plan, dealt[i].durations):
+            for s, d, attacked in through(plan, dealt[i].durations):
                 vs = voices_at(s)
                 out.append(Note(s, d, vs[min(i, len(vs) - 1)], accent(s, attacked)))
         return out
-    for s, d, attacked in _through(plan, rhythm, sound=0.5 if staccato else 1.0,
+    for s, d, attacked in through(plan, rhythm, sound=0.5 if staccato else 1.0,
                                    min_ticks=plan.unit // 2):
         for p in voices_at(s):
             out.append(Note(s, d, p, accent(s, attacked)))
@@ -327,7 +363,7 @@ def voice_line(plan: Plan, index: int, rhythm: Sequence[int], rng: tuple[int, in
     takes the new chord's voice there)."""
     out: list[Note] = []
     lo, hi = rng
-    for s, d, attacked in _through(plan, rhythm):
+    for s, d, attacked in through(plan, rhythm):
         chord = plan.chord_at(s)
         p = chord.pitches[min(index, len(chord.pitches) - 1)]
         while p < lo:

@@ -8,6 +8,8 @@ Used by the tests (on fixed seeds) and by ``bench/bench_compose.py`` (shares ove
 * :func:`melody_on_top`: the share of melody notes above every other pitched part sounding
   at the same time;
 * :func:`inner_voice_pitch_classes`: pitch classes each inner voice uses per 8 bars;
+* :func:`inner_voice_rhythms`: how many different bar rhythms each inner voice plays per 8
+  bars (1: the same rhythm in every bar);
 * :func:`bass_steps`: the walking bass's steps (leaps, approaches to chord roots).
 
 >>> from schillinger_kernel.compose import generate_composition
@@ -32,6 +34,7 @@ __all__ = [
     "cadence_approach",
     "final_cadence",
     "inner_voice_pitch_classes",
+    "inner_voice_rhythms",
     "melody_on_top",
     "melody_part",
 ]
@@ -142,6 +145,32 @@ def inner_voice_pitch_classes(score: Score, window: int = 8) -> dict[str, int]:
         for t0 in range(0, max(1, score.end - span + 1), span):
             pcs = {n.pitch % 12 for n in _sounding(p.notes, t0, t0 + span)}
             counts.append(len(pcs))
+        out[p.name] = min(counts) if counts else 0
+    return out
+
+
+def inner_voice_rhythms(score: Score, window: int = 8) -> dict[str, int]:
+    """Fewest different bar rhythms (the onsets inside each bar) each inner voice plays in
+    any ``window``-bar stretch.
+
+    >>> from schillinger_kernel.compose import generate_composition
+    >>> s = generate_composition("Etude", 100, "F# minor", 16, "classical", 1.0, seed=21)
+    >>> min(inner_voice_rhythms(s).values()) > 1
+    True
+    """
+    mel, bass = melody_part(score), bass_part(score)
+    bar = score.bar_ticks
+    out: dict[str, int] = {}
+    for p in _pitched(score):
+        if p is mel or p is bass:
+            continue
+        patterns: dict[int, set[int]] = {}
+        for n in p.notes:
+            patterns.setdefault(n.start // bar, set()).add(n.start % bar)
+        counts = []
+        for b0 in range(0, max(1, score.bars - window + 1), window):
+            counts.append(len({frozenset(patterns.get(b, set()))
+                               for b in range(b0, min(b0 + window, score.bars))}))
         out[p.name] = min(counts) if counts else 0
     return out
 

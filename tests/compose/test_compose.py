@@ -18,7 +18,7 @@ from schillinger_kernel.compose import (
 )
 from schillinger_kernel.harmony import STYLES, generate_progression, parse_chord_symbol
 from schillinger_kernel.instruments import program_for
-from schillinger_kernel.rhythm import distribute, interference
+from schillinger_kernel.rhythm import Rhythm, distribute, interference
 
 # Playable ranges (sounding MIDI pitches) generous enough for every instrument we use.
 PLAYABLE = {"violin": (55, 103), "viola": (48, 91), "cello": (36, 76), "acoustic bass": (28, 67),
@@ -59,7 +59,7 @@ def test_melody_follows_the_theme_rhythm() -> None:
     onsets = [n.start // 240 for n in mel.notes][:8]
     attacks = [a + 6 * k for k in range(3) for a in interference(3, 2).attacks]
     assert onsets == attacks[:8]  # r3÷2 in eighths, carried across the bar lines
-    assert quick_compose([[2, 1, 1]], duration=2, seed=1).parts[0].notes[1].start == 480
+    assert quick_compose(["2+1+1"], duration=2, seed=1).parts[0].notes[1].start == 480
 
 
 def _chord_roots(symbols):
@@ -87,12 +87,16 @@ def test_accompany_bass_on_roots_drums_on_a_groove_keys_voice_led() -> None:
     assert kit.is_drums
     kicks = {n.start for n in kit.notes if n.pitch == 36}
     hats = {n.start for n in kit.notes if n.pitch == 42}
-    snares = {n.start for n in kit.notes if n.pitch == 38 and n.velocity >= 90}
+    snares = {n.start for n in kit.notes if n.pitch == 38 and n.velocity >= 75}  # not ghosts
     assert set(range(0, 8 * bar, bar)) <= kicks
     assert hats == set(range(0, 8 * bar, 240))
     assert snares == {b + o for b in range(0, 8 * bar, bar) for o in (480, 1440)}
     # the groove: accents on the resultant's attacks, kicks from its distribution
-    accents = {n.start // 240 for n in kit.notes if n.pitch == 42 and n.velocity > 80}
+    # (the dynamics move whole bars and phrases: an accent is louder than its bar's middle)
+    hats_by_bar = {b: [n for n in kit.notes if n.pitch == 42 and n.start // bar == b]
+                   for b in range(8)}
+    accents = {n.start // 240 for hs in hats_by_bar.values() for n in hs
+               if n.velocity > (max(h.velocity for h in hs) + min(h.velocity for h in hs)) / 2}
     r = interference(3, 2)
     assert accents == {a + 6 * k for k in range(11) for a in r.attacks if a + 6 * k < 64}
     dealt_kick = distribute(r, ("kick", "snare"))["kick"]
@@ -121,7 +125,7 @@ def test_theme_parsing() -> None:
     assert theme_rhythm("4:3")[1] == (4, 3)
     assert theme_rhythm((2, 3))[1] == (3, 2)
     assert theme_rhythm(interference(5, 2))[1] == (5, 2)
-    assert theme_rhythm([3, 1, 2, 2, 1, 3])[1] is None
+    assert theme_rhythm("3+1+2+2+1+3") == (Rhythm((3, 1, 2, 2, 1, 3)), None)
 
 
 def test_exports(tmp_path: Path) -> None:
@@ -132,8 +136,10 @@ def test_exports(tmp_path: Path) -> None:
     xml = s.to_musicxml(tmp_path / "piece.musicxml")
     again = sk.read_musicxml(xml)
     for a, b in zip(s.parts, again.parts, strict=True):
-        assert sorted((n.start, n.duration, n.pitch) for n in a.notes) == sorted(
-            (n.start, n.duration, n.pitch) for n in b.notes)
+        # drum hits are written to the end of their beat (no rest confetti): onsets count
+        length = (lambda n: 0) if a.is_drums else (lambda n: n.duration)
+        assert sorted((n.start, length(n), n.pitch) for n in a.notes) == sorted(
+            (n.start, length(n), n.pitch) for n in b.notes)
 
 
 @pytest.mark.parametrize("call, word", [
@@ -153,7 +159,7 @@ def test_exports(tmp_path: Path) -> None:
     (lambda: accompany(["C"], repeat=0), "repeat"),
 ])
 def test_bad_input(call, word) -> None:
-    with pytest.raises(ValueError, match=word):
+    with pytest.raises((ValueError, TypeError), match=word):
         call()
 
 
