@@ -2,6 +2,7 @@
 
     schillinger rhythm interference 3 2            durations and a text graph
     schillinger rhythm fractioning 3 2 --midi r.mid
+    schillinger rhythm identify drums.mid          which Book I technique made each part
     schillinger compose piece.mid piece.musicxml --style jazz --key "F major" --seed 4
     schillinger harmony --key "A minor" --style jazz      a progression: symbols, numerals
     schillinger harmony --cycle C3 --length 7              a Book V cycle, voice-led
@@ -50,9 +51,13 @@ def command(name: str, help: str) -> Callable[
 def _rhythm_args(p: argparse.ArgumentParser) -> None:
     from .rhythm import TECHNIQUES
 
-    p.add_argument("technique", choices=sorted(TECHNIQUES), help="Book I technique")
-    p.add_argument("generators", nargs="+", type=int, metavar="N",
-                   help="generators, major first (e.g. 3 2)")
+    p.add_argument("technique", choices=[*sorted(TECHNIQUES), "identify"],
+                   help="Book I technique, or identify (then give a MIDI file)")
+    p.add_argument("generators", nargs="+", metavar="N",
+                   help="generators, major first (e.g. 3 2); for identify: the MIDI file")
+    p.add_argument("--tolerance", type=int, default=0,
+                   help="identify: largest total difference of durations still reported")
+    p.add_argument("--top", type=int, default=3, help="identify: matches shown per rhythm")
     p.add_argument("--midi", metavar="PATH", help="also write the rhythm as a MIDI file")
     p.add_argument("--tempo", type=float, default=120.0, help="tempo in BPM for --midi")
     p.add_argument("--pitch", default="C4", help="pitch name or MIDI number for --midi")
@@ -65,7 +70,15 @@ def _rhythm_run(ns: argparse.Namespace) -> int:
     from .rhythm import technique
     from .rhythm.graph import rhythm_text
 
-    r = technique(ns.technique, ns.generators)
+    if ns.technique == "identify":
+        return _identify_run(ns)
+    gens = []
+    for g in ns.generators:
+        try:
+            gens.append(int(g))
+        except ValueError:
+            raise ValueError(f"generators must be ints (e.g. 3 2), got {g!r}") from None
+    r = technique(ns.technique, gens)
     print(" ".join(map(str, r.durations)))
     if not ns.no_graph:
         print(rhythm_text(r, r.generators or None))
@@ -74,6 +87,43 @@ def _rhythm_run(ns: argparse.Namespace) -> int:
         path = r.to_score(pitch, tempo=ns.tempo, repeat=ns.repeat).to_midi(ns.midi)
         print(f"wrote {path}")
     return 0
+
+
+def _identify_run(ns: argparse.Namespace) -> int:
+    from .io.midi import read_midi
+    from .rhythm.identify import durations_of, identify
+
+    if len(ns.generators) != 1:
+        raise ValueError(f"identify takes one MIDI file, got {len(ns.generators)} arguments")
+    score = read_midi(ns.generators[0])
+    if not 1 <= ns.top <= 100:
+        raise ValueError(f"--top must be in 1..100, got {ns.top}")
+    # every part loops over the score's whole length, so drums stay aligned with each other
+    period = -(-score.end // score.bar_ticks) * score.bar_ticks
+    found = 0
+    for part in score.parts:
+        if not part.notes:
+            continue
+        # a kit plays several rhythms at once: each drum is read alone as well as the whole
+        pitches = sorted({n.pitch for n in part.notes}) if part.is_drums else []
+        for pitch in [None, *pitches] if len(pitches) > 1 else [None]:
+            label = part.name if pitch is None else f"{part.name} pitch {pitch}"
+            try:
+                durs = durations_of(part, period=period, pitch=pitch)
+            except ValueError as exc:
+                print(f"{label}: {exc}")
+                continue
+            matches = identify(durs, ns.tolerance)
+            print(f"{label}: {' '.join(map(str, durs))}")
+            for m in matches[:ns.top]:
+                found += 1
+                opts = "".join(f" {k}={v}" for k, v in m.options)
+                gens = "÷".join(map(str, m.generators))
+                print(f"  {m.technique} {gens}{opts} rotation={m.rotation} "
+                      f"distance={m.distance}")
+            if not matches:
+                print("  no Book I technique fits")
+    return 0 if found else 1
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
@@ -133,8 +183,9 @@ def _compose_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=None, help="seed for a reproducible piece")
     p.add_argument("--ensemble", choices=sorted(ENSEMBLES), default=None,
                    help="ensemble (default: the style's)")
-    p.add_argument("--themes", nargs="+", metavar="A:B", default=None,
-                   help="rhythmic themes as generator pairs, e.g. 3:2 4:3")
+    p.add_argument("--themes", nargs="+", metavar="THEME", default=None,
+                   help="rhythmic themes in the book's notation: generators (3:2, r3÷2, "
+                        "2:3:5) or durations (2+1+1+2)")
     p.add_argument("--title", default="Untitled", help="title of the piece")
     p.add_argument("--meter", default="4/4", help="meter: 2/4 3/4 4/4 5/4 6/8 7/8 9/8 12/8 "
                    "(default 4/4)")

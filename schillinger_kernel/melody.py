@@ -11,8 +11,11 @@ axes** are the trajectories the melody takes relative to it:
 
 (b, c, d are the geometric positions of a.) A term such as ``a2T`` pairs an axis with a
 time coefficient (2 x T, T being one period of the rhythm unless given) and optionally a
-pitch coefficient written first (``2a2T``: two scale steps per attack). Notes sample each
-trajectory at the attacks of a Book I rhythm and snap to the scale.
+pitch coefficient, in the book's notation after the time with P (``a2T2P``: two scale
+steps per attack) or written first (``2a2T``). Notes sample each trajectory at the
+attacks of a Book I rhythm and snap to the scale. The primary axis may itself move from
+term to term (``axis=("C4", "G4")``, the key axes of a modulating melody), and
+:func:`axis_changes` reads such moves back from a melody.
 
 >>> parse_terms("a2T + bT")
 (AxisTerm(axis='a', time=Fraction(2, 1), pitch=1), AxisTerm(axis='b', time=Fraction(1, 1), pitch=1))
@@ -41,6 +44,7 @@ from .score import Note, Part
 __all__ = [
     "AXES",
     "AxisTerm",
+    "axis_changes",
     "axis_melody",
     "parse_terms",
     "primary_axis",
@@ -50,7 +54,10 @@ __all__ = [
 
 AXES = ("0", "a", "b", "c", "d")
 
-_TERM_RE = re.compile(r"^(?:(\d+)\s*\*?\s*)?([0abcd])\s*(?:(\d+(?:/\d+)?)?\s*T)?$")
+_COEFS = r"((?:\s*(?:\d+(?:/\d+)?)?\s*[TtPp])*)\s*$"
+_BOOK_RE = re.compile(r"^()([0abcd])" + _COEFS)
+_SHORT_RE = re.compile(r"^(\d+)\s*\*?\s*([0abcd])" + _COEFS)
+_COEF_RE = re.compile(r"\s*(\d+(?:/\d+)?)?\s*([TtPp])")
 
 
 @dataclass(frozen=True)
@@ -73,16 +80,75 @@ class AxisTerm:
                 f"terms: pitch coefficient must be an int >= 0, got {self.pitch!r}")
 
     def __str__(self) -> str:
-        p = "" if self.pitch == 1 else str(self.pitch)
+        """The book's notation: axis, time coefficient with T, pitch coefficient with P."""
+        p = "" if self.pitch == 1 else f"{self.pitch}P"
         t = "" if self.time == 1 else str(self.time)
-        return f"{p}{self.axis}{t}T"
+        return f"{self.axis}{t}T{p}"
+
+
+def _parse_one(text: str) -> AxisTerm:
+    # the book's form first: in "00P" the leading 0 is the axis; where that reading is not a
+    # valid term ("00T" would be a zero time) the short form (pitch coefficient first) is
+    # tried, so "00T" is the 0 axis with pitch coefficient 0
+    book = _BOOK_RE.match(text)
+    short = _SHORT_RE.match(text)
+    if not book and not short:
+        raise ParameterError(
+            f"terms: cannot read {text!r}; write axis[time]T[pitch]P (the book's 'a2T2P') or "
+            f"[pitch]axis[time]T ('2a2T'), with axis 0, a, b, c or d", field="terms")
+    if book and short:
+        try:
+            return _term_of(text, book)
+        except ValueError:
+            return _term_of(text, short)
+    return _term_of(text, book or short)  # type: ignore[arg-type]
+
+
+def _term_of(text: str, m: re.Match[str]) -> AxisTerm:
+    coefs: dict[str, Fraction] = {}
+    for num, letter in _COEF_RE.findall(m.group(3)):
+        which = letter.upper()
+        if which in coefs:
+            raise ParameterError(f"terms: {text!r} gives the {which} coefficient twice",
+                                 field="terms")
+        coefs[which] = Fraction(num) if num else Fraction(1)
+    if "P" in coefs and m.group(1):
+        raise ParameterError(f"terms: {text!r} gives the pitch coefficient twice (leading "
+                             f"number and P); use one", field="terms")
+    pitch = Fraction(m.group(1)) if m.group(1) else coefs.get("P", Fraction(1))
+    if pitch.denominator != 1:
+        raise ParameterError(f"terms: the pitch coefficient of {text!r} must be a whole number "
+                             f"of scale steps, got {pitch}", field="terms")
+    return AxisTerm(m.group(2), coefs.get("T", Fraction(1)), int(pitch))
 
 
 def parse_terms(terms: str | Sequence[Any]) -> tuple[AxisTerm, ...]:
-    """Terms from text (``"a2T + bT + 2c + d"``) or a list of AxisTerm / (axis, time[, pitch]).
+    """Terms from text (``"a2T2P + bT + 2c + d"``) or a list of AxisTerm / (axis, time[, pitch]).
 
+    Book IV (secondary axes; SCHILLINGER.md names no chapter) writes a term as the axis
+    followed by its time coefficient with T and its pitch coefficient with P: ``a2T2P``
+    rises for two T with two scale steps per attack. That form is read here in either
+    order (``a2P2T``); the shorter ``2a2T`` (pitch coefficient first) is accepted too. A
+    missing coefficient is 1. Where a text reads both ways ("00T": the 0 axis with a zero
+    time, or pitch coefficient 0 on the 0 axis) the book's form wins when it is a valid
+    term, else the short one.
+
+    Parameters
+    ----------
+    terms : str or sequence
+        Terms joined by ``+``, or a sequence of :class:`AxisTerm`, strings or
+        ``(axis, time[, pitch])`` tuples.
+
+    Returns
+    -------
+    tuple of AxisTerm
+
+    Examples
+    --------
     >>> [str(t) for t in parse_terms("2a3T + 0 + d")]
-    ['2a3T', '0T', 'dT']
+    ['a3T2P', '0T', 'dT']
+    >>> [(t.axis, str(t.time), t.pitch) for t in parse_terms("a2T2P + b1/2T")]
+    [('a', '2', 2), ('b', '1/2', 1)]
     """
     out: list[AxisTerm] = []
     if isinstance(terms, str):
@@ -90,14 +156,7 @@ def parse_terms(terms: str | Sequence[Any]) -> tuple[AxisTerm, ...]:
         if not terms.strip() or any(not p for p in pieces):
             raise ParameterError(f"terms must look like 'a2T + bT', got {terms!r}")
         for p in pieces:
-            m = _TERM_RE.match(p)
-            if not m:
-                raise ParameterError(
-                    f"terms: cannot read {p!r}; write [pitch]axis[time]T with axis "
-                                 f"0, a, b, c or d, e.g. 'a2T' or '2bT'")
-            pitch = int(m.group(1)) if m.group(1) else 1
-            time = Fraction(m.group(3)) if m.group(3) else Fraction(1)
-            out.append(AxisTerm(m.group(2), time, pitch))
+            out.append(_parse_one(p))
     elif isinstance(terms, Sequence):
         for t in terms:
             if isinstance(t, AxisTerm):
@@ -129,7 +188,8 @@ def _height(axis: str, h: float, u: float) -> float:
 
 
 def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
-                rhythm: Sequence[int] = (1,), *, axis: int | str | None = None,
+                rhythm: Sequence[int] = (1,), *,
+                axis: int | str | Sequence[int | str] | None = None,
                 unit: int = 240, T: int | None = None, velocity: int = 90) -> tuple[Note, ...]:
     """A melody from axis ``terms`` on ``scale``, its attacks from a Book I ``rhythm``.
 
@@ -139,7 +199,8 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
     terms : text like ``"a2T + bT"`` or a sequence of :class:`AxisTerm`.
     rhythm : durations in units, cycled through the whole melody (rests not allowed).
     axis : the primary axis (MIDI pitch or name, snapped to the scale); default the tonic
-        in octave 4.
+        in octave 4. A sequence gives each term its own primary axis: the axis moves (a
+        modulation of the axis, Book IV) and each secondary axis runs from its term's one.
     unit : ticks per rhythm unit (240 = an eighth note).
     T : the time of one ``T`` in units; default one period of the rhythm.
 
@@ -149,6 +210,8 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
 
     >>> [n.pitch for n in axis_melody("A minor", "cT + 0T", rhythm=(2, 1, 1), axis="A4")]
     [64, 67, 67, 69, 69, 69]
+    >>> [n.pitch for n in axis_melody("C major", "aT + aT", rhythm=(1, 1), axis=("C4", "G4"))]
+    [60, 62, 67, 69]
     """
     sc = as_scale(scale)
     seq = parse_terms(terms)
@@ -163,8 +226,14 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
     period = T if T is not None else sum(durs)
     if isinstance(period, bool) or not isinstance(period, int) or period < 1:
         raise ParameterError(f"T must be a positive int (units), got {T!r}")
-    ax = sc.nearest(to_midi_pitch(60 + sc.tonic if axis is None else axis))
-    base = sc.index_of(ax, sc.tonic)
+    if isinstance(axis, Sequence) and not isinstance(axis, str):
+        if len(axis) != len(seq):
+            raise ParameterError(f"axis: give one primary axis per term ({len(seq)}), got "
+                                 f"{len(axis)}", field="axis")
+        axes = [sc.nearest(to_midi_pitch(a)) for a in axis]
+    else:
+        axes = [sc.nearest(to_midi_pitch(60 + sc.tonic if axis is None else axis))] * len(seq)
+    bases = [sc.index_of(ax, sc.tonic) for ax in axes]
     total = sum(term.time * period for term in seq)
     if total.denominator != 1:
         raise ParameterError(f"terms: time coefficients x T = {total} units is not whole; "
@@ -176,7 +245,7 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
     dur_cycle = itertools.cycle(durs)
     t0 = Fraction(0)
     pending = 0  # units of a duration that crossed a term boundary
-    for term in seq:
+    for term, base in zip(seq, bases, strict=True):
         length = term.time * period
         end = t0 + length
         attacks: list[tuple[Fraction, Fraction]] = []
@@ -269,3 +338,47 @@ def secondary_axes(notes: Any, axis: int | None = None) -> tuple[str, ...]:
         if not labels or labels[-1] != lab:
             labels.append(lab)
     return tuple(labels)
+
+
+def axis_changes(notes: Any, window: int) -> tuple[tuple[int, int], ...]:
+    """The primary axis of each ``window`` of time: where a melody's axis moves.
+
+    Book IV lets the primary axis itself move (the key axes of a modulating melody); this
+    reads them back. Each window (in the notes' time unit, from the first onset) gets the
+    pitch that dominates it in pitch x time (:func:`primary_axis` of the sounding parts),
+    and successive windows with one axis are merged. Windows where nothing sounds are
+    skipped.
+
+    Parameters
+    ----------
+    notes : Notes, (pitch, start, duration) triples or a Part
+    window : int
+        Length of one window, >= 1.
+
+    Returns
+    -------
+    tuple of (start, axis)
+        The start of each new axis and its pitch.
+
+    Examples
+    --------
+    >>> tune = axis_melody("C major", "aT + aT", rhythm=(1, 1), axis=("C4", "G4"), unit=1)
+    >>> axis_changes(tune, 2)
+    ((0, 60), (2, 67))
+    """
+    pts = _pitch_time(notes)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ParameterError(f"window must be an int >= 1, got {window!r}", field="window")
+    t0 = min(s for _p, s, _d in pts)
+    end = max(s + d for _p, s, d in pts)
+    out: list[tuple[int, int]] = []
+    for w0 in range(t0, end, window):
+        w1 = w0 + window
+        parts = [(p, max(s, w0), min(s + d, w1) - max(s, w0)) for p, s, d in pts
+                 if s < w1 and s + d > w0]
+        if not parts:
+            continue
+        ax = primary_axis(parts)
+        if not out or out[-1][1] != ax:
+            out.append((w0, ax))
+    return tuple(out)

@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 
 from schillinger_kernel.melody import (
     AxisTerm,
+    axis_changes,
     axis_melody,
     parse_terms,
     primary_axis,
     secondary_axes,
 )
+from schillinger_kernel.pitch import to_midi_pitch
 from schillinger_kernel.scales import key_scale
 
 
@@ -108,3 +110,82 @@ def test_axis_melodies_stay_in_the_scale_and_fill_the_time(axes, rhythm, pc) -> 
     assert sum(n.duration for n in notes) == len(axes) * sum(rhythm) * 240
     if pc == 0:
         assert {n.pitch for n in notes} == {64}
+
+
+# ----- the book's term notation: a2T2P ----------------------------------------------------------
+
+def test_parse_terms_reads_the_books_p_coefficient() -> None:
+    # issue 15: the book writes the pitch coefficient with P after the time coefficient
+    assert parse_terms("a2T2P") == (AxisTerm("a", Fraction(2), 2),)
+    assert parse_terms("a2P2T") == parse_terms("2a2T") == parse_terms("a2T2P")
+    assert parse_terms("a2T2P + b2T2P + 0T") == (
+        AxisTerm("a", Fraction(2), 2), AxisTerm("b", Fraction(2), 2), AxisTerm("0"))
+    assert parse_terms("d 1/2T 3P") == (AxisTerm("d", Fraction(1, 2), 3),)
+    assert parse_terms("cP") == (AxisTerm("c"),)
+
+
+def test_p_coefficient_makes_the_same_melody_as_the_short_form() -> None:
+    book = axis_melody("C major", "a2T2P + b2T2P", rhythm=(1, 1))
+    short = axis_melody("C major", "2a2T + 2b2T", rhythm=(1, 1))
+    assert pitches(book) == pitches(short)
+    # two steps per attack: twice the rise of the plain term
+    plain = axis_melody("C major", "a2T", rhythm=(1, 1))
+    steep = axis_melody("C major", "a2T2P", rhythm=(1, 1))
+    sc = key_scale("C major")
+    assert [sc.index_of(p) for p in pitches(steep)] == [2 * sc.index_of(p) for p in pitches(plain)]
+
+
+@pytest.mark.parametrize("text, word", [("a2T2T", "twice"), ("2a2P", "twice"),
+                                        ("a1/2P", "whole"), ("a2", "cannot read"),
+                                        ("e2T2P", "cannot read"), ("a2T2PP", "twice")])
+def test_p_coefficient_bad_input(text: str, word: str) -> None:
+    with pytest.raises(ValueError, match=word):
+        parse_terms(text)
+
+
+@given(st.sampled_from("0abcd"), st.integers(1, 8), st.integers(1, 4), st.integers(0, 5),
+       st.booleans())
+def test_book_notation_round_trips(axis: str, num: int, den: int, pitch: int,
+                                   p_first: bool) -> None:
+    t = Fraction(num, den)
+    time = f"{t}T"
+    coef = f"{pitch}P"
+    text = axis + (coef + time if p_first else time + coef)
+    term = parse_terms(text)[0]
+    assert (term.axis, term.time, term.pitch) == (axis, t, pitch)
+    assert parse_terms(str(term)) == (term,)
+
+
+# ----- a moving primary axis (key axes) ---------------------------------------------------------
+
+def test_each_term_on_its_own_primary_axis() -> None:
+    tune = axis_melody("C major", "aT + aT + bT", rhythm=(1, 1, 1), axis=("C4", "G4", "C5"))
+    assert pitches(tune)[:6] == [60, 62, 64, 67, 69, 71]
+    # b on C5 falls back toward it from above: it starts three steps up
+    assert pitches(tune)[6:] == [77, 76, 74]
+    # one axis for every term is the same as the single axis
+    assert axis_melody("C major", "aT + bT", axis=("E4", "E4")) == \
+        axis_melody("C major", "aT + bT", axis="E4")
+
+
+def test_axis_changes_read_the_axes_back() -> None:
+    tune = axis_melody("C major", "0T + 0T + 0T", rhythm=(2,), axis=("C4", "G4", "G4"), unit=1)
+    assert axis_changes(tune, 2) == ((0, 60), (2, 67))
+    assert axis_changes(tune, 6) == ((0, 67),)
+    with pytest.raises(ValueError, match="window"):
+        axis_changes(tune, 0)
+    with pytest.raises(ValueError, match="one primary axis per term"):
+        axis_melody("C major", "aT + bT", axis=("C4",))
+
+
+@given(st.lists(st.sampled_from(["C4", "E4", "G4", "A4"]), min_size=1, max_size=5),
+       st.integers(1, 4))
+def test_zero_terms_on_moving_axes_are_the_axes(axes: list[str], length: int) -> None:
+    terms = " + ".join(["0T"] * len(axes))
+    tune = axis_melody("C major", terms, rhythm=(length,), axis=tuple(axes), unit=1)
+    want: list[int] = []
+    for a in axes:
+        p = key_scale("C major").nearest(to_midi_pitch(a))
+        if not want or want[-1] != p:
+            want.append(p)
+    assert [ax for _t, ax in axis_changes(tune, length)] == want

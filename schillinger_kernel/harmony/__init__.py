@@ -9,8 +9,12 @@
   two or three cycles.
 * Voice leading (:func:`cycle_progression`, :func:`progression`) by the function maps of
   :mod:`.voice_leading`.
+* Modulation through a pivot chord the two keys share (:func:`common_chords`,
+  :func:`modulate`: old tonic, pivot, the new V7, new tonic).
 * Symmetric harmony: S1 = 4+3, S2 = 3+4, S3 = 4+4, S4 = 3+3 (:func:`symmetric_structure`);
-  Type III progressions on 2, 3, 4, 6 or 12 symmetric tonics (:func:`type_iii`).
+  Type III progressions on 2, 3, 4, 6 or 12 symmetric tonics (:func:`type_iii`) and their
+  pitch material (:func:`type_iii_scale`). ``structure(..., negative=True)`` builds
+  downward (negative harmony: S5 from c is c a f).
 
 >>> structure("C major", 2, "S7")
 (62, 65, 69, 72)
@@ -21,10 +25,14 @@
 >>> generate_progression("C major", length=4, style="classical", seed=1).romans[-2:]
 ('V7', 'I')
 
+Book VI begins in :mod:`.correlation`: :func:`melodize` a progression, :func:`harmonize` a
+melody (diatonic or symmetric).
+
 The package holds one module a job, each importing only the ones below it: :mod:`.chords`
 (chord symbols, roman numerals), :mod:`.voice_leading` (function maps), :mod:`.structures`,
 :mod:`.cycles`, :mod:`.voicing` (Chord, Progression, voice), :mod:`.progressions`,
-:mod:`.styles` (the seed's generator) and :mod:`.analysis` (music21's reading of a score).
+:mod:`.styles` (the seed's generator), :mod:`.modulation`, :mod:`.correlation` (Book VI) and
+:mod:`.analysis` (music21's reading of a score).
 """
 
 from __future__ import annotations
@@ -33,7 +41,9 @@ from ..pitch import NOTE_NAMES
 from ..scales import as_scale
 from .analysis import AnalyzedChord, HarmonyAnalysis, analyze_harmony
 from .chords import chord_symbol, parse_chord_symbol, roman_numeral
+from .correlation import Correlation, harmonize, melodize
 from .cycles import CYCLES, binomial, cycle, cycle_degrees, cycle_name, trinomial
+from .modulation import common_chords, modulate
 from .progressions import chords_from_symbols, cycle_progression, progression, type_iii
 from .structures import (
     HYBRID_UPPER,
@@ -43,6 +53,7 @@ from .structures import (
     hybrid,
     structure,
     symmetric_structure,
+    type_iii_scale,
 )
 from .styles import STYLES, generate_progression
 from .voice_leading import function_map
@@ -58,6 +69,7 @@ __all__ = [
     "AnalyzedChord",
     "Chord",
     "ChordSpec",
+    "Correlation",
     "HarmonyAnalysis",
     "Progression",
     "analyze_harmony",
@@ -65,6 +77,7 @@ __all__ = [
     "binomial",
     "chord_symbol",
     "chords_from_symbols",
+    "common_chords",
     "cycle",
     "cycle_degrees",
     "cycle_name",
@@ -73,7 +86,10 @@ __all__ = [
     "function_map",
     "functions",
     "generate_progression",
+    "harmonize",
     "hybrid",
+    "melodize",
+    "modulate",
     "parse_chord_symbol",
     "progression",
     "roman_numeral",
@@ -82,5 +98,6 @@ __all__ = [
     "symmetric_structure",
     "trinomial",
     "type_iii",
+    "type_iii_scale",
     "voice",
 ]

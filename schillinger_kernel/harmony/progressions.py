@@ -57,6 +57,12 @@ def cycle_progression(key: str, kind: str | Sequence[str] = "C5",
     apply: roots stay as common tones and the moving voices go by step. ``length=None``
     gives the closure.
 
+    A cycle drifts by a step at a time (positive C7 with S7 falls about two octaves in 21
+    chords), so when the average of the upper voices leaves the register (a fifth below to a
+    seventh above C of ``octave``, 55..79 for octave 4) or a voice reaches the bass, the whole
+    upper structure moves an octave: each voice keeps its function, nothing crosses, and as
+    no map sends 1 to 1 or 5 to 5 no voice moves in parallel octaves or fifths with the bass.
+
     >>> p = cycle_progression("C major", "C3", length=3)
     >>> [c.pitches[1:] for c in p]
     [(60, 64, 67, 71), (60, 64, 67, 69), (60, 64, 65, 69)]
@@ -73,8 +79,9 @@ def cycle_progression(key: str, kind: str | Sequence[str] = "C5",
             maps.append(None)
     sign = "+" if direction == "positive" else "-"
     moves = tuple(kinds[i % len(kinds)] + sign for i in range(len(degs) - 1))
+    c = 12 * (octave + 1)
     return voice(specs, key, voicing=voicing, maps=maps, octave=octave,
-                 register=(-1000, 1000), moves=moves)
+                 register=(c - 5, c + 19), moves=moves)
 
 
 def type_iii(tonic: int | str = 0, n: int = 3, structures: str | Sequence[str] = "S1",

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..checks import check_int
-from ..errors import ParameterError
+from ..errors import ParameterError, ParameterTypeError
 from ..pitch import to_midi_pitch
-from ..scales import Scale, key_scale
+from ..scales import Scale, key_scale, symmetric_tonics
 
 __all__ = [
     "HYBRID_UPPER",
@@ -29,6 +29,7 @@ __all__ = [
     "structure",
     "symmetric_functions",
     "symmetric_structure",
+    "type_iii_scale",
 ]
 
 
@@ -88,26 +89,60 @@ def functions(key: str | Scale, degree: int, name: str = "S7") -> dict[int, int]
     return {f: sc.at(base + f - 1, sc.tonic) % 12 for f in STRUCTURES[name]}
 
 
-def structure(key: str, degree: int, name: str = "S7", octave: int = 4) -> tuple[int, ...]:
+def structure(key: str, degree: int, name: str = "S7", octave: int = 4, *,
+              negative: bool = False) -> tuple[int, ...]:
     """Pitches of structure ``name`` (S5..S13) on ``degree`` (1-based) of ``key``.
 
     The root is the degree in ``octave`` (the tonic of octave 4 is the one from C4 up).
+    A positive structure stacks the units of E1 upward (functions 1, 3, 5, ...); a
+    **negative** one (Book V, negative harmony; SCHILLINGER.md names no chapter) stacks
+    them downward from the same root, functions -1, -3, -5, ...: negative S(5) on c is
+    c, a, f (c = -1, a = -3, f = -5).
+    Negative pitches are listed in that order, falling, so ``[0]`` is the root either way.
 
+    Parameters
+    ----------
+    key : str
+        A key name such as ``"C major"``.
+    degree : int
+        The root's degree, 1..units of the key's scale.
+    name : str
+        S5, S7, S9, S11 or S13.
+    octave : int
+        Octave of the root.
+    negative : bool
+        Build downward (the negative structure).
+
+    Returns
+    -------
+    tuple of int
+        MIDI pitches, root first.
+
+    Examples
+    --------
     >>> structure("C major", 5, "S9")
     (67, 71, 74, 77, 81)
     >>> structure("A minor", 1, "S5")
     (69, 72, 76)
+    >>> structure("C major", 1, "S5", negative=True)
+    (60, 57, 53)
     """
     sc, _ = key_and_scale(key)
     check_int("degree", degree, 1, len(sc))
     check_int("octave", octave, -1, 9)
+    if not isinstance(negative, bool):
+        raise ParameterTypeError(f"negative must be True or False, got {negative!r}",
+                                 field="negative")
     if check_structure(name) not in STRUCTURES:
         raise ParameterError(f"structure: {name!r} is symmetric; use symmetric_structure()")
     root = sc.pitch(degree, octave)
     idx = sc.index_of(root, sc.tonic)
-    out = tuple(sc.at(idx + f - 1, sc.tonic) for f in STRUCTURES[name])
-    if out[-1] > 127:
-        raise ParameterError(f"octave: structure reaches pitch {out[-1]} > 127")
+    sign = -1 if negative else 1
+    out = tuple(sc.at(idx + sign * (f - 1), sc.tonic) for f in STRUCTURES[name])
+    bad = [p for p in out if not 0 <= p <= 127]
+    if bad:
+        raise ParameterError(f"octave: structure reaches pitch {bad[0]}, outside MIDI 0..127",
+                             field="octave")
     return out
 
 
@@ -165,3 +200,41 @@ def symmetric_functions(root_pc: int, name: str) -> dict[int, int]:
     """``{function: pitch class}`` of the symmetric structure ``name`` on ``root_pc``."""
     a, b = SYMMETRIC_STRUCTURES[name]
     return {1: root_pc % 12, 3: (root_pc + a) % 12, 5: (root_pc + a + b) % 12}
+
+
+def type_iii_scale(tonic: int | str, n: int, structure: str = "S1") -> tuple[int, ...]:
+    """Pitch classes of Type III harmony: symmetric ``structure`` on ``n`` symmetric tonics.
+
+    Book V (Type III, symmetric progressions): the harmony's pitch material is the union
+    of the structure (S1 4+3, S2 3+4, S3 4+4, S4 3+3) built on each of the ``n`` tonics
+    (2, 3, 4, 6 or 12) that divide the octave from ``tonic``; listed ascending from the
+    tonic's class. C and F# with S1 give c db e f# g a#.
+
+    Parameters
+    ----------
+    tonic : int or str
+        The first tonic (pitch class or name).
+    n : int
+        Number of symmetric tonics: 1, 2, 3, 4, 6 or 12.
+    structure : str
+        S1, S2, S3 or S4.
+
+    Returns
+    -------
+    tuple of int
+        Distinct pitch classes, ascending from the tonic's class.
+
+    Examples
+    --------
+    >>> type_iii_scale("C", 2, "S1")
+    (0, 1, 4, 6, 7, 10)
+    >>> type_iii_scale("C", 3, "S3")
+    (0, 4, 8)
+    """
+    tonics = symmetric_tonics(n, tonic)
+    if structure not in SYMMETRIC_STRUCTURES:
+        raise ParameterError(f"structure must be one of {', '.join(SYMMETRIC_STRUCTURES)}, "
+                             f"got {structure!r}", field="structure")
+    first = tonics[0] % 12
+    pcs = {pc for t in tonics for pc in symmetric_functions(t, structure).values()}
+    return tuple(sorted(pcs, key=lambda pc: (pc - first) % 12))

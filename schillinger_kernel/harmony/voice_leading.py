@@ -11,9 +11,11 @@ the next chord, at the nearest pitch (SCHILLINGER.md, Book V):
 * C5: 1<->5, 3<->7 (the fifth and seventh move)
 * C7: 1->7, 7->5, 5->3, 3->1 (the third, fifth and seventh move)
 
-S5: clockwise 1->3, 3->5, 5->1 (C3); counter-clockwise 1->5, 5->3, 3->1 (C5). Negative
-cycles use the inverse maps. Every other motion (hybrid chords, chromatic or symmetric
-progressions) uses the assignment with the least total motion, keeping common tones.
+S5: clockwise 1->3, 3->5, 5->1 (C3); counter-clockwise 1->5, 5->3, 3->1 (C5 and C7). Negative
+cycles use the inverse maps. No map sends 1 to 1 or 5 to 5, so a voice led by a map never
+moves in parallel octaves or fifths with a bass on the root. Every other motion (hybrid
+chords, chromatic or symmetric progressions) uses the assignment with the least total
+motion, keeping common tones (:func:`ranked_moves` lists the others, best first).
 
 >>> function_map("C5", "S7")
 {1: 5, 5: 1, 3: 7, 7: 3}
@@ -37,7 +39,10 @@ __all__ = [
     "best_move",
     "function_map",
     "lead",
+    "map_move",
     "nearest_pitch",
+    "parallels_with_bass",
+    "ranked_moves",
 ]
 
 
@@ -49,6 +54,7 @@ _POSITIVE_MAPS: dict[tuple[str, str], FunctionMap] = {
     ("C7", "S7"): {1: 7, 7: 5, 5: 3, 3: 1},
     ("C3", "S5"): {1: 3, 3: 5, 5: 1},
     ("C5", "S5"): {1: 5, 5: 3, 3: 1},
+    ("C7", "S5"): {1: 5, 5: 3, 3: 1},
 }
 
 S5_CLOCKWISE: FunctionMap = {1: 3, 3: 5, 5: 1}
@@ -59,10 +65,19 @@ def function_map(kind: str, structure: str = "S7", direction: str = "positive") 
     """The function map of a cycle ``kind`` (C3, C5, C7) for ``structure`` (S5, S7).
 
     Negative cycles give the inverse map. Raises ValueError where the book gives none
-    (S5 on C7, or larger structures).
+    (structures larger than S7).
+
+    S5 on C7 is our reading: the book names the two S5 transformations but pairs them only
+    with C3 (clockwise) and C5 (counter-clockwise). On C7 the root rises a step, so the
+    counter-clockwise transformation (1->5, 5->3, 3->1) takes every voice down a step or a
+    third against the rising bass, the nearest motion without parallels; clockwise would
+    move each voice a fourth, and the minimal motion (1->1, 3->3, 5->5) moves every voice
+    with the bass in octaves and fifths.
 
     >>> function_map("C3", "S7", "negative")
     {3: 1, 5: 3, 7: 5, 1: 7}
+    >>> function_map("C7", "S5")
+    {1: 5, 5: 3, 3: 1}
     """
     if kind not in ("C3", "C5", "C7"):
         raise ParameterError(f"kind must be C3, C5 or C7, got {kind!r}")
@@ -71,7 +86,7 @@ def function_map(kind: str, structure: str = "S7", direction: str = "positive") 
     m = _POSITIVE_MAPS.get((kind, structure))
     if m is None:
         raise ParameterError(f"structure: no function map for {structure!r} on {kind}; "
-                         f"maps exist for S7 on C3/C5/C7 and S5 on C3/C5")
+                         f"maps exist for S5 and S7 on C3/C5/C7")
     if direction == "positive":
         return dict(m)
     return {v: k for k, v in m.items()}
@@ -112,6 +127,36 @@ def _candidates(n: int, functions: Sequence[int], required: Sequence[int]
     return [c for c in itertools.product(fs, repeat=n) if set(c) == set(fs)]
 
 
+def ranked_moves(voicing: Sequence[int], chord: Mapping[int, int],
+                 required: Sequence[int] = (3, 7)) -> tuple[tuple[int, ...], ...]:
+    """Every next voicing for ``chord`` from ``voicing``, best first (see :func:`best_move`).
+
+    The order is: fewest crossed voices, least stretch past the spread, least total motion,
+    most common tones, the lower voicing. A caller with more rules (a bass to keep clear of
+    parallels, a register) takes the first that fits them.
+
+    >>> ranked_moves((60, 64, 67), {1: 2, 3: 5, 5: 9})[:2]   # C E G -> D F A
+    ((62, 65, 69), (57, 62, 65))
+    """
+    if not voicing:
+        raise ParameterError("voicing must not be empty")
+    if not chord:
+        raise ParameterError("chord must have at least one tone")
+    order = sorted(range(len(voicing)), key=lambda i: (voicing[i], i))
+    limit = max(12 if len(voicing) <= 4 else 24, max(voicing) - min(voicing))
+    keyed: dict[tuple[int, ...], tuple[int, int, int, int, tuple[int, ...]]] = {}
+    for cand in _candidates(len(voicing), sorted(chord), required):
+        new = tuple(nearest_pitch(p, chord[f]) for p, f in zip(voicing, cand, strict=True))
+        if new in keyed:
+            continue
+        motion = sum(abs(a - b) for a, b in zip(voicing, new, strict=True))
+        common = sum(a == b for a, b in zip(voicing, new, strict=True))
+        crossed = sum(1 for i, j in itertools.pairwise(order) if new[i] > new[j])
+        spread = max(0, max(new) - min(new) - limit)
+        keyed[new] = (crossed, spread, motion, -common, new)
+    return tuple(sorted(keyed, key=keyed.__getitem__))
+
+
 def best_move(voicing: Sequence[int], chord: Mapping[int, int],
               required: Sequence[int] = (3, 7)) -> tuple[int, ...]:
     """Next voicing for ``chord`` with the least total motion from ``voicing``.
@@ -123,24 +168,41 @@ def best_move(voicing: Sequence[int], chord: Mapping[int, int],
     >>> best_move((64, 67, 71), {1: 5, 3: 9, 5: 0, 7: 4})   # E G B -> F A C E
     (64, 69, 72)
     """
-    if not voicing:
-        raise ParameterError("voicing must not be empty")
-    if not chord:
-        raise ParameterError("chord must have at least one tone")
-    order = sorted(range(len(voicing)), key=lambda i: (voicing[i], i))
-    limit = max(12 if len(voicing) <= 4 else 24, max(voicing) - min(voicing))
-    best: tuple[tuple[int, int, int, int, tuple[int, ...]], tuple[int, ...]] | None = None
-    for cand in _candidates(len(voicing), sorted(chord), required):
-        new = tuple(nearest_pitch(p, chord[f]) for p, f in zip(voicing, cand, strict=True))
-        motion = sum(abs(a - b) for a, b in zip(voicing, new, strict=True))
-        common = sum(a == b for a, b in zip(voicing, new, strict=True))
-        crossed = sum(1 for i, j in itertools.pairwise(order) if new[i] > new[j])
-        spread = max(0, max(new) - min(new) - limit)
-        key = (crossed, spread, motion, -common, new)
-        if best is None or key < best[0]:
-            best = (key, new)
-    assert best is not None
-    return best[1]
+    return ranked_moves(voicing, chord, required)[0]
+
+
+def map_move(voicing: Sequence[int], chord: Mapping[int, int], nxt: Mapping[int, int],
+             fmap: FunctionMap) -> tuple[int, ...] | None:
+    """The voicing of ``nxt`` that the function map ``fmap`` leads ``voicing`` (a voicing of
+    ``chord``) to, each voice at the nearest pitch; None where a voice's function has no
+    image in ``nxt``.
+
+    >>> map_move((60, 64, 67), {1: 0, 3: 4, 5: 7}, {1: 2, 3: 5, 5: 9}, function_map("C7", "S5"))
+    (57, 62, 65)
+    """
+    funcs = _functions_of(voicing, chord)
+    if not all(f in fmap and fmap[f] in nxt for f in funcs):
+        return None
+    return tuple(nearest_pitch(p, nxt[fmap[f]]) for p, f in zip(voicing, funcs, strict=True))
+
+
+def parallels_with_bass(before: Sequence[int], after: Sequence[int],
+                        bass: tuple[int, int]) -> tuple[int, ...]:
+    """Indices of the voices that move from an octave (or unison) or a perfect fifth above
+    the bass into the same interval, in the same direction as the bass.
+
+    ``bass`` is the bass's pitch before and after; intervals are counted modulo the octave,
+    so compound fifths and octaves count too. Contrary or oblique motion is not a parallel.
+
+    >>> parallels_with_bass((60, 64, 67), (62, 65, 69), (48, 50))   # C E G -> D F A over C -> D
+    (0, 2)
+    >>> parallels_with_bass((60, 64, 67), (57, 62, 65), (48, 50))
+    ()
+    """
+    b0, b1 = bass
+    return tuple(i for i, (a, b) in enumerate(zip(before, after, strict=True))
+                 if (a - b0) % 12 in (0, 7) and (b - b1) % 12 == (a - b0) % 12
+                 and (b - a) * (b1 - b0) > 0)
 
 
 def lead(chords: Sequence[Mapping[int, int]], start: Sequence[int],

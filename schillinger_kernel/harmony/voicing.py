@@ -9,6 +9,7 @@ Re-exported by :mod:`schillinger_kernel.harmony` (use them from there).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from .structures import (
     functions,
     key_and_scale,
 )
-from .voice_leading import lead
+from .voice_leading import map_move, parallels_with_bass, ranked_moves
 
 __all__ = [
     "Chord",
@@ -196,6 +197,102 @@ def _into_register(voicing: tuple[int, ...], lo: int, hi: int) -> tuple[int, ...
     return tuple(v)
 
 
+def _shift_into(voicing: tuple[int, ...], lo: int, hi: int, floor: int) -> tuple[int, ...]:
+    """Move the whole structure by octaves until its average is in lo..hi and its lowest
+    voice is above ``floor``: every voice keeps its function and its neighbours."""
+    v = voicing
+    for _ in range(12):
+        centre = sum(v) / len(v)
+        if (centre > hi or max(v) > 127) and min(v) - 12 > floor:
+            v = tuple(p - 12 for p in v)
+        elif (centre < lo or min(v) <= floor) and max(v) + 12 <= 127:
+            v = tuple(p + 12 for p in v)
+        else:
+            break
+    return v
+
+
+def _lift_above(voicing: tuple[int, ...], floor: int) -> tuple[int, ...]:
+    """Raise the lowest voice an octave at a time while it is not above ``floor``."""
+    v = list(voicing)
+    for _ in range(2 * len(v)):
+        if min(v) > floor:
+            break
+        v[v.index(min(v))] += 12
+    return tuple(v)
+
+
+def _faults(prev: tuple[int, ...], new: tuple[int, ...], bass: tuple[int, int] | None,
+            lo: int, hi: int) -> int:
+    """How badly ``new`` breaks the rules: 0 when it fits them all.
+
+    Parallels count both voice by voice and by sorted position, since a listener (and the
+    engraved chord) hears the sorted pitches as the lines."""
+    bad = sum(1 for p in new if not 0 <= p <= 127)
+    if not lo - 12 <= sum(new) / len(new) <= hi + 12:
+        bad += 1
+    if bass is not None:
+        bad += sum(1 for p in new if p <= bass[1])
+        bad += len(parallels_with_bass(prev, new, bass))
+        bad += len(parallels_with_bass(sorted(prev), sorted(new), bass))
+    return bad
+
+
+def _motion(a: Sequence[int], b: Sequence[int]) -> int:
+    """Total motion of the lines as heard: the sorted pitches, position by position."""
+    return sum(abs(x - y) for x, y in zip(sorted(a), sorted(b), strict=True))
+
+
+# Moves searched for one that keeps every rule, and the octave placements of each voice
+# tried for them; past these the candidates are only wider leaps.
+_SEARCH = 12
+_OCTAVES = (0, -12, 12)
+
+
+def _search(prev: tuple[int, ...], moves: Sequence[tuple[int, ...]],
+            bass: tuple[int, int] | None, lo: int, hi: int) -> tuple[int, ...] | None:
+    """The rule-keeping placement of the first ``_SEARCH`` moves with the least motion: any
+    voice may sit an octave up or down (another inversion), the average stays in lo..hi and
+    the spread no wider than an octave (two beyond four voices) or the previous spread."""
+    limit = max(12 if len(prev) <= 4 else 24, max(prev) - min(prev))
+    best: tuple[int, int, tuple[int, ...]] | None = None
+    for rank, move in enumerate(moves[:_SEARCH]):
+        for shift in itertools.product(_OCTAVES, repeat=len(move)):
+            v = tuple(p + d for p, d in zip(move, shift, strict=True))
+            if (max(v) - min(v) > limit or not lo <= sum(v) / len(v) <= hi
+                    or _faults(prev, v, bass, lo, hi)):
+                continue
+            key = (_motion(prev, v), rank, v)
+            if best is None or key < best:
+                best = key
+    return None if best is None else best[2]
+
+
+def _next_voicing(prev: tuple[int, ...], chord: Mapping[int, int], nxt: Mapping[int, int],
+                  fmap: Any, bass: tuple[int, int] | None, lo: int, hi: int
+                  ) -> tuple[int, ...]:
+    """The voicing of ``nxt`` after ``prev``: the function map's move when one is given (the
+    book's rule), else the nearest move; octave-corrected into the register. Where that
+    breaks a rule (a voice at or below the bass, parallels with it) the nearest placement of
+    the next moves that keeps every rule is taken."""
+    floor = -1 if bass is None else bass[1]
+    first: list[tuple[int, ...]] = []
+    mapped = None if fmap is None else map_move(prev, chord, nxt, fmap)
+    if mapped is not None:
+        # A map keeps each voice on its function, so its move shifts as a block.
+        first.append(_shift_into(mapped, lo, hi, floor))
+    moves = ranked_moves(prev, nxt)
+    # A free move changes inversion instead: one outer voice by an octave.
+    first.append(_lift_above(_into_register(moves[0], lo, hi), floor))
+    for opt in first:
+        if _faults(prev, opt, bass, lo, hi) == 0:
+            return opt
+    found = _search(prev, moves if mapped is None else [mapped, *moves], bass, lo, hi)
+    if found is not None:
+        return found
+    return min(first, key=lambda o: _faults(prev, o, bass, lo, hi))
+
+
 def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
           maps: Sequence[Any] | None = None, bass_octave: int = 2, octave: int = 4,
           register: tuple[int, int] = (55, 79), style: str = "",
@@ -205,8 +302,20 @@ def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
     ``voicing``: ``"hybrid"`` (bass root + three upper functions), ``"full"`` (bass root +
     every function of the structure above it) or ``"close"`` (no separate bass). The upper
     voices start centred inside ``register`` (the average pitch 5 semitones inside either
-    end); when their average leaves it, the outermost voice moves by an octave (a change of
-    inversion, not a leap of every voice) until it is back inside.
+    end). ``maps[i]`` (a function map or None) leads chord i to chord i+1 by the book's rule;
+    otherwise the voices take the nearest move.
+
+    Rules kept on every move, in this order of preference: the map's move (or the nearest
+    move), octave-corrected when the average of the upper voices leaves ``register`` or a
+    voice falls to the bass; no upper voice at or below the bass; no parallel octaves or
+    fifths between the bass and an upper voice. A map's move is corrected as a block (every
+    voice an octave, keeping its function and its neighbours); a free move by an octave of
+    its outer voice (a change of inversion). Where the preferred move breaks a rule the next
+    nearest move (another inversion of the same chord) is taken.
+
+    >>> p = voice([diatonic_spec("C major", d, "S5") for d in (1, 2)], "C major")
+    >>> [c.pitches for c in p]           # C E G -> D F A would be parallel with C -> D
+    [(48, 60, 64, 67), (50, 57, 62, 65)]
     """
     if voicing not in VOICINGS:
         raise ParameterError(f"voicing must be one of {', '.join(VOICINGS)}, got {voicing!r}")
@@ -223,19 +332,19 @@ def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
         start = tuple(p - 12 for p in start)
     while sum(start) / len(start) < lo + 5 and max(start) <= 115:
         start = tuple(p + 12 for p in start)
+    basses = [12 * (bass_octave + 1) + 4 + (s.root - 4) % 12 for s in specs]  # E..Eb
     chord_maps = [dict((f, s.functions[f]) for f in _upper_functions(s, voicing)) for s in specs]
     voicings: list[tuple[int, ...]] = [start]
     for i in range(1, len(specs)):
         fmap = None if maps is None else maps[i - 1]
-        step = lead([chord_maps[i - 1], chord_maps[i]], voicings[-1],
-                    maps=[fmap] if fmap is not None else None)[1]
-        voicings.append(_into_register(step, lo, hi))
-    chords = []
+        bass = None if voicing == "close" else (basses[i - 1], basses[i])
+        voicings.append(_next_voicing(voicings[-1], chord_maps[i - 1], chord_maps[i], fmap,
+                                      bass, lo, hi))
+    chords: list[Chord] = []
     for spec, up in zip(specs, voicings, strict=True):
         pitches = tuple(sorted(up))
         if voicing != "close":
-            bass = 12 * (bass_octave + 1) + 4 + (spec.root - 4) % 12  # E..Eb of the octave
-            pitches = (bass, *pitches)
+            pitches = (basses[len(chords)], *pitches)
         for p in pitches:
             if not 0 <= p <= 127:
                 raise ParameterError(f"octave: chord pitch {p} is outside 0..127")

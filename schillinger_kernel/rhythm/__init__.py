@@ -30,7 +30,7 @@ Rhythm((4, 2, 2, 1))
 from __future__ import annotations
 
 from .coordination import Coordination, coordinate, distribute, distribution_closure
-from .identify import Identification, identify
+from .identify import Identification, durations_of, identify
 from .patterns import Polyrhythm, generate_pattern, generate_polyrhythm, generate_variations
 from .permutations import (
     circular_permutations,
@@ -87,7 +87,8 @@ __all__ = [
     "FractionedGrouping", "Identification", "Polyrhythm", "Rhythm",
     "accelerate", "augment", "balance", "binomials", "canonical_pairs", "circular_permutations",
     "complementary_factors", "contraction", "converse_sync", "coordinate", "countertheme",
-    "diminish", "distribute", "distribution_closure", "expansion", "family_sizes", "fractioning",
+    "diminish", "distribute", "distribution_closure", "durations_of", "expansion",
+    "family_sizes", "fractioning",
     "fractioning_by_b", "from_attacks", "general_permutations", "generate_pattern",
     "generate_polyrhythm", "generate_variations", "group", "groupings", "higher_order",
     "homogeneous_continuity", "identify", "interference", "invert", "permutation_count",

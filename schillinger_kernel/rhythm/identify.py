@@ -3,7 +3,9 @@
 :func:`identify` tries every Book I technique whose period and number of durations can match
 the given durations (interference of two or three generators, countertheme, fractioning,
 expansion, contraction, balance, distributive powers, the circular permutations of a
-resultant, and permutations of one group), each under every rotation, and ranks what fits.
+resultant, permutations of one group, and one bar of a grouped resultant), each under every
+rotation, and ranks what fits. :func:`durations_of` reads the durations of a quantized part
+(a drum track from a MIDI file, say), so ``identify(read_midi(path).parts[0])`` works too.
 
 >>> identify((2, 1, 1, 2))[0].technique, identify((2, 1, 1, 2))[0].generators
 ('interference', (3, 2))
@@ -17,7 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..checks import check_int
-from ..errors import ParameterError
+from ..errors import ParameterError, ParameterTypeError
+from ..score import Part, Score
 from .permutations import circular_permutations, general_permutations
 from .powers import power
 from .resultants import (
@@ -28,16 +31,17 @@ from .resultants import (
     fractioning,
     interference,
 )
-from .value import MAX_GENERATOR, Rhythm, as_rhythm
+from .value import MAX_GENERATOR, Rhythm, as_rhythm, group
 
-__all__ = ["MAX_IDENTIFY", "Identification", "identify"]
+__all__ = ["MAX_IDENTIFY", "Identification", "durations_of", "identify"]
 
 MAX_IDENTIFY = 4096
 """The most durations :func:`identify` looks at."""
 
 # Rank of each technique among equally good fits: the simpler explanation first.
 _ORDER = ("interference", "fractioning", "power", "expansion", "contraction", "balance",
-          "countertheme", "permutations", "circular_permutations", "general_permutations")
+          "countertheme", "permutations", "circular_permutations", "general_permutations",
+          "grouping")
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,26 @@ def _candidates(period: int, length: int) -> Iterator[tuple[str, tuple[int, ...]
                ())
 
 
+def _grouping_candidates(period: int, length: int) -> Iterator[
+        tuple[str, tuple[int, ...], Rhythm, tuple[tuple[str, int | str], ...]]]:
+    # Book I (the groupings of a resultant): r a÷b grouped by a (or by b) gives bars of
+    # ``period`` units; each bar of ``length`` durations is a candidate (3+3+2, the
+    # tresillo, is bar 1 of r8÷3 by 8)
+    if period > 64:
+        return
+    # grouped by the major generator (a = period), or by the minor one with a up to 2·b
+    pairs = [(period, b) for b in range(2, period)]
+    pairs += [(a, period) for a in range(period + 1, 2 * period + 1) if period >= 2]
+    for a, b in pairs:
+        if math.gcd(a, b) != 1:
+            continue
+        seen: set[tuple[int, ...]] = set()
+        for i, bar in enumerate(group(interference(a, b), period)):
+            if len(bar) == length and bar not in seen:
+                seen.add(bar)
+                yield "grouping", (a, b), Rhythm(bar), (("bar", i), ("by", period))
+
+
 def _divisor_pairs_any(period: int, length: int) -> Iterator[tuple[int, int]]:
     # circular permutations of r a÷b last len(r)·a·b units in len(r)² durations
     k = math.isqrt(length)
@@ -148,7 +172,8 @@ def _group_permutations(given: tuple[int, ...]) -> Iterator[Identification]:
         return
 
 
-def identify(durations: Sequence[int], tolerance: int = 0) -> tuple[Identification, ...]:
+def identify(durations: Sequence[int] | Part | Score, tolerance: int = 0
+             ) -> tuple[Identification, ...]:
     """Which Book I techniques produce this rhythm, best explanation first.
 
     Every technique whose output can have the same period and number of durations is tried
@@ -164,9 +189,11 @@ def identify(durations: Sequence[int], tolerance: int = 0) -> tuple[Identificati
 
     Parameters
     ----------
-    durations : sequence of int
-        Positive durations in the unit (a :class:`Rhythm`, or durations read from a
-        quantized part). Rests are not identified.
+    durations : sequence of int, Part or Score
+        Positive durations in the unit (a :class:`Rhythm`), or a quantized part (or a
+        score's first part) whose durations :func:`durations_of` reads. Rests are not
+        identified. A bar of a grouped resultant is reported only where no whole technique
+        fits as well.
     tolerance : int
         The largest total difference of durations still reported, 0..1000.
 
@@ -187,7 +214,12 @@ def identify(durations: Sequence[int], tolerance: int = 0) -> tuple[Identificati
     ('power', (('n', 2),))
     >>> [m.generators for m in identify((3, 1, 2, 2, 2, 3), tolerance=1)]
     [(4, 3)]
+    >>> tresillo = identify((3, 3, 2))[0]
+    >>> tresillo.technique, tresillo.generators, tresillo.options
+    ('grouping', (8, 3), (('bar', 0), ('by', 8)))
     """
+    if isinstance(durations, Part | Score):
+        durations = durations_of(durations)
     r = as_rhythm(durations)
     check_int("tolerance", tolerance, 0, 1000)
     if len(r) > MAX_IDENTIFY:
@@ -208,7 +240,88 @@ def identify(durations: Sequence[int], tolerance: int = 0) -> tuple[Identificati
             key = (name, gens, options)
             if key not in found or (dist, rot) < (found[key].distance, found[key].rotation):
                 found[key] = Identification(name, gens, rot, dist, cand, options)
-    matches = list(found.values()) + list(_group_permutations(given))
+    # a bar of a grouped resultant explains almost any short bar: kept only as a last resort
+    best_whole = min((m.distance for m in found.values()), default=tolerance + 1)
+    bars: dict[tuple[int, ...], Identification] = {}
+    for _name, gens, cand, options in itertools.chain.from_iterable(
+            _grouping_candidates(p, len(given)) for p in periods):
+        dist, rot = _best_rotation(given, cand.durations)
+        if dist <= tolerance and dist < best_whole and (
+                gens not in bars or (dist, rot) < (bars[gens].distance, bars[gens].rotation)):
+            bars[gens] = Identification("grouping", gens, rot, dist, cand, options)
+    matches = [*found.values(), *bars.values(), *_group_permutations(given)]
     matches.sort(key=lambda m: (m.distance, _ORDER.index(m.technique), m.rotation > 0,
                                 len(m.generators), m.rotation, m.generators))
     return tuple(matches)
+
+
+def _smallest_repeat(durs: tuple[int, ...]) -> tuple[int, ...]:
+    n = len(durs)
+    for k in range(1, n + 1):
+        if n % k == 0 and durs == durs[:k] * (n // k):
+            return durs[:k]
+    return durs
+
+
+def durations_of(part: Part | Score, *, period: int | None = None, loop: bool = True,
+                 pitch: int | None = None, bar: int | None = None) -> tuple[int, ...]:
+    """The durations (in their largest common unit) between the attacks of a quantized part.
+
+    Notes starting together make one attack; the last duration runs to the end of the
+    ``period`` (in ticks), by default the end of the last bar the part reaches (of a
+    score's time signature; of 4/4 for a bare part), and leading silence joins it, as a
+    loop heard from its first attack. With ``loop`` a pattern repeated several times is
+    given once.
+
+    Parameters
+    ----------
+    part : Part or Score
+        A part, or a score whose first part with notes is read.
+    period : int, optional
+        Ticks of the whole pattern (a multiple of the bar, say).
+    loop : bool
+        Reduce a repeated pattern to one statement.
+    pitch : int, optional
+        Read only the notes of this pitch (one drum of a kit).
+    bar : int, optional
+        Ticks per bar for the default period (default: the score's, else 1920 = 4/4).
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> from schillinger_kernel.score import Note, Part
+    >>> kick = Part("kick", tuple(Note(t, 60, 36) for t in (0, 480, 720, 960, 1920, 2400,
+    ...                                                       2640, 2880)))
+    >>> durations_of(kick)
+    (2, 1, 1, 4)
+    """
+    if isinstance(part, Score):
+        bar = part.bar_ticks if bar is None else bar
+        parts = [p for p in part.parts if p.notes]
+        if not parts:
+            raise ParameterError("part: the score has no notes", field="part")
+        part = parts[0]
+    if not isinstance(part, Part):
+        raise ParameterTypeError(f"part must be a Part or a Score, got {type(part).__name__}",
+                                 field="part")
+    notes = [n for n in part.notes if pitch is None or n.pitch == pitch]
+    if not notes:
+        raise ParameterError(f"part: no notes{'' if pitch is None else f' of pitch {pitch}'}",
+                             field="part")
+    onsets = sorted({n.start for n in notes})
+    end = max(n.end for n in notes)
+    if period is None:
+        whole = check_int("bar", 1920 if bar is None else bar, 1)
+        period = -(-end // whole) * whole
+    check_int("period", period, 1)
+    if onsets[-1] - onsets[0] >= period:
+        raise ParameterError(f"period: {period} ticks is shorter than the part's attacks "
+                             f"({onsets[-1] - onsets[0]} ticks apart)", field="period")
+    gaps = [b - a for a, b in itertools.pairwise(onsets)]
+    gaps.append(period - onsets[-1] + onsets[0])
+    unit = math.gcd(*gaps)
+    durs = tuple(g // unit for g in gaps)
+    return _smallest_repeat(durs) if loop else durs

@@ -7,7 +7,12 @@ tonal expansions and for symmetric systems of several octaves. Schillinger's fou
 1. one-octave scales of 1 to 7 units (``scale("C major")``, :func:`from_intervals`);
 2. their tonal expansions (:func:`tonal_expansion`, :meth:`Scale.expand`);
 3. symmetric scales on 2, 3, 4, 6 or 12 equidistant tonics (:func:`symmetric_scale`);
-4. symmetric systems spanning several octaves (:func:`symmetric_system`).
+4. symmetric systems spanning several octaves (:func:`symmetric_system`, and their tonics
+   :func:`symmetric_tonics` with ``octaves``).
+
+Interval interference slides along a scale (:func:`sliding_interference`,
+:func:`chained_interference`, :mod:`.chains`), and :func:`scale_count` / :func:`scales_of`
+count and list the scales of each number of units (:mod:`.counts`).
 
 >>> s = scale("C major")
 >>> s, s.intervals, s.group
@@ -18,8 +23,12 @@ tonal expansions and for symmetric systems of several octaves. Schillinger's fou
 Scale((0, 2, 3, 5, 6, 8, 9, 11))
 >>> interval_interference(3, 2)
 (2, 1, 2)
+>>> symmetric_tonics(3, octaves=2), scale_count(7)
+((0, 8, 16), 462)
 """
 
+from .chains import chained_interference, interval_windows, sliding_interference
+from .counts import scale_count, scales_of
 from .scale import (
     NAMED_SCALES,
     SYMMETRIC_DIVISIONS,
@@ -41,7 +50,9 @@ from .symmetric import (
 )
 
 __all__ = [
-    "NAMED_SCALES", "SYMMETRIC_DIVISIONS", "Scale", "as_scale", "displacement", "from_intervals",
-    "from_pitches", "interval_interference", "key_scale", "scale", "scale_names",
-    "symmetric_scale", "symmetric_system", "symmetric_tonics", "tonal_expansion",
+    "NAMED_SCALES", "SYMMETRIC_DIVISIONS", "Scale", "as_scale", "chained_interference",
+    "displacement", "from_intervals", "from_pitches", "interval_interference",
+    "interval_windows", "key_scale", "scale", "scale_count", "scale_names", "scales_of",
+    "sliding_interference", "symmetric_scale", "symmetric_system", "symmetric_tonics",
+    "tonal_expansion",
 ]

@@ -1,8 +1,8 @@
 """Book II: displacement of intervals, symmetric tonics, scales and systems, and the
 interference of intervals.
 
->>> symmetric_tonics(3)
-(0, 4, 8)
+>>> symmetric_tonics(3), symmetric_tonics(3, octaves=2)
+((0, 4, 8), (0, 8, 16))
 """
 
 from __future__ import annotations
@@ -58,17 +58,47 @@ def displacement(intervals: Sequence[int]) -> tuple[tuple[int, ...], ...]:
     return tuple(steps[i:] + steps[:i] for i in range(period))
 
 
-def symmetric_tonics(n: int, tonic: int | str = 0) -> tuple[int, ...]:
-    """``n`` tonics dividing the octave equally (12/n semitones apart), from ``tonic``.
+def symmetric_tonics(n: int, tonic: int | str = 0, *, octaves: int = 1) -> tuple[int, ...]:
+    """``n`` tonics dividing ``octaves`` octaves equally (12·octaves/n semitones apart).
 
+    With one octave these are the tonics of group 3 (n = 2, 3, 4, 6 or 12). With several
+    octaves they are the tonics of group 4, the symmetric systems (Book II): three equal
+    parts of two octaves are c, g#, e' (8 semitones apart), twelve equal parts of five
+    octaves step by fourths. The tonics are pitches rising from the tonic's class, not
+    pitch classes, because a system of several octaves does not fold into one.
+
+    Parameters
+    ----------
+    n : int
+        How many tonics (equal parts).
+    tonic : int or str
+        The first tonic, a pitch class or a name like ``"D"``.
+    octaves : int
+        How many octaves the tonics divide (1..8); 12·octaves must be a multiple of ``n``.
+
+    Returns
+    -------
+    tuple of int
+        ``n`` ascending pitches, the first the tonic's class (0..11).
+
+    Examples
+    --------
     >>> symmetric_tonics(3), symmetric_tonics(4, "D")
     ((0, 4, 8), (2, 5, 8, 11))
+    >>> symmetric_tonics(3, octaves=2), symmetric_tonics(12, octaves=5)[:4]
+    ((0, 8, 16), (0, 5, 10, 15))
     """
     check_int("n", n)
-    if n not in SYMMETRIC_DIVISIONS:
-        raise ParameterError(f"n must be one of {SYMMETRIC_DIVISIONS} (divisors of 12), got {n}")
+    check_int("octaves", octaves, 1, 8)
+    if octaves == 1 and n not in SYMMETRIC_DIVISIONS:
+        raise ParameterError(f"n must be one of {SYMMETRIC_DIVISIONS} (divisors of 12), got {n}",
+                             field="n")
+    if not 1 <= n <= 12 * octaves or (12 * octaves) % n:
+        raise ParameterError(f"n must divide 12·octaves = {12 * octaves} semitones into whole "
+                             f"steps (a divisor of {12 * octaves}), got {n}", field="n")
     pc = tonic_pc(tonic)
-    return tuple(pc + i * (12 // n) for i in range(n))
+    step = 12 * octaves // n
+    return tuple(pc + i * step for i in range(n))
 
 
 def symmetric_scale(n: int, segment: Sequence[int], tonic: int | str = 0) -> Scale:
