@@ -8,6 +8,13 @@
   side (spread among the clients sharing a process, JSON parse).
 - OSC request to reply: ``/schillinger/rhythm/interference 3 2`` and its answer.
 - Memory: the server's resident size with 100 sessions (each with a member and 50 operations).
+- Durable acknowledgement: an operation sent over the WebSocket until its echo, which the
+  server sends only after committing it to the session store; and the store's commit alone.
+
+- Load (issue 18): 1,000 WebSocket clients in one session (``BENCH_WS_CLIENTS``), 10 of them
+  upgraded and then never reading; the fan-out's p50/p99 and the server's RSS, with stalled
+  clients dropped by the send limit (``max_ws_send_queue_bytes``, 1 MB here).
+  ``python -m bench.bench_server load 300`` runs only this part.
 
 Targets (issue 6): REST p99 < 10 ms, WebSocket fan-out p99 < 10 ms at 100 clients,
 OSC p99 < 2 ms, < 250 MB. Prints; never asserts.
@@ -54,12 +61,17 @@ def _rss_mb(pid: int) -> float:
 
 
 class Server:
-    def __init__(self) -> None:
+    """A ``jupyter server`` with the extension on free ports; ``extra``: more command-line
+    options; ``log``: keep its output in ``home/server.log`` (else discarded)."""
+
+    def __init__(self, extra: tuple[str, ...] = (), log: bool = False) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="bench-server-"))
         (self.home / "root").mkdir()
         self.port, self.osc, self.reply = _free(), _free(socket.SOCK_DGRAM), _free(
             socket.SOCK_DGRAM)
         self.token = secrets.token_hex(16)
+        self.log = self.home / "server.log"
+        out = open(self.log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(self.home / "rt"),
                "JUPYTER_CONFIG_DIR": str(self.home / "cfg"),
                "JUPYTER_DATA_DIR": str(self.home / "data")}
@@ -69,8 +81,8 @@ class Server:
              f"--IdentityProvider.token={self.token}", "--ServerApp.log_level=WARN",
              f"--SchillingerApp.osc_port={self.osc}",
              f"--SchillingerApp.osc_reply_port={self.reply}",
-             f"--SchillingerApp.sessions_dir={self.home}/sessions"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             f"--SchillingerApp.sessions_dir={self.home}/sessions", *extra],
+            env=env, stdout=out, stderr=subprocess.STDOUT)
         for _ in range(600):
             try:
                 if self.get("status")["osc"]["enabled"]:
@@ -140,7 +152,9 @@ async def _receiver(url: str, token: str, count: int, rounds: int, ready: Any,
     import websockets
 
     hdr = {"Authorization": f"token {token}"}
-    conns = [await websockets.connect(url, additional_headers=hdr, max_queue=None)
+    # a long opening timeout: with 1,000 clients the server is busy with the joins
+    conns = [await websockets.connect(url, additional_headers=hdr, max_queue=None,
+                                      open_timeout=300, ping_interval=None)
              for _ in range(count)]
     for ws in conns:
         await ws.recv()  # hello
@@ -243,6 +257,108 @@ async def _fanout(srv: Server, clients: int, rounds: int,
             "spread": spread, "parse": parse}
 
 
+# ----- load: many clients, some of which stop reading ------------------------------------------
+def _masked_text(payload: bytes) -> bytes:
+    """A client's text frame (clients must mask; a zero mask keeps the bytes as they are)."""
+    n = len(payload)
+    head = bytes([0x81, 0x80 | n]) if n < 126 else bytes([0x81, 0x80 | 126]) + n.to_bytes(2, "big")
+    return head + b"\x00\x00\x00\x00" + payload
+
+
+async def _stalled(srv: Server, session: str) -> Any:
+    """A client that upgrades, joins ``session`` and never reads again (small receive buffer)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", srv.port))
+    reader, writer = await asyncio.open_connection(sock=sock)
+    writer.write((f"GET /schillinger/api/ws HTTP/1.1\r\nHost: 127.0.0.1:{srv.port}\r\n"
+                  "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                  "Sec-WebSocket-Key: c2NoaWxsaW5nZXIgYmVuY2g=\r\n"
+                  f"Authorization: token {srv.token}\r\n\r\n").encode())
+    await reader.readuntil(b"\r\n\r\n")
+    writer.write(_masked_text(json.dumps({"type": "join", "session": session}).encode()))
+    await writer.drain()
+    return writer
+
+
+async def _load(srv: Server, clients: int, stalled: int, rounds: int, payload: int,
+                procs: int) -> dict[str, Any]:
+    """``clients`` in one session (``stalled`` of them never read); the sender's
+    ``param_change`` of ``payload`` bytes each round; the server's hand-off time and the
+    end-to-end time to the last reading client, with the server's RSS along the way."""
+    import multiprocessing as mp
+
+    import websockets
+
+    url = f"ws://127.0.0.1:{srv.port}/schillinger/api/ws"
+    ctx = mp.get_context("spawn")
+    ready, done = ctx.Queue(), ctx.Queue()
+    readers = clients - 1 - stalled
+    sizes = [readers // procs + (k < readers % procs) for k in range(procs)]
+    workers = [ctx.Process(target=_receiver_main, daemon=True,
+                           args=(url, srv.token, n, rounds, ready, done)) for n in sizes]
+    rss = {"start": _rss_mb(srv.proc.pid)}
+    for w in workers:
+        w.start()
+    stuck = []
+    try:
+        for _ in workers:
+            await asyncio.to_thread(ready.get, True, 600)
+        stuck = [await _stalled(srv, "bench") for _ in range(stalled)]
+        sender = await websockets.connect(url, additional_headers={
+            "Authorization": f"token {srv.token}"}, max_size=None)
+        await sender.recv()
+        await sender.send(json.dumps({"type": "join", "session": "bench"}))
+        while json.loads(await sender.recv())["type"] != "joined":
+            pass
+        await asyncio.sleep(1.0)  # let the presence messages of the joins settle
+        rss["connected"] = _rss_mb(srv.proc.pid)
+        blob = "p" * payload
+        server, last, delivered = [], [], []
+        for i in range(rounds):
+            t0 = time.perf_counter()
+            await sender.send(json.dumps({"type": "param_change", "id": i, "param": "x",
+                                          "value": i, "pad": blob}))
+            while (ack := json.loads(await sender.recv()))["type"] != "ack":
+                pass
+            server.append(ack["fanout_ms"] / 1e3)
+            delivered.append(ack["delivered"])
+            had = 0
+            while had < len(workers):
+                kind, _res = await asyncio.to_thread(done.get, True, 120)
+                had += kind == "round"
+            last.append(time.perf_counter() - t0)
+        rss["after rounds"] = _rss_mb(srv.proc.pid)
+        status = srv.get("status")["websocket"]
+        await sender.close()
+    finally:
+        for w in workers:
+            w.join(10)
+            if w.is_alive():
+                w.terminate()
+        for wr in stuck:
+            wr.close()
+    return {"server": server[WARM:], "last": last[WARM:], "delivered": delivered,
+            "rss": rss, "dropped_slow": status.get("dropped_slow"), "readers": readers}
+
+
+def bench_load(srv: Server, clients: int = 1000, stalled: int = 10, rounds: int = 60,
+               payload: int = 50_000) -> None:
+    """Print the load figures (issue 18): fan-out to ``clients`` with ``stalled`` not reading."""
+    procs = max(RECEIVER_PROCS, clients // 250)
+    out = asyncio.run(_load(srv, clients, stalled, rounds + WARM, payload, procs))
+    d = out["delivered"]
+    print(f"WS load: {clients} clients ({stalled} stalled, {out['readers']} reading in {procs} "
+          f"processes), {rounds} rounds of a {payload // 1000} kB param_change:")
+    print(f"  server hand-off        {_pct(out['server'])}")
+    print(f"  send -> last reader    {_pct(out['last'])}   (end to end)")
+    print(f"  delivered per round    first {d[0]}, last {d[-1]}; stalled clients dropped by the "
+          f"send limit: {out['dropped_slow']}")
+    print("  server RSS             " + ", ".join(f"{k} {v:.0f} MB"
+                                                 for k, v in out["rss"].items()))
+
+
 async def _sessions(srv: Server, count: int, ops: int) -> None:
     import websockets
 
@@ -264,6 +380,47 @@ async def _sessions(srv: Server, count: int, ops: int) -> None:
         while json.loads(await ws.recv())["type"] != "heartbeat":
             pass
     await asyncio.gather(*(ws.close() for ws in conns))
+
+
+async def _durable_acks(srv: Server, n: int = 300) -> list[float]:
+    """One client sends an operation and waits for its echo (sent only once the operation is
+    committed to the session store, fsync included), ``n`` times after 30 warm-up."""
+    import websockets
+
+    url = f"ws://127.0.0.1:{srv.port}/schillinger/api/ws"
+    ws = await websockets.connect(url, additional_headers={
+        "Authorization": f"token {srv.token}"})
+    await ws.recv()
+    await ws.send(json.dumps({"type": "join", "session": "durable"}))
+    await ws.recv()
+    times = []
+    for i in range(n + 30):
+        t0 = time.perf_counter()
+        await ws.send(json.dumps({"type": "operation", "id": i, "op": {"bar": i}}))
+        while json.loads(await ws.recv()).get("id") != i:
+            pass
+        if i >= 30:
+            times.append(time.perf_counter() - t0)
+    await ws.close()
+    return times
+
+
+def bench_commit(n: int = 500) -> list[float]:
+    """The store alone: one operation appended and committed (WAL, synchronous=FULL)."""
+    from schillinger_kernel.server.sessions import Identity, SessionStore
+
+    with tempfile.TemporaryDirectory(dir=Path.home()) as d:  # the home disk, not a tmpfs
+        store = SessionStore(d)
+        who = Identity("bench")
+        s = store.join("durable", "c", who)
+        times = []
+        for i in range(n):
+            t0 = time.perf_counter()
+            s.add_operation("c", {"bar": i, "notes": [60, 64, 67]}, who)
+            store.mark(s)
+            times.append(time.perf_counter() - t0)
+        store.close()
+    return times
 
 
 def main() -> None:
@@ -297,10 +454,28 @@ def main() -> None:
         print(f"server RSS               {base:.0f} MB at start, {_rss_mb(srv.proc.pid):.0f} MB "
               f"holding 100 sessions x 50 operations")
         phase("sessions")
-        print("time: " + ", ".join(f"{n} {t:.1f} s" for n, t in phases))
+        print(f"durable ack (WS op->echo) {_pct(asyncio.run(_durable_acks(srv)))}")
+        print(f"  store commit alone      {_pct(bench_commit())}   (SQLite WAL, "
+              "synchronous=FULL)")
+        phase("durable acks")
+    finally:
+        srv.stop()
+    load_main(int(os.environ.get("BENCH_WS_CLIENTS", "1000")))
+    phase("WS load")
+    print("time: " + ", ".join(f"{n} {t:.1f} s" for n, t in phases))
+
+
+def load_main(clients: int = 1000, stalled: int = 10) -> None:
+    """The load bench alone, on a server whose send limit (1 MB) the stalled clients pass."""
+    srv = Server(extra=("--SchillingerApp.max_ws_send_queue_bytes=1000000",))
+    try:
+        bench_load(srv, clients, stalled)
     finally:
         srv.stop()
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["load"]:  # python -m bench.bench_server load 300
+        load_main(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
+    else:
+        main()

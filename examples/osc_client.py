@@ -1,10 +1,12 @@
 """Talk to the workbench over OSC, as a Max patch, Pd, TouchOSC or SuperCollider would.
 
-    python examples/osc_client.py --port 7440 --reply-port 7441
+    python examples/osc_client.py --port 7440 --reply-port 7441 --token TOKEN
 
 Sends ``/schillinger/ping``, asks for r(3÷2) and r(5÷3) notes, sets the transport tempo and
-plays/stops it, printing every reply. The server answers the sender's IP on ``--reply-port``
-(its ``SchillingerApp.osc_reply_port``), so this script listens there. Uses python-osc only.
+plays/stops it, printing every reply. The server answers the sender's address, so this script
+sends from and listens on ``--reply-port``. Changing the transport needs the server's secret
+(``--token``: the Jupyter token, or the OSC secret from the key file the sidebar names), sent
+once as ``/schillinger/auth``. Uses python-osc only.
 """
 
 from __future__ import annotations
@@ -26,10 +28,15 @@ def ask(sock: socket.socket, port: int, address: str, *args: Any) -> tuple[str, 
     return msg.address, list(msg.params)
 
 
-def main(port: int, reply_port: int) -> int:
+def main(port: int, reply_port: int, token: str = "") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", reply_port))
         sock.settimeout(5.0)
+        if token:  # binds this socket's address; reading needs no secret
+            address, args = ask(sock, port, "/schillinger/auth", token)
+            if address != "/schillinger/auth":
+                print(address, *args, file=sys.stderr)
+                return 1
         for request in (("/schillinger/ping", "hello"),
                         ("/schillinger/rhythm/interference", 3, 2),
                         ("/schillinger/rhythm/interference/notes", 5, 3),
@@ -46,5 +53,7 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--port", type=int, default=7440, help="the server's OSC port")
     p.add_argument("--reply-port", type=int, default=7441, help="where replies arrive")
+    p.add_argument("--token", default="", help="the server's token or OSC secret (needed to "
+                   "change the transport)")
     a = p.parse_args()
-    sys.exit(main(a.port, a.reply_port))
+    sys.exit(main(a.port, a.reply_port, a.token))

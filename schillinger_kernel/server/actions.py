@@ -67,6 +67,8 @@ class Limits:
 
     body_bytes: int = 4 * 1024 * 1024  #: a REST request body
     ws_message_bytes: int = 4 * 1024 * 1024  #: one WebSocket message
+    ws_send_queue_bytes: int = 16 * 1024 * 1024  #: unread bytes for one client (then dropped)
+    operation_bytes: int = 256 * 1024  #: a session operation, parameter or presence message
     osc_packet_bytes: int = 8192  #: one OSC datagram (its blobs included)
     osc_reply_bytes: int = 8192  #: one OSC reply; larger answers: use REST
     rhythm_period: int = 1_000_000  #: units of a rhythm's period
@@ -76,6 +78,7 @@ class Limits:
     bars: int = 1024  #: bars of a composition
     notes: int = 200_000  #: notes of a score sent or answered
     render_seconds: float = 1200.0  #: seconds of audio one render or export writes
+    json_depth: int = models.MAX_JSON_DEPTH  #: nesting of a request's arrays and objects
 
 
 def too_large(what: str, value: float, limit: float, name: str, field: str | None = None

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from jupyter_core.paths import jupyter_data_dir
+from jupyter_core.paths import jupyter_data_dir, jupyter_runtime_dir
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Float, Int, List, Unicode, default, validate
+from traitlets import Bool, Enum, Float, Int, List, Unicode, default, validate
 
 from .actions import Limits
 from .handlers import API, routes
@@ -66,6 +66,12 @@ class SchillingerApp(ExtensionApp):
     job_workers = Int(2, help="Threads for render/export/analysis jobs.").tag(config=True)
     job_queue = Int(32, help="Jobs that may wait beyond the running ones (more: 429)."
                     ).tag(config=True)
+    job_user_queue = Int(8, help="Jobs one user may have queued or running (more: 429)."
+                         ).tag(config=True)
+    job_result_ttl = Float(3600.0, help="Seconds a finished job's result is kept (on disk)."
+                           ).tag(config=True)
+    jobs_dir = Unicode(help="Folder for job results (a private folder is made inside); "
+                       "default: Jupyter's runtime folder.").tag(config=True)
     action_workers = Int(2, help="Threads for the theory actions of every door (the event "
                          "loop only routes).").tag(config=True)
     action_queue = Int(16, help="Actions that may wait beyond the running ones (more: 429)."
@@ -80,6 +86,12 @@ class SchillingerApp(ExtensionApp):
                          ).tag(config=True)
     max_ws_message_bytes = Int(Limits.ws_message_bytes, help="Bytes of a WebSocket message."
                                ).tag(config=True)
+    max_ws_send_queue_bytes = Int(Limits.ws_send_queue_bytes, help="Bytes a WebSocket "
+                                  "client may leave unread; beyond, it is closed (1008)."
+                                  ).tag(config=True)
+    max_operation_bytes = Int(Limits.operation_bytes, help="Bytes of a WebSocket message "
+                              "that a session keeps (operation, param_change, presence)."
+                              ).tag(config=True)
     max_osc_packet_bytes = Int(Limits.osc_packet_bytes, help="Bytes of an OSC packet."
                                ).tag(config=True)
     max_osc_reply_bytes = Int(Limits.osc_reply_bytes, help="Bytes of an OSC reply (larger "
@@ -93,12 +105,28 @@ class SchillingerApp(ExtensionApp):
                      ).tag(config=True)
     max_bars = Int(Limits.bars, help="Bars of a composition or score.").tag(config=True)
     max_notes = Int(Limits.notes, help="Notes of a score.").tag(config=True)
+    max_json_depth = Int(Limits.json_depth, help="Nesting of arrays and objects in one "
+                         "request (deeper: 400).").tag(config=True)
     max_render_seconds = Float(Limits.render_seconds, help="Seconds of audio one render or "
                                "export writes.").tag(config=True)
+
+    osc_secret = Unicode("", help="The secret an OSC sender gives (/schillinger/auth <secret>) "
+                         "before it may change anything ('': a new one at each start, written "
+                         "to schillinger-osc-<pid>.json in the Jupyter runtime folder; the "
+                         "server's token is accepted too).").tag(config=True)
+
+    sessions_synchronous = Enum(["FULL", "NORMAL"], "FULL", help="FULL: every acknowledged "
+                                "session change is fsynced (survives a power cut); NORMAL: "
+                                "written but fsynced at checkpoints (survives a crash of the "
+                                "server, ~100x faster acks on slow disks).").tag(config=True)
 
     @default("sessions_dir")
     def _default_sessions_dir(self) -> str:
         return os.path.join(jupyter_data_dir(), "schillinger", "sessions")
+
+    @default("jobs_dir")
+    def _default_jobs_dir(self) -> str:
+        return os.path.join(jupyter_runtime_dir(), "schillinger")
 
     @validate("osc_port", "osc_reply_port", "ableton_port", "ableton_reply_port")
     def _check_port(self, proposal: Any) -> int:
@@ -114,9 +142,18 @@ class SchillingerApp(ExtensionApp):
             render_backend=self.render_backend, sessions_dir=self.sessions_dir,
             audio_output=self.audio_output, sample_rate=self.sample_rate,
             job_workers=max(1, self.job_workers), job_queue=self.job_queue,
+            job_user_queue=max(1, self.job_user_queue), job_result_ttl=self.job_result_ttl,
+            jobs_dir=self.jobs_dir,
             action_workers=max(1, self.action_workers), action_queue=self.action_queue,
             osc_reply_hosts=tuple(self.osc_reply_hosts), osc_rate=self.osc_rate,
+            osc_secret=self.osc_secret, osc_tokens=self._tokens(),
+            sessions_synchronous=self.sessions_synchronous,
+            osc_key_file=os.path.join(jupyter_runtime_dir(), f"schillinger-osc-{os.getpid()}.json"),
             limits=Limits(**{f: getattr(self, f"max_{f}") for f in Limits.__dataclass_fields__}))
+
+    def _tokens(self) -> tuple[str, ...]:
+        token = getattr(getattr(self.serverapp, "identity_provider", None), "token", "")
+        return (token,) if isinstance(token, str) and token else ()
 
     def initialize_settings(self) -> None:
         """Create the shared service and put it in the tornado settings."""

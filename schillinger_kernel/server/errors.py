@@ -17,6 +17,8 @@ builtin ``LookupError``
 ``TooLarge``                                            413
 ``Busy``                                                429
 ``PeerUnavailable``                                     502
+``MemoryError`` (the work asked for too much)           413
+``RecursionError`` (input nested too deep)              400
 ``ImportError`` (a part this installation lacks)        503
 anything else (logged with its traceback)               500
 =====================================================  ======
@@ -45,8 +47,8 @@ from pydantic import ValidationError
 
 from .. import errors as taxonomy
 
-__all__ = ["MAX_MESSAGE", "STATUS", "ErrorAnswer", "map_error", "status_of", "validation_field",
-           "validation_message"]
+__all__ = ["MAX_MESSAGE", "STATUS", "Answered", "ErrorAnswer", "map_error", "status_of",
+           "validation_field", "validation_message"]
 
 #: Longest message any door sends: OSC replies must fit one datagram, and the three doors
 #: must agree, so the mapper cuts it once for all of them.
@@ -65,6 +67,8 @@ STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (taxonomy.Busy, 429),
     (taxonomy.PeerUnavailable, 502),
     (taxonomy.WorkbenchError, 400),
+    (MemoryError, 413),  # work that outgrew the memory: the request asked for too much
+    (RecursionError, 400),  # input nested beyond what the parser or validator can follow
     (ImportError, 503),  # before LookupError: ModuleNotFoundError is no lookup of the client's
     (LookupError, 404),
     (ValueError, 400),
@@ -118,6 +122,12 @@ def validation_message(exc: ValidationError) -> str:
     return "; ".join(lines) or "invalid request"
 
 
+def _json_depth() -> int:
+    from .models import MAX_JSON_DEPTH
+
+    return MAX_JSON_DEPTH
+
+
 def _text(exc: BaseException) -> str:
     # KeyError's str() quotes its argument; the argument itself reads better
     if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
@@ -127,6 +137,14 @@ def _text(exc: BaseException) -> str:
 
 def _cut(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
+class Answered(Exception):  # it carries an answer already made; it is no error kind
+    """An error already mapped (a failed job's :class:`ErrorAnswer`), raised again as is."""
+
+    def __init__(self, answer: ErrorAnswer) -> None:
+        super().__init__(answer.message)
+        self.answer = answer
 
 
 def map_error(exc: BaseException, log: logging.Logger | None = None) -> ErrorAnswer:
@@ -142,6 +160,8 @@ def map_error(exc: BaseException, log: logging.Logger | None = None) -> ErrorAns
     >>> ans.status, ans.field, ans.message.split(",")[0]
     (400, 'generators.1', 'generators.1: Input should be a valid integer')
     """
+    if isinstance(exc, Answered):
+        return exc.answer
     status = status_of(exc)
     if isinstance(exc, ValidationError):
         return ErrorAnswer(status, _cut(validation_message(exc)), validation_field(exc),
@@ -150,6 +170,12 @@ def map_error(exc: BaseException, log: logging.Logger | None = None) -> ErrorAns
     if status == 500:
         (log or _log).error("schillinger: unexpected %s", type(exc).__name__, exc_info=exc)
         return ErrorAnswer(500, f"internal error ({type(exc).__name__}); see the server log")
+    if isinstance(exc, MemoryError):  # its words (often none) say nothing to the client
+        return ErrorAnswer(413, "too large: the request needs more memory than the server "
+                           "allows; ask for less (fewer notes, bars or seconds)")
+    if isinstance(exc, RecursionError):
+        return ErrorAnswer(400, f"the request nests too deep (at most "
+                           f"{_json_depth()} levels of arrays and objects)")
     if status == 503:
         (log or _log).warning("schillinger: %s", exc)
         return ErrorAnswer(503, _cut(f"not available: {exc}"))

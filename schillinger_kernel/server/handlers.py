@@ -29,6 +29,7 @@ from ..errors import NotFound, ParameterError
 from . import models
 from .actions import ACTIONS, SCALES_FUNCTIONS, too_large
 from .errors import map_error
+from .sessions import Identity
 from .workbench import Workbench, job_outcome
 
 __all__ = [
@@ -131,6 +132,16 @@ class BaseHandler(APIHandler):
         wb: Workbench = self.settings["schillinger_workbench"]
         return wb
 
+    @property
+    def owner(self) -> str:
+        """Whose jobs this request starts: the authenticated user name."""
+        return str(getattr(self.current_user, "username", "") or "")
+
+    def on_connection_close(self) -> None:
+        """The client went away: cancel the jobs only it waited for."""
+        super().on_connection_close()
+        self.wb.jobs.abandon(self)
+
     def body(self) -> dict[str, Any]:
         """The request body as a JSON object (400 otherwise)."""
         raw = self.request.body
@@ -139,10 +150,7 @@ class BaseHandler(APIHandler):
         limit = self.wb.settings.limits.body_bytes
         if len(raw) > limit:
             raise too_large("bytes of request body", len(raw), limit, "body_bytes")
-        try:
-            data = json.loads(raw)
-        except ValueError as exc:
-            raise ParameterError(f"malformed JSON in the request body: {exc}") from None
+        data = models.parse_json(raw, max_depth=self.wb.settings.limits.json_depth)
         if not isinstance(data, dict):
             raise ParameterError("the request body must be a JSON object")
         return data
@@ -152,6 +160,12 @@ class BaseHandler(APIHandler):
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(data))
+
+    def answer_text(self, text: str, status: int = 200) -> None:
+        """Finish with JSON already serialised (off the loop, :meth:`Workbench.dumps`)."""
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(text)
 
     def fail(self, status: int, message: str, field: str | None = None,
              errors: list[dict[str, Any]] | None = None) -> None:
@@ -198,7 +212,9 @@ class ActionHandler(BaseHandler):
 
     @api
     async def post(self) -> None:
-        self.answer(await self.wb.run_action(self.action, self.body()))
+        body = await self.wb.offload(self.body)  # up to max_body_bytes of JSON: off the loop
+        result = await self.wb.run_action(self.action, body, owner=self.owner, waiter=self)
+        self.answer_text(await self.wb.dumps(result))
 
 
 def action_handler(name: str) -> type[ActionHandler]:
@@ -259,7 +275,8 @@ class RenderHandler(BaseHandler):
 
     @api
     async def post(self) -> None:
-        job = self.wb.start_job("render", self.body())
+        body = await self.wb.offload(self.body)
+        job = await self.wb.submit_job("render", body, owner=self.owner, detached=True)
         self.set_header("Location", self.job_url(job.id))
         self.answer({**job.to_dict(), "url": self.job_url(job.id)}, 202)
 
@@ -273,12 +290,13 @@ class ExportHandler(BaseHandler):
 
     @api
     async def post(self) -> None:
-        body = self.body()
-        job = self.wb.start_job("export", body)
-        if body.get("wait", True) is False:
+        body = await self.wb.offload(self.body)
+        detached = body.get("wait", True) is False
+        job = await self.wb.submit_job("export", body, owner=self.owner, detached=detached)
+        if detached:
             self.answer({**job.to_dict(), "url": self.job_url(job.id)}, 202)
             return
-        await self.wb.jobs.wait(job)
+        await self.wb.jobs.wait(job, self)
         self.answer(job_outcome(job))
 
 
@@ -328,15 +346,18 @@ class SessionsHandler(BaseHandler):
     @api
     async def post(self) -> None:
         req = models.SessionCreate.model_validate(self.body())
-        s = self.wb.sessions.create(req.name)
+        s = self.wb.sessions.create(req.name, owner=Identity.of(self.current_user))
         self.answer(s.to_dict(), 201)
 
 
 class SessionHandler(BaseHandler):
-    """``GET sessions/{session_id}`` (members, params, history) and ``DELETE``."""
+    """``GET sessions/{session_id}`` (members, params, history), ``PATCH`` (rename) and
+    ``DELETE``; renaming and deleting are for the session's owner only (403 otherwise)."""
 
     spec: ClassVar[Spec] = {"get": _op("One session with its history", response={"type": "object"}),
-                  "delete": _op("Delete a session", response={"type": "object"})}
+                  "patch": _op("Rename a session (its owner only)", models.SessionCreate,
+                               {"type": "object"}),
+                  "delete": _op("Delete a session (its owner only)", response={"type": "object"})}
 
     @api
     async def get(self, session_id: str) -> None:
@@ -346,9 +367,20 @@ class SessionHandler(BaseHandler):
         self.answer(s.to_dict())
 
     @api
+    async def patch(self, session_id: str) -> None:
+        req = models.SessionCreate.model_validate(self.body())
+        s = self.wb.sessions.rename(session_id, req.name, by=Identity.of(self.current_user))
+        self.wb.hub.broadcast(s.members, {"type": "session", "event": "renamed", **s.summary()})
+        self.answer(s.summary())
+
+    @api
     async def delete(self, session_id: str) -> None:
-        if not self.wb.sessions.delete(session_id):
+        s = self.wb.sessions.get(session_id)
+        if s is None or not self.wb.sessions.delete(session_id,
+                                                    by=Identity.of(self.current_user)):
             raise NotFound(f"no session {session_id!r}")
+        self.wb.hub.broadcast(s.members, {"type": "session", "event": "deleted", "id": s.id,
+                                          "name": s.name})
         self.answer({"deleted": session_id})
 
 
@@ -442,7 +474,7 @@ def routes() -> list[Route]:
               {"get": READ, "delete": WRITE}),
         Route("/sessions", r"/sessions", SessionsHandler, {}, {"get": READ, "post": WRITE}),
         Route("/sessions/{session_id}", r"/sessions/(?P<session_id>[^/]+)", SessionHandler,
-              {}, {"get": READ, "delete": WRITE}),
+              {}, {"get": READ, "patch": WRITE, "delete": WRITE}),
         Route("/transport", r"/transport", TransportHandler, {}, {"get": READ, "post": WRITE}),
         Route("/ableton", r"/ableton", AbletonHandler, {}, {"get": READ, "post": WRITE}),
         Route("/openapi.json", r"/openapi\.json", OpenApiHandler, {}, {"get": READ}),

@@ -7,6 +7,12 @@ buffer, which keeps the peer's messages in order. Nothing is awaited per peer an
 future or task is made (tornado's ``write_message`` wraps every write in a task); peers that are
 closing or closed are dropped.
 
+A peer that does not read cannot make the server hold its messages without end: once more
+than ``send_limit`` bytes wait in its stream (:func:`queued_bytes`), it is dropped from the hub
+and closed with code :data:`SLOW_CONSUMER` (1008, policy violation), and its buffer is freed
+when the close times out. Peers that vanish without closing are found by the WebSocket
+keep-alive pings (:class:`~.ws.SessionSocket`).
+
 Every broadcast's hand-off time (serialise, frame, write to every socket) is kept for the last
 :data:`STATS_KEPT` broadcasts and reported by ``GET status`` under ``websocket``.
 
@@ -31,14 +37,32 @@ from tornado.iostream import IOStream, StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
 __all__ = [
+    "SEND_LIMIT",
+    "SLOW_CONSUMER",
     "STATS_KEPT",
     "Hub",
     "Peer",
+    "queued_bytes",
     "text_frame",
 ]
 
 
 STATS_KEPT = 1024
+SLOW_CONSUMER = 1008  #: close code for a peer whose unread messages passed the send limit
+SEND_LIMIT = 16 * 1024 * 1024  #: bytes that may wait for one peer (``max_ws_send_queue_bytes``)
+
+
+def queued_bytes(stream: Any) -> int:
+    """Bytes written to ``stream`` (a tornado IOStream) that the peer has not taken yet.
+
+    >>> queued_bytes(None)
+    0
+    """
+    if stream is None:
+        return 0
+    total = getattr(stream, "_total_write_index", 0)
+    done = getattr(stream, "_total_write_done_index", 0)
+    return max(0, int(total) - int(done))
 
 
 def text_frame(payload: bytes) -> bytes:
@@ -113,6 +137,13 @@ def _write(conn: Peer, proto: Any, frame: bytes, text: str) -> bool:
         return False
 
 
+def drop_slow(conn: Peer, limit: int) -> None:
+    """Close a peer that stopped reading (its unread messages passed ``limit`` bytes)."""
+    with contextlib.suppress(Exception):
+        conn.close(SLOW_CONSUMER, f"too slow: more than {limit} bytes unread "
+                   "(SchillingerApp.max_ws_send_queue_bytes)")
+
+
 class Hub:
     """The open sockets of one server and who listens to what."""
 
@@ -121,11 +152,25 @@ class Hub:
         self.clients: dict[str, Peer] = {}
         self.transport_subscribers: set[str] = set()
         self.broadcasts = 0
+        self.dropped_slow = 0
+        limits = getattr(getattr(wb, "settings", None), "limits", None)
+        self.send_limit: int = getattr(limits, "ws_send_queue_bytes", SEND_LIMIT)
         self._fanout: deque[tuple[int, float]] = deque(maxlen=STATS_KEPT)
 
     def add(self, conn: Peer) -> None:
         """Register an open socket."""
         self.clients[conn.client_id] = conn
+
+    def admit(self, conn: Peer, nbytes: int) -> bool:
+        """Whether ``nbytes`` more may be queued for ``conn``; if not, it is dropped (closed
+        with :data:`SLOW_CONSUMER`) and forgotten."""
+        proto = conn.ws_connection
+        if queued_bytes(getattr(proto, "stream", None)) + nbytes <= self.send_limit:
+            return True
+        self.dropped_slow += 1
+        self.remove(conn)
+        drop_slow(conn, self.send_limit)
+        return False
 
     def remove(self, conn: Peer) -> None:
         """Forget a closed socket."""
@@ -154,6 +199,8 @@ class Hub:
             if proto is None or proto.is_closing():
                 dead.append(conn)
                 continue
+            if not self.admit(conn, len(frame)):
+                continue
             if not _write(conn, proto, frame, text):
                 dead.append(conn)
                 continue
@@ -177,7 +224,7 @@ class Hub:
     def stats(self) -> dict[str, Any]:
         """Connected clients, broadcasts so far and the hand-off time of the recent ones."""
         times = sorted(t for _n, t in self._fanout)
-        out: dict[str, Any] = {"clients": len(self.clients),
+        out: dict[str, Any] = {"clients": len(self.clients), "dropped_slow": self.dropped_slow,
                                "transport_subscribers": len(self.transport_subscribers),
                                "broadcasts": self.broadcasts, "fanout": None}
         if times:

@@ -5,10 +5,19 @@ in a worker thread and reports through a :class:`Reporter`; ``await manager.wait
 handler wait without blocking other requests. Cancelling a queued job drops it; a running job
 stops at its next progress report.
 
+Bounded everywhere: at most ``max_workers + max_queue`` jobs are queued or running, at most
+``per_user`` of one owner (beyond either: :class:`Busy`, REST 429 with ``Retry-After``).
+Results are written to a private folder on disk (``results_dir``), not kept in memory, and
+deleted ``ttl`` seconds after the job ended (or when the job is forgotten). A failed job keeps
+its error as plain data (:class:`~.errors.ErrorAnswer`): the exception, and with it every
+frame and array of the failed work, is released. A job some clients wait for is cancelled
+when the last of them goes away (:meth:`JobManager.abandon`), unless it was handed out as a
+resource to poll (``detached``).
+
 >>> jm = JobManager(max_workers=1)
 >>> job = jm.submit("demo", lambda rep: {"answer": 42})
->>> job.future.result()
-{'answer': 42}
+>>> job.future.result() is None, job.result
+(True, {'answer': 42})
 >>> jm.get(job.id).to_dict()["status"]
 'done'
 >>> jm.shutdown()
@@ -17,17 +26,26 @@ stops at its next progress report.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import logging
+import os
+import shutil
+import tempfile
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 # the taxonomy's Cancelled (REST 409): raised inside a job's work once it was cancelled
 from ..errors import Busy, Cancelled
+from ..io.atomic import atomic_path
+from .errors import ErrorAnswer, map_error
 
 __all__ = ["JOB_STATES", "Busy", "Cancelled", "Job", "JobManager", "Reporter", "WorkPool"]
 
@@ -58,26 +76,44 @@ class Reporter:
 
 @dataclass
 class Job:
-    """One unit of work and what is known about it."""
+    """One unit of work and what is known about it (its result lies on disk)."""
 
     id: str
     kind: str
     status: str = "queued"
     progress: float = 0.0
     message: str = ""
-    result: Any = None
     error: str | None = None
     created: float = field(default_factory=time.time)
     finished: float | None = None
+    owner: str = ""
+    detached: bool = False  # handed out to poll: no disconnect cancels it
+    answer: ErrorAnswer | None = None  # a failure, as every door answers it
+    result_path: Path | None = None
+    expired: bool = False
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
     future: Future[Any] = field(default_factory=Future, repr=False)
+    waiters: set[Hashable] = field(default_factory=set, repr=False)
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def result(self) -> Any:
+        """The result read back from disk (None before it is done, after it expired)."""
+        if self.result_path is None:
+            return None
+        try:
+            return json.loads(self.result_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def to_dict(self, result: bool = True) -> dict[str, Any]:
         """JSON-ready state: ``id``, ``kind``, ``status``, ``progress``, ``message``,
-        ``result`` (when done), ``error`` (when failed)."""
+        ``result`` (when done, until it expires; None without ``result``), ``error``
+        (when failed)."""
         return {"id": self.id, "kind": self.kind, "status": self.status,
-                "progress": self.progress, "message": self.message, "result": self.result,
-                "error": self.error, "created": self.created, "finished": self.finished}
+                "progress": self.progress, "message": self.message,
+                "result": self.result if result else None,
+                "error": self.error, "created": self.created, "finished": self.finished,
+                "expired": self.expired}
 
 
 class WorkPool:
@@ -136,17 +172,28 @@ class WorkPool:
 class JobManager:
     """Runs jobs in ``max_workers`` threads and keeps the last ``keep`` of them.
 
-    At most ``max_queue`` jobs wait beyond the running ones; more are refused with
-    :class:`Busy` (REST 429).
+    At most ``max_queue`` jobs wait beyond the running ones and ``per_user`` belong to one
+    owner; more are refused with :class:`Busy` (REST 429). Results go to ``results_dir``
+    (a private folder made inside it; the system's temporary folder when None) and are
+    deleted ``ttl`` seconds after their job ended.
     """
 
-    def __init__(self, max_workers: int = 2, keep: int = 200, max_queue: int = 32) -> None:
+    def __init__(self, max_workers: int = 2, keep: int = 200, max_queue: int = 32,
+                 per_user: int = 8, results_dir: str | os.PathLike[str] | None = None,
+                 ttl: float = 3600.0, log: logging.Logger | None = None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="sk-job")
         self._workers, self._max_queue = max(1, max_workers), max(0, max_queue)
+        self._per_user = max(1, per_user)
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._keep = keep
+        self._ttl = ttl
+        self._log = log or logging.getLogger("schillinger")
         self._listeners: list[Callable[[dict[str, Any]], None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+        if results_dir is not None:
+            os.makedirs(results_dir, mode=0o700, exist_ok=True)
+        # mkdtemp: a fresh folder only this user can read, whoever else shares the parent
+        self.results_dir = Path(tempfile.mkdtemp(prefix="sk-jobs-", dir=results_dir))
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """Deliver listener calls on ``loop`` (jobs report from worker threads)."""
@@ -159,7 +206,7 @@ class JobManager:
     def _notify(self, job: Job) -> None:
         if not self._listeners:
             return
-        data = job.to_dict()
+        data = job.to_dict(result=False)  # listeners follow progress, not results
 
         def deliver() -> None:
             for listener in list(self._listeners):
@@ -171,47 +218,86 @@ class JobManager:
         else:
             deliver()
 
-    def submit(self, kind: str, work: Callable[[Reporter], Any]) -> Job:
-        """Queue ``work(reporter)``; its return value becomes the job's ``result``.
+    def active(self, owner: str | None = None) -> int:
+        """Jobs queued or running (of ``owner`` only, when given)."""
+        return sum(1 for j in self._jobs.values() if j.status in ("queued", "running")
+                   and (owner is None or j.owner == owner))
 
-        Raises :class:`Busy` when ``max_workers`` run and ``max_queue`` wait already.
+    def submit(self, kind: str, work: Callable[[Reporter], Any], owner: str = "",
+               detached: bool = False) -> Job:
+        """Queue ``work(reporter)``; its return value (JSON data) becomes the job's result.
+
+        Raises :class:`Busy` when ``max_workers`` run and ``max_queue`` wait already, or
+        ``owner`` has ``per_user`` jobs queued or running.
         """
-        active = sum(1 for j in self._jobs.values() if j.status in ("queued", "running"))
+        self.expire()
+        active = self.active()
         if active >= self._workers + self._max_queue:
             raise Busy(f"the server is busy: {active} jobs running or waiting (at most "
                        f"{self._workers + self._max_queue}: SchillingerApp.job_workers, "
                        "job_queue); try again shortly")
-        job = Job(uuid.uuid4().hex[:12], kind)
+        if owner and self.active(owner) >= self._per_user:
+            raise Busy(f"you have {self._per_user} jobs running or waiting already (at most "
+                       f"{self._per_user}: SchillingerApp.job_user_queue); wait for one to "
+                       "finish or cancel one")
+        job = Job(uuid.uuid4().hex[:12], kind, owner=owner, detached=detached)
         self._jobs[job.id] = job
         while len(self._jobs) > self._keep:
             oldest = next(iter(self._jobs.values()))
             if oldest.status in ("queued", "running"):
                 break
-            self._jobs.popitem(last=False)
+            self._forget(self._jobs.popitem(last=False)[1])
         reporter = Reporter(job, self._notify)
-
-        def run() -> Any:
-            if job.cancel_event.is_set():
-                raise Cancelled(f"job {job.id} was cancelled")
-            job.status = "running"
-            self._notify(job)
-            try:
-                job.result = work(reporter)
-                job.status, job.progress = "done", 1.0
-                return job.result
-            except Cancelled:
-                job.status = "cancelled"
-                raise
-            except Exception as exc:
-                job.status, job.error = "error", f"{type(exc).__name__}: {exc}"
-                raise
-            finally:
-                job.finished = time.time()
-                self._notify(job)
-
-        inner = self._pool.submit(run)
-        job.future = inner
+        job.future = self._pool.submit(self._run, job, work, reporter)
         return job
+
+    def _run(self, job: Job, work: Callable[[Reporter], Any], reporter: Reporter) -> None:
+        if job.cancel_event.is_set():
+            job.status, job.finished = "cancelled", time.time()
+            raise Cancelled(f"job {job.id} was cancelled")
+        job.status = "running"
+        self._notify(job)
+        try:
+            self._store(job, work(reporter))
+            job.status, job.progress = "done", 1.0
+        except Cancelled as exc:
+            job.status = "cancelled"
+            del work, reporter
+            raise exc.with_traceback(None) from None
+        except Exception as exc:
+            # the answer is plain data; the exception is raised to the future stripped of
+            # its traceback and context, so the failed work's frames (and arrays) are freed
+            job.answer = map_error(exc, self._log)
+            job.status, job.error = "error", f"{type(exc).__name__}: {job.answer.message}"
+            del work, reporter
+            raise exc.with_traceback(None) from None
+        finally:
+            job.finished = time.time()
+            self._notify(job)
+
+    def _store(self, job: Job, result: Any) -> None:
+        path = self.results_dir / f"{job.id}.json"
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(result), encoding="utf-8")
+        job.result_path = path
+
+    def _forget(self, job: Job) -> None:
+        if job.result_path is not None:
+            with contextlib.suppress(OSError):
+                job.result_path.unlink()
+            job.result_path = None
+
+    def expire(self, now: float | None = None) -> int:
+        """Delete the results of jobs that ended ``ttl`` seconds ago; how many."""
+        cutoff = (time.time() if now is None else now) - self._ttl
+        n = 0
+        for job in list(self._jobs.values()):
+            if job.result_path is not None and job.finished is not None \
+                    and job.finished < cutoff:
+                self._forget(job)
+                job.expired = True
+                n += 1
+        return n
 
     def get(self, job_id: str) -> Job | None:
         """The job with ``job_id`` or None."""
@@ -219,7 +305,8 @@ class JobManager:
 
     def list(self) -> list[dict[str, Any]]:
         """All kept jobs, oldest first, without results."""
-        return [{**j.to_dict(), "result": None} for j in self._jobs.values()]
+        self.expire()
+        return [j.to_dict(result=False) for j in self._jobs.values()]
 
     def cancel(self, job_id: str) -> Job | None:
         """Ask a job to stop; returns it (None when unknown)."""
@@ -232,18 +319,40 @@ class JobManager:
             self._notify(job)
         return job
 
-    async def wait(self, job: Job) -> Job:
-        """Wait for ``job`` without blocking the event loop; errors stay in the job."""
+    async def wait(self, job: Job, waiter: Hashable | None = None) -> Job:
+        """Wait for ``job`` without blocking the event loop; errors stay in the job.
+
+        ``waiter`` (a connection) is counted while it waits: :meth:`abandon` cancels the job
+        once no waiter is left.
+        """
+        if waiter is not None:
+            job.waiters.add(waiter)
         try:
             await asyncio.wrap_future(job.future)
         except (Cancelled, asyncio.CancelledError):
             pass
-        except Exception:  # recorded in job.error by run()
+        except Exception:  # recorded in job.answer by _run
             pass
+        finally:
+            job.waiters.discard(waiter)
         return job
 
+    def abandon(self, waiter: Hashable) -> tuple[Job, ...]:
+        """``waiter`` went away: cancel each unfinished job it alone waited for (not the
+        detached ones); returns those cancelled."""
+        gone = []
+        for job in list(self._jobs.values()):
+            if waiter not in job.waiters:
+                continue
+            job.waiters.discard(waiter)
+            if not job.waiters and not job.detached and job.status in ("queued", "running"):
+                self.cancel(job.id)
+                gone.append(job)
+        return tuple(gone)
+
     def shutdown(self) -> None:
-        """Cancel queued jobs and stop the workers (running jobs finish)."""
+        """Cancel queued jobs, stop the workers (running jobs finish), delete the results."""
         for job in self._jobs.values():
             job.cancel_event.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(self.results_dir, ignore_errors=True)

@@ -18,7 +18,10 @@ model) or the shared transport/Ableton command. Replies use the request's addres
 - ``/schillinger/ableton/tempo [bpm]``: Live's tempo (set first when given)
 - ``/schillinger/ableton/follow 1|0``: follow Live's tempo on the transport clock
 - ``/schillinger/help``: the address list, one string per address
+- ``/schillinger/auth <secret> [reply_port]``: answers ``1 <ttl seconds>`` (:mod:`.osc_auth`)
 
+Addresses marked *changes* (transport commands other than ``get``, every ``ableton`` address
+except ``tempo`` without an argument) need an authenticated sender; the rest only read.
 Errors answer ``/schillinger/error <address> <message> <field> <status>``, the same message
 and field as REST and the WebSocket give for the same request.
 """
@@ -58,6 +61,7 @@ HELP = (
     "/schillinger/transport/seek beats", "/schillinger/transport/loop start end [on]",
     "/schillinger/ableton/push_clip [track clip part]", "/schillinger/ableton/tempo [bpm]",
     "/schillinger/ableton/follow 1|0",
+    "/schillinger/auth <secret> [reply_port] (needed before transport and ableton changes)",
 )
 
 
@@ -227,7 +231,7 @@ def install(bridge: OscBridge) -> None:
     bridge.map("/schillinger/scales/*", scales)
     bridge.map("/schillinger/harmony/progression", progression)
     for verb in ("play", "stop", "toggle", "get", "tempo", "seek", "loop"):
-        bridge.map(f"/schillinger/transport/{verb}", transport)
-    bridge.map("/schillinger/ableton/push_clip", push_clip)
-    bridge.map("/schillinger/ableton/tempo", live_tempo)
-    bridge.map("/schillinger/ableton/follow", follow)
+        bridge.map(f"/schillinger/transport/{verb}", transport, writes=verb != "get")
+    bridge.map("/schillinger/ableton/push_clip", push_clip, writes=True)
+    bridge.map("/schillinger/ableton/tempo", live_tempo, writes=lambda args: len(args) > 0)
+    bridge.map("/schillinger/ableton/follow", follow, writes=True)

@@ -28,6 +28,7 @@ from ..errors import Conflict, ParameterError, ParameterTypeError
 
 __all__ = [
     "MAX_PATH_CHARS",
+    "NAME_MAX",
     "commit_file",
     "ensure_parent",
     "files_url",
@@ -37,6 +38,7 @@ __all__ = [
 
 
 MAX_PATH_CHARS = 1024
+NAME_MAX = 255  #: bytes of one file or folder name (Linux, macOS and Windows alike)
 
 
 def _clean_parts(path: object, field: str) -> tuple[str, ...]:
@@ -55,6 +57,10 @@ def _clean_parts(path: object, field: str) -> tuple[str, ...]:
     if ".." in parts:
         raise ParameterError(f"{field}: '..' is not allowed in {path!r}; give a path inside "
                              "the server's root directory", field=field)
+    long = [p for p in parts if len(p.encode("utf-8", "surrogatepass")) > NAME_MAX]
+    if long:  # the file system's own refusal (ENAMETOOLONG) would come after a long render
+        raise ParameterError(f"{field}: a name is longer than {NAME_MAX} bytes "
+                             f"({long[0][:40]!r}...)", field=field)
     hidden = [p for p in parts if p.startswith(".")]
     if hidden:
         raise ParameterError(f"{field}: hidden names are not allowed ({hidden[0]!r} in "
@@ -91,6 +97,19 @@ def resolve_inside(root: str | os.PathLike[str], path: str, *, field: str = "pat
     """
     parts = _clean_parts(path, field)
     base = Path(root).resolve()
+    try:
+        return _resolve(base, parts, path, field, must_exist, suffixes)
+    except OSError as exc:  # a symlink loop, a file used as a folder: no server path told
+        raise ParameterError(f"{field}: cannot use {path!r}: "
+                             f"{os.strerror(exc.errno) if exc.errno else type(exc).__name__}",
+                             field=field) from None
+    except RuntimeError:  # pathlib's "Symlink loop from '/abs/...'" names the server's path
+        raise ParameterError(f"{field}: cannot use {path!r}: a symlink loop",
+                             field=field) from None
+
+
+def _resolve(base: Path, parts: tuple[str, ...], path: str, field: str, must_exist: bool,
+             suffixes: tuple[str, ...]) -> Path:
     target = base.joinpath(*parts).resolve()
     if not target.is_relative_to(base):
         raise ParameterError(f"{field}: {path!r} leads outside the server's root directory",

@@ -3,7 +3,10 @@
 A session is a room several browsers (or scripts) join to work on one composition. The server
 orders every ``operation`` (a sequence number per session) and keeps the log, so a late joiner
 replays the history; ``param_change`` values are kept as the latest value per name. Sessions are
-saved as JSON in ``sessions_dir`` (atomically, debounced by the caller) and loaded at start.
+stored in an embedded SQLite file in ``sessions_dir`` (:mod:`.session_db`), each change durably
+before the call that makes it returns, so the ``seq`` an operation is echoed with means "stored".
+The identity that creates a session owns it: only the owner renames or deletes it. Sessions
+nobody is in expire (:meth:`SessionStore.expire`).
 
 Who a member is comes from the server's identity provider (:class:`Identity`, made from the
 authenticated ``jupyter_server.auth.User``), never from the client: members and operations
@@ -23,16 +26,27 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Forbidden, ParameterError, ParameterTypeError, TooLarge
-from ..io.atomic import atomic_path
+from ..errors import (
+    Forbidden,
+    NotFound,
+    ParameterError,
+    ParameterTypeError,
+    PeerUnavailable,
+    TooLarge,
+)
+from .session_db import SessionDB
 
 __all__ = [
+    "DB_NAME",
+    "EMPTY_TTL",
+    "IDLE_TTL",
     "MAX_NAME",
     "Identity",
     "Member",
@@ -43,7 +57,13 @@ __all__ = [
 
 
 MAX_NAME = 100
+DB_NAME = "sessions.sqlite3"
+#: Seconds a session nobody is in lives when nothing was ever done in it (a typo, a test)...
+EMPTY_TTL = 120.0
+#: ...and when it holds work: a week, so a team can come back to it the next days.
+IDLE_TTL = 7 * 86400.0
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ANONYMOUS = re.compile(r"[0-9a-f]{32}")  # jupyter_server's generate_anonymous_user
 
 
 def check_name(value: object, field_name: str = "name") -> str:
@@ -99,6 +119,18 @@ class Identity:
         return cls(username, str(display)[:MAX_NAME], str(getattr(user, "color", "") or ""),
                    str(getattr(user, "initials", "") or ""))
 
+    @property
+    def shares_the_token(self) -> bool:
+        """Whether this is one of the random users Jupyter makes for each request that logs in
+        with the server's one shared token: whoever holds it is the server's owner, but their
+        username differs from request to request, so it cannot identify them.
+
+        >>> Identity("0" * 32, "Anonymous Io").shares_the_token, Identity("alice").shares_the_token
+        (True, False)
+        """
+        return bool(_ANONYMOUS.fullmatch(self.username)) and self.display_name.startswith(
+            "Anonymous ")
+
     def claims(self, name: object) -> bool:
         """Whether a client-sent ``name`` names this identity (its username or display name,
         ignoring case and surrounding spaces)."""
@@ -135,7 +167,11 @@ class Member:
 
 @dataclass
 class Session:
-    """A shared session: id, name, members, latest parameters and the operation log."""
+    """A shared session: id, name, owner, members, latest parameters and the operation log.
+
+    ``owner`` is the identity that created it (only the owner may rename or delete it);
+    ``idle_since`` the time the last member left (None while someone is in it).
+    """
 
     id: str
     name: str
@@ -146,6 +182,11 @@ class Session:
     seq: int = 0
     max_operations: int = 10_000
     dropped: int = 0
+    owner: Identity | None = None
+    idle_since: float | None = None
+    # what the store holds on disk: the last stored seq and each parameter's JSON text
+    stored_seq: int = field(default=0, repr=False)
+    stored_params: dict[str, str] = field(default_factory=dict, repr=False)
 
     def add_operation(self, client_id: str, op: Any, user: Identity | None = None
                       ) -> dict[str, Any]:
@@ -162,10 +203,20 @@ class Session:
             self.dropped += cut
         return record
 
+    def people(self) -> list[dict[str, Any]]:
+        """Who is in the session: one entry per user (a user may have several tabs open),
+        with ``username``, ``display_name``, ``color`` and ``initials``."""
+        seen: dict[str, dict[str, Any]] = {}
+        for m in self.members.values():
+            seen.setdefault(m.user.username, m.user.to_dict())
+        return list(seen.values())
+
     def summary(self) -> dict[str, Any]:
-        """Id, name, member count and log length (the list view)."""
+        """Id, name, owner, member count and names, log length, idle time (the list view)."""
         return {"id": self.id, "name": self.name, "created": self.created,
-                "members": len(self.members), "operations": self.seq}
+                "owner": None if self.owner is None else self.owner.to_dict(),
+                "members": len(self.members), "people": self.people(),
+                "operations": self.seq, "idle_since": self.idle_since}
 
     def to_dict(self, history: bool = True) -> dict[str, Any]:
         """Everything a late joiner needs; ``history=False`` leaves the log out."""
@@ -175,20 +226,50 @@ class Session:
             out["operations"] = self.operations
         return out
 
+    def has_content(self) -> bool:
+        """Whether anything was done in it (an operation or a parameter)."""
+        return self.seq > 0 or bool(self.params)
+
 
 class SessionStore:
-    """All sessions of one server, optionally persisted as JSON files in ``directory``."""
+    """All sessions of one server; with a ``directory``, stored durably in
+    ``directory/sessions.sqlite3`` (:class:`.session_db.SessionDB`; ``synchronous`` says
+    whether a commit waits for the disk, see :data:`.session_db.SYNCHRONOUS`).
+
+    Every change goes to disk before the method that makes it returns (:meth:`create`,
+    :meth:`join`, :meth:`leave`, :meth:`rename`, :meth:`delete`, and :meth:`mark` after an
+    operation or a parameter change), so an answer sent after it is an acknowledgement of
+    something stored. Sessions nobody is in expire: after ``empty_ttl`` seconds when nothing
+    was ever done in them, after ``idle_ttl`` seconds otherwise (:meth:`expire`).
+    """
 
     def __init__(self, directory: str | Path | None = None, max_sessions: int = 1000,
-                 max_operations: int = 10_000) -> None:
+                 max_operations: int = 10_000, empty_ttl: float = EMPTY_TTL,
+                 idle_ttl: float = IDLE_TTL, synchronous: str = "FULL") -> None:
         self.directory = Path(directory) if directory else None
         self.max_sessions = max_sessions
         self.max_operations = max_operations
+        self.empty_ttl = empty_ttl
+        self.idle_ttl = idle_ttl
+        self.synchronous = synchronous
         self._sessions: dict[str, Session] = {}
-        self._dirty: set[str] = set()
+        self._db: SessionDB | None = None
 
     def __len__(self) -> int:
         return len(self._sessions)
+
+    @property
+    def db(self) -> SessionDB | None:
+        """The open store (opened on first use), or None without a directory."""
+        if self._db is None and self.directory is not None:
+            self._db = SessionDB(self.directory / DB_NAME, self.synchronous)
+        return self._db
+
+    def close(self) -> None:
+        """Close the store's file (everything is already on disk)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def list(self) -> list[dict[str, Any]]:
         """Summaries of all sessions, oldest first."""
@@ -200,37 +281,72 @@ class SessionStore:
             return self._sessions[key]
         return next((s for s in self._sessions.values() if s.name == key), None)
 
-    def create(self, name: str) -> Session:
-        """A new session named ``name`` (names need not be unique; ids are)."""
+    def create(self, name: str, owner: Identity | None = None) -> Session:
+        """A new session named ``name`` owned by ``owner`` (names need not be unique; ids
+        are); stored before it is returned."""
         name = check_name(name, "session")
         if len(self._sessions) >= self.max_sessions:
-            raise TooLarge(f"session: the server already holds {self.max_sessions} sessions; "
-                           "delete some first", field="session")
+            self.expire()
+            if len(self._sessions) >= self.max_sessions:
+                raise TooLarge(f"session: the server already holds {self.max_sessions} "
+                               "sessions; delete some first", field="session")
         sid = uuid.uuid4().hex[:12]
-        session = Session(sid, name, max_operations=self.max_operations)
+        session = Session(sid, name, max_operations=self.max_operations, owner=owner,
+                          idle_since=time.time())
         self._sessions[sid] = session
-        self.mark(session)
+        try:
+            self.mark(session)
+        except Exception:
+            del self._sessions[sid]
+            raise
         return session
 
-    def delete(self, key: str) -> bool:
-        """Remove a session and its file; False when there is none."""
+    def _owned(self, key: str, by: Identity | None, verb: str) -> Session:
+        # the holder of the server's own token owns the server, and so every session on it
         s = self.get(key)
         if s is None:
+            raise NotFound(f"no session {key!r}", field="session")
+        if by is not None and s.owner is not None and not by.shares_the_token and (
+                by.username != s.owner.username):
+            raise Forbidden(f"only the owner of session {s.name!r}, {s.owner.display_name} "
+                            f"({s.owner.username}), may {verb} it", field="session")
+        return s
+
+    def rename(self, key: str, name: str, by: Identity | None = None) -> Session:
+        """Rename the session ``key``; ``by``: who asks (refused unless the owner)."""
+        s = self._owned(key, by, "rename")
+        old, s.name = s.name, check_name(name, "name")
+        try:
+            self.mark(s)
+        except Exception:
+            s.name = old
+            raise
+        return s
+
+    def delete(self, key: str, by: Identity | None = None) -> bool:
+        """Remove a session and what is stored of it; False when there is none.
+
+        ``by``: who asks; anyone but the owner is refused with :class:`Forbidden`."""
+        if self.get(key) is None:
             return False
+        s = self._owned(key, by, "delete")
+        if self.db is not None:
+            self.db.delete(s.id)
         del self._sessions[s.id]
-        self._dirty.discard(s.id)
-        if self.directory is not None:
-            (self.directory / f"{s.id}.json").unlink(missing_ok=True)
         return True
 
     def join(self, key: str, client_id: str, user: Identity) -> Session:
-        """Add a member to the session ``key`` (created when missing); return the session.
+        """Add a member to the session ``key`` (created, owned by ``user``, when missing);
+        return the session.
 
         ``user`` is the server-side identity of the client (see :class:`Identity`)."""
         if not isinstance(user, Identity):
             raise TypeError(f"user must be an Identity, got {type(user).__name__}")
-        session = self.get(check_name(key, "session")) or self.create(key)
+        session = self.get(check_name(key, "session")) or self.create(key, owner=user)
         session.members[client_id] = Member(client_id, user)
+        if session.idle_since is not None:
+            session.idle_since = None
+            self.mark(session)
         return session
 
     def leave(self, key: str, client_id: str) -> Session | None:
@@ -238,52 +354,114 @@ class SessionStore:
         session = self.get(key)
         if session is not None:
             session.members.pop(client_id, None)
+            if not session.members and session.idle_since is None:
+                session.idle_since = time.time()
+                self.mark(session)
         return session
 
-    def mark(self, session: Session) -> None:
-        """Note that ``session`` changed and must be saved."""
-        self._dirty.add(session.id)
+    def expire(self, now: float | None = None) -> tuple[str, ...]:
+        """Delete the sessions nobody has been in for too long; return their ids."""
+        now = time.time() if now is None else now
+        gone = tuple(s.id for s in self._sessions.values()
+                     if not s.members and s.idle_since is not None
+                     and now - s.idle_since > (self.idle_ttl if s.has_content()
+                                               else self.empty_ttl))
+        for sid in gone:
+            self.delete(sid)
+        return gone
 
-    # ----- persistence -----------------------------------------------------------------------
+    def mark(self, session: Session) -> None:
+        """Store what changed in ``session`` (new operations, parameters, name, idle time)
+        durably, now; an acknowledgement may be sent when this returns.
+
+        When the store cannot write, the unstored changes are undone in memory too (so the
+        server never shows what it could not keep) and :class:`PeerUnavailable` is raised.
+        """
+        db = self.db
+        if db is None:
+            return
+        try:
+            current = {k: json.dumps(v) for k, v in session.params.items()}
+        except (TypeError, ValueError) as exc:
+            self._undo(session)
+            raise ParameterError(f"value must be plain JSON: {exc}", field="value") from exc
+        changed = {k: v for k, v in current.items() if session.stored_params.get(k) != v}
+        removed = [k for k in session.stored_params if k not in current]
+        fresh = min(len(session.operations), session.seq - session.stored_seq)
+        # the new records are the log's tail: no scan of a long history per operation
+        new_ops = [(r["seq"], json.dumps(r)) for r in session.operations[
+            len(session.operations) - fresh:]] if fresh > 0 else []
+        keep_from = session.operations[0]["seq"] if session.dropped and session.operations else 0
+        meta = {"id": session.id, "name": session.name, "created": session.created,
+                "owner": None if session.owner is None else session.owner.to_dict(),
+                "seq": session.seq, "dropped": session.dropped,
+                "idle_since": session.idle_since}
+        try:
+            db.commit(meta, changed, removed, new_ops, keep_from)
+        except (OSError, sqlite3.Error) as exc:
+            self._undo(session)
+            raise PeerUnavailable(f"cannot store session {session.name!r} in {db.path}: "
+                                  f"{exc}; the change was not kept") from exc
+        session.stored_seq = session.seq
+        session.stored_params = current
+
+    @staticmethod
+    def _undo(session: Session) -> None:
+        session.operations[:] = [r for r in session.operations if r["seq"] <= session.stored_seq]
+        session.seq = session.stored_seq
+        session.params = {k: json.loads(v) for k, v in session.stored_params.items()}
+
+    # ----- start-up and upkeep ----------------------------------------------------------------
     def save(self) -> int:
-        """Write every changed session to ``directory``; return how many were written."""
-        if self.directory is None or not self._dirty:
-            self._dirty.clear()
-            return 0
-        self.directory.mkdir(parents=True, exist_ok=True)
-        n = 0
-        for sid in sorted(self._dirty):
-            s = self._sessions.get(sid)
-            if s is None:
-                continue
-            data = {"id": s.id, "name": s.name, "created": s.created, "params": s.params,
-                    "operations": s.operations, "seq": s.seq, "dropped": s.dropped}
-            with atomic_path(self.directory / f"{sid}.json") as tmp:
-                tmp.write_text(json.dumps(data))
-            n += 1
-        self._dirty.clear()
-        return n
+        """Periodic upkeep (the server calls it every few seconds): expire idle sessions;
+        return how many expired. Nothing waits here to be written: every change was stored
+        when it was made."""
+        return len(self.expire())
 
     def load(self) -> int:
-        """Read the sessions saved in ``directory``; return how many were loaded.
+        """Read the stored sessions; return how many were loaded.
 
-        Unreadable files are skipped (returned sessions never hold members: nobody is
-        connected after a restart).
+        Sessions saved as JSON files by earlier versions are moved into the store (each file
+        is removed once its session is stored; unreadable files are left alone). Loaded
+        sessions never hold members: nobody is connected after a restart.
         """
-        if self.directory is None or not self.directory.is_dir():
+        db = self.db
+        if db is None:
             return 0
         n = 0
+        for d in db.load():
+            try:
+                s = self._restore(d)
+            except (ValueError, KeyError, TypeError):
+                continue
+            s.stored_seq = s.seq
+            s.stored_params = {k: json.dumps(v) for k, v in s.params.items()}
+            self._sessions[s.id] = s
+            n += 1
+        return n + self._import_json()
+
+    def _restore(self, d: dict[str, Any]) -> Session:
+        owner = d.get("owner")
+        idle = d.get("idle_since")
+        return Session(str(d["id"]), check_name(d["name"], "session"),
+                       created=float(d["created"]), params=dict(d["params"]),
+                       operations=list(d["operations"]), seq=int(d["seq"]),
+                       dropped=int(d.get("dropped", 0)), max_operations=self.max_operations,
+                       owner=None if not owner else Identity(**owner),
+                       idle_since=time.time() if idle is None else float(idle))
+
+    def _import_json(self) -> int:
+        assert self.directory is not None
+        n = 0
         for f in sorted(self.directory.glob("*.json")):
-            if not _SAFE_ID.match(f.stem):
+            if not _SAFE_ID.match(f.stem) or f.stem in self._sessions:
                 continue
             try:
-                d = json.loads(f.read_text())
-                s = Session(str(d["id"]), check_name(d["name"], "session"),
-                            created=float(d["created"]), params=dict(d["params"]),
-                            operations=list(d["operations"]), seq=int(d["seq"]),
-                            dropped=int(d.get("dropped", 0)), max_operations=self.max_operations)
+                s = self._restore({**json.loads(f.read_text()), "idle_since": None})
             except (OSError, ValueError, KeyError, TypeError):
                 continue
             self._sessions[s.id] = s
+            self.mark(s)
+            f.unlink(missing_ok=True)
             n += 1
         return n

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,11 +18,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import Score, __version__
-from ..errors import Cancelled, ParameterError
+from ..errors import Cancelled, Conflict, NotFound, ParameterError
 from . import actions, models
 from .ableton import AbletonBridge, clip_length, part_notes
 from .actions import ACTIONS, Context, Limits, check_render, parse_score
 from .audio_out import LocalOutput
+from .errors import Answered
 from .hub import Hub
 from .jobs import Job, JobManager, Reporter, WorkPool
 from .osc import OscBridge
@@ -60,11 +62,18 @@ class Settings:
     sample_rate: int = 48000
     job_workers: int = 2
     job_queue: int = 32
+    job_user_queue: int = 8  # jobs one user may have queued or running
+    job_result_ttl: float = 3600.0  # seconds a finished job's result stays on disk
+    jobs_dir: str = ""  # where results are written ('': the system's temporary folder)
     action_workers: int = 2
     action_queue: int = 16
     limits: Limits = field(default_factory=Limits)
     osc_reply_hosts: tuple[str, ...] = ()  # beyond loopback: IPs replies may go to ("*": any)
     osc_rate: float = 200.0  # OSC messages per second per sender (bursts of as many)
+    osc_secret: str = ""  # what /schillinger/auth wants ("": drawn at start; see osc_auth)
+    osc_tokens: tuple[str, ...] = ()  # also accepted by /schillinger/auth (the Jupyter token)
+    osc_key_file: str = ""  # where the secret is written for its user ("": nowhere)
+    sessions_synchronous: str = "FULL"  # FULL: fsync per commit; NORMAL: crash-safe only
 
 
 class Workbench:
@@ -77,8 +86,12 @@ class Workbench:
                            settings.limits)
         self.clock = TransportClock(sample_rate=settings.sample_rate)
         self.output = LocalOutput(enabled=settings.audio_output)
-        self.sessions = SessionStore(settings.sessions_dir or None)
-        self.jobs = JobManager(max_workers=settings.job_workers, max_queue=settings.job_queue)
+        self.sessions = SessionStore(settings.sessions_dir or None,
+                                     synchronous=settings.sessions_synchronous)
+        self.jobs = JobManager(max_workers=settings.job_workers, max_queue=settings.job_queue,
+                               per_user=settings.job_user_queue,
+                               results_dir=settings.jobs_dir or None,
+                               ttl=settings.job_result_ttl, log=self.log)
         self.pool = WorkPool(settings.action_workers, settings.action_queue)
         self.hub = Hub(self)
         self.osc = OscBridge(self, settings.osc_host, settings.osc_port, settings.osc_reply_port,
@@ -187,10 +200,13 @@ class Workbench:
 
     def start_job(self, name: str, body: dict[str, Any] | BaseModel,
                   progress: Callable[[float, str], None] | None = None,
-                  work: actions.Work | None = None) -> Job:
+                  work: actions.Work | None = None, owner: str = "",
+                  detached: bool = False) -> Job:
         """Validate and prepare (errors raise at once), then run as a job.
 
-        ``work``: the action already prepared (off the loop, by :meth:`run_action`).
+        ``work``: the action already prepared (off the loop, by :meth:`run_action`);
+        ``owner``: whose job it is (bounded per owner); ``detached``: handed out as a
+        resource to poll, so no disconnect cancels it.
         """
         req = self.validate(name, body)
         if work is None:
@@ -204,18 +220,42 @@ class Workbench:
                     loop.call_soon_threadsafe(progress, fraction, message)
             return work(report)
 
-        return self.jobs.submit(name, run)
+        return self.jobs.submit(name, run, owner, detached)
+
+    async def dumps(self, data: Any) -> str:
+        """``json.dumps(data)`` off the loop: an answer may be a score of 100,000 notes.
+
+        The default executor, not the bounded pool: the request was admitted already, and
+        refusing its answer now would waste the work done.
+        """
+        return await asyncio.get_running_loop().run_in_executor(None, json.dumps, data)
+
+    async def submit_job(self, name: str, body: dict[str, Any] | BaseModel, owner: str = "",
+                         detached: bool = False) -> Job:
+        """Validate and prepare in the worker pool (a score of 200,000 notes takes a while
+        to parse), then start the job: the REST ``render`` and ``export``."""
+        def ready() -> tuple[BaseModel, actions.Work]:
+            req = self.validate(name, body)
+            return req, ACTIONS[name].prepare(self.ctx, req)
+
+        req, work = await self.pool.run(ready)
+        return self.start_job(name, req, None, work, owner, detached)
 
     async def run_action(self, name: str, body: dict[str, Any] | BaseModel,
-                         progress: Callable[[float, str], None] | None = None) -> dict[str, Any]:
+                         progress: Callable[[float, str], None] | None = None,
+                         owner: str = "", waiter: Any = None) -> dict[str, Any]:
         """Run action ``name`` and return its answer, for every door.
 
         The request is validated on the loop (its size is bounded by the body, message and
         packet limits); the work, its ``prepare`` included, runs off the loop: ``blocking``
         actions as jobs, the others in the bounded worker pool. A full pool or job queue
-        raises :class:`Busy` (429).
+        raises :class:`Busy` (429). A job is ``owner``'s and awaited by ``waiter`` (a
+        connection): when it goes away (:meth:`JobManager.abandon`) the job is cancelled.
         """
-        req = self.validate(name, body)
+        if isinstance(body, BaseModel):
+            req = self.validate(name, body)
+        else:  # a large body validates for a while: in the pool
+            req = await self.pool.run(self.validate, name, body)
         act = ACTIONS[name]
         if not act.blocking:
             loop = asyncio.get_running_loop()
@@ -230,9 +270,14 @@ class Workbench:
             result: dict[str, Any] = await self.pool.run(work)
             return result
         prepared = await self.pool.run(act.prepare, self.ctx, req)  # parses scores
-        job = self.start_job(name, req, progress, prepared)
-        await self.jobs.wait(job)
-        return job_outcome(job)
+        job = self.start_job(name, req, progress, prepared, owner)
+        await self.jobs.wait(job, waiter)
+        if job.status != "done":
+            return job_outcome(job)
+        # the result lies on disk: read it back off the loop
+        answer: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(
+            None, job_outcome, job)
+        return answer
 
     # ----- transport -------------------------------------------------------------------------
     def transport_command(self, req: models.TransportRequest) -> dict[str, Any]:
@@ -346,12 +391,13 @@ class Workbench:
 def job_outcome(job: Job) -> dict[str, Any]:
     """A finished job's result, or its exception re-raised (cancelled: :class:`Cancelled`)."""
     if job.status == "done":
-        result: dict[str, Any] = job.result
-        return result
+        result = job.result
+        if result is None:
+            raise NotFound(f"the result of job {job.id} has expired")
+        return dict(result)
     if job.status == "cancelled":
         raise Cancelled(f"job {job.id} was cancelled")
-    exc = job.future.exception() if job.future.done() and not job.future.cancelled() else None
-    if exc is not None:
-        raise exc
-    raise RuntimeError(job.error or f"job {job.id} ended as {job.status}")
+    if job.answer is not None:
+        raise Answered(job.answer)
+    raise Conflict(f"job {job.id} has not finished ({job.status})")
 

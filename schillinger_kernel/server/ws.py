@@ -21,6 +21,16 @@ Every message is a JSON object with ``type`` and an optional ``id`` echoed in th
 ``heartbeat``      answered with ``heartbeat`` and the server time
 =================  ======================================================================
 
+Bounded: a message over ``max_ws_message_bytes`` or nested deeper than ``max_json_depth``
+answers ``error`` (413/400; one four times over the limit is closed by tornado, 1009); what a
+session keeps (``operation``, ``param_change``, presence ``state``) may be at most
+``max_operation_bytes``; ``generate`` and ``ableton`` run beside the connection's reading (at
+most :data:`MAX_IN_FLIGHT` at once), so heartbeats and pongs are read meanwhile, and closing
+the connection cancels the jobs only it waited for. A client that leaves more than
+``max_ws_send_queue_bytes`` unread is closed with 1008 (:mod:`.hub`); keep-alive pings every
+``ServerApp.websocket_ping_interval`` seconds (else Jupyter's ``ws_ping_interval``, 30 s)
+close a client that does not answer.
+
 Malformed JSON, unknown types and bad fields answer ``error`` (``message``, ``field``,
 ``status``: what REST would answer) made by the one error mapper (:mod:`.errors`), so a bad
 request reads the same here as on REST and OSC; the connection stays open.
@@ -37,6 +47,7 @@ refused (403); leave ``name`` out.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -47,11 +58,11 @@ from typing import TYPE_CHECKING, Any
 from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.base.websocket import WebSocketMixin
+from jupyter_server.base.websocket import WS_PING_INTERVAL, WebSocketMixin
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from .. import __version__
-from ..errors import Forbidden, ParameterError, ParameterTypeError, TooLarge
+from ..errors import Busy, Forbidden, ParameterError, ParameterTypeError, TooLarge
 from . import models
 from .errors import map_error
 from .handlers import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize
@@ -61,8 +72,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .workbench import Workbench
 
 __all__ = [
+    "BACKGROUND",
+    "MAX_IN_FLIGHT",
     "MAX_MESSAGE",
     "MESSAGE_ACTIONS",
+    "PRESENCE_LIST_MAX",
     "TYPES",
     "SessionSocket",
     "message_action",
@@ -70,6 +84,12 @@ __all__ = [
 
 
 MAX_MESSAGE = 4 * 1024 * 1024
+#: Message types answered beside the connection's reading (they may take seconds).
+BACKGROUND = frozenset({"generate", "ableton"})
+#: Such answers one connection may have running at once (more: 429).
+MAX_IN_FLIGHT = 8
+#: Largest session whose join and leave broadcasts carry the member list (beyond: ``count``).
+PRESENCE_LIST_MAX = 50
 TYPES = ("generate", "join", "leave", "presence", "param_change", "operation", "transport",
          "ableton", "heartbeat")
 
@@ -111,6 +131,8 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     """One client connection (authenticated like every Jupyter WebSocket)."""
 
     client_id: str = ""
+    _size = 0  # length of the message being handled
+    _tasks: set[asyncio.Task[None]] = frozenset()  # type: ignore[assignment]  # until open
     session_id: str | None = None
     display_name: str = ""
     identity: Identity | None = None
@@ -144,6 +166,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
 
     def open(self, *args: str, **kwargs: str) -> None:  # type: ignore[override]
         """Register and greet with the client id and the authenticated identity."""
+        self._tasks = set()
         self.client_id = uuid.uuid4().hex[:12]
         self.identity = Identity.of(self.current_user)
         self.display_name = self.identity.display_name
@@ -170,15 +193,50 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
                             f"({kind!r} needs {action})", field="type")
 
     def on_close(self) -> None:
-        """Leave the session and unregister."""
+        """Leave the session, unregister, cancel the jobs only this connection awaited."""
         if self.session_id is not None:
             self._leave()
         self.wb.hub.remove(self)
+        self.wb.jobs.abandon(self)
+        for task in list(self._tasks):
+            task.cancel()
 
     def send(self, message: dict[str, Any]) -> None:
-        """Send one JSON message (ignored when the socket is gone)."""
+        """Send one JSON message (ignored when the socket is gone); a client that has left
+        more than ``max_ws_send_queue_bytes`` unread is dropped instead (:meth:`Hub.admit`)."""
+        self.send_text(json.dumps(message))
+
+    def send_text(self, text: str) -> None:
+        """Send one message already serialised (see :meth:`send`)."""
+        if self.ws_connection is None or not self.wb.hub.admit(self, len(text) + 14):
+            return
         with contextlib.suppress(WebSocketClosedError):
-            self.write_message(json.dumps(message))
+            self.write_message(text)
+
+    @property
+    def ping_interval(self) -> float:
+        """Seconds between keep-alive pings (tornado's unit): ``ServerApp.
+        websocket_ping_interval`` when set, else Jupyter's ``ws_ping_interval`` (in ms, 30 s
+        by default). Jupyter's mixin gives milliseconds under this name, which tornado would
+        read as 30,000 seconds."""
+        seconds = self.settings.get("websocket_ping_interval")
+        if seconds:
+            return float(seconds)
+        return float(self.settings.get("ws_ping_interval", WS_PING_INTERVAL)) / 1000.0
+
+    @property
+    def ping_timeout(self) -> float:
+        """Seconds a pong may take before the connection is closed (``ServerApp.
+        websocket_ping_timeout``, else the ping interval)."""
+        seconds = self.settings.get("websocket_ping_timeout")
+        return float(seconds) if seconds else self.ping_interval
+
+    @property
+    def max_message_size(self) -> int:
+        """Frames tornado reads at all: a little over our own limit, so a message just
+        over it gets a clear ``error`` (413), and a far larger one is closed (1009) before
+        it is buffered."""
+        return int(self.wb.settings.limits.ws_message_bytes) * 4 + 65536
 
     def error(self, msg_id: Any, exc: Exception) -> None:
         """The ``error`` answer of ``exc`` (by the one mapper); the connection stays open."""
@@ -190,7 +248,9 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         """Parse, check and dispatch one message; every error is answered, none closes."""
         msg_id: Any = None
         try:
-            data = self._parse(message, self.wb.settings.limits.ws_message_bytes)
+            limits = self.wb.settings.limits
+            data = self._parse(message, limits.ws_message_bytes, limits.json_depth)
+            self._size = len(message)
             msg_id = data.get("id")
             kind = data.get("type")
             if not isinstance(kind, str) or kind not in TYPES:
@@ -198,21 +258,36 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
                                      "leave, presence, param_change, operation, transport, "
                                      "ableton or heartbeat", field="type")
             await self.authorize(kind, data)
-            await getattr(self, f"_on_{kind}")(data, msg_id)
+            handler = getattr(self, f"_on_{kind}")
+            if kind not in BACKGROUND:
+                await handler(data, msg_id)
+                return
+            # tornado reads this connection's next frame only once on_message returns: long
+            # answers run beside it, so heartbeats, pongs and a close are read meanwhile
+            if len(self._tasks) >= MAX_IN_FLIGHT:
+                raise Busy(f"{MAX_IN_FLIGHT} requests of this connection are still running; "
+                           "wait for their answers")
+            task = asyncio.ensure_future(self._answer(handler, data, msg_id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        except Exception as exc:
+            self.error(msg_id, exc)
+
+    async def _answer(self, handler: Any, data: dict[str, Any], msg_id: Any) -> None:
+        try:
+            await handler(data, msg_id)
         except Exception as exc:
             self.error(msg_id, exc)
 
     @staticmethod
-    def _parse(message: str | bytes, limit: int = MAX_MESSAGE) -> dict[str, Any]:
+    def _parse(message: str | bytes, limit: int = MAX_MESSAGE,
+               max_depth: int = models.MAX_JSON_DEPTH) -> dict[str, Any]:
         if isinstance(message, bytes):
             raise ParameterTypeError("binary messages are not accepted; send JSON text")
         if len(message) > limit:
             raise TooLarge(f"message too large ({len(message)} characters; at most {limit}: "
                            "SchillingerApp.max_ws_message_bytes)")
-        try:
-            data = json.loads(message)
-        except ValueError as exc:
-            raise ParameterError(f"malformed JSON: {exc}") from None
+        data = models.parse_json(message, "the message", max_depth)
         if not isinstance(data, dict):
             raise ParameterTypeError("a message must be a JSON object with a 'type'",
                                      field="type")
@@ -233,12 +308,30 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             self.send({"type": "progress", "id": msg_id, "progress": fraction,
                        "message": message})
 
-        result = await self.wb.run_action(endpoint, body, progress)
-        self.send({"type": "result", "id": msg_id, "result": result})
+        result = await self.wb.run_action(endpoint, body, progress, owner=self.user.username,
+                                          waiter=self)
+        self.send_text(await self.wb.dumps({"type": "result", "id": msg_id, "result": result}))
 
     def _members(self) -> list[dict[str, Any]]:
         s = self.wb.sessions.get(self.session_id or "")
         return [] if s is None else [m.to_dict() for m in s.members.values()]
+
+    @staticmethod
+    def _roster(s: Any) -> list[dict[str, Any]] | None:
+        """The member list a join or leave tells everyone: None past
+        :data:`PRESENCE_LIST_MAX` members (each would get the whole list on every join:
+        cubic in the session's size); ``presence`` without ``state`` lists them."""
+        if len(s.members) > PRESENCE_LIST_MAX:
+            return None
+        return [m.to_dict() for m in s.members.values()]
+
+    def _kept(self, what: str) -> None:
+        """Refuse a message a session would keep that is larger than ``max_operation_bytes``:
+        the session's log holds thousands of them, so each must stay small."""
+        limit = self.wb.settings.limits.operation_bytes
+        if self._size > limit:
+            raise TooLarge(f"too large: a {what} message of {self._size} characters; at most "
+                           f"{limit} (SchillingerApp.max_operation_bytes)", field=what)
 
     def _session(self) -> Any:
         s = self.wb.sessions.get(self.session_id or "")
@@ -260,7 +353,8 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
                    "session": s.to_dict(history=True)})
         self.wb.hub.broadcast(s.members, {"type": "presence", "session": s.id,
                                           "event": "join", "client": self.client_id,
-                                          "members": self._members()}, exclude=self.client_id)
+                                          "members": self._roster(s),
+                                          "count": len(s.members)}, exclude=self.client_id)
 
     def _leave(self) -> None:
         sid = self.session_id
@@ -269,7 +363,8 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         if s is not None:
             self.wb.hub.broadcast(list(s.members), {
                 "type": "presence", "session": s.id, "event": "leave",
-                "client": self.client_id, "members": [m.to_dict() for m in s.members.values()]})
+                "client": self.client_id, "members": self._roster(s),
+                "count": len(s.members)})
 
     async def _on_leave(self, data: dict[str, Any], msg_id: Any) -> None:
         s = self._session()
@@ -279,6 +374,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     async def _on_presence(self, data: dict[str, Any], msg_id: Any) -> None:
         s = self._session()
         if "state" in data:
+            self._kept("state")
             state = data["state"]
             if not isinstance(state, dict):
                 raise ParameterTypeError("state must be a JSON object", field="state")
@@ -298,6 +394,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
                                  field="param")
         if "value" not in data:
             raise ParameterError("value is required", field="value")
+        self._kept("value")
         s.params[param] = data["value"]
         self.wb.sessions.mark(s)
         hub = self.wb.hub
@@ -313,6 +410,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         s = self._session()
         if "op" not in data:
             raise ParameterError("op is required", field="op")
+        self._kept("op")
         record = s.add_operation(self.client_id, data["op"], self.user)
         self.wb.sessions.mark(s)
         self.wb.hub.broadcast(s.members, {"type": "operation", "id": msg_id,

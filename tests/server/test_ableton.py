@@ -151,6 +151,10 @@ def test_tempo_set_get_and_follow(wb: Any, api: Any, run: Any, live: FakeLive,
         ws.close()
 
         peer = await osc_peer(ports["reply"])
+        peer.send(ports["osc"], "/schillinger/ableton/tempo", 101.0)  # Live's tempo: a change
+        assert (await peer.next())[1][3] == 403
+        peer.send(ports["osc"], "/schillinger/auth", wb.osc.auth.secret)
+        assert (await peer.next())[0] == "/schillinger/auth"
         peer.send(ports["osc"], "/schillinger/ableton/tempo", 101.0)
         assert await peer.next() == ("/schillinger/ableton/tempo", [101.0])
         peer.send(ports["osc"], "/schillinger/ableton/follow", 0)

@@ -45,7 +45,8 @@ BODIES: dict[str, dict[str, Any]] = {
 
 #: Every (method, route) that changes state or writes files; all others only read.
 WRITES = {("post", "/render"), ("post", "/export"), ("post", "/sessions"),
-          ("delete", "/sessions/{session_id}"), ("post", "/transport"), ("post", "/ableton"),
+          ("patch", "/sessions/{session_id}"), ("delete", "/sessions/{session_id}"),
+          ("post", "/transport"), ("post", "/ableton"),
           ("delete", "/jobs/{job_id}")}
 
 
@@ -110,7 +111,8 @@ def _calls() -> list[tuple[str, str, str, bytes | None]]:
             continue
         tail = route.path.replace("{job_id}", "x").replace("{session_id}", "x")
         for method in spec:
-            body = json.dumps(BODIES.get(route.path, {})).encode() if method == "post" else None
+            body = (json.dumps(BODIES.get(route.path, {})).encode()
+                    if method in ("post", "patch") else None)
             out.append((method, route.path, tail, body))
     return out
 

@@ -56,7 +56,8 @@ def test_ws_example_client_refused_without_token(live: LiveServer) -> None:
 
 def test_osc_example_client(live: LiveServer) -> None:
     out = subprocess.run([sys.executable, str(REPO / "examples" / "osc_client.py"),
-                          "--port", str(live.osc_port), "--reply-port", str(live.reply_port)],
+                          "--port", str(live.osc_port), "--reply-port", str(live.reply_port),
+                          "--token", live.token],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()

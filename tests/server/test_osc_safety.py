@@ -83,7 +83,7 @@ def test_replies_only_to_loopback_unless_configured(wb: Any, run: Any) -> None:
         assert [dest[0] for _, dest in cap.sent] == ["127.0.0.1", "::1"]
         bridge.reply_hosts = frozenset({"192.0.2.7"})
         bridge.handle_packet(packet, ("192.0.2.7", 9999))
-        assert cap.sent[-1][1] == ("192.0.2.7", bridge.reply_port)
+        assert cap.sent[-1][1] == ("192.0.2.7", 9999)  # the sender's own address
         assert not bridge.reply_allowed("192.0.2.8")
 
     bridge._transport = cap
