@@ -165,6 +165,21 @@ function drum(ctx: AudioContext, out: AudioNode, when: number, pitch: number, am
   return { sources, start: when, end };
 }
 
+/** The browser voice for a synthesiser timbre or render preset (the voices below). */
+const VOICES: Record<string, string> = {
+  flute: "flute", clarinet: "reed", double_reed: "reed", sax: "reed",
+  violin: "bowed", viola: "bowed", cello: "bowed", contrabass: "bowed", strings: "pad",
+  trumpet: "lead", trombone: "lead", tuba: "bass", horn: "pad", voice: "flute",
+  piano: "pluck", epiano: "pluck", mallet: "pluck", harp: "pluck", guitar: "pluck",
+  pizzicato: "pluck", timpani: "bass", organ: "pad",
+  acoustic_bass: "bass", electric_bass: "bass", synth_bass: "bass",
+  square_lead: "lead", saw_lead: "lead",
+};
+
+export function voiceFor(timbre: string): string {
+  return VOICES[timbre] ?? timbre;
+}
+
 /** Schedule one note on the audio clock at `when` (seconds of ctx.currentTime). */
 export function playNote(ctx: AudioContext, out: AudioNode, when: number, dur: number,
   pitch: number, velocity: number, preset: string, drums: boolean): Voice {
@@ -196,6 +211,23 @@ export function playNote(ctx: AudioContext, out: AudioNode, when: number, dur: n
       oscs.push(["square", 0, 0.35], ["sawtooth", 5, 0.25]);
       filter.frequency.value = 3500;
       env = envelope(ctx, when, dur, amp * 0.7, 0.01, 0.2, 0.75, release);
+      break;
+    case "flute":  // nearly a sine, breathy onset, a little 2nd harmonic
+      oscs.push(["sine", 0, 0.8], ["sine", 1200, 0.18], ["triangle", 0, 0.08]);
+      filter.frequency.value = 5000;
+      release = 0.1;
+      env = envelope(ctx, when, dur, amp * 0.9, 0.06, 0.2, 0.85, release);
+      break;
+    case "reed":  // odd harmonics
+      oscs.push(["square", 0, 0.3], ["sine", 0, 0.4]);
+      filter.frequency.value = Math.min(4000, f * 5);
+      env = envelope(ctx, when, dur, amp * 0.8, 0.03, 0.2, 0.8, release);
+      break;
+    case "bowed":
+      oscs.push(["sawtooth", -4, 0.3], ["sawtooth", 4, 0.3]);
+      filter.frequency.value = Math.min(5000, f * 7);
+      release = 0.2;
+      env = envelope(ctx, when, dur, amp * 0.8, 0.08, 0.3, 0.85, release);
       break;
     case "fx":
       oscs.push(["sine", 0, 0.7], ["triangle", 1200, 0.2]);

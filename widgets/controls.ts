@@ -7,7 +7,7 @@ import { audioState, enableAudio, ensureContext, onAudioState } from "./audio";
 import { onChange, type PcmMeta, type ScoreModel } from "./model";
 import { everyFrame } from "./playhead";
 import { decodeScore, formatTime } from "./score_data";
-import { Transport } from "./transport";
+import { STOP_ALL_EVENT, Transport } from "./transport";
 
 // anywidget hands `initialize` and each `render` its own proxy of the model, so the transport
 // is keyed by the widget's `_uid` (a synced uuid), not by the model object.
@@ -153,16 +153,39 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
   return e;
 }
 
-/** The transport bar: enable audio, play/stop, loop, tempo, position. Returns [element, cleanup]. */
-export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean } = {}): [HTMLElement, () => void] {
+/** Play or stop `tr` (the play button and the keyboard shortcut). */
+function toggle(tr: Transport, after: () => void): void {
+  if (tr.playing) {
+    tr.stop();
+  } else {
+    ensureContext();
+    void enableAudio().then(after);
+    tr.play();
+  }
+}
+
+/** Keys that never toggle playback: typing into a field, or a control that uses them itself. */
+function typing(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.tagName === "SELECT" || t.tagName === "BUTTON" || t.tagName === "TEXTAREA" || t.isContentEditable) return true;
+  return t.tagName === "INPUT" && (t as HTMLInputElement).type !== "range";
+}
+
+/**
+ * The transport bar: enable audio, play/stop, stop all, loop, tempo, position. Returns
+ * [element, cleanup]. With `root`, Space (or K) while focus is inside it plays or stops, and
+ * Escape stops every widget of the page.
+ */
+export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean; root?: HTMLElement } = {}): [HTMLElement, () => void] {
   const tr = transportOf(model);
   const enable = h("button", { class: "sk-enable", type: "button", title: "Browsers keep audio off until you click" }, "♪ Enable audio");
-  const play = h("button", { class: "sk-play", type: "button" }, "▶ Play");
+  const play = h("button", { class: "sk-play", type: "button", title: "Play or stop (Space while the widget has focus)" }, "▶ Play");
+  const stopAll = h("button", { class: "sk-stop-all", type: "button", title: "Stop every widget playing in this page (Escape in a widget)" }, "■ all");
   const loopBox = h("input", { type: "checkbox", class: "sk-loop" });
   const tempo = h("input", { type: "number", class: "sk-tempo", min: "20", max: "400", step: "1" });
   const time = h("span", { class: "sk-time" }, "0:00.0");
   const pos = h("input", { type: "range", class: "sk-position", min: "0", max: "1", step: "0.001", value: "0" });
-  const bar = h("div", { class: "sk-transport" }, enable, play,
+  const bar = h("div", { class: "sk-transport" }, enable, play, stopAll,
     h("label", {}, loopBox, " loop"), h("label", {}, "♩= ", tempo), time);
   if (opts.seek !== false) bar.append(pos);
 
@@ -185,15 +208,25 @@ export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean
     syncAudio();
   };
   enable.addEventListener("click", () => { void enableAudio().then(syncAudio); });
-  play.addEventListener("click", () => {
-    if (tr.playing) {
-      tr.stop();
+  play.addEventListener("click", () => { toggle(tr, syncAudio); });
+  stopAll.addEventListener("click", () => { window.dispatchEvent(new Event(STOP_ALL_EVENT)); });
+  const root = opts.root;
+  const onKey = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+    if (e.key === " " || e.key === "k" || e.key === "K") {
+      toggle(tr, syncAudio);
+    } else if (e.key === "Escape") {
+      window.dispatchEvent(new Event(STOP_ALL_EVENT));
     } else {
-      ensureContext();
-      void enableAudio().then(syncAudio);
-      tr.play();
+      return;
     }
-  });
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  if (root) {
+    if (!root.hasAttribute("tabindex")) root.tabIndex = 0;  // focusable, so its keys reach us
+    root.addEventListener("keydown", onKey);
+  }
   loopBox.addEventListener("change", () => { model.set("loop", loopBox.checked); model.save_changes(); });
   tempo.addEventListener("change", () => {
     const v = Math.min(400, Math.max(20, Number(tempo.value) || 120));
@@ -212,6 +245,7 @@ export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean
   const offTr = tr.on(syncPlay);
   const offModel = onChange(model, ["loop", "tempo"], syncModel);
   return [bar, () => {
+    root?.removeEventListener("keydown", onKey);
     offFrame();
     offAudio();
     offTr();
@@ -240,4 +274,27 @@ export function widgetRoot(el: HTMLElement, cls: string): void {
       if (ours(e.target)) e.stopPropagation();
     });
   }
+}
+
+/** The instrument menu's traits (schillinger_kernel/widgets/_voicing.py). */
+export interface VoicingTraits {
+  /** "" plays the score's own instruments */
+  instrument: string;
+  instruments: string[];
+}
+
+/** "instrument: [as written | piano | ...]" for a widget playing a given score; [label, cleanup]. */
+export function instrumentMenu(model: AnyModel<VoicingTraits>): [HTMLElement, () => void] {
+  const select = h("select", { class: "sk-instrument", title: "Play every pitched part with this instrument" });
+  const sync = () => {
+    const names = model.get("instruments");
+    if ([...select.options].map((o) => o.value).join("|") !== names.join("|")) {
+      select.replaceChildren(...names.map((n) => h("option", { value: n }, n || "as written")));
+    }
+    select.value = model.get("instrument");
+  };
+  select.addEventListener("change", () => { model.set("instrument", select.value); model.save_changes(); });
+  sync();
+  const off = onChange(model, ["instrument", "instruments"], sync);
+  return [h("label", {}, "instrument ", select), off];
 }

@@ -8,6 +8,7 @@
 import type { Initialize, Render } from "@anywidget/types";
 import { bindModel, h, transportBar, transportOf, widgetRoot } from "./controls";
 import { onChange, type ScoreModel } from "./model";
+import { explorerTools, type ExplorerTraits } from "./explorer_tools";
 import { everyFrame } from "./playhead";
 
 /** One chord of the progression; `degree` counts from 0, `start`/`end` are score seconds. */
@@ -16,7 +17,7 @@ interface Chord { symbol: string; degree: number; start: number; end: number; pi
 interface Circle { labels: string[] }
 
 /** The traits of HarmonyExplorer (schillinger_kernel/widgets/harmony_explorer.py). */
-export interface HarmonyModel extends ScoreModel {
+export interface HarmonyModel extends ScoreModel, ExplorerTraits {
   key: string;
   key_choices: string[];
   cycle: string;
@@ -24,6 +25,9 @@ export interface HarmonyModel extends ScoreModel {
   structure: string;
   structure_choices: string[];
   length: number;
+  /** the General MIDI instrument the chords play with */
+  instrument: string;
+  instruments: string[];
   error: string;
   _chords: Chord[];
   /** empty until a progression was computed */
@@ -52,23 +56,23 @@ function circleSvg(circle: Circle, chords: Chord[]): SVGSVGElement {
   const root = svg("svg", { width: size, height: size, viewBox: `0 0 ${size} ${size}`, class: "sk-circle" });
   const defs = svg("defs", {});
   const marker = svg("marker", { id: "sk-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" });
-  marker.append(svg("path", { d: "M0 0L10 5L0 10z", fill: "#1f5fa8" }));
+  marker.append(svg("path", { d: "M0 0L10 5L0 10z", fill: "#1f5fa8", class: "sk-arrow-head" }));
   defs.append(marker);
-  root.append(defs, svg("circle", { cx: c, cy: c, r, fill: "none", stroke: "#d8dce2" }));
+  root.append(defs, svg("circle", { cx: c, cy: c, r, fill: "none", stroke: "#b8bec8", class: "sk-ring" }));
   for (let k = 0; k + 1 < chords.length; k++) {
     const [x1, y1] = at(chords[k].degree);
     const [x2, y2] = at(chords[k + 1].degree);
     const shrink = 0.86;  // stop the arrow short of the node
     const line = svg("line", {
       x1, y1, x2: x1 + (x2 - x1) * shrink, y2: y1 + (y2 - y1) * shrink,
-      stroke: "#1f5fa8", "stroke-width": 1.5, "marker-end": "url(#sk-arrow)", class: "sk-step", opacity: 0.35 + 0.65 * (k + 1) / chords.length,
+      stroke: "#1f5fa8", "stroke-width": 1.5, "marker-end": "url(#sk-arrow)", class: "sk-step", opacity: 0.55 + 0.45 * (k + 1) / chords.length,
     });
     root.append(line);
   }
   circle.labels.forEach((label, i) => {
     const [x, y] = at(i);
     const used = chords.some((ch) => ch.degree === i);
-    const g = svg("g", { class: "sk-node", "data-degree": i });
+    const g = svg("g", { class: used ? "sk-node sk-used" : "sk-node", "data-degree": i });
     g.append(svg("circle", { cx: x, cy: y, r: 13, fill: used ? "#1f5fa8" : "#fff", stroke: "#1f5fa8" }));
     const t = svg("text", { x, y: y + 4, "text-anchor": "middle", "font-size": 11, fill: used ? "#fff" : "#1f5fa8" });
     t.textContent = label;
@@ -84,18 +88,21 @@ const render: Render<HarmonyModel> = ({ model, el }) => {
   const key = h("select", { class: "sk-key" });
   const cycle = h("select", { class: "sk-cycle" });
   const structure = h("select", { class: "sk-structure" });
+  const instrument = h("select", { class: "sk-instrument" });
   const length = h("input", { type: "range", class: "sk-length", min: "2", max: "28", step: "1" });
   const lengthOut = h("output", {});
   const grid = h("div", { class: "sk-controls" },
     h("label", {}, "key"), key, h("span", {}),
     h("label", {}, "cycle"), cycle, h("span", {}),
     h("label", {}, "structure"), structure, h("span", {}),
-    h("label", {}, "length"), length, lengthOut);
-  const [bar, cleanupBar] = transportBar(model);
+    h("label", {}, "length"), length, lengthOut,
+    h("label", {}, "instrument"), instrument, h("span", {}));
+  const [bar, cleanupBar] = transportBar(model, { root: el });
+  const [tools, cleanupTools] = explorerTools(model, el);
   const error = h("div", { class: "sk-error" });
   const chips = h("div", { class: "sk-chords" });
   const circleBox = h("div", { class: "sk-circle-box" });
-  el.append(grid, bar, error, h("div", { class: "sk-harmony-body" }, circleBox, chips));
+  el.append(grid, bar, tools, error, h("div", { class: "sk-harmony-body" }, circleBox, chips));
 
   const fill = (sel: HTMLSelectElement, options: string[], value: string) => {
     if ([...sel.options].map((o) => o.value).join("|") !== options.join("|")) {
@@ -103,12 +110,14 @@ const render: Render<HarmonyModel> = ({ model, el }) => {
     }
     sel.value = value;
   };
+  let lengthMoving = false;  // between the user's input and its change
   let current = -2;  // the chord highlighted, -1 none, -2 not drawn yet
   const sync = () => {
     fill(key, model.get("key_choices"), model.get("key"));
     fill(cycle, model.get("cycle_choices"), model.get("cycle"));
     fill(structure, model.get("structure_choices"), model.get("structure"));
-    if (document.activeElement !== length) length.value = String(model.get("length"));
+    fill(instrument, model.get("instruments"), model.get("instrument"));
+    if (!lengthMoving) length.value = String(model.get("length"));
     lengthOut.textContent = String(model.get("length"));
     error.textContent = model.get("error");
     const chords = model.get("_chords");
@@ -116,17 +125,18 @@ const render: Render<HarmonyModel> = ({ model, el }) => {
     circleBox.replaceChildren(circleSvg({ labels: model.get("_circle").labels ?? [] }, chords));
     current = -2;  // new chips and circle: highlight again on the next frame
   };
-  const set = <K extends "key" | "cycle" | "structure" | "length">(name: K, value: HarmonyModel[K]) => {
+  const set = <K extends "key" | "cycle" | "structure" | "length" | "instrument">(name: K, value: HarmonyModel[K]) => {
     model.set(name, value);
     model.save_changes();
   };
   key.addEventListener("change", () => { set("key", key.value); });
   cycle.addEventListener("change", () => { set("cycle", cycle.value); });
   structure.addEventListener("change", () => { set("structure", structure.value); });
-  length.addEventListener("input", () => { lengthOut.textContent = length.value; });
-  length.addEventListener("change", () => { set("length", Number(length.value)); });
+  instrument.addEventListener("change", () => { set("instrument", instrument.value); });
+  length.addEventListener("input", () => { lengthMoving = true; lengthOut.textContent = length.value; });
+  length.addEventListener("change", () => { lengthMoving = false; set("length", Number(length.value)); });
   const offModel = onChange(model, ["key", "key_choices", "cycle", "cycle_choices", "structure",
-    "structure_choices", "length", "error", "_chords", "_circle"], sync);
+    "structure_choices", "length", "instrument", "instruments", "error", "_chords", "_circle"], sync);
   sync();
 
   const offFrame = everyFrame(tr, ({ position: p, playing }) => {
@@ -145,6 +155,7 @@ const render: Render<HarmonyModel> = ({ model, el }) => {
   return () => {
     offFrame();
     cleanupBar();
+    cleanupTools();
     offModel();
   };
 };

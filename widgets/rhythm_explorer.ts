@@ -2,20 +2,22 @@
 // resultant, redrawn in the same animation frame as the slider move; the resultant looping.
 //
 // No theory here: the kernel computes every rhythm and its graph (schillinger_kernel.rhythm and
-// schillinger_kernel.graph). For an instant redraw it also sends, in `_lookahead`, the graph for
-// every value of each slider with the other sliders where they are; while a slider is dragged
+// schillinger_kernel.graph). For an instant redraw it also sends, in a `lookahead` message (asked
+// for by each new view), the graph for every value of each slider with the other sliders where
+// they are; while a slider is dragged
 // the view swaps in those graphs, and the kernel's answer (`_svg`, `rhythm`, the score) follows.
 
 import type { Initialize, Render } from "@anywidget/types";
 import { bindModel, h, transportBar, transportOf, widgetRoot } from "./controls";
 import { onChange, type ScoreModel } from "./model";
+import { explorerTools, type ExplorerTraits } from "./explorer_tools";
 import { everyFrame, placePlayhead } from "./playhead";
 
 type Generator = "a" | "b" | "c";
 const GENERATORS: readonly Generator[] = ["a", "b", "c"];
 
 /** The traits of RhythmExplorer (schillinger_kernel/widgets/rhythm_explorer.py). */
-export interface RhythmModel extends ScoreModel {
+export interface RhythmModel extends ScoreModel, ExplorerTraits {
   a: number;
   b: number;
   /** null: no third generator */
@@ -30,8 +32,23 @@ export interface RhythmModel extends ScoreModel {
   _svg: string;
   /** the slider values `_svg` was drawn for ("a,b,c"), "" for a rhythm set from Python */
   _svg_key: string;
-  /** slider name -> slider value -> graph, with the other sliders where they are */
-  _lookahead: Partial<Record<Generator, Record<string, string>>>;
+  /** the General MIDI instrument the loop plays with */
+  instrument: string;
+  instruments: string[];
+  /** where a ticked "c" starts (coprime with a and b, a modest period) */
+  c_default: number;
+  /** what is shown, as the book names it: "r3÷2", "fractioning 3÷2", "(3+2)²" */
+  title: string;
+  /** one line on how the technique makes the rhythm */
+  explanation: string;
+  /** a word when generators share a factor; "" when they are coprime */
+  note: string;
+}
+
+/** Durations written out, the middle elided past `max` terms. */
+export function series(r: readonly number[], max = 24): string {
+  if (r.length <= max) return r.join("+");
+  return `${r.slice(0, max - 4).join("+")}+…+${r.slice(-3).join("+")}`;
 }
 
 const initialize: Initialize<RhythmModel> = ({ model }) => bindModel(model);
@@ -50,13 +67,18 @@ const render: Render<RhythmModel> = ({ model, el }) => {
   }
   const technique = h("select", { class: "sk-technique" });
   grid.append(h("label", {}, "technique"), technique, h("span", {}));
-  const [bar, cleanupBar] = transportBar(model);
+  const instrument = h("select", { class: "sk-instrument" });
+  grid.append(h("label", {}, "instrument"), instrument, h("span", {}));
+  const [bar, cleanupBar] = transportBar(model, { root: el });
+  const [tools, cleanupTools] = explorerTools(model, el);
   const summary = h("div", { class: "sk-summary" });
+  const explain = h("div", { class: "sk-explain" });
+  const note = h("div", { class: "sk-note" });
   const error = h("div", { class: "sk-error" });
   const graph = h("div", { class: "sk-graph" });
   const head = h("div", { class: "sk-playhead" });
   const wrap = h("div", { class: "sk-graph-wrap" }, graph, head);
-  el.append(grid, bar, summary, error, wrap);
+  el.append(grid, bar, tools, summary, explain, note, error, wrap);
 
   // The kernel tags each graph with the generators it was drawn for (`_svg_key`, "" when the
   // rhythm was set from Python). A graph is shown only when it matches the sliders, so an answer
@@ -68,6 +90,18 @@ const render: Render<RhythmModel> = ({ model, el }) => {
     wrap.classList.remove("sk-stale");
   };
   let shown = "";
+  // slider name -> slider value -> graph, with the other sliders where they are
+  let lookahead: Partial<Record<Generator, Record<string, string>>> = {};
+  const onMsg = (msg: unknown) => {
+    const m = msg as { kind?: unknown; tables?: unknown } | null;
+    if (m && m.kind === "lookahead" && typeof m.tables === "object" && m.tables !== null) {
+      lookahead = m.tables;
+    }
+  };
+  model.on("msg:custom", onMsg);
+  model.send({ kind: "lookahead_request" });
+  // sliders between a user's input and its change: the kernel's answers must not move them
+  const moving = new Set<Generator>();
   const syncSvg = () => {
     const svg = model.get("_svg");
     const key = model.get("_svg_key");
@@ -84,7 +118,7 @@ const render: Render<RhythmModel> = ({ model, el }) => {
       const v = model.get(name);
       const s = sliders[name];
       s.max = max;
-      if (document.activeElement !== s && v !== null) s.value = String(v);
+      if (!moving.has(name) && v !== null) s.value = String(v);
       outputs[name].textContent = name === "c" && !cOn.checked ? "off" : s.value;
     }
     const names = model.get("techniques");
@@ -92,12 +126,21 @@ const render: Render<RhythmModel> = ({ model, el }) => {
       technique.replaceChildren(...names.map((n) => h("option", { value: n }, n)));
     }
     technique.value = model.get("technique");
+    const choices = model.get("instruments");
+    if (instrument.options.length !== choices.length) {
+      instrument.replaceChildren(...choices.map((n) => h("option", { value: n }, n)));
+    }
+    instrument.value = model.get("instrument");
     error.textContent = model.get("error");
     const r = model.get("rhythm");
-    const gens = model.get("generators");
+    const title = model.get("title") || "r";
     summary.textContent = r.length
-      ? `${gens.length ? "r" + gens.join("÷") : "r"} = ${r.join("+")}   (period ${r.reduce((x, y) => x + Math.abs(y), 0)}, ${r.length} durations)`
+      ? `${title} = ${series(r)}   (period ${r.reduce((x, y) => x + Math.abs(y), 0)}, ${r.length} durations)`
       : "";
+    summary.title = r.join("+");
+    explain.textContent = model.get("explanation");
+    note.textContent = model.get("note");
+    note.hidden = !model.get("note");
     summary.dataset.rhythm = r.join(",");
     syncSvg();
   };
@@ -115,7 +158,7 @@ const render: Render<RhythmModel> = ({ model, el }) => {
   const onSlide = (name: Generator, final: boolean) => {
     const v = Number(sliders[name].value);
     outputs[name].textContent = String(v);
-    const look = model.get("_lookahead")[name]?.[String(v)];
+    const look = lookahead[name]?.[String(v)];
     if (look) {  // instant: the kernel computed this graph ahead of time
       showSvg(look);
       shown = "";
@@ -130,17 +173,18 @@ const render: Render<RhythmModel> = ({ model, el }) => {
     }
   };
   for (const name of GENERATORS) {
-    sliders[name].addEventListener("input", () => { onSlide(name, false); });
-    sliders[name].addEventListener("change", () => { onSlide(name, true); });
+    sliders[name].addEventListener("input", () => { moving.add(name); onSlide(name, false); });
+    sliders[name].addEventListener("change", () => { moving.delete(name); onSlide(name, true); });
   }
   cOn.addEventListener("change", () => {
-    model.set("c", cOn.checked ? Number(sliders.c.value) || 2 : null);
+    model.set("c", cOn.checked ? model.get("c_default") : null);
     model.save_changes();
   });
   technique.addEventListener("change", () => { model.set("technique", technique.value); model.save_changes(); });
+  instrument.addEventListener("change", () => { model.set("instrument", instrument.value); model.save_changes(); });
 
   const offControls = onChange(model, ["a", "b", "c", "technique", "techniques", "error", "rhythm",
-    "generators", "generator_max"], syncControls);
+    "generators", "generator_max", "instrument", "instruments", "title", "explanation", "note"], syncControls);
   const offSvg = onChange(model, ["_svg", "_svg_key"], syncSvg);
   syncControls();
 
@@ -158,6 +202,8 @@ const render: Render<RhythmModel> = ({ model, el }) => {
   return () => {
     offFrame();
     cleanupBar();
+    cleanupTools();
+    model.off("msg:custom", onMsg);
     offControls();
     offSvg();
   };

@@ -11,6 +11,8 @@ export interface PartInfo {
   name: string;
   program: number;
   preset: string;
+  /** the synthesiser's family timbre ("flute", "violin", "piano", ...), else the preset */
+  timbre?: string;
   drums: boolean;
   gain: number;
   pan: number;

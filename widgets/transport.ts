@@ -7,12 +7,45 @@
 // not yet sounding and carry on from the same position. A PCM buffer rendered by the kernel,
 // when present, plays instead of the synthesised notes.
 
-import { ensureContext, playNote, shared, Voice } from "./audio";
+import { ensureContext, playNote, shared, Voice, voiceFor } from "./audio";
 import { decodeScore, firstAtOrAfter, ScoreData } from "./score_data";
 
 const LOOKAHEAD = 0.15;
 const TICK_MS = 25;
 const START_DELAY = 0.06;  // a little headroom so the first note is never clipped
+
+/** What the page's one registry keeps of each transport (every widget bundle shares it). */
+interface Playable { playing: boolean; stop(): void }
+interface Registry { all: Set<Playable>; listening: boolean }
+
+/** The window event every transport of the page stops on (the lab's "Stop all playback"). */
+export const STOP_ALL_EVENT = "schillinger-stop-all";
+
+function registry(): Registry {
+  const g = globalThis as unknown as Record<string, Registry | undefined>;
+  let r = g.__schillingerTransports;
+  if (!r) {
+    r = { all: new Set(), listening: false };
+    g.__schillingerTransports = r;
+  }
+  if (!r.listening && typeof window !== "undefined") {
+    r.listening = true;
+    window.addEventListener(STOP_ALL_EVENT, () => { stopAll(); });
+  }
+  return r;
+}
+
+/** Stop every transport of the page (of every widget, whichever bundle made it). */
+export function stopAll(): number {
+  let n = 0;
+  for (const t of [...registry().all]) {
+    if (t.playing) {
+      t.stop();
+      n += 1;
+    }
+  }
+  return n;
+}
 
 export class Transport {
   data: ScoreData = decodeScore(null, null);
@@ -22,6 +55,8 @@ export class Transport {
   playing = false;
   /** position the transport rests at while stopped (score seconds) */
   restPos = 0;
+  /** the part of the score a loop repeats (score seconds); null: the whole score */
+  region: { from: number; to: number } | null = null;
   private anchorCtx = 0;
   private anchorPos = 0;
   private cursor = 0;  // unwrapped score time up to which notes are scheduled
@@ -30,6 +65,10 @@ export class Transport {
   private pcmSource: AudioBufferSourceNode | null = null;
   private partOut: GainNode[] = [];
   private listeners = new Set<(ev: string) => void>();
+
+  constructor() {
+    registry().all.add(this);
+  }
 
   on(cb: (ev: string) => void): () => void {
     this.listeners.add(cb);
@@ -53,19 +92,47 @@ export class Transport {
     return this.anchorPos + Math.max(0, ctx.currentTime - this.anchorCtx) * this.rate;
   }
 
+  /** Where a loop turns back and where it ends: the region, else the whole score. */
+  private span(): [number, number] {
+    const d = this.duration;
+    const r = this.region;
+    if (r && r.to <= d && r.to - r.from > 1e-3) return [r.from, r.to];
+    return [0, d];
+  }
+
+  /** Score time of unwrapped time `u`: itself until the loop's end, then wrapped into the loop. */
+  private wrap(u: number): number {
+    const [l0, l1] = this.span();
+    return u < l1 || l1 - l0 <= 0 ? u : l0 + ((u - l1) % (l1 - l0));
+  }
+
   /** Current score position in seconds (inside [0, duration]). */
   position(): number {
     const u = this.unwrapped();
     const d = this.duration;
     if (!this.playing || d <= 0) return Math.min(Math.max(u, 0), Math.max(d, 0));
-    return this.loop ? u % d : Math.min(u, d);
+    return this.loop ? this.wrap(u) : Math.min(u, d);
+  }
+
+  /**
+   * Loop only `from`..`to` (score seconds), or the whole score with null. A playing transport
+   * outside the new region jumps to its start.
+   */
+  setRegion(region: { from: number; to: number } | null): void {
+    const pos = this.position();
+    const r = region && region.to - region.from > 1e-3
+      ? { from: Math.max(0, region.from), to: Math.min(this.duration, region.to) } : null;
+    this.region = r;
+    if (this.playing) this.reanchor(r && this.loop && (pos < r.from || pos >= r.to) ? r.from : pos);
+    this.emit("region");
   }
 
   setData(data: ScoreData): void {
     const pos = this.position();
     this.data = data;
     this.buildParts();
-    if (this.playing) this.reanchor(this.loop && data.duration > 0 ? pos % data.duration : pos);
+    if (this.region && this.region.to > data.duration + 1e-6) this.region = null;
+    if (this.playing) this.reanchor(this.loop && data.duration > 0 ? this.wrap(pos) : pos);
     else this.restPos = Math.min(this.restPos, Math.max(0, data.duration));
     this.emit("data");
   }
@@ -106,6 +173,8 @@ export class Transport {
     if (this.playing) this.cancel();
     let pos = from ?? this.restPos;
     if (pos >= this.duration - 1e-6) pos = 0;
+    const [l0, l1] = this.span();
+    if (this.loop && this.region && (pos < l0 || pos >= l1)) pos = l0;
     this.playing = true;
     this.buildParts();
     this.anchorCtx = ctx.currentTime + START_DELAY;
@@ -130,6 +199,7 @@ export class Transport {
 
   dispose(): void {
     this.stop();
+    registry().all.delete(this);
     this.listeners.clear();
     for (const g of this.partOut) g.disconnect();
     this.partOut = [];
@@ -189,6 +259,7 @@ export class Transport {
     const src = s.ctx.createBufferSource();
     src.buffer = this.pcm;
     src.loop = this.loop;
+    if (this.loop) [src.loopStart, src.loopEnd] = this.span();
     src.playbackRate.value = this.rate;
     src.connect(s.master);
     src.start(this.anchorCtx, Math.min(this.anchorPos, this.pcm.duration));
@@ -218,23 +289,26 @@ export class Transport {
     const ctx = shared().ctx!;
     const d = this.data.duration;
     const data = this.data;
+    const [l0, l1] = this.loop ? this.span() : [0, d];
     let t = this.cursor;
     while (t < horizon) {
-      const pass = Math.floor(t / d);
-      if (!this.loop && pass > 0) break;
-      const base = pass * d;
+      // unwrapped time runs straight to the loop's end, then repeats l0..l1: `base` is how far
+      // unwrapped time is ahead of score time in the pass that holds t
+      const pass = t < l1 ? -1 : Math.floor((t - l1) / (l1 - l0));
+      if (!this.loop && pass >= 0) break;
+      const base = pass < 0 ? 0 : l1 + pass * (l1 - l0) - l0;
       const local0 = t - base;
-      const local1 = Math.min(horizon - base, d);
+      const local1 = Math.min(horizon - base, l1);
       for (let i = firstAtOrAfter(data, local0); i < data.count && data.start[i] < local1; i++) {
         const when = this.anchorCtx + (base + data.start[i] - this.anchorPos) / this.rate;
         const part = data.parts[data.part[i]];
         const out = this.partOut[Math.min(data.part[i], this.partOut.length - 1)];
         const dur = Math.max(0.02, data.dur[i] / this.rate);
         this.voices.push(playNote(ctx, out, Math.max(when, ctx.currentTime), dur, data.pitch[i],
-          data.vel[i], part?.preset ?? "pluck", part?.drums ?? false));
+          data.vel[i], voiceFor(part?.timbre ?? part?.preset ?? "pluck"), part?.drums ?? false));
       }
       t = base + local1;
-      if (local1 >= d && !this.loop) break;
+      if (local1 >= l1 && !this.loop) break;
     }
   }
 }

@@ -10,7 +10,9 @@ import { Widget } from '@lumino/widgets';
 import { postAPI } from './api';
 import { DawHelp } from './help';
 import { schillingerIcon } from './icon';
-import { currentNotebook, INotebookLike, insertAndRun } from './notebook';
+import { cellSources, currentNotebook, INotebookLike, insertAndRun } from './notebook';
+import { stopAllWidgets } from './stop';
+import { openDocument, tutorialCopy, TUTORIALS } from './tutorials';
 
 import snippets from './snippets.json';
 import starter from './starter.json';
@@ -24,11 +26,84 @@ export const CommandIDs = {
   insertHarmony: 'schillinger:insert-harmony-explorer',
   exportScore: 'schillinger:export-score',
   dawHelp: 'schillinger:daw-help',
-  openPanel: 'schillinger:open-panel'
+  openPanel: 'schillinger:open-panel',
+  openTutorial: 'schillinger:open-tutorial',
+  stopAll: 'schillinger:stop-all'
 } as const;
+
+/** The shortcut of "Stop all playback" (anywhere in the lab). */
+export const STOP_ALL_KEYS = ['Accel Alt .'];
 
 /** The code cells the "Insert … explorer" commands add (tests run them in a kernel). */
 export const EXPLORER_CODE: { rhythm: string; harmony: string } = snippets;
+
+/**
+ * The variable each inserted explorer cell binds (in EXPLORER_CODE). Never `rhythm` or
+ * `harmony`: the tutorials import those modules under these names.
+ */
+export const EXPLORER_NAME = { rhythm: 'rhythm_explorer', harmony: 'harmony_explorer' } as const;
+
+/** `base`, else `base_2`, `base_3`, …: the first that is not in `taken`. */
+export function freshName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) {
+    return base;
+  }
+  for (let i = 2; ; i++) {
+    if (!taken.has(`${base}_${i}`)) {
+      return `${base}_${i}`;
+    }
+  }
+}
+
+/** The names `base`, `base_2`, … that occur in `texts` (cell sources, a kernel's answer). */
+export function namesLike(base: string, texts: Iterable<string>): Set<string> {
+  const found = new Set<string>();
+  const pattern = new RegExp(`(?<![A-Za-z0-9_])${base}(?:_[0-9]+)?(?![A-Za-z0-9_])`, 'g');
+  for (const text of texts) {
+    for (const match of text.matchAll(pattern)) {
+      found.add(match[0]);
+    }
+  }
+  return found;
+}
+
+/** The cell for an explorer of `kind` bound to a name none of `taken` is. */
+export function explorerCode(kind: keyof typeof EXPLORER_NAME, taken: ReadonlySet<string>): string {
+  const base = EXPLORER_NAME[kind];
+  const name = freshName(base, taken);
+  return EXPLORER_CODE[kind].replace(new RegExp(`\\b${base}\\b`, 'g'), name);
+}
+
+/**
+ * Names like `base` that the notebook already uses: in any cell's text, and in the kernel's
+ * namespace (a name bound by a cell since deleted, or by %run). No kernel: the cells only.
+ */
+async function takenNames(panel: INotebookLike, base: string): Promise<Set<string>> {
+  const texts = cellSources(panel);
+  const kernel = panel.sessionContext.session?.kernel;
+  if (kernel) {
+    try {
+      const future = kernel.requestExecute({
+        code: '',
+        silent: true,
+        store_history: false,
+        user_expressions: { names: `' '.join(n for n in globals() if n.startswith('${base}'))` }
+      });
+      const reply = await future.done;
+      const content = reply.content;
+      const answer = (content.status === 'ok' ? content.user_expressions.names : undefined) as
+        | UserExpression
+        | undefined;
+      const text = answer?.status === 'ok' ? answer.data['text/plain'] : undefined;
+      if (typeof text === 'string') {
+        texts.push(text);
+      }
+    } catch {
+      // a busy or dead kernel: the cells' text is what we know
+    }
+  }
+  return namesLike(base, texts);
+}
 
 /** Export formats of the server's `export` route and their file suffix. */
 export const EXPORT_FORMATS: Record<string, string> = {
@@ -59,6 +134,11 @@ async function freeName(app: JupyterFrontEnd, dir: string): Promise<string> {
   }
 }
 
+/** Notebook 7's application (one document per page), not JupyterLab's. */
+export function isNotebook7(app: JupyterFrontEnd): boolean {
+  return app.name === 'Jupyter Notebook';
+}
+
 /** Write the starter notebook into `cwd` and open it; returns its path. */
 export async function newSchillingerNotebook(app: JupyterFrontEnd, cwd: string): Promise<string> {
   const path = await freeName(app, cwd);
@@ -67,6 +147,12 @@ export async function newSchillingerNotebook(app: JupyterFrontEnd, cwd: string):
     format: 'json',
     content: JSON.parse(JSON.stringify(STARTER))
   });
+  if (isNotebook7(app)) {
+    // Notebook 7 opens each document in a page of its own (its docmanager:open from a notebook
+    // page fails on the missing second document area)
+    await openDocument(app, path);
+    return path;
+  }
   // the kernel comes from the notebook's kernelspec (python3), as for any notebook opened
   // docmanager:open answers the document widget it opened (or undefined)
   const widget = (await app.commands.execute('docmanager:open', { path, factory: 'Notebook' })) as
@@ -214,7 +300,10 @@ export function addCommands(
         if (!panel) {
           return;
         }
-        await insertAndRun(app, panel, EXPLORER_CODE[kind]);
+        await panel.context.ready;
+        await panel.sessionContext.ready;
+        const taken = await takenNames(panel, EXPLORER_NAME[kind]);
+        await insertAndRun(app, panel, explorerCode(kind, taken));
       }
     });
   }
@@ -270,7 +359,46 @@ export function addCommands(
       widget.title.label = 'DAW bridge help';
       widget.title.closable = true;
       app.shell.add(widget, 'main');
-      app.shell.activateById(widget.id);
+      if (widget.isAttached) {
+        app.shell.activateById(widget.id);
+        return;
+      }
+      // Notebook 7's notebook page has room for one document in its main area: a dialog there
+      widget.dispose();
+      void showDialog({
+        title: 'DAW bridge help',
+        body: new DawHelp(settings),
+        buttons: [Dialog.okButton({ label: 'Close' })]
+      });
+    }
+  });
+
+  commands.addCommand(CommandIDs.stopAll, {
+    label: 'Stop all playback',
+    caption: 'Stop every Schillinger widget playing in this page',
+    execute: () => {
+      stopAllWidgets();
+    }
+  });
+  commands.addKeyBinding({ command: CommandIDs.stopAll, keys: STOP_ALL_KEYS, selector: 'body' });
+
+  commands.addCommand(CommandIDs.openTutorial, {
+    label: args => {
+      const t = TUTORIALS.find(x => x.file === args.file);
+      return t ? `${t.file.slice(0, 2)} · ${t.title}` : 'Open a Schillinger tutorial';
+    },
+    caption: 'A copy of the tutorial in "Schillinger tutorials/" (your copy once it exists)',
+    icon: args => (args.isLauncher ? schillingerIcon : undefined),
+    execute: async args => {
+      const file = typeof args.file === 'string' ? args.file : TUTORIALS[0].file;
+      try {
+        const path = await tutorialCopy(app, file);
+        await openDocument(app, path);
+        return path;
+      } catch (error) {
+        await showErrorMessage('Open tutorial', error as Error);
+        return null;
+      }
     }
   });
 

@@ -15,13 +15,17 @@ function escape(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
-/** The help page's HTML for an OSC host/port (null when OSC is off) and the REST root. */
+/**
+ * The help page's HTML for an OSC host/port (null when OSC is off), the REST root and the
+ * WebSocket's address (ws:// or wss://, not the REST root's http://).
+ */
 export function helpHtml(
   host: string | null,
   port: number | null,
   replyPort: number | null,
   restRoot: string,
-  problem: string | null
+  problem: string | null,
+  wsAddress: string = restRoot.replace(/^http/, 'ws') + 'ws'
 ): string {
   const addr = host && port ? `${host}:${port}` : null;
   const h = escape(host ?? '127.0.0.1');
@@ -38,10 +42,14 @@ ${state}
 <p>Send to host <code>${h}</code>, port <code>${escape(p)}</code>. Every message that changes state is answered
 with an acknowledgement, or with <code>/schillinger/error &lt;address&gt; &lt;message&gt;</code>.
 Times are in beats (a quarter note is 1.0).</p>
+<p>Questions need no key. Messages that change state (transport, Live) need this server's secret:
+your Jupyter token, or the one in the key file the sidebar names. Send
+<code>/schillinger/auth SECRET</code> once from your program (it is trusted for an hour), or put the
+secret in the address of a single message, as <code>oscsend</code> needs:</p>
 <pre>oscsend ${h} ${escape(p)} /schillinger/rhythm/interference ii 3 2
-oscsend ${h} ${escape(p)} /schillinger/transport/play
-oscsend ${h} ${escape(p)} /schillinger/transport/tempo f 96
-oscsend ${h} ${escape(p)} /schillinger/transport/stop
+oscsend ${h} ${escape(p)} /schillinger/k/SECRET/transport/play
+oscsend ${h} ${escape(p)} /schillinger/k/SECRET/transport/tempo f 96
+oscsend ${h} ${escape(p)} /schillinger/k/SECRET/transport/stop
 oscsend ${h} ${escape(p)} /schillinger/help</pre>
 <p>To see the replies, listen on the reply port, e.g. <code>oscdump ${replyPort ?? 'PORT'}</code>.</p>
 <h2>2. Ableton Live</h2>
@@ -52,7 +60,7 @@ as a Control Surface (Live's preferences, "Link, Tempo &amp; MIDI"). It listens 
 </ol>
 <h2>3. HTTP and WebSocket</h2>
 <p>The same verbs are served as JSON under <code>${escape(restRoot)}</code> (see <code>openapi.json</code> there)
-and on the WebSocket <code>${escape(restRoot)}ws</code>; both need your Jupyter token.</p>
+and on the WebSocket <code data-sk="help-ws">${escape(wsAddress)}</code>; both need your Jupyter token.</p>
 <h2>Remote servers (JupyterHub)</h2>
 <p>OSC is plain UDP on the machine that runs Jupyter. When Jupyter runs elsewhere, your DAW cannot reach
 <code>127.0.0.1</code> of that machine: use the HTTP/WebSocket API, or a tunnel you trust.</p>
@@ -72,6 +80,7 @@ export class DawHelp extends Widget {
 
   async refresh(): Promise<void> {
     const restRoot = URLExt.join(this.settings.baseUrl, ...API_PATH) + '/';
+    const ws = URLExt.join(this.settings.wsUrl, ...API_PATH, 'ws');
     const result = await handshake(this.settings);
     if (result.kind === 'ok' || result.kind === 'mismatch') {
       const osc = result.status.osc;
@@ -81,10 +90,11 @@ export class DawHelp extends Widget {
         on ? osc.port : null,
         on ? osc.reply_port : null,
         restRoot,
-        result.kind === 'mismatch' ? result.message : null
+        result.kind === 'mismatch' ? result.message : null,
+        ws
       );
     } else {
-      this.node.innerHTML = helpHtml(null, null, null, restRoot, result.message);
+      this.node.innerHTML = helpHtml(null, null, null, restRoot, result.message, ws);
     }
   }
 }

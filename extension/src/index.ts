@@ -16,6 +16,8 @@ import { Menu } from '@lumino/widgets';
 import { FRONTEND_VERSION } from './api';
 import { addCommands, CommandIDs } from './commands';
 import { iconSvg, schillingerIcon } from './icon';
+import { listenForCode } from './notebook';
+import { TUTORIALS } from './tutorials';
 import { WorkbenchPanel } from './panel';
 
 const PALETTE_CATEGORY = 'Schillinger Workbench';
@@ -42,6 +44,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     addCommands(app, settings, () => app.shell.activateById(panel.id));
+    listenForCode(app);
 
     // The launcher card: the command labels itself "Schillinger Workbench" when isLauncher is set.
     if (launcher) {
@@ -52,6 +55,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
         rank: 10,
         kernelIconUrl: `data:image/svg+xml;base64,${btoa(iconSvg)}`
       });
+      TUTORIALS.forEach((t, rank) => {
+        launcher.add({
+          command: CommandIDs.openTutorial,
+          args: { file: t.file, isLauncher: true },
+          category: 'Schillinger tutorials',
+          rank
+        });
+      });
     }
 
     const all = [
@@ -59,12 +70,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
       CommandIDs.insertRhythm,
       CommandIDs.insertHarmony,
       CommandIDs.exportScore,
+      CommandIDs.stopAll,
       CommandIDs.dawHelp,
       CommandIDs.openPanel
     ];
     if (palette) {
       for (const command of all) {
         palette.addItem({ command, category: PALETTE_CATEGORY });
+      }
+      for (const t of TUTORIALS) {
+        palette.addItem({ command: CommandIDs.openTutorial, args: { file: t.file }, category: PALETTE_CATEGORY });
       }
     }
     if (mainMenu) {
@@ -74,6 +89,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
       for (const command of all) {
         menu.addItem({ command });
       }
+      const tutorials = new Menu({ commands: app.commands });
+      tutorials.id = 'schillinger-workbench-tutorials';
+      tutorials.title.label = 'Tutorials';
+      for (const t of TUTORIALS) {
+        tutorials.addItem({ command: CommandIDs.openTutorial, args: { file: t.file } });
+      }
+      menu.addItem({ type: 'submenu', submenu: tutorials });
       mainMenu.addMenu(menu, true, { rank: 900 });
     }
     console.log(`Schillinger Workbench lab extension ${FRONTEND_VERSION} is activated`);

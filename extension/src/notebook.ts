@@ -15,6 +15,8 @@ export interface INotebookLike extends Widget {
     model: {
       sharedModel: {
         insertCell(index: number, cell: { cell_type: 'code'; source: string }): unknown;
+        /** the cells as the shared (Yjs) model holds them; only `source` is read */
+        cells?: ReadonlyArray<{ source: string }>;
       };
     } | null;
   };
@@ -60,4 +62,61 @@ export async function insertAndRun(
   await panel.sessionContext.ready;
   app.shell.activateById(panel.id);
   await app.commands.execute('notebook:run-cell');
+}
+
+/** Every cell's source text of `panel` (what the user has written, run or not). */
+export function cellSources(panel: INotebookLike): string[] {
+  const cells = panel.content.model?.sharedModel.cells ?? [];
+  return Array.from(cells, cell => (typeof cell.source === 'string' ? cell.source : ''));
+}
+
+/** The window event a widget's "copy as code" sends (widgets/explorer_tools.ts). */
+export const INSERT_CODE_EVENT = 'schillinger-insert-code';
+
+interface InsertCodeDetail {
+  code: string;
+  /** the widget's cell (`.jp-Cell`), null outside a notebook */
+  cell: Element | null;
+}
+
+function isInsertCode(ev: Event): ev is CustomEvent<InsertCodeDetail> {
+  const d = (ev as CustomEvent<Partial<InsertCodeDetail>>).detail;
+  return typeof d?.code === 'string' && d.code.length > 0;
+}
+
+/**
+ * Answer the widgets' "copy as code": a new code cell with the code below the widget's cell
+ * (not run: the user decides), in whichever notebook of the main area holds that cell.
+ * The event is cancelled when the cell is inserted, so the widget knows not to use the
+ * clipboard instead. Returns what stops listening.
+ */
+export function listenForCode(app: JupyterFrontEnd): () => void {
+  const onInsert = (ev: Event) => {
+    if (!isInsertCode(ev) || !ev.detail.cell) {
+      return;
+    }
+    const cellNode = ev.detail.cell;
+    for (const widget of app.shell.widgets('main')) {
+      const panel = widget as unknown as {
+        content?: Partial<INotebookLike['content']> & {
+          widgets?: ReadonlyArray<{ node: HTMLElement }>;
+        };
+      };
+      const cells = panel.content?.widgets;
+      const model = panel.content?.model;
+      if (!cells || !model || !widget.node.contains(cellNode)) {
+        continue;
+      }
+      const index = cells.findIndex(c => c.node === cellNode);
+      if (index < 0) {
+        continue;
+      }
+      model.sharedModel.insertCell(index + 1, { cell_type: 'code', source: ev.detail.code });
+      panel.content!.activeCellIndex = index + 1;
+      ev.preventDefault();
+      return;
+    }
+  };
+  window.addEventListener(INSERT_CODE_EVENT, onInsert);
+  return () => window.removeEventListener(INSERT_CODE_EVENT, onInsert);
 }

@@ -2,6 +2,7 @@
 // uses, the OSC address to type into a DAW, the transport (play/stop/tempo, live) and the
 // active shared sessions.
 
+import { STOP_ALL_EVENT } from './stop';
 import { Clipboard } from '@jupyterlab/apputils';
 import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
@@ -165,8 +166,15 @@ export class WorkbenchPanel extends Widget {
     this._stop = el('button', { class: 'sk-button sk-stop', 'data-sk': 'stop', title: 'Stop' }, '■ Stop');
     this._play.onclick = () => void this._act('play');
     this._stop.onclick = () => void this._act('stop');
+    const stopAll = el(
+      'button',
+      { class: 'sk-button sk-stop-all', 'data-sk': 'stop-all', title: 'Stop every widget playing in this page' },
+      '■ Stop all widgets'
+    );
+    stopAll.onclick = () => window.dispatchEvent(new Event(STOP_ALL_EVENT));
     buttons.appendChild(this._play);
     buttons.appendChild(this._stop);
+    buttons.appendChild(stopAll);
     transport.appendChild(buttons);
     const tempoBox = el('span', { class: 'sk-tempo' });
     this._tempo = el('input', {
@@ -241,7 +249,14 @@ export class WorkbenchPanel extends Widget {
       this._oscAddress.textContent = oscAddress(osc);
       this._oscPort.textContent = String(osc.port);
       this._oscReply.textContent = osc.reply_port ? String(osc.reply_port) : 'the sender\u2019s port';
-      this._oscNote.textContent = osc.error ? `OSC error: ${osc.error}` : '';
+      // the port differs from the configured one (taken by another server): say why; and
+      // how a DAW gets the right to change things (the secret itself is never in the status)
+      const extra = osc as unknown as { notice?: string | null; auth?: { how?: string; key_file?: string | null } };
+      const notes = [osc.error ? `OSC error: ${osc.error}` : '', extra.notice ?? ''];
+      if (extra.auth?.how) {
+        notes.push(`Changes need ${extra.auth.how}` + (extra.auth.key_file ? ` (secret in ${extra.auth.key_file}, or the server's token)` : ''));
+      }
+      this._oscNote.textContent = notes.filter(n => n).join(' · ');
       this._oscCopy.disabled = false;
     } else {
       this._oscAddress.textContent = '–';
@@ -289,7 +304,15 @@ export class WorkbenchPanel extends Widget {
     for (const s of sessions) {
       const n = memberCount(s);
       const name = String(s.name ?? s.id ?? 'session');
-      this._sessions.appendChild(el('li', { 'data-sk-session': String(s.id ?? name) }, `${name} (${n} ${n === 1 ? 'member' : 'members'})`));
+      const item = el('li', { 'data-sk-session': String(s.id ?? name) }, n > 0 ? `${name} (${n} ${n === 1 ? 'member' : 'members'})` : `${name} (idle)`);
+      // who is in it, in each user's colour (from the server's identity provider)
+      const people = Array.isArray(s.people) ? (s.people as { display_name?: string; color?: string }[]) : [];
+      for (const p of people) {
+        const who = el('span', { class: 'sk-person', 'data-sk': 'session-person' }, ` ${p.display_name ?? ''}`);
+        who.style.color = p.color ?? '';
+        item.appendChild(who);
+      }
+      this._sessions.appendChild(item);
     }
   }
 

@@ -33,7 +33,8 @@ from html import escape
 
 from ..errors import ParameterError, ParameterTypeError
 
-__all__ = ["MAX_PERIOD", "GraphRow", "coincidences", "graph_rows", "rhythm_svg", "rhythm_text"]
+__all__ = ["ACCENT_LEGEND", "FONT_FAMILY", "FONT_SIZE", "MAX_PERIOD", "NOTE_MAX", "GraphRow",
+           "coincidences", "graph_rows", "rhythm_svg", "rhythm_text", "text_box", "text_width"]
 
 #: Longest period (in units) the graph draws; longer rhythms are refused with a ValueError.
 MAX_PERIOD = 20_000
@@ -43,6 +44,57 @@ _COLORS = {
     "unit": "#8a8a8a", "generator": "#1f5fa8", "resultant": "#111111", "product": "#6b4fa0",
 }
 _ACCENT = "#d0342c"
+
+
+#: The labels' font: DejaVu Sans (Debian's and most Linux desktops' sans-serif), Verdana and
+#: Bitstream Vera, which share its metrics, then any sans-serif (narrower: Arial, Helvetica).
+FONT_FAMILY = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif"
+FONT_SIZE = 11
+#: Ascent and descent of DejaVu Sans, in em (hhea 1901 and 483 of 2048 units).
+_ASCENT, _DESCENT = 0.929, 0.236
+# Advance widths of DejaVu Sans (Book and Bold), in thousandths of an em, read from the fonts'
+# hmtx tables, for the characters a graph writes; any other character counts a whole em.
+_WIDTH_CHARS = "".join(map(chr, range(32, 127))) + "÷×²³…·–"
+_REGULAR = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698,
+    770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732,
+    684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635,
+    634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592,
+    525, 636, 337, 636, 838, 838, 838, 401, 401, 1000, 318, 500
+)
+_BOLD = (
+    348, 456, 521, 838, 696, 1002, 872, 306, 457, 457, 523, 838, 380, 415, 380, 365, 696, 696,
+    696, 696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 580, 1000, 774, 762, 734,
+    830, 683, 683, 821, 837, 372, 372, 775, 637, 995, 837, 850, 733, 850, 770, 720, 682, 812,
+    774, 1103, 771, 724, 725, 457, 365, 457, 838, 500, 500, 675, 716, 593, 716, 678, 435, 716,
+    712, 343, 343, 665, 343, 1042, 712, 687, 716, 716, 493, 595, 478, 712, 652, 924, 645, 652,
+    582, 712, 365, 712, 838, 838, 838, 438, 438, 1000, 380, 500
+)
+_WIDTHS = {False: dict(zip(_WIDTH_CHARS, _REGULAR, strict=True)),
+           True: dict(zip(_WIDTH_CHARS, _BOLD, strict=True))}
+
+
+def text_width(text: str, *, size: float = FONT_SIZE, bold: bool = False) -> float:
+    """Width in px of ``text`` set in :data:`FONT_FAMILY` at ``size`` px.
+
+    Measured with DejaVu Sans's advance widths (the widest of the family list, so text set in
+    a fallback font is narrower still); characters outside the table count one em.
+
+    >>> round(text_width("abc = 30"), 1)
+    50.0
+    """
+    widths = _WIDTHS[bold]
+    return sum(widths.get(ch, 1000) for ch in text) * size / 1000
+
+
+def text_box(text: str, x: float, y: float, *, size: float = FONT_SIZE, bold: bool = False,
+             anchor: str = "start") -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of ``text`` drawn at ``x``, baseline ``y`` (for tests and
+    layout)."""
+    w = text_width(text, size=size, bold=bold)
+    left = x - (w if anchor == "end" else w / 2 if anchor == "middle" else 0)
+    return left, y - _ASCENT * size, left + w, y + _DESCENT * size
 
 
 @dataclass(frozen=True)
@@ -121,7 +173,9 @@ def _repeat_row(label: str, g: int, period: int, offset: int = 0, count: int | N
     rest = period - offset - g * n if count is None else 0
     if rest > 0:
         durs.append(rest)
-    return GraphRow(label, "generator", tuple(durs), offset, f"{g}×{len(durs)}")
+    # the book's "count × unit", as the t row reads (b1 = 3×2: three plateaus of 2)
+    note = f"{n}×{g}" + (f"+{rest}" if rest > 0 else "")
+    return GraphRow(label, "generator", tuple(durs), offset, note)
 
 
 def graph_rows(rhythm: Sequence[int], generators: Sequence[int] | None = None
@@ -236,13 +290,33 @@ def rhythm_text(rhythm: Sequence[int], generators: Sequence[int] | None = None, 
     return "\n".join(lines)
 
 
+#: Widest note (the formula right of a row) in px; a longer resultant series is abbreviated.
+NOTE_MAX = 200.0
+#: What the red dot on r means (the legend under the graph).
+ACCENT_LEGEND = "generators attack together (accent)"
+
+
+def _fit_note(note: str, budget: float) -> str:
+    """``note`` when it fits ``budget`` px, else its first terms, "…" and the count of terms."""
+    if text_width(note) <= budget:
+        return note
+    terms = note.split("+")
+    for k in range(len(terms) - 1, 0, -1):
+        short = "+".join(terms[:k]) + f"+… ({len(terms)})"
+        if text_width(short) <= budget:
+            return short
+    return ""
+
+
 def rhythm_svg(rhythm: Sequence[int], generators: Sequence[int] | None = None, *,
                title: str | None = None, max_width: int = 760) -> str:
     """The graph as a standalone SVG document (what ``Rhythm._repr_svg_`` shows).
 
     Each plateau is one ``<path class="sk-bar" data-row=LABEL data-d=DURATION>``, the dotted
-    drops are ``sk-drop`` lines and the accents ``sk-accent`` circles; the root element carries
-    ``data-x0``, ``data-cell`` and ``data-period`` so a view can place a playhead on it.
+    drops are ``sk-drop`` lines and the accents ``sk-accent`` circles, explained by a legend
+    (``sk-accent-legend``) under the graph; the root element carries ``data-x0``, ``data-cell``
+    and ``data-period`` so a view can place a playhead on it. Every text is measured
+    (:func:`text_width`): the label column, the notes and the drawing grow to hold them.
 
     >>> svg = rhythm_svg((2, 2, 1, 1, 2, 2), (5, 2))
     >>> svg.count('class="sk-bar" data-row="r"'), svg.count('class="sk-accent"')
@@ -254,14 +328,21 @@ def rhythm_svg(rhythm: Sequence[int], generators: Sequence[int] | None = None, *
     gens = _check_generators(generators if generators is not None
                              else getattr(rhythm, "generators", None) or None)
     period = rows[-1].durations[0]
-    label_w, note_w, pad = 46, 0, 10
-    notes = [row.note if len(row.note) <= 28 else "" for row in rows]
-    note_w = max((len(n) for n in notes), default=0) * 6 + (16 if any(notes) else 0)
-    cell = max(0.25, min(28.0, (max_width - label_w - note_w - 2 * pad) / period))
+    pad, gap = 10.0, 10.0
+    labels = [_svg_label(row, gens) for row in rows]
+    bold = [row.kind == "resultant" for row in rows]
+    label_w = max(text_width(s, bold=b) for s, b in zip(labels, bold, strict=True)) + gap
+    notes = [_fit_note(row.note, NOTE_MAX) for row in rows]
+    note_w = max((text_width(n) for n in notes), default=0.0)
+    note_w = note_w + gap if note_w else 0.0
     x0 = pad + label_w
+    cell = max(0.25, min(28.0, (max_width - x0 - note_w - pad) / period))
     amp, pitch, top = 14.0, 34.0, 14.0
-    width = x0 + cell * period + note_w + pad
-    height = top + pitch * len(rows) + 4
+    accents = coincidences(rows)
+    graph_bottom = top + pitch * len(rows) + 4
+    legend_w = 14 + text_width(ACCENT_LEGEND) if accents else 0.0
+    width = max(x0 + cell * period + note_w + pad, pad + legend_w + pad)
+    height = graph_bottom + (18 if accents else 0)
     name = title or ("r" + "÷".join(str(g) for g in gens) if gens else "rhythm")
     ys = {i: top + pitch * i for i in range(len(rows))}
     r_index = next(i for i, row in enumerate(rows) if row.kind == "resultant")
@@ -272,10 +353,11 @@ def rhythm_svg(rhythm: Sequence[int], generators: Sequence[int] | None = None, *
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sk-graph" width="{width:.0f}" '
         f'height="{height:.0f}" viewBox="0 0 {width:.2f} {height:.2f}" '
-        f'data-x0="{x0}" data-cell="{cell:.4f}" data-period="{period}" '
-        f'font-family="sans-serif" font-size="11">',
+        f'data-x0="{x0:.2f}" data-cell="{cell:.4f}" data-period="{period}" '
+        f'font-family="{escape(FONT_FAMILY)}" font-size="{FONT_SIZE}">',
         f"<title>Schillinger graph of {escape(name)}</title>",
-        f'<rect width="{width:.2f}" height="{height:.2f}" rx="4" fill="#ffffff"/>',
+        f'<rect class="sk-graph-bg" width="{width:.2f}" height="{height:.2f}" rx="4" '
+        f'fill="#ffffff"/>',
     ]
     # dotted drops from each generator attack onto r (from the highest row attacking there)
     seen: set[int] = set()
@@ -293,9 +375,9 @@ def rhythm_svg(rhythm: Sequence[int], generators: Sequence[int] | None = None, *
         y_hi, y_lo = ys[i], ys[i] + amp
         color = _COLORS[row.kind]
         sw = 2 if row.kind == "resultant" else 1.4
-        out.append(f'<text x="{pad}" y="{y_lo - 2:.1f}" fill="{color}" '
-                   f'font-weight="{"bold" if row.kind == "resultant" else "normal"}">'
-                   f"{escape(_svg_label(row, gens))}</text>")
+        out.append(f'<text class="sk-label" x="{pad}" y="{y_lo - 2:.1f}" fill="{color}" '
+                   f'font-weight="{"bold" if bold[i] else "normal"}">'
+                   f"{escape(labels[i])}</text>")
         out.append(f'<g class="sk-row" data-kind="{row.kind}" stroke="{color}" '
                    f'stroke-width="{sw}" fill="none">')
         t = row.offset
@@ -317,13 +399,18 @@ def rhythm_svg(rhythm: Sequence[int], generators: Sequence[int] | None = None, *
         out.append(f'<path class="sk-close" d="M{fx(t)} {prev:.1f}V{y_lo:.1f}"/>')
         out.append("</g>")
         if notes[i]:
-            out.append(f'<text x="{x0 + cell * period + 10:.1f}" y="{y_lo - 2:.1f}" '
-                       f'fill="{color}">{escape(notes[i])}</text>')
-    accents = coincidences(rows)
+            full = f"<title>{escape(row.note)}</title>" if notes[i] != row.note else ""
+            out.append(f'<text class="sk-note" x="{x0 + cell * period + gap:.1f}" '
+                       f'y="{y_lo - 2:.1f}" fill="{color}">{full}{escape(notes[i])}</text>')
     y_r = ys[r_index]
     for t in accents:
         out.append(f'<circle class="sk-accent" cx="{fx(t)}" cy="{y_r:.1f}" r="3.5" '
                    f'fill="{_ACCENT}"><title>accent at {t}</title></circle>')
+    if accents:
+        y_leg = graph_bottom + 9
+        out.append(f'<g class="sk-accent-legend"><circle cx="{pad + 4:.1f}" '
+                   f'cy="{y_leg - 4:.1f}" r="3.5" fill="{_ACCENT}"/><text x="{pad + 14:.1f}" '
+                   f'y="{y_leg:.1f}" fill="#444444">{escape(ACCENT_LEGEND)}</text></g>')
     out.append("</svg>")
     return "\n".join(out)
 

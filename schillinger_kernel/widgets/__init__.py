@@ -12,9 +12,10 @@ Rhythm((3, 1, 2, 2, 1, 3))
 
 from __future__ import annotations
 
+from ._base import stop_all
 from .harmony_explorer import HarmonyExplorer
 from .pianoroll import PianoRoll
 from .player import Player
 from .rhythm_explorer import RhythmExplorer
 
-__all__ = ["HarmonyExplorer", "PianoRoll", "Player", "RhythmExplorer"]
+__all__ = ["HarmonyExplorer", "PianoRoll", "Player", "RhythmExplorer", "stop_all"]

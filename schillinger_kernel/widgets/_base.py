@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,23 @@ export default { render({ model, el }) {
 
 
 STATIC = Path(__file__).with_name("static")
+
+#: Every score widget alive in this kernel (for :func:`stop_all`).
+_LIVE: weakref.WeakSet[ScoreWidget] = weakref.WeakSet()
+
+
+def stop_all() -> int:
+    """Stop every widget of this kernel that is playing; returns how many were.
+
+    In the browser, the transport bar's "■ all" button, Escape in a widget and the lab's
+    "Stop all playback" command (Ctrl/Cmd+Alt+.) stop every widget of the page as well.
+    """
+    n = 0
+    for w in list(_LIVE):
+        if w.playing:
+            w.playing = False
+            n += 1
+    return n
 
 
 def bundle(name: str) -> Path | str:
@@ -79,6 +97,7 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self._setup()
         self._opening = False
         self.open()
+        _LIVE.add(self)
 
     def _setup(self) -> None:
         """Compute the derived state before the comm opens (subclasses)."""
@@ -97,9 +116,13 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
             encode_score(value)  # refuse what cannot be sent before it is set
         return value
 
+    def _played(self, score: Score | None) -> Score | None:
+        """What the browser plays of ``score`` (a widget with an instrument menu re-voices it)."""
+        return score
+
     @t.observe("score")
     def _score_changed(self, change: dict[str, Any]) -> None:
-        buffers, meta = encode_score(change["new"])
+        buffers, meta = encode_score(self._played(change["new"]))
         with self.hold_sync():
             self._notes = buffers
             self._meta = meta
@@ -128,7 +151,9 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
             raise ValueError("render_audio needs a score")
         from ..synth import render
 
-        audio = render(self.score, sample_rate=sample_rate, backend=backend)
+        played = self._played(self.score)
+        assert played is not None  # a score in, a score out
+        audio = render(played, sample_rate=sample_rate, backend=backend)
         self.set_audio(audio.samples, int(audio.sample_rate))
 
     def clear_audio(self) -> None:

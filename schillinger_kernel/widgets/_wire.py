@@ -101,11 +101,24 @@ def encode_score(score: Score | None) -> tuple[dict[str, bytes], dict[str, Any]]
         "high": max(pitched, default=72),
         "parts": [{
             "name": p.name, "program": p.program, "preset": p.render_preset,
+            "timbre": _timbre(p.program, p.render_preset, p.is_drums, bool(p.preset)),
             "drums": p.is_drums, "gain": p.gain, "pan": p.pan,
             "color": PALETTE[i % len(PALETTE)],
         } for i, p in enumerate(score.parts)],
     }
     return buffers, meta
+
+
+def _timbre(program: int, preset: str, drums: bool, explicit: bool) -> str:
+    """The synthesiser's family timbre of a part ("flute", "violin", ...), so the browser's
+    voice follows the instrument; the render preset where the synth names none."""
+    if drums or explicit:
+        return preset
+    try:
+        from ..synth.presets import timbre_for_program
+    except ImportError:  # a synthesiser without family timbres
+        return preset
+    return str(timbre_for_program(program, preset))
 
 
 def pcm_chunks(samples: Any, chunk_bytes: int = PCM_CHUNK_BYTES) -> tuple[list[bytes], int, int]:

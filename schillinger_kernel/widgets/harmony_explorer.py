@@ -12,17 +12,23 @@ from typing import Any
 
 import traitlets as t
 
+from .. import instruments
 from ..pitch import KEY_NAMES, key
 from ._base import ScoreWidget, bundle
+from ._code import harmony_code
+from ._presets import Snapshots
 
 __all__ = ["CYCLE_CHOICES", "HarmonyExplorer"]
 
 CYCLE_CHOICES = ("C3", "C5", "C7", "-C3", "-C5", "-C7")
 STRUCTURE_CHOICES = ("S5", "S7", "S9", "S11", "S13")
 KEY_CHOICES = KEY_NAMES
+#: The instruments the view offers for the chords (General MIDI names).
+INSTRUMENTS = ("piano", "electric piano 1", "drawbar organ", "string ensemble 1", "choir aahs",
+               "acoustic guitar (nylon)", "vibraphone", "brass section")
 
 
-class HarmonyExplorer(ScoreWidget):
+class HarmonyExplorer(Snapshots, ScoreWidget):
     """Root cycles of Book V: ``key``, ``cycle``, ``structure``, ``length``; ``progression``.
 
     ``progression`` (a :class:`~schillinger_kernel.harmony.Progression`) and ``score`` are
@@ -38,6 +44,7 @@ class HarmonyExplorer(ScoreWidget):
     """
 
     _esm = bundle("harmony_explorer")
+    _PRESET_KEYS = ("key", "cycle", "structure", "length", "instrument", "tempo")
     key = t.Unicode("C major").tag(sync=True)
     key_choices = t.List(t.Unicode(), default_value=list(KEY_CHOICES)).tag(sync=True)
     cycle = t.Unicode("C5").tag(sync=True)
@@ -46,11 +53,15 @@ class HarmonyExplorer(ScoreWidget):
     structure_choices = t.List(t.Unicode(), default_value=list(STRUCTURE_CHOICES)).tag(sync=True)
     length = t.Int(7).tag(sync=True)
     beats_per_chord = t.Int(4)
-    instrument = t.Unicode("piano")
+    instrument = t.Unicode("piano").tag(sync=True)
+    #: what the view's instrument menu offers (General MIDI names)
+    instruments = t.List(t.Unicode(), default_value=list(INSTRUMENTS)).tag(sync=True)
     progression = t.Any(None)
     error = t.Unicode("").tag(sync=True)
     _chords: t.List[dict[str, Any]] = t.List().tag(sync=True)
     _circle = t.Dict().tag(sync=True)
+    #: the Python that rebuilds the progression and its score ("copy as code")
+    code = t.Unicode("").tag(sync=True)
 
     def __init__(self, key: str = "C major", cycle: str = "C5", structure: str = "S7",
                  length: int = 7, *, tempo: float = 90.0, loop: bool = False,
@@ -97,6 +108,17 @@ class HarmonyExplorer(ScoreWidget):
             raise t.TraitError(f"length must be an int in 1..64, got {value!r}")
         return value
 
+    @t.validate("instrument")
+    def _check_instrument(self, proposal: Any) -> str:
+        value = proposal["value"]
+        try:
+            if not isinstance(value, str):
+                raise TypeError(f"a name, got {type(value).__name__}")
+            instruments.program_for(value)
+        except (ValueError, TypeError, LookupError) as exc:
+            raise t.TraitError(f"instrument must name a General MIDI instrument: {exc}") from None
+        return value
+
     @t.validate("beats_per_chord")
     def _check_beats(self, proposal: Any) -> int:
         value = proposal["value"]
@@ -141,3 +163,6 @@ class HarmonyExplorer(ScoreWidget):
                 "start": i * chord_s, "end": (i + 1) * chord_s,
             } for i, c in enumerate(prog.chords)]
             self.score = score
+            self.code = harmony_code(self.key, self.cycle, self.structure, self.length,
+                                     tempo=self.tempo, beats_per_chord=self.beats_per_chord,
+                                     instrument=self.instrument)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import traitlets as t
 
 from ._base import ScoreWidget, bundle
+from ._voicing import Voicing
 
 __all__ = ["PianoRoll"]
 
 
-class PianoRoll(ScoreWidget):
+class PianoRoll(Voicing, ScoreWidget):
     """A piano roll of ``score`` that plays it; ``zoom`` is pixels per second (10..400).
 
     >>> from schillinger_kernel.score import Score

@@ -8,10 +8,11 @@ browser's audio clock (never on Python timers), or, after :meth:`Player.render_a
 from __future__ import annotations
 
 from ._base import ScoreWidget, bundle
+from ._voicing import Voicing
 
 __all__ = ["Player"]
 
-class Player(ScoreWidget):
+class Player(Voicing, ScoreWidget):
     """Transport for a score: play/stop, loop, tempo, position; one shared AudioContext per page.
 
     >>> from schillinger_kernel.score import Score

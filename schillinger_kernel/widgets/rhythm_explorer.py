@@ -5,23 +5,30 @@ The rhythm comes from :data:`schillinger_kernel.rhythm.TECHNIQUES` and the graph
 slider move redraws in the same animation frame, the widget also sends ``_lookahead``: for
 each slider, the graph at every value of that slider with the other generators where they
 are. While one slider is dragged its table stays valid; the others are recomputed when the
-kernel hears the new value.
+kernel hears the new value. The tables go as a custom message (``lookahead``, also the answer
+to a view's ``lookahead_request``), not as state: the state is saved with the notebook, and
+the tables (a quarter of a megabyte) are only of use while a kernel answers.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from math import gcd
 from typing import Any
 
 import traitlets as t
 
+from .. import instruments
 from ..rhythm import TECHNIQUES, Rhythm
 from ..rhythm.graph import rhythm_svg
 from ..server.actions import compute  # the doors' action table; imports no Jupyter server
 from ..server.errors import map_error
 from ._base import ScoreWidget, bundle
+from ._code import durations_code, rhythm_code
+from ._presets import Snapshots
 
-__all__ = ["GENERATOR_MAX", "RhythmExplorer"]
+__all__ = ["GENERATOR_MAX", "INSTRUMENTS", "RhythmExplorer", "c_default", "coprime_note",
+           "explain", "title_for"]
 
 #: Largest generator the explorer accepts (its sliders go up to ``generator_max``).
 GENERATOR_MAX = 64
@@ -30,6 +37,82 @@ LOOKAHEAD_PERIOD = 2_000
 #: Budget of the look-ahead tables, in characters of SVG.
 LOOKAHEAD_CHARS = 800_000
 _FIRST = ("interference", "fractioning", "power", "permutations")
+#: Instruments the explorers offer (General MIDI names; the score's part plays with its sound).
+INSTRUMENTS = ("marimba", "piano", "vibraphone", "flute", "clarinet", "violin", "cello",
+               "trumpet", "acoustic guitar (nylon)", "acoustic bass", "drums")
+#: Longest period the third generator's default may make (in units).
+C_DEFAULT_PERIOD = 240
+
+
+def c_default(a: int, b: int, top: int = 16) -> int:
+    """The third generator a ticked "c" starts at: the smallest c in 2..``top``, other than a
+    and b, coprime with both, whose period a·b·c stays within :data:`C_DEFAULT_PERIOD` (the
+    book's triples 5÷3÷2, 7÷5÷3, ... come out so); 1 when there is none.
+
+    >>> c_default(3, 2), c_default(5, 3), c_default(6, 3), c_default(16, 15)
+    (5, 2, 5, 1)
+    """
+    for c in range(2, top + 1):
+        if c not in (a, b) and gcd(c, a) == 1 and gcd(c, b) == 1 and a * b * c <= C_DEFAULT_PERIOD:
+            return c
+    return 1
+
+
+def title_for(technique: str, generators: tuple[int, ...]) -> str:
+    """The name of what the explorer shows, as the book writes it.
+
+    >>> title_for("interference", (3, 2)), title_for("fractioning", (3, 2))
+    ('r3÷2', 'fractioning 3÷2')
+    >>> title_for("power", (2, 1)), title_for("permutations", (3, 2))
+    ('(2+1)²', 'permutations of r3÷2')
+    """
+    ratio = "÷".join(map(str, generators))
+    if technique == "interference":
+        return f"r{ratio}"
+    if technique == "power":
+        return "(" + "+".join(map(str, generators)) + ")²"
+    if technique == "permutations":
+        return f"permutations of r{ratio}"
+    return f"{technique} {ratio}"
+
+
+def explain(technique: str, generators: tuple[int, ...]) -> str:
+    """One line on how the technique makes the rhythm (the power's terms spelled out).
+
+    >>> explain("power", (3, 2))
+    '(3+2)² expanded: every product of two generators, 3·3 + 3·2 + 2·3 + 2·2 = 9+6+6+4'
+    """
+    if technique == "power":
+        terms = [(x, y) for x in generators for y in generators]
+        return ("(" + "+".join(map(str, generators)) + ")² expanded: every product of two "
+                "generators, " + " + ".join(f"{x}·{y}" for x, y in terms) + " = "
+                + "+".join(str(x * y) for x, y in terms))
+    doc = getattr(TECHNIQUES.get(technique), "__doc__", None) or ""
+    line = doc.strip().splitlines()[0] if doc.strip() else ""
+    return line if technique != "interference" else (
+        "Interference: each generator repeats over their common product; r attacks wherever "
+        "any of them attacks.")
+
+
+def coprime_note(generators: tuple[int, ...]) -> str:
+    """A word when two generators share a factor (the book's generators are coprime).
+
+    >>> coprime_note((6, 3))
+    '6 and 3 share the factor 3: the resultant is that of 2÷1, each duration ×3.'
+    >>> coprime_note((3, 2))
+    ''
+    """
+    for i, x in enumerate(generators):
+        for y in generators[i + 1:]:
+            g = gcd(x, y)
+            if g > 1:
+                reduced = "÷".join(str(v // gcd(v, g)) if v in (x, y) else str(v)
+                                   for v in generators)
+                return (f"{x} and {y} share the factor {g}: the resultant is that of {reduced}"
+                        f", each duration ×{g}." if len(generators) == 2 else
+                        f"{x} and {y} share the factor {g}: fewer distinct attacks than "
+                        f"coprime generators give.")
+    return ""
 
 
 @lru_cache(maxsize=1024)
@@ -40,7 +123,7 @@ def _compute(technique: str, generators: tuple[int, ...]) -> tuple[Rhythm | None
     except (ValueError, TypeError, LookupError) as exc:
         return None, "", map_error(exc).message
     try:
-        svg = rhythm_svg(r, r.generators or None)
+        svg = rhythm_svg(r, r.generators or None, title=title_for(technique, generators))
     except ValueError as exc:
         svg = ""
         return r, svg, f"graph not drawn: {exc}"
@@ -77,7 +160,7 @@ class _RhythmTrait(t.Instance):  # type: ignore[type-arg]
             obj._notify_trait(name, old, new)
 
 
-class RhythmExplorer(ScoreWidget):
+class RhythmExplorer(Snapshots, ScoreWidget):
     """Generators ``a``, ``b`` (, ``c``), ``technique``, ``tempo``, ``loop``; ``rhythm``, ``score``.
 
     ``rhythm`` and ``score`` are traits: read them, ``observe`` them, or set ``rhythm`` to draw
@@ -96,6 +179,7 @@ class RhythmExplorer(ScoreWidget):
     """
 
     _esm = bundle("rhythm_explorer")
+    _PRESET_KEYS = ("a", "b", "c", "technique", "instrument", "tempo")
     a = t.Int(3).tag(sync=True)
     b = t.Int(2).tag(sync=True)
     c = t.Int(None, allow_none=True).tag(sync=True)
@@ -104,14 +188,25 @@ class RhythmExplorer(ScoreWidget):
     techniques = t.List(t.Unicode()).tag(sync=True)
     options = t.Dict()
     pitch = t.Int(72)
-    instrument = t.Unicode("marimba")
+    instrument = t.Unicode("marimba").tag(sync=True)
+    instruments = t.List(t.Unicode(), default_value=list(INSTRUMENTS)).tag(sync=True)
+    #: where a ticked "c" starts: see :func:`c_default`
+    c_default = t.Int(5).tag(sync=True)
+    #: the technique and generators shown, as the book names them ("r3÷2", "(3+2)²", ...)
+    title = t.Unicode("").tag(sync=True)
+    #: one line on how the technique makes the rhythm
+    explanation = t.Unicode("").tag(sync=True)
+    #: a word on generators sharing a factor ("" when coprime)
+    note = t.Unicode("").tag(sync=True)
     rhythm = _RhythmTrait(Rhythm, allow_none=True).tag(
         sync=True, to_json=_rhythm_to_json, from_json=_rhythm_from_json)
     generators = t.List(t.Int()).tag(sync=True)
     error = t.Unicode("").tag(sync=True)
     _svg = t.Unicode("").tag(sync=True)
     _svg_key = t.Unicode("").tag(sync=True)
-    _lookahead = t.Dict().tag(sync=True)
+    _lookahead = t.Dict()
+    #: the Python that rebuilds the rhythm and its score ("copy as code")
+    code = t.Unicode("").tag(sync=True)
 
     def __init__(self, a: int = 3, b: int = 2, c: int | None = None, *,
                  technique: str = "interference", tempo: float = 120.0, loop: bool = True,
@@ -124,7 +219,17 @@ class RhythmExplorer(ScoreWidget):
 
     def _setup(self) -> None:
         self._ready = True
+        self.on_msg(self._on_lookahead_request)
         self._recompute(None)
+
+    def _on_lookahead_request(self, _widget: Any, content: Any, _buffers: list[Any]) -> None:
+        if isinstance(content, dict) and content.get("kind") == "lookahead_request":
+            self._send_lookahead()
+
+    @t.observe("_lookahead")
+    def _send_lookahead(self, _change: Any = None) -> None:
+        if self.comm is not None:  # views that exist get it; a new view asks for it
+            self.send({"kind": "lookahead", "tables": self._lookahead})
 
     # ----- validation ------------------------------------------------------------------------
     @t.validate("a", "b", "c")
@@ -153,6 +258,18 @@ class RhythmExplorer(ScoreWidget):
                                f"got {value!r}")
         return str(value)
 
+    @t.validate("instrument")
+    def _check_instrument(self, proposal: Any) -> str:
+        value = proposal["value"]
+        try:
+            if not isinstance(value, str):
+                raise TypeError(type(value).__name__)
+            if not instruments.is_drums(value):
+                instruments.program_for(value)
+        except (ValueError, TypeError, LookupError) as exc:
+            raise t.TraitError(f"instrument must name a General MIDI instrument: {exc}") from None
+        return value
+
     @t.validate("pitch")
     def _check_pitch(self, proposal: Any) -> int:
         value = proposal["value"]
@@ -176,6 +293,10 @@ class RhythmExplorer(ScoreWidget):
         with self.hold_sync():
             if top > self.generator_max:
                 self.generator_max = min(GENERATOR_MAX, max(16, top))
+            self.c_default = c_default(self.a, self.b, self.generator_max)
+            self.title = title_for(self.technique, gens)
+            self.explanation = explain(self.technique, gens)
+            self.note = coprime_note(gens)
             try:
                 if self.options:
                     r: Rhythm | None = _rhythm(self.technique, gens, self.options)
@@ -233,7 +354,8 @@ class RhythmExplorer(ScoreWidget):
         with self.hold_sync():
             self.generators = list(r.generators)
             try:
-                self._svg = rhythm_svg(r, r.generators or None)
+                title = self.title if key else None  # a rhythm set from Python: its own name
+                self._svg = rhythm_svg(r, r.generators or None, title=title)
             except ValueError as exc:
                 self._svg = ""
                 self.error = f"graph not drawn: {exc}"
@@ -250,7 +372,14 @@ class RhythmExplorer(ScoreWidget):
         r = self.rhythm
         if r is None:
             return
-        self.score = r.to_score(self.pitch, tempo=self.tempo, instrument=self.instrument)
+        self.score = r.to_score(self.pitch, tempo=self.tempo, instrument=self.instrument,
+                                title=self.title if self._svg_key else None)
+        pitch, tempo, instrument = self.pitch, self.tempo, self.instrument
+        self.code = (rhythm_code(self.technique, self._gens(), self.options, title=self.title,
+                                 durations=r.durations, pitch=pitch, tempo=tempo,
+                                 instrument=instrument) if self._svg_key
+                     else durations_code(r.durations, pitch=pitch, tempo=tempo,
+                                         instrument=instrument))
 
     def fallback_svg(self) -> str:
         """The Schillinger graph of the current rhythm (what nbconvert HTML shows)."""

@@ -38,7 +38,8 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
 LAB_START_TIMEOUT = 120.0
 
 
@@ -97,16 +98,29 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     apputils.mkdir(parents=True)
     (apputils / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # the lab extension as built from extension/ now, ahead of the copy an install put in the
+    # venv (the first of the labextension paths that has it wins)
+    extra = base / "labextensions"
+    extra.mkdir()
+    built = REPO / "schillinger_kernel" / "labextension"
+    if (built / "package.json").is_file():
+        (extra / "schillinger-workbench").symlink_to(built, target_is_directory=True)
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings),
            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
-           "JUPYTER_RUNTIME_DIR": str(runtime), "PYTHONUNBUFFERED": "1"}
+           "JUPYTER_RUNTIME_DIR": str(runtime), "PYTHONUNBUFFERED": "1",
+           # the repository's jupyter-config/labconfig, which the wheel installs (an editable
+           # install does not): the widget manager saves widget state with notebooks
+           "JUPYTER_CONFIG_PATH": os.pathsep.join(
+               [str(REPO / "jupyter-config"), *filter(None, [os.environ.get(
+                   "JUPYTER_CONFIG_PATH")])])}
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
            "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
            "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False",
            # OSC on any free UDP port: the default 7440 may be taken by another server
-           "--SchillingerApp.osc_port=0"]
+           "--SchillingerApp.osc_port=0", f"--LabApp.extra_labextensions_path={extra}",
+           f"--JupyterNotebookApp.extra_labextensions_path={extra}"]  # Notebook 7's pages
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = base / "lab.log"

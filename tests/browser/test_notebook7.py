@@ -76,3 +76,68 @@ def test_widgets_in_notebook7(page: Any, write_notebook: Callable[..., Path],
     roll.locator("button.sk-play").click()  # stop
     assert not [e for e in page.console_errors if "schillinger" in e.lower()], \
         page.console_errors
+
+
+COMMAND_CELLS = [
+    "import schillinger_kernel as sk\n"
+    "song = sk.rhythm.interference(3, 2).to_score(pitch=60, repeat=2)",
+]
+
+
+# Notebook 7 (7.x with JupyterLab 4.x) itself logs this on opening any notebook, with the
+# workbench's extension disabled too (checked with page_config `disabledExtensions`): its
+# shortcuts plugin reads the schema of a settings plugin it does not have.
+NOTEBOOK7_OWN_ERRORS = ("Cannot read properties of undefined (reading 'schema')",)
+
+
+def _ours(errors: list[str]) -> list[str]:
+    return [e for e in errors if e not in NOTEBOOK7_OWN_ERRORS]
+
+
+def _menu(page: Any, item: str) -> None:
+    """Schillinger > ``item`` from Notebook 7's menu bar."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Schillinger").click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def test_commands_in_notebook7(page: Any, write_notebook: Callable[..., Path],
+                               open_notebook7: Callable[..., None],
+                               run_cell: Callable[..., Any], lab_server: Any,
+                               artifacts: Path) -> None:
+    """Every Schillinger command in Notebook 7: insert (it runs), export, DAW help; and not
+    one console error on the page, ours or another's caused by ours."""
+    write_notebook("nb7_commands.ipynb", COMMAND_CELLS)
+    open_notebook7(page, "nb7_commands.ipynb")
+    run_cell(page, 0)
+
+    assert not _ours(page.console_errors), page.console_errors
+    _menu(page, "Insert rhythm explorer")
+    page.locator(".sk-rhythm-explorer").wait_for(timeout=60_000)
+    assert not _ours(page.console_errors), ("insert", page.console_errors)
+
+    _menu(page, "Export current score")
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=10_000)
+    dialog.locator("input[aria-label='Score variable']").fill("song")
+    dialog.locator("input[aria-label='File path']").fill("nb7_song.mid")
+    dialog.locator(".jp-mod-accept").click()
+    _wait(lambda: (lab_server.root / "nb7_song.mid").is_file(), 30, "nb7_song.mid written")
+    assert not _ours(page.console_errors), ("export", page.console_errors)
+
+    _menu(page, "Open DAW bridge help")
+    help_ = page.locator(".jp-Dialog .sk-help")
+    help_.wait_for(timeout=10_000)
+    _wait(lambda: "ws://" in (help_.locator("[data-sk='help-ws']").text_content() or ""), 10,
+          "the WebSocket's ws:// address")
+    page.screenshot(path=str(artifacts / "notebook7_daw_help.png"))
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    assert not _ours(page.console_errors), ("help", page.console_errors)
+
+    # a new Schillinger notebook opens in a page of its own, as Notebook 7 opens documents
+    with page.context.expect_page(timeout=30_000) as opened:
+        _menu(page, "New Schillinger notebook")
+    new = opened.value
+    new.wait_for_url("**/notebooks/Schillinger*.ipynb*", timeout=30_000)
+    new.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    assert (lab_server.root / "Schillinger.ipynb").is_file()
+    assert not _ours(page.console_errors), ("new notebook", page.console_errors)

@@ -95,9 +95,40 @@ def test_rhythm_explorer_in_jupyterlab(page: Any, write_notebook: Callable[..., 
     out = run_cell(page, 2)
     _wait(lambda: "TRANSPORT" in (out.text_content() or ""), 30, "the TRANSPORT line")
     assert "TRANSPORT True True" in (out.text_content() or "")
-    widget.locator("button.sk-play").click()  # stop
+    # Escape in the widget stops every widget of the page; Space plays again, "■ all" stops
+    slider.focus()
+    page.keyboard.press("Escape")
     _wait(lambda: widget.locator(".sk-transport").get_attribute("data-playing") == "false", 5,
-          "stop")
+          "Escape to stop all")
+    page.keyboard.press("Space")
+    _wait(lambda: widget.locator(".sk-transport").get_attribute("data-playing") == "true", 5,
+          "Space to play")
+    widget.locator("button.sk-stop-all").click()
+    _wait(lambda: widget.locator(".sk-transport").get_attribute("data-playing") == "false", 5,
+          "stop all")
+
+    # ticking c starts at a musical value (5 for 5÷2 would clash: 3, coprime with both)
+    widget.locator("input.sk-c-on").check()
+    _wait(lambda: widget.locator(".sk-summary").text_content().startswith("r5÷2÷3 ="), 30,
+          "r5÷2÷3 after ticking c")
+    assert widget.locator("input.sk-gen-c").input_value() == "3"
+    # every label of the drawn graph lies inside the drawing, measured by the browser itself
+    page.wait_for_function("document.querySelector('.sk-rhythm-explorer svg text')")
+    outside = page.evaluate("""() => {
+        const svg = document.querySelector('.sk-rhythm-explorer svg');
+        const vb = svg.viewBox.baseVal; const bad = [];
+        for (const t of svg.querySelectorAll('text')) {
+          const b = t.getBBox();
+          if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width + 0.5
+              || b.y + b.height > vb.height + 0.5) bad.push([t.textContent, b.x, b.width]);
+        }
+        return bad; }""")
+    assert not outside, outside
+    widget.locator("select.sk-technique").select_option("power")
+    _wait(lambda: widget.locator(".sk-summary").text_content().startswith("(5+2+3)²"), 30,
+          "the power's title")
+    assert "expanded" in (widget.locator(".sk-explain").text_content() or "")
+    widget.screenshot(path=str(artifacts / "rhythm_explorer_power.png"))
     assert len(page.evaluate("Object.keys(window).filter(k => k === '__schillingerAudio')")) == 1
     assert not [e for e in page.console_errors if "schillinger" in e.lower()], \
         page.console_errors

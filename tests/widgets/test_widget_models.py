@@ -16,6 +16,7 @@ import traitlets as t
 
 from schillinger_kernel.widgets import HarmonyExplorer, PianoRoll, Player, RhythmExplorer
 from schillinger_kernel.widgets._base import ScoreWidget
+from schillinger_kernel.widgets._presets import Snapshots
 
 SOURCES = Path(__file__).resolve().parents[2] / "widgets"
 
@@ -29,7 +30,7 @@ def _interface(file: str, name: str) -> tuple[str | None, dict[str, str]]:
     alias = re.search(rf"^export type {name} = (\w+);", text, re.M)
     if alias:
         return alias.group(1), {}
-    head = re.search(rf"^export interface {name}(?: extends (\w+))? {{\n", text, re.M)
+    head = re.search(rf"^export interface {name}(?: extends ([\w, ]+))? {{\n", text, re.M)
     assert head, f"no `export interface {name}` in widgets/{file}"
     body = text[head.end():text.index("\n}", head.end())]
     body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
@@ -72,7 +73,10 @@ def test_score_model_mirrors_score_widget() -> None:
 def test_widget_model_mirrors_its_traits(file: str, name: str, cls: type[ScoreWidget]) -> None:
     parent, fields = _interface(file, name)
     traits = _synced(cls, ScoreWidget)
-    assert parent == "ScoreModel"
+    assert parent is not None and parent.split(", ")[0] == "ScoreModel"
+    if "ExplorerTraits" in parent:  # the explorers' shared tools (explorer_tools.ts)
+        assert issubclass(cls, Snapshots)
+        fields = {**fields, **_interface("explorer_tools.ts", "ExplorerTraits")[1]}
     assert sorted(fields) == sorted(traits), f"{name} vs {cls.__name__}"
     _check_types(fields, traits, name)
     text = (SOURCES / file).read_text(encoding="utf-8")

@@ -313,3 +313,40 @@ def test_graph_is_tagged_with_the_slider_values_it_was_drawn_for() -> None:
     assert ex._svg_key == "" and "r4÷3" in ex._svg
     ex.rhythm = rh.Rhythm((3, 1, 2, 2, 1, 3))  # equal durations, no generators: still redrawn
     assert ex.generators == [] and "r4÷3" not in ex._svg
+
+
+def test_stop_all_stops_every_playing_widget() -> None:
+    from schillinger_kernel.widgets import stop_all
+
+    a, b, c = RhythmExplorer(), RhythmExplorer(a=5), RhythmExplorer(a=4)
+    a.playing = b.playing = True
+    assert stop_all() >= 2
+    assert not (a.playing or b.playing or c.playing)
+
+
+def test_explorer_names_its_technique_and_defaults_c_sensibly() -> None:
+    ex = RhythmExplorer(a=3, b=2)
+    assert ex.title == "r3÷2" and ex.c_default == 5
+    ex.technique = "power"
+    assert ex.title == "(3+2)²" and "3·3" in ex.explanation
+    assert "(3+2)²" in ex._svg
+    ex.technique = "fractioning"
+    assert ex.title == "fractioning 3÷2" and "a²" in ex.explanation
+    ex.technique = "interference"
+    ex.a, ex.b = 6, 3
+    assert "share the factor 3" in ex.note and ex.c_default == 5
+    ex.c = ex.c_default
+    assert ex.rhythm is not None and ex.rhythm.period <= 240
+    ex.a, ex.b, ex.c = 5, 3, None
+    assert ex.note == "" and ex.c_default == 2
+
+
+def test_explorer_instrument_is_synced_and_checked() -> None:
+    import traitlets
+
+    ex = RhythmExplorer()
+    assert "flute" in ex.instruments and ex.trait_metadata("instrument", "sync")
+    ex.instrument = "flute"
+    assert ex.score is not None and ex.score.parts[0].program == 73
+    with pytest.raises(traitlets.TraitError, match="instrument"):
+        ex.instrument = "kazoo-9000"
