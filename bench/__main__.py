@@ -28,6 +28,13 @@ def main(argv: list[str]) -> int:
         except Exception:  # a broken benchmark is reported, the others still run
             traceback.print_exc()
         print(f"--- {name}: {time.perf_counter() - t0:.1f} s", flush=True)
+    if not argv:
+        # The mutation score is too slow to run here (`make mutate`); its last table is shown.
+        from bench import mutation
+
+        table = mutation.summary()
+        print("\n=== mutation score (last `make mutate`) ===")
+        print(table or "none yet: run `make mutate`")
     return 0
 
 

@@ -35,15 +35,20 @@ MOVED: dict[str, str] = {
 class _Alias(importlib.abc.Loader):
     def __init__(self, new: str) -> None:
         self.new = new
+        self.spec: importlib.machinery.ModuleSpec | None = None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
         warnings.warn(f"{spec.name} moved to {self.new}; import it from there",
                       DeprecationWarning, stacklevel=2)
-        return importlib.import_module(self.new)
+        module = importlib.import_module(self.new)
+        self.spec = module.__spec__  # import is about to put the old name's spec on it
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
-        # the new module is already executed; the old name only points at it
-        return None
+        # The new module is already executed; the old name only points at it. Importing set the
+        # module's __spec__ to the old name's, whose parent disagrees with __package__ (relative
+        # imports inside it then warn): give the module its own spec back.
+        module.__spec__ = self.spec
 
 
 class _MovedFinder(importlib.abc.MetaPathFinder):

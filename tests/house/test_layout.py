@@ -175,6 +175,8 @@ def test_old_module_paths_still_import_with_a_deprecation() -> None:
             warnings.simplefilter("always")
             module = importlib.import_module(old)
         assert module is importlib.import_module(new)
+        # the module keeps its own spec: relative imports inside it must not warn afterwards
+        assert module.__spec__ is not None and module.__spec__.name == new, old
         assert any(new in str(w.message) and issubclass(w.category, DeprecationWarning)
                    for w in caught), old
 

@@ -1,0 +1,104 @@
+"""Mutation score of the modules users rely on most: ``make mutate`` (mutmut 3).
+
+mutmut plants one small change at a time (a flipped comparison, an off-by-one, a dropped
+``not``) in the modules named by ``[tool.mutmut] only_mutate`` in ``pyproject.toml`` and runs
+the tests that cover the changed function; a mutant no test notices "survived". The score is
+killed / (killed + survived). The run writes ``mutants/report.txt`` (per module scores and every
+survivor's name) and ``make bench`` prints that report's summary when it exists.
+
+``python -m bench.mutation`` runs mutmut and writes the report; ``python -m bench.mutation
+--report`` only rewrites the report from the last run's results. Neither fails the build:
+the score is watched, not gated.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "mutants" / "report.txt"
+_LINE = re.compile(r"^\s*(?P<name>[\w.ǁ]+)__mutmut_\d+: (?P<status>[\w ]+)$")
+
+
+def _mutmut(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("mutmut")
+    return subprocess.run([str(exe), *args], cwd=ROOT, text=True, capture_output=True,
+                          check=False)
+
+
+def _module(function: str) -> str:
+    # "schillinger_kernel.pitch.x_pitch_class" or "...pitch.xǁKeyǁparse": the module is
+    # everything before the mangled function name.
+    parts = function.split(".")
+    return ".".join(p for p in parts if not p.startswith("x"))
+
+
+def report() -> str:
+    """The per-module table and the survivors of the last run, as text."""
+    out = _mutmut("results", "--all", "true").stdout
+    counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    survivors: list[str] = []
+    for line in out.splitlines():
+        m = _LINE.match(line)
+        if not m:
+            continue
+        status = m["status"].strip()
+        counts[_module(m["name"])][status] += 1
+        if status == "survived":
+            survivors.append(line.strip().split(":")[0])
+    if not counts:
+        return "no mutation results: run `make mutate` first\n"
+    lines = [f"{'module':44} {'killed':>7} {'survived':>9} {'other':>6} {'score':>6}"]
+    total = collections.Counter[str]()
+    for mod in sorted(counts):
+        c = counts[mod]
+        total += c
+        lines.append(_row(mod, c))
+    lines.append(_row("all", total))
+    lines.append("")
+    lines.append(f"survivors ({len(survivors)}; `.venv/bin/mutmut show NAME` prints the change):")
+    lines += [f"  {s}" for s in survivors]
+    return "\n".join(lines) + "\n"
+
+
+def _row(name: str, c: collections.Counter[str]) -> str:
+    killed, survived = c["killed"], c["survived"]
+    other = sum(c.values()) - killed - survived
+    score = killed / (killed + survived) if killed + survived else 1.0
+    return f"{name:44} {killed:7d} {survived:9d} {other:6d} {score:6.1%}"
+
+
+def summary() -> str | None:
+    """The report's table (no survivors list), or None when mutmut never ran here."""
+    if not REPORT.exists():
+        return None
+    text = REPORT.read_text()
+    return text.split("\nsurvivors", 1)[0].rstrip()
+
+
+def main(argv: list[str]) -> int:
+    if "--report" not in argv:
+        t0 = time.perf_counter()
+        children = os.environ.get("MUTATE_CHILDREN", str(os.cpu_count() or 2))
+        run = _mutmut("run", "--max-children", children)
+        # mutmut's progress spinner is noise in a log: keep its last line only.
+        print((run.stdout.strip().splitlines() or [""])[-1][-200:])
+        if run.returncode not in (0, 1):
+            print(run.stderr[-4000:], file=sys.stderr)
+            return run.returncode
+        print(f"mutmut ran {time.perf_counter() - t0:.0f} s")
+    text = report()
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
