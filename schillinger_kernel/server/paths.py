@@ -214,7 +214,10 @@ def commit_file(root: str | os.PathLike[str], path: str, written: Path, *,
     base = Path(root).resolve()
     name = parts[-1]
     dfd = _open_folder(base, parts[:-1], field)
-    tmp = f".{name[:200]}.{os.getpid()}-{id(written):x}.part"
+    # NAME_MAX counts bytes: keep 200 bytes of the name (a cut character dropped), so the
+    # temporary name fits wherever the final one does.
+    stem = os.fsencode(name)[:200].decode("utf-8", "ignore")
+    tmp = f".{stem}.{os.getpid()}-{id(written):x}.part"
     try:
         try:
             out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644,
