@@ -1,10 +1,14 @@
 """Our CPU renderer against FluidSynth on the same MIDI files.
 
-Two pieces at 120 bpm, written with ``score.to_midi`` and rendered both ways at 48 kHz stereo:
+Four pieces at 120 bpm, three minutes each, written with ``score.to_midi`` and rendered both
+ways at 48 kHz stereo:
 
-* ``typical``: four parts for three minutes: piano chords (four notes a beat), bass in
-  eighths, strings holding four-note chords, drums (sixteenth hats, kick, snare);
-* ``dense``: the same with twelve-note piano and string chords.
+* ``typical``: four parts: piano chords (four notes a beat), bass in eighths, strings holding
+  four-note chords, drums (sixteenth hats, kick, snare);
+* ``dense``: the same with twelve-note piano and string chords;
+* ``sparse``: four monophonic General MIDI parts (flute, clarinet, horn, cello), one note at
+  a time each, in eighths, quarters, halves and quarters;
+* ``solo``: one violin line in eighths and sixteenths.
 
 FluidSynth runs as ``fluidsynth -ni -q -F out.wav -r 48000 FluidR3_GM.sf2 in.mid`` (its
 SoundFont load included, as a user pays it). Ours is ``render`` plus writing a 16-bit WAV
@@ -27,6 +31,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from schillinger_kernel.score import Note, Part, Score, TempoChange
 
@@ -57,6 +62,43 @@ def piece(dense: bool = False, seconds: float = 180.0, bpm: float = 120.0) -> Sc
              Part.create("Drums", drums, instrument="drums"))
     return Score(parts=parts, tempos=(TempoChange(0, bpm),),
                  title="dense" if dense else "typical")
+
+
+def _line(name: str, instrument: str, beats: int, step: int, low: int, span: int, seed: int,
+          vel: int) -> Part:
+    """A monophonic line: notes of ``step`` ticks, legato, pitches wandering in a range."""
+    notes, pitch = [], low + span // 2
+    for i in range(beats * 480 // step):
+        pitch = low + (pitch - low + (seed * 7 + i * 5) % 7 - 3) % span
+        notes.append(Note(i * step, step - 10, pitch, vel + (i * 13 + seed) % 24 - 12))
+    return Part.create(name, notes, instrument=instrument)
+
+
+def sparse(seconds: float = 180.0, bpm: float = 120.0) -> Score:
+    """Four monophonic GM parts: flute eighths, clarinet quarters, horn halves, cello quarters."""
+    beats = int(seconds * bpm / 60)
+    parts = (_line("Flute", "flute", beats, 240, 72, 14, 1, 84),
+             _line("Clarinet", "clarinet", beats, 480, 60, 12, 2, 76),
+             _line("Horn", "horn", beats, 960, 53, 10, 3, 70),
+             _line("Cello", "cello", beats, 480, 36, 14, 4, 80))
+    return Score(parts=parts, tempos=(TempoChange(0, bpm),), title="sparse")
+
+
+def solo(seconds: float = 180.0, bpm: float = 120.0) -> Score:
+    """One violin line: eighths, with every fourth beat in sixteenths."""
+    beats = int(seconds * bpm / 60)
+    notes, t, i = [], 0, 0
+    while t < beats * 480:
+        step = 120 if (t // 480) % 4 == 3 else 240
+        notes.append(Note(t, step - 10, 67 + (i * 5) % 17, 70 + (i * 11) % 40))
+        t, i = t + step, i + 1
+    return Score(parts=(Part.create("Violin", notes, instrument="violin"),),
+                 tempos=(TempoChange(0, bpm),), title="solo")
+
+
+def pieces() -> list[Score]:
+    """The benchmark's pieces, three minutes each."""
+    return [piece(), piece(dense=True), sparse(), solo()]
 
 
 REPEATS = 5
@@ -112,8 +154,7 @@ def main() -> None:
     sk.render(piece(seconds=4.0), backend="numpy")  # warm-up: imports, caches
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for dense in (False, True):
-            score = piece(dense)
+        for score in pieces():
             name = score.title
             mid = score.to_midi(Path(tmp) / f"{name}.mid")
             music = score.duration_seconds
@@ -129,7 +170,7 @@ def main() -> None:
             r_wall, r_cpu = _best(render)
             w_wall, w_cpu = _best(render_write)
             mem = _peak_mb(render)
-            row = {"piece": name, "music_s": music, "audio_s": audio.duration,
+            row: dict[str, Any] = {"piece": name, "music_s": music, "audio_s": audio.duration,
                    "render": r_wall, "render_cpu": r_cpu, "render_write": w_wall,
                    "render_write_cpu": w_cpu, "ours_mb": mem}
             if have_fs:

@@ -34,6 +34,7 @@ from .mastering import (
     PRESETS,
     limit_true_peak,
     normalize,
+    promised_peak,
     quantize_int16,
     resample,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "loudness_range",
     "normalize",
     "oversampled_peaks",
+    "promised_peak",
     "quantize_int16",
     "resample",
     "true_peak_db",

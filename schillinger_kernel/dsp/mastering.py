@@ -36,7 +36,7 @@ from .loudness import check_audio, integrated_loudness
 from .peaks import oversampled_peaks, true_peak_db
 
 __all__ = ["DITHER_SAMPLES", "MARGIN_DB", "NORMALIZE", "PRESETS", "limit_true_peak", "normalize",
-           "quantize_int16", "resample"]
+           "promised_peak", "quantize_int16", "resample"]
 
 # Loudness presets: (target LUFS, true-peak ceiling dBTP).
 PRESETS: dict[str, tuple[float, float]] = {"ebu-r128": (-23.0, -1.0), "streaming": (-14.0, -1.0),
@@ -197,6 +197,22 @@ def normalize(audio: Audio, mode: str, target: float | None = None,
                             audio.sample_rate)
     return Audio(limit_true_peak(np.asarray(y, dtype=np.float32), ceiling, audio.sample_rate),
                  audio.sample_rate)
+
+
+def promised_peak(mode: str, target: float | None = None, true_peak: float = -1.0) -> float:
+    """The true peak (dBTP) that :func:`normalize` with these arguments promises not to pass.
+
+    ``"peak"``: its ``target`` (default -1); the loudness modes: their ceiling.
+
+    >>> promised_peak("streaming"), promised_peak("lufs", -20.0, -2.0), promised_peak("peak", -3.0)
+    (-1.0, -2.0, -3.0)
+    """
+    check_choice("mode", mode, NORMALIZE)
+    if mode == "peak":
+        return -1.0 if target is None else float(target)
+    if mode in PRESETS and true_peak == -1.0:
+        return PRESETS[mode][1]
+    return float(true_peak)
 
 
 @functools.lru_cache(maxsize=1)

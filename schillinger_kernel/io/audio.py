@@ -4,8 +4,11 @@ and decode audio files back.
 Encoding and decoding only: ``write`` asks :mod:`schillinger_kernel.dsp.mastering` to convert
 the sample rate, normalise (by true peak, or by integrated loudness with a true-peak ceiling)
 and quantise with TPDF dither when reducing to 16 bits; then it writes atomically (a temporary
-file renamed into place), reporting progress through a callback. ``resample``, ``normalize``
-and the presets are re-exported from ``dsp`` so old imports keep working.
+file renamed into place), reporting progress through a callback. A normalised lossy export
+(OGG, MP3) is decoded again and measured: where the codec pushed its true peak over the
+ceiling, it is normalised under a ceiling lowered by the excess and encoded again.
+``resample``, ``normalize`` and the presets are re-exported from ``dsp`` so old imports keep
+working.
 
 Examples
 --------
@@ -34,7 +37,16 @@ from typing import Any
 import numpy as np
 
 from ..audio import Audio
-from ..dsp.mastering import DITHER_SAMPLES, NORMALIZE, PRESETS, normalize, quantize_int16, resample
+from ..dsp.mastering import (
+    DITHER_SAMPLES,
+    NORMALIZE,
+    PRESETS,
+    normalize,
+    promised_peak,
+    quantize_int16,
+    resample,
+)
+from ..dsp.peaks import true_peak_db
 from ..dsp.threads import cpu_threads
 from ..errors import ParameterError, ParameterTypeError
 from .atomic import atomic_path, check_target
@@ -54,6 +66,8 @@ DEFAULT_SUBTYPE = {"WAV": "FLOAT", "FLAC": "PCM_24", "OGG": "VORBIS", "MP3": "MP
 BIT_DEPTHS = {16: "PCM_16", 24: "PCM_24", 32: "FLOAT"}
 LOSSY_RATES = {"MP3": (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)}
 BLOCK_FRAMES = 1 << 17  # frames per encoded block of a stereo export (measured best)
+LOSSY_TRIES = 4  # encodes of a normalised lossy export at most (measured: two suffice)
+LOSSY_SLACK_DB = 0.1  # a decoded lossy file may read this close under its ceiling
 # ``write`` has a parameter called ``normalize``, which hides the function inside it.
 normalize_audio = normalize
 
@@ -139,14 +153,42 @@ def write(audio: Audio, path: str | os.PathLike[str], *, format: str | None = No
                              f"pass sample_rate=48000", field="sample_rate")
     if audio.frames == 0:
         raise ParameterError("audio has no frames: nothing to write", field="audio")
-    import soundfile as sf
-
     _progress(progress, 0.0)
     out = resample(audio, rate) if sample_rate is not None else audio
     _progress(progress, 0.1)
-    if normalize is not None:
-        out = normalize_audio(out, normalize, target, true_peak)
-    _progress(progress, 0.3)
+    lossy = fmt in ("OGG", "MP3")
+    with atomic_path(target_path) as tmp:
+        if normalize is None:
+            _progress(progress, 0.3)
+            _encode(out, tmp, fmt, sub, dither, progress, 0.3, 1.0)
+            return target_path
+        ceiling = promised_peak(normalize, target, true_peak)
+        goal, peak = target, true_peak
+        for attempt in range(LOSSY_TRIES if lossy else 1):
+            done = normalize_audio(out, normalize, goal, peak)
+            _progress(progress, 0.3 if attempt == 0 else 0.9)
+            _encode(done, tmp, fmt, sub, dither, progress if attempt == 0 else None, 0.3,
+                    0.8 if lossy else 1.0)
+            if not lossy:  # the file holds these samples (to an LSB of dither)
+                break
+            # A lossy codec reshapes the waveform: measure what a player will decode and,
+            # when it passes the ceiling, normalise again under a ceiling lowered by the excess.
+            over = true_peak_db(read_audio(tmp)) - (ceiling - LOSSY_SLACK_DB)
+            if over <= 0:
+                break
+            if normalize == "peak":
+                goal = max(-70.0, promised_peak("peak", goal) - over - 0.05)
+            else:
+                peak = max(-70.0, promised_peak(normalize, goal, peak) - over - 0.05)
+        _progress(progress, 1.0)
+    return target_path
+
+
+def _encode(out: Audio, tmp: Path, fmt: str, sub: str, dither: bool,
+            progress: Callable[[float], Any] | None, p0: float, p1: float) -> None:
+    """Encode ``out`` into ``tmp`` block by block, reporting progress from ``p0`` to ``p1``."""
+    import soundfile as sf
+
     data = out.samples
     total = data.shape[0]
     step = max(1, BLOCK_FRAMES * 2 // out.channels)  # about 256k samples a block
@@ -163,7 +205,7 @@ def write(audio: Audio, path: str | os.PathLike[str], *, format: str | None = No
         return block
 
     # Blocks are encoded in worker threads (NumPy releases the GIL) while this one writes.
-    with atomic_path(target_path) as tmp, contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as stack:
         pool = stack.enter_context(ThreadPoolExecutor(min(2, cpu_threads())))
         if fmt == "WAV" and sub == "PCM_16" and data.size * 2 < 1 << 32:
             # Plain 16-bit WAV: the encoded blocks are the file's bytes, written as they are
@@ -179,8 +221,7 @@ def write(audio: Audio, path: str | os.PathLike[str], *, format: str | None = No
                 subtype=sub)).write
         for k, block in enumerate(pool.map(encode, range(len(starts)))):
             put(block)
-            _progress(progress, 0.3 + 0.7 * min(total, starts[k] + step) / total)
-    return target_path
+            _progress(progress, p0 + (p1 - p0) * min(total, starts[k] + step) / total)
 
 
 def wav_header(frames: int, channels: int, sample_rate: int) -> bytes:

@@ -10,6 +10,12 @@ reverb.
 {'reverb': {'decay': 1.2, 'wet': 0.25, 'predelay': 0.01}}
 >>> tail_seconds({"reverb": {"decay": 1.2}, "delay": {"time": 0.25, "feedback": 0.5}})
 3.71
+
+The default *room* every part sends to (:func:`room`) and the master bus's gentle peak
+limiter (:func:`limit`) live here too.
+
+>>> sorted(ROOMS)
+['chamber', 'hall', 'studio']
 """
 
 from __future__ import annotations
@@ -26,11 +32,15 @@ from ..dsp.convolution import fft_convolve  # shared with the meters; still impo
 __all__ = [
     "EFFECTS",
     "ORDER",
+    "ROOMS",
+    "add_room",
     "apply_chain",
     "check_chain",
     "delay",
     "eq",
+    "limit",
     "reverb",
+    "room",
     "tail_seconds",
 ]
 
@@ -162,3 +172,168 @@ def eq(xp: Any, x: Any, sr: int, low_db: float = 0.0, mid_db: float = 0.0, high_
 
 
 _APPLY = {"reverb": reverb, "delay": delay, "eq": eq}
+
+
+# ----- the room and the master bus ----------------------------------------------------------
+# name: (RT60 seconds, predelay seconds)
+ROOMS: dict[str, tuple[float, float]] = {"studio": (0.9, 0.012), "chamber": (1.4, 0.018),
+                                         "hall": (2.1, 0.025)}
+_ROOM_RATE = 12000  # Hz: the room's tail is dark, so it is computed at about this rate
+
+
+def _fft(xp: Any) -> Any:
+    # SciPy's FFT is several times NumPy's on the CPU (float32 kept, no plan rebuilt).
+    if xp is np:
+        import scipy.fft
+
+        return scipy.fft
+    return xp.fft
+
+
+def room(xp: Any, send: Any, sr: int, name: str = "studio") -> tuple[Any, int]:
+    """The room's stereo answer to a mono ``send`` ``(frames,)``, at a ``q``-th of the rate:
+    ``(answer (ceil(frames / q), 2), q)``; :func:`add_room` brings it back to ``sr``.
+
+    A convolution with a decorrelated stereo tail (:func:`reverb`'s, unit energy), computed
+    at ``sr / q`` (``q = sr // 12000``): the send is averaged over ``q`` samples and lightly
+    smoothed, then convolved (one FFT of the mono send serves both ears), which costs about
+    a ``q``-th of a full-rate convolution; what the tail loses above 5 kHz a real room
+    absorbs too.
+
+    >>> x = np.zeros(48000, dtype=np.float32); x[0] = 1.0
+    >>> answer, q = room(np, x, 48000)
+    >>> y = add_room(np, np.zeros((48000, 2), dtype=np.float32), answer, q)
+    >>> q, bool(abs(float(np.corrcoef(y[:, 0], y[:, 1])[0, 1])) < 0.3)
+    (4, True)
+    """
+    if name not in ROOMS:
+        raise ValueError(f"room must be one of {', '.join(ROOMS)} or None, got {name!r}")
+    decay, predelay = ROOMS[name]
+    n = send.shape[0]
+    q = max(1, sr // _ROOM_RATE)
+    m = -(-n // q)
+    x = xp.concat([send, xp.zeros(m * q - n, dtype=send.dtype)]) if m * q > n else send
+    # Strided slices: the send may be a column of the engine's buffer, never copied whole.
+    x = sum((x[p::q] for p in range(1, q)), start=x[0::q]) / q
+    x = 0.5 * x + 0.25 * (xp.concat([x[:1], x[:-1]]) + xp.concat([x[1:], x[-1:]]))
+    ir = xp.asarray(_reverb_ir(-(-sr // q), decay, predelay))
+    # Overlap-add in blocks as long as the tail, a group of blocks at a time (bounded
+    # memory); both ears share the send's spectrum.
+    fft = _fft(xp)
+    lb = 1 << max(12, math.ceil(math.log2(ir.shape[1])))
+    nb = -(-m // lb)
+    xb = xp.reshape(xp.concat([x, xp.zeros(nb * lb - m, dtype=x.dtype)]), (nb, lb))
+    h = xp.reshape(fft.rfft(ir, n=2 * lb, axis=-1), (2, 1, lb + 1))
+    y = xp.zeros((2, (nb + 1) * lb), dtype=xp.float32)
+    group = 16
+    for g0 in range(0, nb, group):
+        g1 = min(nb, g0 + group)
+        spec = xp.reshape(fft.rfft(xb[g0:g1, :], n=2 * lb, axis=-1), (1, g1 - g0, lb + 1))
+        yb = xp.astype(fft.irfft(spec * h, n=2 * lb, axis=-1), xp.float32, copy=False)
+        y[:, g0 * lb:g1 * lb] += xp.reshape(yb[:, :, :lb], (2, (g1 - g0) * lb))
+        y[:, (g0 + 1) * lb:(g1 + 1) * lb] += xp.reshape(yb[:, :, lb:], (2, (g1 - g0) * lb))
+    fade = min(m, max(1, round(0.02 * sr / q)))  # the cut tail ends without a click
+    y[:, m - fade:m] *= xp.reshape(xp.linspace(1.0, 0.0, fade, dtype=xp.float32), (1, -1))
+    return xp.matrix_transpose(y[:, :m]), q
+
+
+def add_room(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14) -> Any:
+    """Add :func:`room`'s ``answer`` to ``into`` ``(frames, 2)`` in place, interpolated
+    back to the full rate (linearly, between the answer's frames).
+
+    Frame ``k q + p`` gets ``(1 - w) answer[k - 1] + w answer[k]`` with ``w = (p + 0.5) / q``
+    (``answer[-1]`` is silence).
+
+    >>> answer = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+    >>> add_room(np, np.zeros((4, 2), dtype=np.float32), answer, 2)[:, 0].tolist()
+    [0.25, 0.75, 1.5, 2.5]
+    """
+    n = into.shape[0]
+    m = -(-n // q)
+    if (xp is np and into.dtype == answer.dtype == np.float32 and into.flags.c_contiguous
+            and into.shape[1] == 2):
+        # A stereo frame seen as one complex64: the strided adds below run as 1-D loops
+        # (rows of two floats cost NumPy an inner loop each, several times the arithmetic),
+        # a block of ``rows`` answer frames at a time while it is in cache. Same sums, bit
+        # for bit, as the generic loop.
+        dst = into.view(np.complex64).reshape(-1)
+        for k0 in range(0, m, rows):
+            k1 = min(m, k0 + rows)
+            # answer[k0 - 1:k1] (a silent frame before the first), contiguous: a block's copy
+            src = np.zeros(k1 - k0 + 1, dtype=np.complex64)
+            src.view(np.float32).reshape(-1, 2)[1 if k0 == 0 else 0:] = answer[max(0, k0 - 1):k1]
+            prev, cur = src[:-1], src[1:]
+            for p in range(q):
+                w = (p + 0.5) / q
+                f1 = min(n, k1 * q)
+                n_p = len(range(k0 * q + p, f1, q))
+                if n_p:
+                    dst[k0 * q + p:f1:q] += (1.0 - w) * prev[:n_p] + w * cur[:n_p]
+        return into
+    for p in range(q):  # one phase of the interpolation at a time (little memory)
+        w = (p + 0.5) / q
+        n_p = -(-(n - p) // q)  # frames p, p + q, ... below n
+        if n_p <= 0:
+            continue
+        phase = xp.concat([w * answer[:1, :], (1.0 - w) * answer[:n_p - 1, :] +
+                           w * answer[1:n_p, :]], axis=0)
+        into[p::q, :] += phase
+    return into
+
+
+def _running_min(xp: Any, a: Any) -> Any:
+    """``min(a[:i + 1])`` for every ``i``, by doubling (log2 n whole-array steps)."""
+    s = 1
+    while s < a.shape[0]:
+        a = xp.concat([a[:s], xp.minimum(a[s:], a[:-s])])
+        s *= 2
+    return a
+
+
+def limit(xp: Any, x: Any, sr: int, ceiling: float = 0.891, release: float = 0.25,
+          block: int = 128) -> Any:
+    """A gentle peak limiter for the master bus ``(frames, channels)``, applied in place:
+    sample peaks stay at or under ``ceiling`` (-1 dBFS by default). Returns ``x``.
+
+    The gain is set per ``block`` samples, looking one block ahead so it has come down
+    before a peak arrives, ramps linearly between block edges and recovers at 6 dB per
+    ``release`` seconds. Below the ceiling the bus passes untouched.
+
+    >>> t = np.arange(48000) / 48000
+    >>> x = np.sin(2 * np.pi * 220 * t) * np.where(t < 0.5, 0.3, 1.5)
+    >>> x = np.stack([x, x], axis=1).astype(np.float32)
+    >>> y = limit(np, x.copy(), 48000)
+    >>> float(np.abs(y).max()) <= 0.891, bool(np.allclose(y[:20000], x[:20000]))
+    (True, True)
+    """
+    n, c = x.shape
+    peak = max(float(xp.max(x)), -float(xp.min(x))) if n else 0.0  # no |x| copy
+    if peak <= ceiling:
+        return x
+    nb = -(-n // block)
+    whole = n // block
+    rows = xp.reshape(x[:whole * block, :], (whole, block * c))
+    peaks = xp.maximum(xp.max(rows, axis=1), -xp.min(rows, axis=1))
+    if whole < nb:  # the last, shorter block
+        rest = x[whole * block:, :]
+        peaks = xp.concat([peaks, xp.reshape(xp.maximum(xp.max(rest), -xp.min(rest)), (1,))])
+    # Target gain (dB) of each block; an edge takes the lower of the blocks on either side.
+    target = xp.minimum(0.0, 20.0 * xp.log10(ceiling / xp.maximum(
+        xp.astype(peaks, xp.float64), 1e-12)))
+    edges = xp.concat([target[:1], xp.minimum(target[:-1], target[1:]), target[-1:]])
+    # Recovery of ``rate`` dB per edge: g[e] = min over k <= e of edges[k] + rate (e - k).
+    rate = 6.0 * block / (release * sr)
+    k = xp.astype(xp.arange(nb + 1), edges.dtype) * rate
+    g = xp.astype(10.0 ** (xp.minimum(_running_min(xp, edges - k) + k, 0.0) / 20.0),
+                  x.dtype)
+    ramp = xp.reshape(xp.astype(xp.arange(block), x.dtype) / block, (1, -1))
+    group = 4096  # blocks at a time: the gain curve stays small
+    for b0 in range(0, nb, group):
+        b1 = min(nb, b0 + group)
+        g0, g1 = xp.reshape(g[b0:b1], (-1, 1)), xp.reshape(g[b0 + 1:b1 + 1], (-1, 1))
+        s0, s1 = b0 * block, min(n, b1 * block)
+        if float(xp.min(g[b0:b1 + 1])) >= 1.0:  # no gain reduction here: leave it untouched
+            continue
+        curve = xp.reshape(g0 + (g1 - g0) * ramp, (-1, 1))
+        x[s0:s1, :] *= curve[:s1 - s0, :]
+    return x

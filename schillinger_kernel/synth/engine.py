@@ -8,11 +8,14 @@ How it works (no Python loop over notes or samples on the hot path):
 2. **Voice-layers** (``xp``): each note is expanded into the layers of its preset; each layer of
    each pitch is a *lane* whose spectrum (partial frequencies x amplitudes) is one row of a lane
    matrix ``H`` (lanes x columns); a column is one distinct (pan position, partial frequency).
-3. **Envelopes** (``xp``): time is cut into blocks of :data:`BLOCK` samples. The ADSR value of
-   every voice-layer at every block edge is computed on one flat array (segment ids from the
-   backend), sampled from the envelope smoothed over one block, so the linear ramps between
-   edges put each onset's rise within a fraction of a block of the score's time. The values are
-   scatter-added into an envelope matrix ``E`` (blocks x start level | ramp x lanes).
+3. **Envelopes** (``xp``): time is cut into blocks of :data:`BLOCK` samples. The exact ADSR
+   value of every voice-layer at every block edge is computed on one flat array (segment ids
+   from the backend) and scatter-added into an envelope matrix ``E`` (blocks x start level |
+   ramp x lanes): within a block the level ramps linearly. The few blocks where an envelope
+   bends (its onset, peak, gate and end of release, and the block after a fast decay's or
+   release's start) are left out of ``E`` and rendered sample by sample instead (:mod:`.bends`):
+   the exact envelope times the voice-layer's own partials, so every note starts on its
+   sample and a 2 ms attack lasts 2 ms at any sample rate.
 4. **Oscillators by matrix product** (``xp``): ``A = E @ H`` gives the amplitude of every partial
    frequency in every block. The oscillator phase at each block edge (free-running oscillators,
    phase measured from the score's start) is a precomputed rotation since the chunk's start
@@ -20,15 +23,18 @@ How it works (no Python loop over notes or samples on the hot path):
    one GEMM ``C @ basis`` (basis = sin, cos, ramp*sin, ramp*cos of each column's frequency over
    one block) sums that position's partials in mono: amplitude ramps are linear within a block,
    partials exact. Only the columns sounding in a chunk enter its GEMMs.
-5. **Drums**: the hits sounding in a chunk (those that started earlier and still ring too) are
+5. **Bends**: the per-sample blocks of step 3 are added into the mono rows of their pan
+   positions after the GEMMs.
+6. **Drums**: the hits sounding in a chunk (those that started earlier and still ring too) are
    added at their exact sample positions into a mono row per pan position.
-6. **Pan**: one small product takes the mono rows (pitched and drums) to left and right, written
+7. **Pan**: one small product takes the mono rows (pitched and drums) to left and right, written
    straight into the output, where the soft limit runs while the slice is still in cache.
 
 Time is processed in chunks of :data:`CHUNK_BLOCKS` blocks (:data:`GPU_CHUNK_BLOCKS` off the
 CPU), each complete on its own, so memory stays bounded and on the CPU worker threads share
-them; within a chunk the work goes by row slices of about :data:`PIECE_CELLS` (blocks x
-columns) so the arrays stay in cache.
+them; within a chunk the work goes by row slices of :data:`SLICE_BLOCKS` blocks, each with
+only the columns sounding in it, so the arrays stay in cache and a short note's partials cost
+only the slices it sounds in.
 
 >>> from schillinger_kernel.score import Score
 >>> from schillinger_kernel.synth.backend import get_backend
@@ -51,6 +57,11 @@ import numpy as np
 
 from ..dsp.threads import cpu_threads  # shared with io.audio's exporter
 from .backend import Backend
+from .bends import add_bends, bend_blocks, render_bends
+from .bends import adsr as _adsr
+from .bends import held as _held
+from .bends import take as _take
+from .bends import unit as _unit
 from .presets import DRUM_KINDS, drum_template
 from .timeline import BLOCK, Timeline, plan, resolve_presets, tail_seconds
 
@@ -59,33 +70,11 @@ __all__ = ["BLOCK", "Timeline", "chunk_blocks", "cpu_threads", "plan", "resolve_
 
 CHUNK_BLOCKS = 768  # on the CPU: a chunk's matrices stay in cache
 GPU_CHUNK_BLOCKS = 8192  # on a GPU: fewer, larger kernels
-PIECE_CELLS = 1 << 18  # on the CPU: (blocks x columns) per GEMM, so its arrays stay in cache
+SLICE_BLOCKS = 64  # on the CPU: blocks per GEMM slice, each with only its sounding columns
 _PAN_KEY = 1 << 32  # column key: pan index * _PAN_KEY + frequency in mHz
 
 
 # ----- the array code (xp only from here on) ------------------------------------------------
-def _held(xp: Any, u: Any, a: Any, d: Any, s: Any) -> Any:
-    """Attack-decay-sustain level ``u`` seconds after onset, the key still down."""
-    decay = s + (1.0 - s) * xp.exp(-5.0 * xp.maximum(u - a, 0.0) / d)
-    return xp.where(u < a, u / a, decay)
-
-
-def _adsr(xp: Any, t: Any, gate: Any, a: Any, d: Any, s: Any, r: Any,
-          at_gate: Any | None = None) -> Any:
-    """ADSR level at time ``t`` after onset for a note held ``gate`` seconds.
-
-    ``at_gate``: the held level at ``gate`` when already known (``_held(xp, gate, a, d, s)``).
-    """
-    if at_gate is None:
-        at_gate = _held(xp, gate, a, d, s)
-    rel = xp.clip(1.0 - (t - gate) / r, 0.0, 1.0)
-    return xp.where(t < gate, _held(xp, t, a, d, s), at_gate * rel * rel * rel)
-
-
-def _take(xp: Any, a: Any, i: Any) -> Any:
-    return xp.take(a, i, axis=0)
-
-
 _SCRATCH = threading.local()
 
 
@@ -118,14 +107,12 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     offs = xp.cumulative_sum(count) - count
     row = _take(xp, _take(xp, xp.asarray(lt.first), preset), vid) + (
         xp.arange(n_vl, dtype=xp.int64) - _take(xp, offs, vid))
-    # Block edges sample the envelope smoothed over one block (a box filter), so that linear
-    # ramps between edges keep each onset's time to a fraction of a block: the attack is one
-    # block longer and starts half a block early, the gate ends half a block later (so the
-    # release starts on time).
+    # Block edges sample the exact envelope; the blocks where it bends (see render_bends) are
+    # corrected sample by sample, so onsets and short attacks keep their time to the sample.
     tb = BLOCK / tl.sample_rate
-    adsr = _take(xp, xp.asarray(lt.adsr + np.array([tb, 0.0, 0.0, 0.0]), dtype=xp.float32), row)
-    gate = _take(xp, xp.asarray(v["gate"] + 0.5 * tb, dtype=xp.float32), vid)
-    lead = _take(xp, xp.asarray(v["lead"] - 0.5 * tb, dtype=xp.float32), vid)
+    adsr = _take(xp, xp.asarray(lt.adsr, dtype=xp.float32), row)
+    gate = _take(xp, xp.asarray(v["gate"], dtype=xp.float32), vid)
+    lead = _take(xp, xp.asarray(v["lead"], dtype=xp.float32), vid)
     nblk = xp.astype(xp.ceil((lead + gate + adsr[:, 3]) / tb), xp.int64) + 1
     pitch = _take(xp, xp.asarray(v["pitch"]), vid)
     pan = _take(xp, xp.asarray(v["pan"]), vid)
@@ -135,9 +122,19 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     l_pan, l_row = lanes // (128 * n_rows), (lanes // 128) % n_rows
     l_pitch = xp.astype(lanes % 128, xp.float64)
     f0 = 440.0 * 2.0 ** ((l_pitch - 69.0) / 12.0)
-    freq = xp.reshape(f0, (-1, 1)) * _take(xp, xp.asarray(lt.ratios), l_row)
+    fixed = xp.reshape(_take(xp, xp.asarray(lt.fixed), l_row), (-1, 1))  # noise: Hz already
+    freq = (xp.reshape(f0, (-1, 1)) * (1.0 - fixed) + fixed) * _take(xp, xp.asarray(lt.ratios),
+                                                                      l_row)
+    freq = freq + xp.reshape(_take(xp, xp.asarray(lt.shift), l_row), (-1, 1))  # sidebands
     amp = _take(xp, xp.asarray(lt.amps), l_row)
-    ok = xp.reshape((freq > 0) & (freq < 0.45 * tl.sample_rate) & (amp > 0), (-1,))
+    # A layer's low-pass is fixed in Hz: the higher the note, the fewer strong partials.
+    cut = xp.reshape(_take(xp, xp.asarray(lt.cutoff), l_row), (-1, 1))
+    has_cut = cut > 0
+    rel = freq / xp.where(has_cut, cut, 1.0)
+    amp = amp * xp.where(has_cut, 1.0 / xp.sqrt(1.0 + rel * rel * rel * rel), 1.0)
+    # Partials 40 dB under the loudest of their lane are dropped (fewer oscillators).
+    floor = 1e-2 * xp.max(amp, axis=1, keepdims=True)
+    ok = xp.reshape((freq > 0) & (freq < 0.45 * tl.sample_rate) & (amp > floor), (-1,))
     keep = xp.nonzero(ok)[0]
     width = freq.shape[1]
     f_flat = _take(xp, xp.reshape(freq, (-1,)), keep)
@@ -149,26 +146,37 @@ def _lanes(be: Backend, tl: Timeline) -> dict[str, Any] | None:
     h = xp.reshape(be.scatter_add(n_lanes * n_c, (keep // width) * n_c + c_of,
                                   _take(xp, xp.reshape(amp, (-1,)), keep)), (n_lanes, n_c))
     freqs = xp.astype(cols % _PAN_KEY, xp.float64) / 1000.0
-    return {"on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate, "lead": lead,
+    # Each lane's partials as a padded row of (column, amplitude), for render_bends.
+    keep_h, c_h = be.to_numpy(keep), be.to_numpy(c_of)
+    lane_h = keep_h // width
+    rank = np.arange(keep_h.shape[0]) - np.searchsorted(lane_h, lane_h, side="left")
+    n_part = int(rank.max(initial=0)) + 1
+    lane_cols = np.zeros((n_lanes, n_part), dtype=np.int64)
+    lane_cols[lane_h, rank] = c_h
+    lane_amps = np.zeros((n_lanes, n_part), dtype=np.float32)
+    lane_amps[lane_h, rank] = be.to_numpy(_take(xp, xp.reshape(amp, (-1,)), keep))
+    basis = _basis(xp, freqs, tl.sample_rate)
+    return {"lane_cols": xp.asarray(lane_cols), "lane_amps": xp.asarray(lane_amps),
+            "lane_pan": be.to_numpy(l_pan),  # (lanes,) pan position (host)
+            "lane_n": np.bincount(lane_h, minlength=n_lanes),  # (lanes,) partials (host)
+            "on": _take(xp, xp.asarray(v["on"]), vid), "nblk": nblk, "gate": gate, "lead": lead,
             # onsets on the host (sorted) and the longest voice-layer, for the chunks' search
             "on_host": np.repeat(v["on"], lt.count[v["preset"]]), "longest": int(xp.max(nblk)),
             "adsr": adsr, "lane": lane_of,
-            "amp": _take(xp, xp.asarray(v["amp"], dtype=xp.float32), vid),
+            # The note's level, times velocity ** (the layer's brightness exponent): upper
+            # partials grow faster than the body, so a forte is brighter, not only louder.
+            "amp": xp.astype(_take(xp, xp.asarray(v["amp"]), vid) * xp.exp(
+                xp.log(_take(xp, xp.asarray(v["vel"]), vid)) *
+                _take(xp, xp.asarray(lt.velocity), row)), xp.float32),
             "H": h,  # (lanes, C): amplitude of each column's partial in each lane
             "freqs": freqs,  # (C,) Hz
             "col_pan": be.to_numpy(cols // _PAN_KEY),  # (C,) pan position (host)
             "gains": xp.asarray(tl.pans.T, dtype=xp.float32),  # (2, pans): left, right
             # Oscillator rotation j blocks into a chunk, a unit complex number per column.
             "rot": _rotations(xp, freqs, tb, chunk_blocks(be)),  # (C, chunk blocks)
-            "basis": _basis(xp, freqs, tl.sample_rate)}  # (C, level|ramp, cos|sin phi, BLOCK)
-
-
-def _unit(xp: Any, cycles: Any) -> Any:
-    """``exp(2 pi i cycles)`` as complex64, reduced in float64 first (long pieces stay exact)."""
-    th = (cycles - xp.floor(cycles)) * (2.0 * math.pi)
-    return xp.astype(xp.astype(xp.cos(th), xp.complex128) + 1j * xp.astype(xp.sin(th),
-                                                                            xp.complex128),
-                     xp.complex64)
+            "basis": basis,  # (C, level|ramp, cos|sin phi, BLOCK)
+            # The level half of each column's basis as one contiguous row: render_bends' input.
+            "level": xp.reshape(basis[:, 0, :, :], (basis.shape[0], 2 * BLOCK))}
 
 
 def _rotations(xp: Any, freqs: Any, step: float, n: int) -> Any:
@@ -195,8 +203,9 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
     """The oscillator GEMMs' operands for the pitched voices sounding in blocks c0..c1.
 
     Column-major, so each column's blocks are contiguous: ``amps`` (column, level | ramp, 1,
-    block), ``phase`` (column, 1, cos | sin, block), the runs of columns of each pan position
-    (``bounds``), their ``basis`` matrices and the ``gains`` (2, pans); None when nothing
+    block), ``phase`` (column, 1, cos | sin, block), the columns' indices into the lane
+    matrix's (``used``, host, sorted by pan) and pan positions (``pan_of``, host), the pan
+    positions sounding (``pans``, host) and their ``gains`` (2, pans); None when nothing
     sounds.
     """
     xp = be.xp
@@ -230,7 +239,15 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
     pos = xp.arange(total, dtype=xp.int64) + seg  # edge of each block's start
     k = _take(xp, edge, pos)
     blk = _take(xp, on_s, seg) + k - c0  # row within the chunk
+    # Blocks where an envelope bends are left out of the GEMMs: render_bends renders them.
+    kb, fresh = bend_blocks(xp, tb, _take(xp, vl["lead"], sel), adsr, gate, n_s)
+    rel = kb - xp.reshape(k0, (-1, 1))  # the bent blocks' places in each voice's run here
+    here = xp.reshape(fresh & (rel >= 0) & (rel < xp.reshape(cnt, (-1, 1))), (-1,))
+    at_bent = xp.take(xp.reshape(rel + xp.reshape(xp.cumulative_sum(cnt) - cnt, (-1, 1)), (-1,)),
+                      xp.nonzero(here)[0])
     g = _take(xp, _take(xp, vl["amp"], sel), seg)
+    g = g * (1.0 - xp.minimum(be.scatter_add(total, at_bent, xp.ones(at_bent.shape[0],
+                                                                      dtype=xp.float32)), 1.0))
     e0 = _take(xp, lvl, pos)
     e1 = _take(xp, lvl, pos + 1) - e0
     lanes_c, lane_c = xp.unique_inverse(_take(xp, vl["lane"], sel))
@@ -262,13 +279,12 @@ def _pitched(be: Backend, tl: Timeline, vl: dict[str, Any], c0: int, c1: int
     phase = xp.stack([xp.real(z), xp.imag(z)], axis=1)[:, None, :, :]  # (n_c, 1, cos|sin, nb)
     # Columns are sorted by pan: each pan position is one run of them, summed in mono by its
     # own GEMMs and panned at the end (half the work of one stereo GEMM).
-    pan_of = vl["col_pan"][be.to_numpy(used)]
-    pans, first = np.unique(pan_of, return_index=True)
-    bounds = [*first.tolist(), n_c]
-    basis = [xp.reshape(_take(xp, vl["basis"], used[bounds[j]:bounds[j + 1]]),
-                        (-1, BLOCK)) for j in range(len(pans))]
+    used_host = be.to_numpy(used)
+    pan_of = vl["col_pan"][used_host]
+    pans = np.unique(pan_of)
     gains = xp.take(vl["gains"], xp.asarray(pans), axis=1)  # (2, pans in chunk)
-    return {"amps": amps, "phase": phase, "bounds": bounds, "basis": basis, "gains": gains}
+    return {"amps": amps, "phase": phase, "used": used_host, "pan_of": pan_of, "pans": pans,
+            "gains": gains, "bent": render_bends(be, tl, vl, sel, kb, fresh, c0, c1, pans)}
 
 
 def _basis(xp: Any, freqs: Any, sr: int) -> Any:
@@ -328,39 +344,71 @@ def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None
 
 def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
                   dr: dict[str, Any] | None, c0: int, c1: int, out: Any,
-                  cells: int | None = None, limit: bool = False) -> None:
+                  slice_blocks: int | None = None, limit: bool = False) -> None:
     """Write the sound of blocks c0..c1 into ``out[c0 * BLOCK:c1 * BLOCK, :]``.
 
     Each pan position is summed in mono (the pitched voices by their GEMMs, the drums added at
     their sample positions) and one small product pans them all. The work goes by slices of
-    about ``cells`` (blocks x columns) each so its arrays stay in cache (None: one slice).
+    ``slice_blocks`` blocks, each with only the columns sounding in it (None: one slice).
     """
     xp = be.xp
     nb, s0 = c1 - c0, c0 * BLOCK
     p = None if vl is None else _pitched(be, tl, vl, c0, c1)
     d = None if dr is None else _drum_chunk(be, dr, s0, c1 * BLOCK)
     if p is None and d is None:
-        out[s0:c1 * BLOCK, :] = xp.zeros((nb * BLOCK, 2), dtype=xp.float32)
+        out[s0:c1 * BLOCK, :] = xp.zeros((nb * BLOCK, out.shape[1]), dtype=xp.float32)
         return
-    pp: dict[str, Any] = p or {"basis": [], "gains": xp.zeros((2, 0), dtype=xp.float32),
-                               "amps": xp.zeros((0, 2, 1, nb), dtype=xp.float32)}
-    n_p = len(pp["basis"])
+    pp: dict[str, Any] = p or {"pans": np.zeros(0, dtype=np.int64),
+                               "gains": xp.zeros((out.shape[1], 0), dtype=xp.float32)}
+    n_p = int(pp["pans"].shape[0])
     gains = pp["gains"] if d is None or dr is None else xp.concat([pp["gains"], dr["gains"]],
                                                                   axis=1)
     if gains.shape[1] == 1:  # a silent second row: an inner dimension of one misses BLAS
-        gains = xp.concat([gains, xp.zeros((2, 1), dtype=xp.float32)], axis=1)
+        gains = xp.concat([gains, xp.zeros((gains.shape[0], 1), dtype=xp.float32)], axis=1)
     n_rows = gains.shape[1]
-    pieces = 1 if cells is None else max(1, -(-nb * pp["amps"].shape[0] // cells))
-    step = -(-nb // pieces)
+    step = nb if slice_blocks is None else max(1, min(nb, slice_blocks))
+    if p is not None:
+        amps, phase, used, pan_of = p["amps"], p["phase"], p["used"], p["pan_of"]
+        assert vl is not None  # p was built from vl
+        all_basis = vl["basis"]
+        if step < nb:
+            # Which columns sound in each slice (host): a note's partials enter only the GEMMs
+            # of the slices it sounds in, not its whole chunk.
+            n_s = -(-nb // step)
+            loud = xp.sum(xp.abs(amps), axis=(1, 2))  # (columns, blocks)
+            if n_s * step > nb:
+                loud = xp.concat([loud, xp.zeros((loud.shape[0], n_s * step - nb),
+                                                  dtype=loud.dtype)], axis=1)
+            live = be.to_numpy(xp.max(xp.reshape(loud, (-1, n_s, step)), axis=2) > 0)
     for r0 in range(0, nb, step):
         r1 = min(nb, r0 + step)
         mono = _scratch(be, "mono", (n_rows, r1 - r0, BLOCK))
+        if p is not None:
+            # Columns sounding here, as runs per pan position (columns are sorted by pan).
+            cols = np.arange(used.shape[0]) if step == nb else np.nonzero(live[:, r0 // step])[0]
+            edges = [*np.searchsorted(pan_of[cols], pp["pans"], side="left").tolist(),
+                     cols.shape[0]]
         for j in range(n_p):
-            u0, u1 = pp["bounds"][j], pp["bounds"][j + 1]
-            coef = xp.reshape(pp["amps"][u0:u1, :, :, r0:r1] * pp["phase"][u0:u1, :, :, r0:r1],
-                              (4 * (u1 - u0), r1 - r0))  # read transposed by the GEMM
-            be.matmul_to(xp.matrix_transpose(coef), pp["basis"][j], mono,
-                         (j, slice(None), slice(None)))
+            run = cols[edges[j]:edges[j + 1]]
+            if run.shape[0] == 0:
+                mono[j, :, :] = 0.0
+                continue
+            if step == nb and run.shape[0] == run[-1] - run[0] + 1:  # one contiguous run
+                at: Any = slice(int(run[0]), int(run[-1]) + 1)
+                a_s, ph_s = amps[at, :, :, r0:r1], phase[at, :, :, r0:r1]
+            elif be.name == "numpy":
+                # Fancy indexing reads only the rows wanted; ``take`` would first copy the
+                # whole strided slice of every column, once per pan position.
+                a_s, ph_s = amps[run, :, :, r0:r1], phase[run, :, :, r0:r1]
+            else:
+                at = xp.asarray(run)
+                a_s = xp.take(amps[:, :, :, r0:r1], at, axis=0)
+                ph_s = xp.take(phase[:, :, :, r0:r1], at, axis=0)
+            coef = xp.reshape(a_s * ph_s, (4 * run.shape[0], r1 - r0))  # read transposed
+            basis = xp.reshape(xp.take(all_basis, xp.asarray(used[run]), axis=0), (-1, BLOCK))
+            be.matmul_to(xp.matrix_transpose(coef), basis, mono, (j, slice(None), slice(None)))
+        if p is not None and p["bent"] is not None:
+            add_bends(be, p["bent"], mono, r0, r1)
         n_d = 0 if d is None else d.shape[0]
         if d is not None:
             mono[n_p:n_p + n_d, :, :] = xp.reshape(d[:, r0 * BLOCK:r1 * BLOCK],
@@ -377,6 +425,7 @@ def _render_chunk(be: Backend, tl: Timeline, vl: dict[str, Any] | None,
 
 def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     # Chunks run in parallel threads; BLAS threads on top of them would only fight for cores.
+    # (Also with one worker: see synthesize.)
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl is a dependency
@@ -398,19 +447,23 @@ def synthesize(tl: Timeline, be: Backend, on_chunk: Callable[[int, int], None] |
     vl = _lanes(be, tl)
     dr = _drum_groups(be, tl)
     if vl is None and dr is None:
-        return xp.zeros((n, 2), dtype=xp.float32)
-    out = xp.empty((n, 2), dtype=xp.float32)  # each chunk writes its own span
+        return xp.zeros((n, tl.pans.shape[1]), dtype=xp.float32)
+    # Left, right and, with a room, its send (tl.pans' columns); each chunk writes its span.
+    out = xp.empty((n, tl.pans.shape[1]), dtype=xp.float32)
     step = chunk_blocks(be)
     spans = [(c0, min(c0 + step, tl.total_blocks)) for c0 in range(0, tl.total_blocks, step)]
     workers = (threads or cpu_threads()) if be.name == "numpy" else 1
-    cells = PIECE_CELLS if be.name == "numpy" else None
+    slices = SLICE_BLOCKS if be.name == "numpy" else None
     with contextlib.ExitStack() as stack:
         def work(span: tuple[int, int]) -> int:
-            _render_chunk(be, tl, vl, dr, span[0], span[1], out, cells, limit)
+            _render_chunk(be, tl, vl, dr, span[0], span[1], out, slices, limit)
             return span[1]
 
-        if workers > 1 and len(spans) > 1:
+        if be.name == "numpy":
+            # Also with one worker: the GEMMs are small (64 x 256 outputs), and BLAS threads
+            # spin on them (measured: 4-5x the CPU seconds of one BLAS thread, busy machine).
             stack.enter_context(_one_blas_thread())
+        if workers > 1 and len(spans) > 1:
             pool = stack.enter_context(ThreadPoolExecutor(workers))
             done: Any = pool.map(work, spans)  # in order
         else:

@@ -35,7 +35,7 @@ from ..audio import Audio
 from ..pitch import parse_key
 from ..score import Note, Part, Score, TempoChange, TimeSignature
 from .backend import Backend
-from .presets import PRESETS, Layer, Preset
+from .presets import PRESETS, Preset
 
 __all__ = [
     "PARAMETERS",
@@ -207,11 +207,14 @@ def render_audio(preset: Mapping[str, Any], context: Mapping[str, Any] | None, d
     adsr = {k: params[k] for k in ("attack", "decay", "sustain", "release") if k in params}
     if adsr and role != "drum":
         base = PRESETS[role]
-        layers = tuple(Layer(la.partials, adsr.get("attack", la.attack),
-                             adsr.get("decay", la.decay), adsr.get("sustain", la.sustain),
-                             adsr.get("release", la.release), la.level) for la in base.layers)
+        layers = tuple(replace(la, attack=adsr.get("attack", la.attack),
+                               decay=adsr.get("decay", la.decay),
+                               sustain=adsr.get("sustain", la.sustain),
+                               release=adsr.get("release", la.release)) for la in base.layers)
         overrides[role] = replace(base, layers=layers)
-    audio = render(score, sample_rate=sample_rate, backend=backend, presets=overrides)
+    # The sound itself, where its pan puts it: no seat, no room.
+    audio = render(score, sample_rate=sample_rate, backend=backend, presets=overrides,
+                   room=None, ensemble=False)
     n = round(duration * sample_rate)
     y = np.zeros((n, 2), dtype=np.float32)
     m = min(n, audio.frames)

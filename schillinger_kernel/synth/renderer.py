@@ -17,10 +17,21 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, as_completed
 from typing import Any
 
+import numpy as np
+
 from ..audio import Audio
 from ..score import Score
 from .backend import Backend, get_backend
-from .effects import EFFECTS, apply_chain, check_chain, tail_seconds
+from .effects import (
+    EFFECTS,
+    ROOMS,
+    add_room,
+    apply_chain,
+    check_chain,
+    limit,
+    tail_seconds,
+)
+from .effects import room as room_answer  # ``room`` is render's argument
 from .engine import BLOCK, plan, resolve_presets, soft_limit, synthesize
 from .engine import tail_seconds as score_tail
 from .presets import Preset
@@ -29,6 +40,7 @@ __all__ = [
     "RATES",
     "Chains",
     "check_rate",
+    "check_room",
     "check_score",
     "estimate_frames",
     "render",
@@ -48,6 +60,13 @@ def check_rate(sample_rate: object) -> int:
     if not RATES[0] <= sample_rate <= RATES[1]:
         raise ValueError(f"sample_rate must be in {RATES[0]}..{RATES[1]} Hz, got {sample_rate}")
     return sample_rate
+
+
+def check_room(name: object) -> str | None:
+    """Validate a room name (one of :data:`.effects.ROOMS`) or None (no room)."""
+    if name is not None and (not isinstance(name, str) or name not in ROOMS):
+        raise ValueError(f"room must be one of {', '.join(ROOMS)} or None, got {name!r}")
+    return name
 
 
 def check_score(score: object, where: str = "score") -> Score:
@@ -91,19 +110,23 @@ def _equals(target: str) -> Callable[[str], bool]:
 
 def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Chains,
                   on_chunk: Callable[[int, int], None] | None = None,
-                  presets: Mapping[str, Preset] | None = None) -> list[Audio]:
+                  presets: Mapping[str, Preset] | None = None, room_name: str | None = None,
+                  ensemble: bool = True) -> list[Audio]:
     xp = be.xp
     master, parts = chains
     extra = tail_seconds(master) + max((tail_seconds(c) for c in parts.values()), default=0.0)
+    if room_name is not None:  # the room rings on until it is 30 dB down (40 under the dry)
+        extra += ROOMS[room_name][0] / 2 + ROOMS[room_name][1]
     groups: list[tuple[Callable[[str], bool] | None, dict[str, dict[str, float]]]] = [(None, {})]
     if parts:
         groups = [(_not_in(set(parts)), {})]
         groups += [(_equals(t), c) for t, c in parts.items()]
-    # Without effects the soft limit is the last step: the engine applies it chunk by chunk.
-    final = not parts and not master
+    # Without effects or room the soft limit is the last step: the engine applies it chunk by
+    # chunk. Otherwise the master bus (dry + room + effects) goes through the limiter.
+    final = not parts and not master and room_name is None
     buses = []
     for i, (keep, chain) in enumerate(groups):
-        tl = plan(scores, sample_rate, extra, keep, presets)
+        tl = plan(scores, sample_rate, extra, keep, presets, ensemble, room_name is not None)
         report = None
         if on_chunk is not None:
             def report(done: int, total: int, i: int = i) -> None:
@@ -112,12 +135,25 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
     out = []
     for k in range(len(scores)):  # the same layout in every bus: slice each score out
         s0, n = int(tl.block_start[k]) * BLOCK, int(tl.frames[k])
+        answer = None
+        if room_name is not None:  # the parts' room sends, summed in mono
+            send = None
+            for y, _chain in buses:
+                send = y[s0:s0 + n, 2] if send is None else send + y[s0:s0 + n, 2]
+            answer, q = room_answer(xp, send, sample_rate, room_name)
+            del send
         mix = None
         for y, chain in buses:
-            seg = y[s0:s0 + n, :]
             if chain:
-                seg = _fx(xp, seg, chain, sample_rate)
+                seg = _fx(xp, y[s0:s0 + n, :2], chain, sample_rate)
+            elif answer is not None and len(buses) == len(scores) == 1 and isinstance(
+                    y, np.ndarray) and y.flags.c_contiguous:
+                seg = _compact(y, n)  # the engine's buffer itself, its send no longer needed
+            else:
+                seg = y[s0:s0 + n, :2]
             mix = seg if mix is None else mix + seg
+        if answer is not None:  # in place: the mix is ours (the engine's buffer or a sum)
+            mix = add_room(xp, mix, answer, q)
         if master:
             mix = _fx(xp, mix, master, sample_rate)
         if final:  # soft-limited and checked finite by the engine, chunk by chunk
@@ -125,8 +161,23 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
             out.append(Audio._trusted(samples, sample_rate) if samples.flags.c_contiguous
                        else Audio(samples, sample_rate))
         else:
+            mix = limit(xp, mix, sample_rate)  # in place: the mix is ours
             out.append(Audio(be.to_numpy(soft_limit(xp, mix)), sample_rate))
     return out
+
+
+def _compact(y: np.ndarray, n: int, rows: int = 1 << 16) -> np.ndarray:
+    """The first two columns of the engine's ``(frames, 3)`` buffer moved, in place, to the
+    front of its memory as a C-contiguous ``(n, 2)`` array (no second copy of the piece).
+
+    Row ``i`` moves from ``3 i`` to ``2 i``, never past where a later row still sits, so a
+    block of rows at a time, copied out first, is safe.
+    """
+    flat = y.reshape(-1)  # a view: the engine's buffer is C-contiguous
+    for a in range(0, n, rows):
+        b = min(n, a + rows)
+        flat[2 * a:2 * b] = y[a:b, :2].reshape(-1)  # reshape of a strided view: a copy
+    return flat[:2 * n].reshape(n, 2)
 
 
 def _fx(xp: Any, x: Any, chain: dict[str, dict[str, float]], sample_rate: int) -> Any:
@@ -138,7 +189,8 @@ def _fx(xp: Any, x: Any, chain: dict[str, dict[str, float]], sample_rate: int) -
 def render(score: Score, sample_rate: int = 48000, backend: str | Backend = "auto", *,
            effects: Mapping[str, Any] | None = None,
            progress: Callable[[float], None] | None = None,
-           presets: Mapping[str, Preset] | None = None) -> Audio:
+           presets: Mapping[str, Preset] | None = None, room: str | None = "studio",
+           ensemble: bool = True) -> Audio:
     """Render every part and note of ``score`` to stereo float32 :class:`Audio` in [-1, 1].
 
     Parameters
@@ -156,8 +208,19 @@ def render(score: Score, sample_rate: int = 48000, backend: str | Backend = "aut
         Called with the fraction done (0..1) as time chunks finish.
     presets : mapping, optional
         Replacement :class:`~.presets.Preset` values for pitched preset names (custom ADSR).
+    room : {"studio", "chamber", "hall"} or None
+        The room every part sends to (its share by instrument, see :mod:`.ensemble`); None
+        renders dry. With a room or effects the master bus ends in a gentle limiter (peaks
+        at or under -1 dBFS).
+    ensemble : bool
+        Seat parts left at pan 0 by instrument (as an orchestra or band sits), spread the
+        drum kit and balance it under the band; False plays every part at its own pan and
+        the drums at full level.
     """
     check_score(score)
+    check_room(room)
+    if not isinstance(ensemble, bool):
+        raise TypeError(f"ensemble must be a bool, got {type(ensemble).__name__}")
     check_rate(sample_rate)
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable, got {type(progress).__name__}")
@@ -165,7 +228,7 @@ def render(score: Score, sample_rate: int = 48000, backend: str | Backend = "aut
     chains = _chains(effects, [score])
     tick = None if progress is None else (lambda d, t: progress(d / t))
     resolve_presets(presets)
-    (audio,) = _render_batch([score], sample_rate, be, chains, tick, presets)
+    (audio,) = _render_batch([score], sample_rate, be, chains, tick, presets, room, ensemble)
     if progress is not None:
         progress(1.0)
     return audio
@@ -177,17 +240,20 @@ def estimate_frames(score: Score, sample_rate: int) -> int:
 
 
 def _job(scores: list[Score], sample_rate: int, backend: str, effects: Any,
-         presets: Mapping[str, Preset] | None = None) -> list[Audio]:
+         presets: Mapping[str, Preset] | None = None, room_name: str | None = "studio",
+         ensemble: bool = True) -> list[Audio]:
     """One batch, run wherever an executor sends it (module level, so it pickles)."""
     be = get_backend(backend)
-    return _render_batch(scores, sample_rate, be, _chains(effects, scores), None, presets)
+    return _render_batch(scores, sample_rate, be, _chains(effects, scores), None, presets,
+                         room_name, ensemble)
 
 
 def render_many(scores: Iterable[Score], sample_rate: int = 48000,
                 backend: str | Backend = "auto", *, effects: Mapping[str, Any] | None = None,
                 executor: Executor | None = None, batch_size: int | None = None,
                 max_batch_frames: int = 1 << 24, progress: bool | None = None,
-                presets: Mapping[str, Preset] | None = None) -> list[Audio]:
+                presets: Mapping[str, Preset] | None = None, room: str | None = "studio",
+                ensemble: bool = True) -> list[Audio]:
     """Render many scores; those that fit in memory together render in one vectorised call.
 
     Scores are grouped into batches of at most ``max_batch_frames`` output frames (and at most
@@ -196,8 +262,11 @@ def render_many(scores: Iterable[Score], sample_rate: int = 48000,
     run there, each worker picking its own backend. A progress bar (tqdm) counts scores;
     ``progress=None`` shows it only on a terminal or in a notebook.
 
+    ``room`` and ``ensemble`` as for :func:`render`.
+
     Returns the :class:`Audio` of each score, in order.
     """
+    check_room(room)
     scores = list(scores)
     for i, s in enumerate(scores):
         check_score(s, f"scores[{i}]")
@@ -237,7 +306,7 @@ def render_many(scores: Iterable[Score], sample_rate: int = 48000,
             be = get_backend(backend)
             for batch in batches:
                 audios = _render_batch([scores[i] for i in batch], sample_rate, be, chains,
-                                       None, presets)
+                                       None, presets, room, ensemble)
                 for i, a in zip(batch, audios, strict=True):
                     results[i] = a
                 bar.update(len(batch))
@@ -248,7 +317,7 @@ def render_many(scores: Iterable[Score], sample_rate: int = 48000,
                                  f"use 'auto', 'numpy' or 'cupy'")
             futures: dict[Future[list[Audio]], list[int]] = {
                 executor.submit(_job, [scores[i] for i in b], sample_rate, name,
-                                effects, presets): b for b in batches}
+                                effects, presets, room, ensemble): b for b in batches}
             for fut in as_completed(futures):
                 for i, a in zip(futures[fut], fut.result(), strict=True):
                     results[i] = a

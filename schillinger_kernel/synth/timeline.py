@@ -17,18 +17,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..score import Score
-from .presets import DRUM_KINDS, DRUM_LENGTH, PRESETS, Preset, drum_kind_table
+from ..score import Part, Score
+from .ensemble import DRUM_LEVEL, kit_pan, room_send, seat, spread
+from .presets import (
+    DRUM_KINDS,
+    DRUM_LENGTH,
+    PRESETS,
+    TIMBRES,
+    Preset,
+    drum_kind_table,
+    timbre_for_program,
+)
 
 __all__ = [
     "BLOCK",
     "MASTER_GAIN",
     "MIN_TIME",
     "PITCHED",
+    "SOUNDS",
     "Timeline",
     "pan_gains",
     "plan",
     "resolve_presets",
+    "seats",
+    "sound_of",
     "tail_seconds",
     "velocity_gain",
 ]
@@ -38,6 +50,7 @@ BLOCK = 256  # samples per block: envelopes are sampled at block edges
 MIN_TIME = 1e-4  # seconds: shortest attack, decay, release
 MASTER_GAIN = 1.0  # mix level: the four-part benchmark piece peaks around -5 dBFS
 PITCHED: tuple[str, ...] = tuple(name for name, p in PRESETS.items() if p.layers)
+SOUNDS: tuple[str, ...] = PITCHED + tuple(TIMBRES)  # rows of the layer table, in this order
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,10 @@ class _Layers:
     adsr: np.ndarray  # (rows, 4): attack, decay, sustain, release
     ratios: np.ndarray  # (rows, partials), 0 = no partial
     amps: np.ndarray  # (rows, partials), level included
+    velocity: np.ndarray  # (rows,): brightness exponent of the note's velocity (0..1)
+    cutoff: np.ndarray  # (rows,): low-pass corner in Hz, 0 = none
+    fixed: np.ndarray  # (rows,): 1.0 where the ratios are frequencies in Hz
+    shift: np.ndarray  # (rows,): Hz added to every partial of the row
 
 
 @functools.lru_cache(maxsize=16)
@@ -62,7 +79,10 @@ def _layer_table(presets: tuple[Preset, ...]) -> _Layers:
     first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
     adsr = np.array([[max(la.attack, MIN_TIME), max(la.decay, MIN_TIME), la.sustain,
                       max(la.release, MIN_TIME)] for la in rows])
-    return _Layers(first, count, adsr, ratios, amps)
+    return _Layers(first, count, adsr, ratios, amps,
+                   np.array([la.velocity for la in rows]), np.array([la.cutoff for la in rows]),
+                   np.array([float(la.fixed) for la in rows]),
+                   np.array([la.shift for la in rows]))
 
 
 def resolve_presets(overrides: Mapping[str, Preset] | None = None) -> dict[str, Preset]:
@@ -86,9 +106,10 @@ class Timeline:
     block_start: np.ndarray  # first block of each score
     frames: np.ndarray  # output frames of each score
     total_blocks: int
-    voices: dict[str, np.ndarray]  # on (block), gate (s), pitch, preset, amp, pan
+    voices: dict[str, np.ndarray]  # on (block), lead, gate (s), pitch, preset (SOUNDS), amp,
+    # vel (velocity / 127), pan
     hits: dict[str, np.ndarray]  # pos (sample), kind, amp, pan
-    pans: np.ndarray  # (pans, 2): left and right gain of each distinct pan position
+    pans: np.ndarray  # (pans, 2 | 3): left, right (and room send) gain of each pan position
     layers: _Layers  # the layer table of the pitched presets
 
 
@@ -119,20 +140,62 @@ def tail_seconds(score: Score, presets: Mapping[str, Preset] | None = None) -> f
             names = {int(kinds[n.pitch]) for n in p.notes}
             tail = max(tail, *(DRUM_LENGTH[DRUM_KINDS[k]] for k in names))
         else:
-            tail = max(tail, table[p.render_preset].release)
+            name = sound_of(p)
+            tail = max(tail, table[p.render_preset].release,
+                       (TIMBRES[name] if name in TIMBRES else table[name]).release)
     return tail
+
+
+def sound_of(part: Part, overridden: frozenset[str] = frozenset()) -> str:
+    """The row of :data:`SOUNDS` a pitched part plays: its explicit (or overridden) preset,
+    else its General MIDI program's family timbre."""
+    name = part.render_preset
+    if part.preset is not None or name in overridden:
+        return name
+    return timbre_for_program(part.program, name)
+
+
+def seats(score: Score, overridden: frozenset[str] = frozenset()) -> list[float]:
+    """The pan of each part of ``score``: its own where set, else its instrument's seat
+    (:func:`.ensemble.seat`), pitched parts that would share a seat moved apart.
+
+    >>> from schillinger_kernel.score import Note, Part, Score
+    >>> n = (Note(0, 480, 60, 90),)
+    >>> seats(Score(parts=(Part("Vn", n, program=40), Part("Vc", n, program=42),
+    ...                    Part("Pno", n, program=0, pan=0.5))))
+    [-0.45, 0.4, 0.5]
+    """
+    kit = [p.render_preset == "drum" or p.is_drums for p in score.parts]
+    # The kit keeps the middle of the stage: only pitched parts make way for each other.
+    moved = iter(spread([seat(sound_of(p, overridden)) for p, k in zip(score.parts, kit,
+                                                                        strict=True) if not k]))
+    auto = [seat("drum") if k else next(moved) for k in kit]
+    return [p.pan if p.pan != 0.0 else a for p, a in zip(score.parts, auto, strict=True)]
 
 
 def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
          part_filter: Callable[[str], bool] | None = None,
-         presets: Mapping[str, Preset] | None = None) -> Timeline:
-    """Lay ``scores`` end to end and flatten their notes into arrays (host side)."""
+         presets: Mapping[str, Preset] | None = None, ensemble: bool = False,
+         room: bool = False) -> Timeline:
+    """Lay ``scores`` end to end and flatten their notes into arrays (host side).
+
+    ``ensemble``: seat parts left at pan 0 by instrument, spread the drum kit and play it at
+    :data:`.ensemble.DRUM_LEVEL`. ``room``: a third gain per pan position, each part's send
+    to the room (mono), which the renderer's room reverb reads.
+    """
     table = resolve_presets(presets)
     kinds = drum_kind_table()
     v_cols: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("on", "lead", "gate", "pitch", "preset", "amp", "pan")}
+        k: [] for k in ("on", "lead", "gate", "pitch", "preset", "amp", "vel", "pan")}
+    overridden = frozenset(presets or {})
     h_cols: dict[str, list[np.ndarray]] = {k: [] for k in ("pos", "kind", "amp", "pan")}
-    pans: dict[tuple[float, float], int] = {}
+    pans: dict[tuple[float, ...], int] = {}
+
+    def pan_index(pan: float, send: float) -> int:
+        left, right = pan_gains(max(-1.0, min(1.0, pan)))
+        key = (left, right, send) if room else (left, right)
+        return pans.setdefault(key, len(pans))
+
     block_start, frames = [], []
     cursor = 0
     tb = BLOCK / sample_rate
@@ -142,7 +205,8 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
         n_blocks = -(-n_frames // BLOCK) + 1
         block_start.append(cursor)
         frames.append(n_frames)
-        for part in score.parts:
+        placed = seats(score, overridden) if ensemble else [p.pan for p in score.parts]
+        for part, part_pan in zip(score.parts, placed, strict=True):
             if not part.notes or (part_filter is not None and not part_filter(part.name)):
                 continue
             arr = np.array([(n.start, n.duration, n.pitch, n.velocity) for n in part.notes],
@@ -150,14 +214,23 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
             on_s = _seconds(score, arr[:, 0].astype(np.float64))
             off_s = _seconds(score, (arr[:, 0] + arr[:, 1]).astype(np.float64))
             amp = velocity_gain(arr[:, 3]) * (part.gain * MASTER_GAIN)
-            pan = np.full(len(arr), pans.setdefault(pan_gains(part.pan), len(pans)),
-                          dtype=np.int64)
             if part.render_preset == "drum" or part.is_drums:
+                kind = kinds[arr[:, 2]]
+                if ensemble:  # each drum at its place in the kit, the kit under the band
+                    spot = np.array([pan_index(part_pan + kit_pan(k), room_send("drum"))
+                                     for k in DRUM_KINDS], dtype=np.int64)
+                    pan = spot[kind]
+                    amp = amp * DRUM_LEVEL
+                else:
+                    pan = np.full(len(arr), pan_index(part_pan, room_send("drum")),
+                                  dtype=np.int64)
                 h_cols["pos"].append(cursor * BLOCK + np.round(on_s * sample_rate).astype(np.int64))
-                h_cols["kind"].append(kinds[arr[:, 2]])
+                h_cols["kind"].append(kind)
                 h_cols["amp"].append(amp)
                 h_cols["pan"].append(pan)
                 continue
+            pan = np.full(len(arr), pan_index(part_pan, room_send(sound_of(part, overridden))),
+                          dtype=np.int64)
             # The envelope is sampled at block edges as if smoothed over one block (see
             # _lanes): it rises from half a block before the onset, in the block ``on_b``.
             on_b = np.maximum(np.floor(on_s / tb - 0.5), 0).astype(np.int64)
@@ -165,9 +238,10 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
             v_cols["lead"].append(on_s - on_b * tb)  # the onset, seconds after that block starts
             v_cols["gate"].append(np.maximum(off_s - on_s, MIN_TIME))
             v_cols["pitch"].append(arr[:, 2])
-            v_cols["preset"].append(np.full(len(arr), PITCHED.index(part.render_preset),
+            v_cols["preset"].append(np.full(len(arr), SOUNDS.index(sound_of(part, overridden)),
                                             dtype=np.int64))
             v_cols["amp"].append(amp)
+            v_cols["vel"].append(arr[:, 3] / 127.0)
             v_cols["pan"].append(pan)
         cursor += n_blocks
     ints = {"on", "pitch", "preset", "pos", "kind", "pan"}
@@ -182,5 +256,6 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
 
     return Timeline(sample_rate, np.array(block_start, dtype=np.int64),
                     np.array(frames, dtype=np.int64), cursor, voices, cat(h_cols),
-                    np.array(list(pans), dtype=np.float64).reshape(-1, 2),
-                    _layer_table(tuple(table[n] for n in PITCHED)))
+                    np.array(list(pans), dtype=np.float64).reshape(-1, 3 if room else 2),
+                    _layer_table(tuple(table[n] for n in PITCHED) +
+                                 tuple(TIMBRES[n] for n in SOUNDS[len(PITCHED):])))

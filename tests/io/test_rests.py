@@ -118,7 +118,7 @@ def test_rendered_rests_are_silent() -> None:
 
     sr = 22050
     s = Rhythm(RESTED).to_score("A4", instrument="piano", tempo=120.0)
-    mono = np.abs(sk.render(s, sample_rate=sr, backend="numpy").mono())
+    mono = np.abs(sk.render(s, sample_rate=sr, backend="numpy", room=None).mono())
 
     def level(t0: float, t1: float) -> float:
         x = mono[int(t0 * sr):int(t1 * sr)]

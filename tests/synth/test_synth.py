@@ -116,9 +116,9 @@ def test_oscillator_slices_give_the_same_samples(monkeypatch: pytest.MonkeyPatch
 
     s = mixed_score()
     whole = sk.render(s, sample_rate=SR, backend="numpy")
-    monkeypatch.setattr(engine, "PIECE_CELLS", 700)  # slices of a few blocks, one ragged
+    monkeypatch.setattr(engine, "SLICE_BLOCKS", 3)  # slices of a few blocks, one ragged
     sliced = sk.render(s, sample_rate=SR, backend="numpy")
-    monkeypatch.setattr(engine, "PIECE_CELLS", 1 << 40)  # one slice per chunk
+    monkeypatch.setattr(engine, "SLICE_BLOCKS", 1 << 20)  # one slice per chunk
     one = sk.render(s, sample_rate=SR, backend="numpy")
     assert np.max(np.abs(sliced.samples - whole.samples)) < 1e-6
     assert np.max(np.abs(one.samples - whole.samples)) < 1e-6
@@ -223,7 +223,7 @@ def test_presets_differ() -> None:
 
 def test_onset_and_release_follow_the_score() -> None:
     # One beat at 120 bpm = 0.5 s; the note starts at beat 1 and lasts one beat.
-    a = sk.render(one_note(69, "lead", start=480), sample_rate=SR, backend="numpy")
+    a = sk.render(one_note(69, "lead", start=480), sample_rate=SR, backend="numpy", room=None)
     env = np.abs(a.mono())
     first = int(np.argmax(env > 1e-4))
     # The envelope is sampled smoothed over a block: it starts rising up to 1.5 blocks early
@@ -249,7 +249,7 @@ def test_tempo_map_moves_notes() -> None:
 
 
 def test_pan_velocity_and_gain() -> None:
-    left = sk.render(one_note(pan=-1.0), sample_rate=SR, backend="numpy").samples
+    left = sk.render(one_note(pan=-1.0), sample_rate=SR, backend="numpy", room=None).samples
     assert rms(left[:, 1]) < 1e-6 < rms(left[:, 0])
     loud = rms(sk.render(one_note(velocity=120), sample_rate=SR, backend="numpy").samples)
     soft = rms(sk.render(one_note(velocity=40), sample_rate=SR, backend="numpy").samples)
@@ -264,7 +264,8 @@ def test_drums_from_gm_notes_are_sample_accurate() -> None:
         "kick", "kick", "snare", "hat_closed", "hat_open", "crash", "tom_low", "tom_high", "perc"]
     _data, starts, lengths = drum_templates(SR)
     assert len(starts) == len(DRUM_KINDS) and np.all(lengths > 0)
-    kick = sk.render(one_note(36, "drum", start=240, channel=9), sample_rate=SR, backend="numpy")
+    kick = sk.render(one_note(36, "drum", start=240, channel=9), sample_rate=SR, backend="numpy",
+                     room=None)
     first = int(np.argmax(np.abs(kick.mono()) > 0))
     assert first == round(0.25 * SR)  # drums are not quantised to blocks
     hat = sk.render(one_note(42, "drum", channel=9), sample_rate=SR, backend="numpy").mono()
@@ -286,8 +287,9 @@ def test_progress_callback_reaches_one() -> None:
 # ----- effects --------------------------------------------------------------------------------
 def test_effects_change_the_sound() -> None:
     s = one_note(57, "pluck")
-    dry = sk.render(s, sample_rate=SR, backend="numpy")
-    wet = sk.render(s, sample_rate=SR, backend="numpy", effects={"reverb": {"decay": 1.0}})
+    dry = sk.render(s, sample_rate=SR, backend="numpy", room=None)
+    wet = sk.render(s, sample_rate=SR, backend="numpy", effects={"reverb": {"decay": 1.0}},
+                    room=None)
     assert wet.frames > dry.frames  # room for the tail
     end = dry.frames
     assert rms(wet.samples[end:end + SR // 4]) > 1e-4
