@@ -190,6 +190,34 @@ def _fft(xp: Any) -> Any:
     return xp.fft
 
 
+def _decimate(xp: Any, send: Any, q: int, m: int, rows: int = 1 << 16) -> Any:
+    """The mean of each ``q`` samples of ``send`` (zero-padded to ``m q``): ``(m,)``.
+
+    The send may be a column of the engine's buffer, never copied whole. On NumPy it is read
+    a block at a time, once, and its phases summed while the block is in cache: each strided
+    phase read straight from the buffer would touch every cache line of it again.
+
+    >>> _decimate(np, np.arange(10, dtype=np.float32), 4, 3).tolist()
+    [1.5, 5.5, 4.25]
+    """
+    n = send.shape[0]
+    if xp is not np:
+        x = xp.concat([send, xp.zeros(m * q - n, dtype=send.dtype)]) if m * q > n else send
+        return sum((x[p::q] for p in range(1, q)), start=x[0::q]) / q
+    out = np.empty(m, dtype=np.result_type(send.dtype, np.float32))
+    step = rows * q
+    for a in range(0, m * q, step):
+        b = min(m * q, a + step)
+        block = np.zeros(b - a, dtype=send.dtype)
+        block[:max(0, min(n, b) - a)] = send[a:min(n, b)]
+        # The same sums, in the same order, as the generic path: bit for bit.
+        acc = block[0::q] + block[1::q] if q > 1 else block.copy()
+        for p in range(2, q):
+            acc += block[p::q]
+        np.divide(acc, q, out=out[a // q:b // q])
+    return out
+
+
 def room(xp: Any, send: Any, sr: int, name: str = "studio") -> tuple[Any, int]:
     """The room's stereo answer to a mono ``send`` ``(frames,)``, at a ``q``-th of the rate:
     ``(answer (ceil(frames / q), 2), q)``; :func:`add_room` brings it back to ``sr``.
@@ -212,9 +240,7 @@ def room(xp: Any, send: Any, sr: int, name: str = "studio") -> tuple[Any, int]:
     n = send.shape[0]
     q = max(1, sr // _ROOM_RATE)
     m = -(-n // q)
-    x = xp.concat([send, xp.zeros(m * q - n, dtype=send.dtype)]) if m * q > n else send
-    # Strided slices: the send may be a column of the engine's buffer, never copied whole.
-    x = sum((x[p::q] for p in range(1, q)), start=x[0::q]) / q
+    x = _decimate(xp, send, q, m)
     x = 0.5 * x + 0.25 * (xp.concat([x[:1], x[:-1]]) + xp.concat([x[1:], x[-1:]]))
     ir = xp.asarray(_reverb_ir(-(-sr // q), decay, predelay))
     # Overlap-add in blocks as long as the tail, a group of blocks at a time (bounded
