@@ -1,11 +1,13 @@
 // The sidebar panel: is the server side alive (version handshake), which render backend it
 // uses, the OSC address to type into a DAW, the transport (play/stop/tempo, live) and the
-// active shared sessions.
+// shared sessions (sessions.ts).
 
 import { STOP_ALL_EVENT } from './stop';
 import { Clipboard } from '@jupyterlab/apputils';
 import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
+
+import { SessionsView } from './sessions';
 
 import {
   describeBackend,
@@ -15,9 +17,6 @@ import {
   IOscStatus,
   IStatus,
   ITransportState,
-  listSessions,
-  memberCount,
-  requestAPI,
   transportAction,
   TransportFeed
 } from './api';
@@ -67,6 +66,7 @@ export class WorkbenchPanel extends Widget {
     this.addClass('sk-panel');
     this.title.caption = 'Schillinger Workbench';
     this._feed = new TransportFeed(state => this._showTransport(state), this.settings);
+    this._sessions = new SessionsView(this.settings);
     this._build();
   }
 
@@ -106,6 +106,7 @@ export class WorkbenchPanel extends Widget {
 
   dispose(): void {
     this._feed.stop();
+    this._sessions.dispose();
     if (this._timer !== null) {
       clearInterval(this._timer);
       this._timer = null;
@@ -205,8 +206,7 @@ export class WorkbenchPanel extends Widget {
     root.appendChild(transport);
 
     const sessions = section('Shared sessions');
-    this._sessions = el('ul', { class: 'sk-sessions', 'data-sk': 'sessions' });
-    sessions.appendChild(this._sessions);
+    sessions.appendChild(this._sessions.node);
     root.appendChild(sessions);
     this._setControlsEnabled(false);
   }
@@ -270,14 +270,7 @@ export class WorkbenchPanel extends Widget {
     if (status.transport) {
       this._showTransport(status.transport);
     }
-    if (typeof status.sessions === 'number' && status.sessions > 0) {
-      requestAPI<unknown>('sessions', {}, this.settings).then(
-        list => this._showSessions(list),
-        () => this._showSessions(status.sessions)
-      );
-    } else {
-      this._showSessions(status.sessions);
-    }
+    void this._sessions.refresh(status.sessions);
   }
 
   private _showTransport(state: ITransportState): void {
@@ -291,28 +284,6 @@ export class WorkbenchPanel extends Widget {
     }
     if (typeof state.tempo === 'number' && document.activeElement !== this._tempo) {
       this._tempo.value = String(Math.round(state.tempo * 100) / 100);
-    }
-  }
-
-  private _showSessions(raw: unknown): void {
-    const sessions = listSessions(raw);
-    this._sessions.textContent = '';
-    if (sessions.length === 0) {
-      this._sessions.appendChild(el('li', { class: 'sk-empty' }, typeof raw === 'number' && raw > 0 ? `${raw} active` : 'none'));
-      return;
-    }
-    for (const s of sessions) {
-      const n = memberCount(s);
-      const name = String(s.name ?? s.id ?? 'session');
-      const item = el('li', { 'data-sk-session': String(s.id ?? name) }, n > 0 ? `${name} (${n} ${n === 1 ? 'member' : 'members'})` : `${name} (idle)`);
-      // who is in it, in each user's colour (from the server's identity provider)
-      const people = Array.isArray(s.people) ? (s.people as { display_name?: string; color?: string }[]) : [];
-      for (const p of people) {
-        const who = el('span', { class: 'sk-person', 'data-sk': 'session-person' }, ` ${p.display_name ?? ''}`);
-        who.style.color = p.color ?? '';
-        item.appendChild(who);
-      }
-      this._sessions.appendChild(item);
     }
   }
 
@@ -349,5 +320,5 @@ export class WorkbenchPanel extends Widget {
   private _stop!: HTMLButtonElement;
   private _tempo!: HTMLInputElement;
   private _transportError!: HTMLElement;
-  private _sessions!: HTMLElement;
+  private _sessions: SessionsView;
 }
