@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -460,9 +461,58 @@ def main() -> None:
         phase("durable acks")
     finally:
         srv.stop()
+    status_main()
+    phase("status under jobs")
     load_main(int(os.environ.get("BENCH_WS_CLIENTS", "1000")))
     phase("WS load")
     print("time: " + ", ".join(f"{n} {t:.1f} s" for n, t in phases))
+
+
+def bench_status_under_jobs(srv: Server, n: int = 200, busy: int = 2) -> list[float]:
+    """GET /status latencies while ``busy`` clients keep heavy compose jobs running."""
+    body = json.dumps({"mode": "generate_composition", "args": {"duration": 512}})
+    headers = {"Authorization": f"token {srv.token}", "Content-Type": "application/json"}
+    stop = threading.Event()
+    done = [0]
+
+    def keep_busy() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=300)
+        while not stop.is_set():
+            conn.request("POST", "/schillinger/api/compose", body, headers)
+            conn.getresponse().read()
+            done[0] += 1
+        conn.close()
+
+    workers = [threading.Thread(target=keep_busy, daemon=True) for _ in range(busy)]
+    for w in workers:
+        w.start()
+    time.sleep(1.0)  # the first jobs are running (and the process pool started)
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port)
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        conn.request("GET", "/schillinger/api/status", headers=headers)
+        conn.getresponse().read()
+        times.append(time.perf_counter() - t0)
+        time.sleep(0.01)
+    conn.close()
+    stop.set()
+    for w in workers:
+        w.join(300)
+    print(f"  ({done[0]} compose jobs of 512 bars finished meanwhile)")
+    return times
+
+
+def status_main() -> None:
+    """/status latency under running compose jobs: in threads (before) and processes."""
+    for label, extra in (("threads  (process_workers=0)", ("--SchillingerApp.process_workers=0",)),
+                         ("processes (default)", ())):
+        srv = Server(extra=extra)
+        try:
+            print(f"GET /status under 2 compose clients, {label}:")
+            print(f"  {_pct(bench_status_under_jobs(srv))}")
+        finally:
+            srv.stop()
 
 
 def load_main(clients: int = 1000, stalled: int = 10) -> None:
@@ -475,7 +525,9 @@ def load_main(clients: int = 1000, stalled: int = 10) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["load"]:  # python -m bench.bench_server load 300
+    if sys.argv[1:2] == ["status"]:  # python -m bench.bench_server status
+        status_main()
+    elif sys.argv[1:2] == ["load"]:  # python -m bench.bench_server load 300
         load_main(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
     else:
         main()

@@ -5,6 +5,8 @@ callback that calls the core (``rhythm``, ``scales``, ``harmony``, ``compose``, 
 ``analysis``, ``Score`` exports) and returns JSON-ready data. Fast actions run on the event
 loop; ``blocking`` ones run as jobs in the thread pool. Checks that must answer 400 at once
 (score JSON, paths) happen in ``prepare``, before any job starts. No music theory here.
+Compose and harmony work, pure Python that would hold the GIL in a thread, runs in the
+context's :class:`~.procpool.ProcessPool` when it has one (:func:`perform` in a child).
 
 The theory actions also have ``compute``: the core value itself (a ``Rhythm``, a
 ``Progression``, a ``Scale``) for the widgets, which call :func:`compute` with the same request
@@ -38,10 +40,11 @@ from .. import Score
 from ..errors import Conflict, ParameterError, ParameterTypeError, TooLarge, WorkbenchError
 from . import models
 from .paths import commit_file, files_url, relative_posix, resolve_inside
+from .procpool import ProcessPool
 
 __all__ = ["ACTIONS", "AUDIO_SUFFIXES", "EXPORT_SUFFIXES", "SCALES_FUNCTIONS", "Action",
            "Context", "Limits", "Progress", "Work", "compute", "jsonable", "parse_score",
-           "scales_keywords", "too_large", "validate"]
+           "perform", "scales_keywords", "too_large", "validate"]
 
 Progress = Callable[..., None]
 Work = Callable[[Progress], dict[str, Any]]
@@ -100,6 +103,31 @@ class Context:
     base_url: str
     render_backend: Any = "auto"  # a name, or the synth Backend resolved at start
     limits: Limits = dataclasses.field(default_factory=Limits)
+    #: where the pure-Python theory work runs (None: in the calling thread)
+    procs: ProcessPool | None = None
+
+
+def perform(name: str, ctx: Context, req: BaseModel) -> dict[str, Any]:
+    """Prepare and run action ``name`` here, without progress: what a child process runs.
+
+    >>> req = validate("rhythm", {"technique": "interference", "generators": [3, 2]})
+    >>> perform("rhythm", Context("/tmp", "/"), req)["period"]
+    6
+    """
+    return ACTIONS[name].prepare(ctx, req)(lambda fraction, message="": None)
+
+
+def _in_process(name: str, ctx: Context, req: BaseModel, progress: Progress
+                ) -> dict[str, Any] | None:
+    """The answer of ``name`` computed in ``ctx.procs`` (None when there is none: the caller
+    runs the work itself). The child gets the context as plain data, the backend by name."""
+    if ctx.procs is None:
+        return None
+    progress(0.05, "queued for a worker process")  # a cancelled job stops here
+    backend = ctx.render_backend if isinstance(ctx.render_backend, str) else "auto"
+    plain = dataclasses.replace(ctx, procs=None, render_backend=backend)
+    answer: dict[str, Any] = ctx.procs.call(perform, name, plain, req)
+    return answer
 
 
 @dataclass(frozen=True)
@@ -369,6 +397,8 @@ def _progression_value(req: models.ProgressionRequest) -> Any:
 
 def _progression(ctx: Context, req: models.ProgressionRequest) -> Work:
     def work(progress: Progress) -> dict[str, Any]:
+        if (done := _in_process("harmony/progression", ctx, req, progress)) is not None:
+            return done
         prog = _progression_value(req)
         out = {"progression": jsonable(prog)}
         if req.score:
@@ -386,6 +416,8 @@ def _cycle_value(req: models.CycleRequest) -> Any:
 
 def _cycle(ctx: Context, req: models.CycleRequest) -> Work:
     def work(progress: Progress) -> dict[str, Any]:
+        if (done := _in_process("harmony/cycle", ctx, req, progress)) is not None:
+            return done
         prog = _cycle_value(req)
         out = {"progression": jsonable(prog)}
         if req.score:
@@ -405,6 +437,8 @@ def _harmony_analyze(ctx: Context, req: models.HarmonyAnalyzeRequest) -> Work:
     def work(progress: Progress) -> dict[str, Any]:
         from .. import harmony
 
+        if (done := _in_process("harmony/analyze", ctx, req, progress)) is not None:
+            return done
         progress(0.1, "analysing")
         subject: Any = score if score is not None else [list(c) for c in req.chords or []]
         return {"analysis": jsonable(harmony.analyze_harmony(subject, req.key, req.window))}
@@ -441,6 +475,8 @@ def _compose(ctx: Context, req: models.ComposeRequest) -> Work:
     def work(progress: Progress) -> dict[str, Any]:
         from .. import compose
 
+        if (done := _in_process("compose", ctx, req, progress)) is not None:
+            return done
         progress(0.1, req.mode)
         score = _call(getattr(compose, req.mode), (), req.args, "args")
         notes = sum(len(p.notes) for p in score.parts)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any
 
@@ -16,6 +17,7 @@ from traitlets import Bool, Enum, Float, Int, List, Unicode, default, validate
 
 from .actions import Limits
 from .handlers import API, routes
+from .procpool import ProcessPool, default_workers
 from .workbench import Settings, Workbench
 
 __all__ = [
@@ -76,6 +78,12 @@ class SchillingerApp(ExtensionApp):
                          "loop only routes).").tag(config=True)
     action_queue = Int(16, help="Actions that may wait beyond the running ones (more: 429)."
                        ).tag(config=True)
+    process_workers = Int(default_workers(), help="Processes for the pure-Python theory work "
+                          "(compose, harmony), which in a thread would hold the "
+                          "GIL and stall every request; 0 runs it in the action threads."
+                          ).tag(config=True)
+    process_queue = Int(16, help="Theory calls that may wait for a process beyond the running "
+                        "ones (more: 429).").tag(config=True)
     osc_reply_hosts = List(Unicode(), help="IPs besides loopback that OSC replies may go to "
                            "('*': any sender; UDP source addresses can be forged)."
                            ).tag(config=True)
@@ -158,6 +166,11 @@ class SchillingerApp(ExtensionApp):
     def initialize_settings(self) -> None:
         """Create the shared service and put it in the tornado settings."""
         self.workbench = Workbench(self._settings(), self.log)
+        self.procs: ProcessPool | None = None
+        if self.process_workers > 0:
+            self.procs = ProcessPool(self.process_workers, self.process_queue)
+            # every door reaches the actions through this context: the pool goes with it
+            self.workbench.ctx = dataclasses.replace(self.workbench.ctx, procs=self.procs)
         self.settings["schillinger_workbench"] = self.workbench
 
     def initialize_handlers(self) -> None:
@@ -175,3 +188,6 @@ class SchillingerApp(ExtensionApp):
         wb = getattr(self, "workbench", None)
         if wb is not None:
             await wb.stop()
+        procs = getattr(self, "procs", None)
+        if procs is not None:
+            procs.shutdown()

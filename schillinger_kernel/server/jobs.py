@@ -258,7 +258,10 @@ class JobManager:
         job.status = "running"
         self._notify(job)
         try:
-            self._store(job, work(reporter))
+            result = work(reporter)
+            if job.cancel_event.is_set():  # cancelled (or shut down) while it ran in a process
+                raise Cancelled(f"job {job.id} was cancelled")
+            self._store(job, result)
             job.status, job.progress = "done", 1.0
         except Cancelled as exc:
             job.status = "cancelled"

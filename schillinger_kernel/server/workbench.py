@@ -139,7 +139,8 @@ class Workbench:
             self.backend_error = f"{self.settings.render_backend}: {exc}; using numpy"
         self.backend_name = be.name
         self.backend_reason = be.reason
-        self.ctx = Context(self.ctx.root_dir, self.ctx.base_url, be, self.settings.limits)
+        self.ctx = Context(self.ctx.root_dir, self.ctx.base_url, be, self.settings.limits,
+                           self.ctx.procs)
 
     async def stop(self) -> None:
         """Stop everything started by :meth:`start`; save sessions."""

@@ -1,0 +1,116 @@
+"""The process pool for pure-Python theory work: bounded, errors crossing as our taxonomy,
+renewed after a child dies, and (with a real server) the event loop answering ``/status``
+while a compose job waits for or runs in a process.
+
+A child is held busy deterministically by reading a named pipe: it blocks until the test
+opens the pipe for writing and closes it, so no test depends on how fast anything runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import wait_until_async
+
+from schillinger_kernel.errors import Busy, TooLarge
+from schillinger_kernel.server.actions import Context, Limits, perform, validate
+from schillinger_kernel.server.procpool import ProcessPool
+
+
+@pytest.fixture
+def gate(tmp_path: Path) -> Iterator[Path]:
+    """A named pipe: ``Path.read_bytes`` on it blocks in the child until :func:`release`."""
+    fifo = tmp_path / "gate"
+    os.mkfifo(fifo)
+    yield fifo
+
+
+def release(fifo: Path) -> None:
+    with open(fifo, "wb"):  # blocks until the child opened it for reading; closing ends it
+        pass
+
+
+@pytest.fixture
+def pool() -> Iterator[ProcessPool]:
+    p = ProcessPool(1, 0)
+    yield p
+    p.shutdown()
+
+
+def test_a_call_runs_in_another_process(pool: ProcessPool) -> None:
+    assert pool.call(os.getpid) != os.getpid()
+
+
+def test_the_taxonomy_crosses_the_boundary_with_its_field(pool: ProcessPool) -> None:
+    ctx = Context("/tmp", "/", limits=Limits(bars=4))
+    req = validate("compose", {"mode": "generate_composition", "args": {"duration": 8}})
+    with pytest.raises(TooLarge, match=r"SchillingerApp\.max_bars") as info:
+        pool.call(perform, "compose", ctx, req)
+    assert info.value.field == "args.duration"
+
+
+def test_a_compose_answer_comes_back_as_json_data(pool: ProcessPool) -> None:
+    req = validate("compose", {"mode": "generate_composition", "args": {"duration": 4}})
+    answer = pool.call(perform, "compose", Context("/tmp", "/"), req)
+    assert answer["score"]["parts"] and answer["score"]["parts"][0]["notes"]
+
+
+def test_full_pool_refuses_with_busy_then_recovers(pool: ProcessPool, gate: Path) -> None:
+    held = pool.submit(Path.read_bytes, gate)
+    with pytest.raises(Busy, match="process_workers"):
+        pool.submit(sum, [1, 2])
+    release(gate)
+    assert held.result() == b""
+    assert pool.call(sum, [1, 2]) == 3
+
+
+def test_a_dead_child_fails_its_call_and_the_pool_is_renewed(pool: ProcessPool) -> None:
+    with pytest.raises(MemoryError, match="worker process"):
+        pool.call(os.abort)
+    assert pool.call(sum, [4, 5]) == 9
+    assert pool.pending == 0
+
+
+def test_after_shutdown_calls_are_refused(gate: Path) -> None:
+    p = ProcessPool(1, 4)
+    assert p.call(sum, [1]) == 1
+    p.shutdown()
+    with pytest.raises(Exception, match="shutting down"):
+        p.submit(sum, [1])
+
+
+# ----- with a real Jupyter server -----------------------------------------------------------
+@pytest.fixture
+def jp_server_config(jp_server_config: dict[str, Any]) -> dict[str, Any]:
+    # one process: the gate holds it, so the compose job deterministically waits behind it
+    jp_server_config["SchillingerApp"]["process_workers"] = 1
+    return jp_server_config
+
+
+def test_status_answers_while_a_compose_job_waits_for_a_process(
+        api: Callable[..., Any], wb: Any, run: Callable[[Any], Any], gate: Path) -> None:
+    procs = wb.ctx.procs
+    assert procs is not None and procs.workers == 1
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        held = procs.submit(Path.read_bytes, gate)
+        compose = asyncio.ensure_future(api("compose", {"mode": "generate_composition",
+                                                        "args": {"duration": 32}}))
+        # the compose job's call is in the process pool, behind the gate
+        await wait_until_async(lambda: procs.pending == 2, 30, "compose handed to a process")
+        status, body = await api("status")
+        assert status == 200 and body["version"]
+        assert not compose.done()  # it cannot have finished: its process is held by the gate
+        await loop.run_in_executor(None, release, gate)
+        code, answer = await compose
+        assert code == 200, answer
+        assert answer["score"]["parts"]
+        assert held.result() == b""
+
+    run(scenario())
