@@ -54,6 +54,7 @@ __all__ = [
     "from_music21",
     "music21_instrument",
     "to_music21",
+    "unpitched_hit",
     "written_key",
 ]
 
@@ -222,7 +223,8 @@ def written_key(key: str, notation: Notation) -> str:
                key=lambda w: (abs(w.fifths), w is not first)).name
 
 
-def _unpitched(pitch: int) -> Any:
+def unpitched_hit(pitch: int) -> Any:
+    """music21's unpitched note for the GM drum ``pitch``: display step, notehead, its kit."""
     from music21 import instrument, note
 
     step, octave, head = drum_display(pitch)
@@ -248,7 +250,7 @@ def _element(ev: Event, drums: bool = False, spelling: tuple[str, ...] = NOTE_NA
     _s, d, pitches, vel = ev
     el: Any
     if drums:
-        hits = [_unpitched(p) for p in pitches]
+        hits = [unpitched_hit(p) for p in pitches]
         el = hits[0] if len(hits) == 1 else percussion.PercussionChord(hits)
     else:
         names = [_m21_name(p, spelling) for p in pitches]

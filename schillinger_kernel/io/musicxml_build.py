@@ -26,12 +26,11 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from ..instruments import DRUM_CHANNEL, clef_for, notation_for, staff_labels
+from ..instruments import clef_for, notation_for, staff_labels
 from ..pitch import key as parse_key
 from ..pitch import pitch_name
 from ..score import PPQ, Note, Part, Score
-from .drumkit import drum_display, drum_name
-from .m21 import music21_instrument, written_key
+from .m21 import music21_instrument, unpitched_hit, written_key
 from .musicxml_staves import (
     KEYBOARDS,
     Chord,
@@ -93,18 +92,11 @@ def _pitched(pitches: tuple[int, ...], spelling: tuple[str, ...]) -> Any:
 
 
 def _unpitched(pitches: tuple[int, ...], part_no: int, counter: list[int]) -> Any:
-    from music21 import instrument, note, percussion
+    from music21 import percussion
 
     hits = []
     for p in pitches:
-        step, octave, head = drum_display(p)
-        hit = note.Unpitched(displayName=f"{step}{octave}")
-        hit.notehead = head
-        kit = instrument.UnpitchedPercussion()
-        kit.percMapPitch = p
-        kit.instrumentName = drum_name(p)
-        kit.midiChannel = DRUM_CHANNEL
-        hit.storedInstrument = kit
+        hit = unpitched_hit(p)
         # write_musicxml turns this id into the note's <instrument> (its drum)
         hit.id = f"P{part_no}-gm{p}-{counter[0]}"
         counter[0] += 1
