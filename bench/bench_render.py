@@ -1,6 +1,6 @@
 """Our CPU renderer against FluidSynth on the same MIDI files.
 
-Four pieces at 120 bpm, three minutes each, written with ``score.to_midi`` and rendered both
+Five pieces at 120 bpm, three minutes each, written with ``score.to_midi`` and rendered both
 ways at 48 kHz stereo:
 
 * ``typical``: four parts: piano chords (four notes a beat), bass in eighths, strings holding
@@ -8,7 +8,10 @@ ways at 48 kHz stereo:
 * ``dense``: the same with twelve-note piano and string chords;
 * ``sparse``: four monophonic General MIDI parts (flute, clarinet, horn, cello), one note at
   a time each, in eighths, quarters, halves and quarters;
-* ``solo``: one violin line in eighths and sixteenths.
+* ``solo``: one violin line in eighths and sixteenths;
+* ``played``: as a player would play it: piano triads, a violin line and string chords, every
+  note's onset, length and velocity nudged (no two notes alike, so no note is rendered once
+  and reused: the renderer's worst case).
 
 FluidSynth runs as ``fluidsynth -ni -q -F out.wav -r 48000 FluidR3_GM.sf2 in.mid`` (its
 SoundFont load included, as a user pays it). Ours is ``render`` plus writing a 16-bit WAV
@@ -96,9 +99,31 @@ def solo(seconds: float = 180.0, bpm: float = 120.0) -> Score:
                  tempos=(TempoChange(0, bpm),), title="solo")
 
 
+def played(seconds: float = 180.0, bpm: float = 120.0) -> Score:
+    """Piano triads in eighths, a violin line in sixteenths, string chords in whole notes,
+    each note's onset, length and velocity nudged a little (deterministically)."""
+    beats = int(seconds * bpm / 60)
+
+    def nudge(i: int, k: int) -> tuple[int, int, int]:  # onset ticks, length ticks, velocity
+        return (i * 7 + k * 3) % 11, (i * 37 + k * 13) % 61 - 30, 50 + (i * 29 + k * 17) % 60
+
+    def notes(step: int, chord: tuple[int, ...], low: int, long: int) -> list[Note]:
+        out = []
+        for i in range(beats * 480 // step):
+            for k, p in enumerate(chord):
+                dt, dl, vel = nudge(i, k)
+                out.append(Note(i * step + dt, long + dl, low + (p + i * 5) % 24, vel))
+        return out
+
+    parts = (Part.create("Piano", notes(240, (0, 4, 7), 48, 220), instrument="piano"),
+             Part.create("Violin", notes(120, (0,), 67, 110), instrument="violin"),
+             Part.create("Strings", notes(1920, (0, 3, 7, 10), 48, 1880), instrument="strings"))
+    return Score(parts=parts, tempos=(TempoChange(0, bpm),), title="played")
+
+
 def pieces() -> list[Score]:
     """The benchmark's pieces, three minutes each."""
-    return [piece(), piece(dense=True), sparse(), solo()]
+    return [piece(), piece(dense=True), sparse(), solo(), played()]
 
 
 REPEATS = 5

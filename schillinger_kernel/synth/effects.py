@@ -23,11 +23,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from ..dsp.convolution import fft_convolve  # shared with the meters; still importable here
+from ..dsp.threads import cpu_threads
 
 __all__ = [
     "EFFECTS",
@@ -246,16 +248,19 @@ def room(xp: Any, send: Any, sr: int, name: str = "studio") -> tuple[Any, int]:
     # Overlap-add in blocks as long as the tail, a group of blocks at a time (bounded
     # memory); both ears share the send's spectrum.
     fft = _fft(xp)
+    # SciPy shares a batch of blocks' transforms among the CPU's threads.
+    kw = {"workers": cpu_threads()} if xp is np else {}
     lb = 1 << max(12, math.ceil(math.log2(ir.shape[1])))
     nb = -(-m // lb)
     xb = xp.reshape(xp.concat([x, xp.zeros(nb * lb - m, dtype=x.dtype)]), (nb, lb))
-    h = xp.reshape(fft.rfft(ir, n=2 * lb, axis=-1), (2, 1, lb + 1))
+    h = xp.reshape(fft.rfft(ir, n=2 * lb, axis=-1, **kw), (2, 1, lb + 1))
     y = xp.zeros((2, (nb + 1) * lb), dtype=xp.float32)
     group = 16
     for g0 in range(0, nb, group):
         g1 = min(nb, g0 + group)
-        spec = xp.reshape(fft.rfft(xb[g0:g1, :], n=2 * lb, axis=-1), (1, g1 - g0, lb + 1))
-        yb = xp.astype(fft.irfft(spec * h, n=2 * lb, axis=-1), xp.float32, copy=False)
+        spec = xp.reshape(fft.rfft(xb[g0:g1, :], n=2 * lb, axis=-1, **kw),
+                          (1, g1 - g0, lb + 1))
+        yb = xp.astype(fft.irfft(spec * h, n=2 * lb, axis=-1, **kw), xp.float32, copy=False)
         y[:, g0 * lb:g1 * lb] += xp.reshape(yb[:, :, :lb], (2, (g1 - g0) * lb))
         y[:, (g0 + 1) * lb:(g1 + 1) * lb] += xp.reshape(yb[:, :, lb:], (2, (g1 - g0) * lb))
     fade = min(m, max(1, round(0.02 * sr / q)))  # the cut tail ends without a click
@@ -283,7 +288,8 @@ def add_room(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14) -> An
         # a block of ``rows`` answer frames at a time while it is in cache. Same sums, bit
         # for bit, as the generic loop.
         dst = into.view(np.complex64).reshape(-1)
-        for k0 in range(0, m, rows):
+
+        def span(k0: int) -> None:  # frames k0 q .. k1 q: disjoint, so threads share them
             k1 = min(m, k0 + rows)
             # answer[k0 - 1:k1] (a silent frame before the first), contiguous: a block's copy
             src = np.zeros(k1 - k0 + 1, dtype=np.complex64)
@@ -295,6 +301,14 @@ def add_room(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14) -> An
                 n_p = len(range(k0 * q + p, f1, q))
                 if n_p:
                     dst[k0 * q + p:f1:q] += (1.0 - w) * prev[:n_p] + w * cur[:n_p]
+
+        starts = range(0, m, rows)
+        if cpu_threads() > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(cpu_threads()) as pool:
+                list(pool.map(span, starts))
+        else:
+            for k0 in starts:
+                span(k0)
         return into
     for p in range(q):  # one phase of the interpolation at a time (little memory)
         w = (p + 0.5) / q

@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, as_completed
 from typing import Any
 
-import numpy as np
-
 from ..audio import Audio
 from ..score import Score
 from .backend import Backend, get_backend
@@ -32,7 +30,7 @@ from .effects import (
     tail_seconds,
 )
 from .effects import room as room_answer  # ``room`` is render's argument
-from .engine import BLOCK, plan, resolve_presets, soft_limit, synthesize
+from .engine import BLOCK, plan, resolve_presets, soft_limit, synthesize_send
 from .engine import tail_seconds as score_tail
 from .presets import Preset
 
@@ -131,27 +129,24 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
         if on_chunk is not None:
             def report(done: int, total: int, i: int = i) -> None:
                 on_chunk(i * total + done, total * len(groups))
-        buses.append((synthesize(tl, be, report, limit=final), chain))
+        y, send = synthesize_send(tl, be, report, limit=final)
+        buses.append((y, send, chain))
     out = []
     for k in range(len(scores)):  # the same layout in every bus: slice each score out
         s0, n = int(tl.block_start[k]) * BLOCK, int(tl.frames[k])
         answer = None
         if room_name is not None:  # the parts' room sends, summed in mono
             send = None
-            for y, _chain in buses:
-                send = y[s0:s0 + n, 2] if send is None else send + y[s0:s0 + n, 2]
+            for _y, sends, _chain in buses:
+                assert sends is not None  # planned with a room: the engine made a send
+                part = sends[s0:s0 + n]
+                send = part if send is None else send + part
             answer, q = room_answer(xp, send, sample_rate, room_name)
             del send
         mix = None
-        for y, chain in buses:
-            if chain:
-                seg = _fx(xp, y[s0:s0 + n, :2], chain, sample_rate)
-            elif answer is not None and len(buses) == len(scores) == 1 and isinstance(
-                    y, np.ndarray) and y.flags.c_contiguous and y.shape[1] == 3 \
-                    and y.dtype == np.float32:
-                seg = _compact(y, n)  # the engine's buffer itself, its send no longer needed
-            else:
-                seg = y[s0:s0 + n, :2]
+        for y, _sends, chain in buses:
+            # The engine's buffer itself where it is the only bus: the mix is ours to change.
+            seg = _fx(xp, y[s0:s0 + n, :], chain, sample_rate) if chain else y[s0:s0 + n, :]
             mix = seg if mix is None else mix + seg
         if answer is not None:  # in place: the mix is ours (the engine's buffer or a sum)
             mix = add_room(xp, mix, answer, q)
@@ -165,29 +160,6 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
             mix = limit(xp, mix, sample_rate)  # in place: the mix is ours
             out.append(Audio(be.to_numpy(soft_limit(xp, mix)), sample_rate))
     return out
-
-
-def _compact(y: np.ndarray, n: int, rows: int = 1 << 16) -> np.ndarray:
-    """The first two columns of the engine's ``(frames, 3)`` float32 buffer moved, in place,
-    to the front of its memory as a C-contiguous ``(n, 2)`` array (no second copy of the
-    piece).
-
-    Row ``i`` moves from ``3 i`` to ``2 i``, never past where a later row still sits, so a
-    block of rows at a time is safe (NumPy buffers a block whose source and target overlap).
-
-    >>> y = np.arange(12, dtype=np.float32).reshape(4, 3)
-    >>> _compact(y, 3).tolist()
-    [[0.0, 1.0], [3.0, 4.0], [6.0, 7.0]]
-    """
-    # Each frame's (left, right) as one 8-byte item 12 bytes apart: a 1-D copy of raw bits.
-    # Rows of two floats would cost NumPy an inner loop each (about 8x slower).
-    pairs = np.ndarray((n,), dtype=np.int64, buffer=y, strides=(12,))
-    flat = y.reshape(-1)  # a view: the engine's buffer is C-contiguous
-    dst = flat[:2 * n].view(np.int64)
-    for a in range(0, n, rows):
-        b = min(n, a + rows)
-        dst[a:b] = pairs[a:b]
-    return flat[:2 * n].reshape(n, 2)
 
 
 def _fx(xp: Any, x: Any, chain: dict[str, dict[str, float]], sample_rate: int) -> Any:

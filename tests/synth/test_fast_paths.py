@@ -8,7 +8,7 @@ import pytest
 from bench.bench_render import piece
 from schillinger_kernel.synth.backend import get_backend
 from schillinger_kernel.synth.effects import add_room, limit
-from schillinger_kernel.synth.engine import plan, synthesize
+from schillinger_kernel.synth.engine import plan, synthesize_send
 
 
 @pytest.mark.parametrize(("n", "q", "rows"), [(1001, 4, 7), (4096, 4, 1024), (999, 3, 50),
@@ -38,4 +38,6 @@ def test_the_limiter_leaves_the_quiet_blocks_bit_identical() -> None:
 def test_one_worker_and_two_render_the_same_samples() -> None:
     tl = plan([piece(seconds=12.0)], 22050, 0.5, None, None, True, True)
     be = get_backend("numpy")
-    np.testing.assert_array_equal(synthesize(tl, be, threads=1), synthesize(tl, be, threads=2))
+    one, two = synthesize_send(tl, be, threads=1), synthesize_send(tl, be, threads=2)
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])  # the room send too

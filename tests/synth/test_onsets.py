@@ -1,8 +1,8 @@
 """Onsets to the sample: every family and the drums start where the score says, at every rate.
 
-The engine ramps envelopes linearly between block edges and corrects, sample by sample, the
-blocks where an envelope bends (onset, peak, gate, end of release); these tests find each note's
-first sample in the rendered audio and its attack's length, for rates from 8 kHz to 96 kHz.
+The engine renders each note from its exact envelope at every sample, starting at the onset
+(to a quarter of a sample); these tests find each note's first sample in the rendered audio and
+its attack's length, for rates from 8 kHz to 96 kHz.
 """
 
 from __future__ import annotations

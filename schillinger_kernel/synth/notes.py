@@ -1,0 +1,410 @@
+"""Pitched notes rendered once and placed by overlap-add: cost follows distinct notes.
+
+A pitched note's sound depends only on its preset, its pitch, its gate (in samples) and where
+its onset falls between two samples; its velocity only scales each layer (a forte's brighter
+layers grow faster, see :class:`~.presets.Layer`). So every distinct note is rendered once,
+one row per layer, and each note adds its layers, weighted by its own gains, into the mono row
+of its pan position at its onset sample (:func:`add_notes`); a chord that recurs whole (same
+notes, same velocities) is rendered once as one row and placed as one. A typical piece
+repeats its notes and chords many times over; a note that occurs once, or is very long, is
+rendered straight into each time chunk it sounds in. What is kept stays within
+:data:`BANK_BYTES`.
+
+A layer of a note is ``env(t) * sum_p a_p sin(2 pi f_p t)``, ``t`` counted from the note's
+onset sample: the exact ADSR envelope at every sample (attacks as short as the instrument's
+own, onsets on their sample) times the layer's partials, phase zero at the onset, as a struck
+or bowed string starts. The partials are summed by one GEMM per layer over blocks of
+:data:`~.timeline.BLOCK` samples: coefficients (amplitude times the phase at each block's
+start) times a basis (each partial's sine and cosine over one block). Written against an
+array namespace ``xp`` (NumPy on the CPU, CuPy on a GPU), like the engine.
+
+>>> from schillinger_kernel.score import Note, Part, Score
+>>> from schillinger_kernel.synth.backend import get_backend
+>>> from schillinger_kernel.synth.timeline import plan
+>>> s = Score(parts=(Part.create("Vn", [Note(i * 480, 470, 67, 80) for i in range(4)],
+...                              instrument="violin"),))
+>>> nt = note_table(get_backend("numpy"), plan([s], 8000))
+>>> len(nt.keys), sorted(nt.bank)  # four notes, one distinct: rendered once
+(1, [0])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .backend import Backend
+from .envelopes import held
+from .timeline import BLOCK, Timeline
+
+__all__ = ["BANK_BYTES", "CURVE_SAMPLES", "FRACTIONS", "MAX_BANKED", "NoteTable", "add_notes",
+           "envelope", "note_table", "oscillators", "render_note"]
+
+BANK_BYTES = 64 << 20  # the rendered notes kept for reuse
+MAX_BANKED = 1 << 20  # samples: longer notes are rendered chunk by chunk, never kept whole
+FRACTIONS = 4  # onsets fall on a quarter of a sample
+_FLOOR = 1e-2  # partials 40 dB under the loudest of their layer are left out
+
+
+@dataclass(frozen=True)
+class NoteTable:
+    """The pitched notes of a :class:`~.timeline.Timeline`, ready to be placed.
+
+    Per note (host, sorted by ``start``): ``start`` (onset sample on the timeline), ``length``
+    (samples it sounds, release included), ``key`` (index into ``keys``), ``row`` (its pan
+    position's row in the engine's mono buffer); ``gains`` (``xp``, notes x layers; also on
+    the host as ``gains_host``): the level of each layer of the note (0 past its preset's
+    layers). Per distinct note ``keys``:
+    (sound index ``pp``, gate in samples, layers, length, the onset's place before
+    the first sample in 1 / :data:`FRACTIONS` of a sample); per sound (preset, pitch): its
+    layers' partial frequencies ``freqs`` (host, float64), amplitudes ``amps`` and one-block
+    ``basis`` (``xp``, layers x 2 partials x BLOCK) and envelopes ``adsr`` (host, layers x 4).
+    ``bank``: key -> rendered note (``xp``, layers x length) for the keys worth keeping;
+    ``longest``: the longest note's length; ``pans``: the pan position of each mono row;
+    ``curves``: each layer's envelope up to the gate (see :func:`render_note`), by (ADSR,
+    onset's place); ``oscs``: the :func:`oscillators` kept for sounds that several single
+    notes play, by (sound, onset's place).
+    """
+
+    sample_rate: int
+    start: np.ndarray
+    length: np.ndarray
+    key: np.ndarray
+    row: np.ndarray
+    gains: Any
+    gains_host: np.ndarray
+    keys: list[tuple[int, int, int, int, int]]
+    freqs: list[np.ndarray]
+    amps: list[Any]
+    basis: list[Any]
+    adsr: list[np.ndarray]
+    bank: dict[int, Any]
+    longest: int
+    pans: np.ndarray
+    curves: dict[tuple[bytes, int], Any]
+    oscs: dict[tuple[int, int], Any]
+
+
+def _partials(tl: Timeline, rows: np.ndarray, pitch: int) -> tuple[np.ndarray, np.ndarray]:
+    """Frequencies (Hz) and amplitudes of layer ``rows`` at ``pitch``: (layers, P), P >= 1."""
+    lt = tl.layers
+    f0 = 440.0 * 2.0 ** ((pitch - 69.0) / 12.0)
+    fixed = lt.fixed[rows][:, None]  # noise layers: the ratios are Hz already
+    freq = (f0 * (1.0 - fixed) + fixed) * lt.ratios[rows] + lt.shift[rows][:, None]
+    amp = lt.amps[rows].copy()
+    # A layer's low-pass is fixed in Hz: the higher the note, the fewer strong partials.
+    cut = lt.cutoff[rows][:, None]
+    rel = freq / np.where(cut > 0, cut, 1.0)
+    amp = amp * np.where(cut > 0, 1.0 / np.sqrt(1.0 + rel ** 4), 1.0)
+    floor = _FLOOR * amp.max(axis=1, keepdims=True)
+    ok = (freq > 0) & (freq < 0.45 * tl.sample_rate) & (amp > floor)
+    n_p = max(1, int(ok.sum(axis=1).max()))
+    freqs, amps = np.zeros((len(rows), n_p)), np.zeros((len(rows), n_p))
+    for i in range(len(rows)):  # a few layers
+        k = np.nonzero(ok[i])[0]
+        freqs[i, :k.shape[0]], amps[i, :k.shape[0]] = freq[i, k], amp[i, k]
+    return freqs, amps
+
+
+def _basis(xp: Any, freqs: np.ndarray, sr: int) -> Any:
+    """(layers, 2 P, BLOCK): ``sin(w tau)`` then ``cos(w tau)`` of each partial over a block."""
+    th = xp.asarray(freqs[:, :, None] * (np.arange(BLOCK) / sr)[None, None, :] * (2 * math.pi))
+    return xp.astype(xp.concat([xp.sin(th), xp.cos(th)], axis=1), xp.float32)
+
+
+def _chords(start: np.ndarray, row: np.ndarray, key: np.ndarray, gains: np.ndarray
+            ) -> list[list[np.ndarray]]:
+    """Notes struck together (same onset sample and pan row) whose whole group recurs.
+
+    Returns, per recurring group (a chord with its velocities), the note indices of each of
+    its occurrences; the members of every occurrence in the same order.
+    """
+    order = np.lexsort((key, start, row))
+    s_o, r_o = start[order], row[order]
+    cut = np.nonzero((np.diff(s_o) != 0) | (np.diff(r_o) != 0))[0] + 1
+    seen: dict[tuple[bytes, bytes], list[np.ndarray]] = {}
+    for m in np.split(order, cut):
+        if m.shape[0] > 1:
+            seen.setdefault((key[m].tobytes(), gains[m].tobytes()), []).append(m)
+    return [occ for occ in seen.values() if len(occ) > 1]
+
+
+def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> NoteTable | None:
+    """Group the timeline's pitched notes by what they sound like; render the repeated ones.
+
+    Recurring chords (same notes, same velocities, struck together) are rendered once as a
+    whole, then repeated notes, within :data:`BANK_BYTES`; ``mapper`` (``map`` or an
+    executor's) renders them. None when the timeline has no pitched notes.
+    """
+    xp = be.xp
+    v, lt, sr = tl.voices, tl.layers, tl.sample_rate
+    if v["on"].shape[0] == 0:
+        return None
+    # The first sample at or after the exact onset; the onset's place before it, in quarters
+    # of a sample, is part of what a note sounds like (its envelope and phases start there).
+    # Rounded up: a note whose onset falls between two samples sounds from the later one.
+    exact = v["on"] * BLOCK + v["lead"] * sr
+    start = np.ceil(exact - 1e-6).astype(np.int64)
+    frac = np.ceil((start - exact) * FRACTIONS - 1e-6).clip(0, FRACTIONS).astype(np.int64)
+    gate = np.maximum(np.round(v["gate"] * sr), 1).astype(np.int64)
+    preset = v["preset"]
+    n_layers = int(lt.count.max())
+    rows = lt.first[:, None] + np.arange(n_layers)[None, :]  # (presets, layers)
+    valid = np.arange(n_layers)[None, :] < lt.count[:, None]
+    rows = np.where(valid, rows, 0)
+    tail = np.ceil(np.where(valid, lt.adsr[rows, 3], 0.0).max(axis=1) * sr).astype(np.int64) + 1
+    length = gate + tail[preset]
+    # Each layer's level: the note's, times velocity ** (the layer's brightness exponent).
+    gains = np.where(valid[preset], v["amp"][:, None] * np.exp(
+        np.log(v["vel"])[:, None] * lt.velocity[rows[preset]]), 0.0).astype(np.float32)
+    sounds, pp = np.unique(preset * 128 + v["pitch"], return_inverse=True)
+    keys_u, key = np.unique((pp.astype(np.int64) * (1 << 40) + gate) * (FRACTIONS + 1) + frac,
+                            return_inverse=True)
+    key = key.astype(np.int64)
+    key_frac, key_pg = keys_u % (FRACTIONS + 1), keys_u // (FRACTIONS + 1)
+    key_pp, key_gate = key_pg >> 40, key_pg & ((1 << 40) - 1)
+    key_pre = sounds[key_pp] // 128
+    keys = [(int(p), int(g), int(lt.count[pr]), int(g + tail[pr]), int(f))
+            for p, g, pr, f in zip(key_pp, key_gate, key_pre, key_frac, strict=True)]
+    freqs, amps, basis, envs = [], [], [], []
+    for s in sounds.tolist():
+        r = rows[s // 128, :lt.count[s // 128]]
+        f, a = _partials(tl, r, s % 128)
+        freqs.append(f)
+        amps.append(xp.asarray(a, dtype=xp.float32))
+        basis.append(_basis(xp, f, sr))
+        envs.append(lt.adsr[r])
+    pans, row = np.unique(v["pan"], return_inverse=True)
+    row = row.astype(np.int64)
+    left = BANK_BYTES
+    # Recurring chords first (the most samples saved first): each becomes one source.
+    chords = sorted(_chords(start, row, key, gains), key=lambda occ: -(len(occ) - 1) * int(
+        length[occ[0]].max()) * occ[0].shape[0])
+    kept, solo = [], np.ones(start.shape[0], dtype=bool)
+    for occ in chords:
+        size = int(length[occ[0]].max()) * 4
+        if size <= left and size <= 4 * MAX_BANKED:
+            kept.append(occ)
+            left -= size
+            for m in occ:
+                solo[m] = False
+    # Then, by the renders they save, the notes heard more than once on their own and the
+    # oscillators of sounds several such notes share (their envelopes differ: other gates or
+    # velocities; a kept note needs no oscillators of its own).
+    count = np.bincount(key[solo], minlength=len(keys))
+    size_k = np.array([k[2] * k[3] * 4 for k in keys], dtype=np.int64)
+    sound_f = pp[solo].astype(np.int64) * (FRACTIONS + 1) + frac[solo]
+    uses, at_sound = np.unique(sound_f, return_inverse=True)
+    longest = np.zeros(uses.shape[0], dtype=np.int64)
+    np.maximum.at(longest, at_sound, length[solo])
+    n_uses = np.bincount(at_sound, minlength=uses.shape[0])
+    size_o = longest * 4 * lt.count[sounds[uses // (FRACTIONS + 1)] // 128]
+    saved = np.concatenate([n_uses - 1, count - 1])  # oscillators first on a tie
+    banked, oscs = [], []
+    for c in np.argsort(-saved, kind="stable").tolist():
+        is_osc = c < uses.shape[0]
+        k = c if is_osc else c - uses.shape[0]
+        n = int(longest[k]) if is_osc else keys[k][3]
+        size = int(size_o[k] if is_osc else size_k[k])
+        if saved[c] < 1 or n > MAX_BANKED or size > left:
+            continue
+        if is_osc:
+            oscs.append((int(uses[k]) // (FRACTIONS + 1), int(uses[k]) % (FRACTIONS + 1), n))
+        else:
+            banked.append(k)
+        left -= size
+    n_k = len(keys)
+    idx = np.nonzero(solo)[0]
+    c_start = np.array([int(start[m[0]]) for occ in kept for m in occ], dtype=np.int64)
+    c_row = np.array([int(row[m[0]]) for occ in kept for m in occ], dtype=np.int64)
+    c_src = np.array([n_k + i for i, occ in enumerate(kept) for _ in occ], dtype=np.int64)
+    c_len = np.array([int(length[occ[0]].max()) for occ in kept for _ in occ], dtype=np.int64)
+    c_gain = np.zeros((c_start.shape[0], n_layers), dtype=np.float32)
+    c_gain[:, 0] = 1.0  # a chord is one row, its notes' gains inside
+    i_start = np.concatenate([start[idx], c_start])
+    order = np.argsort(i_start, kind="stable")
+    i_len = np.concatenate([length[idx], c_len])
+    all_gains = np.concatenate([gains[idx], c_gain])[order]
+    nt = NoteTable(sr, i_start[order], i_len[order], np.concatenate([key[idx], c_src])[order],
+                   np.concatenate([row[idx], c_row])[order],
+                   xp.asarray(all_gains), all_gains, keys, freqs, amps,
+                   basis, envs, {}, int(i_len.max()), pans, {}, {})
+    for (s_u, fr, _n), w in zip(oscs, mapper(lambda o: oscillators(be, nt, o[0], o[1], 0, o[2]),
+                                           oscs), strict=True):
+        nt.oscs[(s_u, fr)] = w
+    for k, w in zip(banked, mapper(lambda k: render_note(be, nt, k, 0, keys[k][3]),
+                                   banked), strict=True):
+        nt.bank[k] = w
+
+    def chord(occ: list[np.ndarray]) -> Any:
+        m = occ[0]
+        out = xp.zeros((1, int(length[m].max())), dtype=xp.float32)
+        for i in m.tolist():
+            k = int(key[i])
+            w = nt.bank.get(k)
+            w = render_note(be, nt, k, 0, keys[k][3]) if w is None else w
+            out[:, :keys[k][3]] = out[:, :keys[k][3]] + xp.asarray(gains[i, :keys[k][2]]) @ w
+        return out
+
+    for i, w in enumerate(mapper(chord, kept)):
+        nt.bank[n_k + i] = w
+    return nt
+
+
+def render_note(be: Backend, nt: NoteTable, k: int, a: int, b: int) -> Any:
+    """Samples ``a..b`` (from the onset) of distinct note ``k``, one row per layer (``xp``).
+
+    >>> from schillinger_kernel.score import Score
+    >>> from schillinger_kernel.synth.backend import get_backend
+    >>> from schillinger_kernel.synth.timeline import plan
+    >>> be = get_backend("numpy")
+    >>> nt = note_table(be, plan([Score.from_durations((1,), pitches=(69,))], 8000))
+    >>> whole = render_note(be, nt, 0, 0, nt.keys[0][3])
+    >>> bool(abs(render_note(be, nt, 0, 300, 700) - whole[:, 300:700]).max() < 1e-5)
+    True
+    """
+    xp = be.xp
+    sr = nt.sample_rate
+    s, gate, n_l, _, frac = nt.keys[k]
+    lead = frac / FRACTIONS  # samples from the onset to the note's first sample
+    n = b - a
+    kept = nt.oscs.get((s, frac))
+    osc = kept[:, a:b] if kept is not None and kept.shape[1] >= b else \
+        oscillators(be, nt, s, frac, a, b)
+    # Up to the gate the envelope depends on the layer's ADSR and the onset's place only:
+    # every note of the layer shares one curve, so only the release is computed per note.
+    g_at = min(b, max(a, math.ceil(gate - lead)))  # the first sample at or after the gate
+    if g_at > CURVE_SAMPLES:  # a very long note: its own envelope, nothing kept
+        return envelope(xp, nt.adsr[s], gate / sr, a + lead, n, sr) * osc
+    env = xp.empty((n_l, n), dtype=xp.float32)
+    h = g_at - a
+    if b > g_at:  # seconds since the gate, then the release's cubic from the level there
+        since = (xp.astype(xp.arange(g_at, b), xp.float32) + (lead - gate)) / sr
+    for layer, p in enumerate(nt.adsr[s]):
+        if h > 0:
+            env[layer, :h] = _curve(xp, nt, p, frac, g_at)[a:g_at]
+        if b > g_at:
+            r = xp.clip(1.0 - since / float(p[3]), 0.0, 1.0)
+            env[layer, h:] = float(held(np, np.float64(gate / sr), *p[:3])) * r * r * r
+    return env * osc
+
+
+def oscillators(be: Backend, nt: NoteTable, s: int, frac: int, a: int, b: int) -> Any:
+    """The partials of sound ``s`` (a preset at a pitch), each layer's summed, at samples
+    ``a..b`` from an onset ``frac`` / :data:`FRACTIONS` of a sample before the first:
+    ``(layers, b - a)``. The same for every note of the sound; its envelope makes the note.
+    """
+    xp = be.xp
+    sr = nt.sample_rate
+    n = b - a
+    nb = -(-n // BLOCK)
+    # Phase of each partial at each block's start (cycles reduced in float64, so long notes
+    # keep their pitch), times its amplitude: (cos, sin) coefficients (layers, nb, 2P).
+    t0 = (a + frac / FRACTIONS + BLOCK * np.arange(nb)) / sr
+    cycles = nt.freqs[s][:, None, :] * t0[None, :, None]
+    th = xp.asarray((cycles - np.floor(cycles)) * (2.0 * math.pi), dtype=xp.float32)
+    n_l = nt.freqs[s].shape[0]
+    amp = xp.reshape(nt.amps[s], (n_l, 1, -1))
+    coef = xp.concat([xp.cos(th) * amp, xp.sin(th) * amp], axis=2)
+    return xp.reshape(coef @ nt.basis[s], (n_l, nb * BLOCK))[:, :n]
+
+
+CURVE_SAMPLES = 1 << 18  # the longest attack-decay-sustain curve kept per layer and onset
+
+
+def _curve(xp: Any, nt: NoteTable, params: np.ndarray, frac: int, upto: int) -> Any:
+    """The held (attack, decay, sustain) levels of one layer at its first ``upto`` samples or
+    more, for onsets ``frac`` / :data:`FRACTIONS` of a sample before the first; kept."""
+    key = (params.tobytes(), frac)
+    c = nt.curves.get(key)
+    if c is None or c.shape[0] < upto:
+        size = min(CURVE_SAMPLES, max(upto, 1 << 12, 2 * (0 if c is None else c.shape[0])))
+        # A gate past the end: no release in the curve.
+        c = envelope(xp, params[None, :], (size + 1) / nt.sample_rate, frac / FRACTIONS, size,
+                     nt.sample_rate)[0, :]
+        nt.curves[key] = c
+    return c
+
+
+_SETTLED = 17.0 / 5.0  # decay constants after which exp(-5 u / d) < 5e-8: the sustain level
+
+
+def envelope(xp: Any, params: np.ndarray, gate: float, a: float, n: int, sr: int) -> Any:
+    """ADSR levels (:func:`.envelopes.adsr`) of layers ``params`` (layers x 4) at the ``n``
+    samples ``a, a + 1, ..`` after the onset: ``(layers, n)`` float32.
+
+    Each stretch of the envelope is computed with its own formula only where it applies (the
+    attack's line, the decay's exponential until it has settled, the held level, the release's
+    cubic), once per sample.
+
+    >>> import numpy as np
+    >>> e = envelope(np, np.array([[0.002, 0.1, 0.5, 0.1]]), 0.5, 0, 5, 1000)
+    >>> [round(float(x), 3) for x in e[0]]  # a 2 ms attack, then the decay
+    [0.0, 0.5, 1.0, 0.976, 0.952]
+    """
+
+    def at(t: float) -> int:  # the first sample at or after t seconds
+        return min(n, max(0, math.ceil(t * sr - a)))
+
+    def time(i0: int, i1: int) -> Any:
+        return (xp.astype(xp.arange(i0, i1), xp.float32) + a) / sr
+
+    rows = []
+    for att, dec, sus, rel in params.tolist():
+        env = xp.zeros(n, dtype=xp.float32)
+        i_gate, i_end = at(gate), at(gate + rel)
+        i_att = min(at(att), i_gate)
+        i_set = min(max(at(att + _SETTLED * dec), i_att), i_gate)
+        if i_att > 0:
+            env[:i_att] = time(0, i_att) / att
+        if i_set > i_att:
+            env[i_att:i_set] = held(xp, time(i_att, i_set), att, dec, sus)
+        if i_gate > i_set:
+            env[i_set:i_gate] = sus
+        if i_end > i_gate:
+            r = xp.clip(1.0 - (time(i_gate, i_end) - gate) / rel, 0.0, 1.0)
+            env[i_gate:i_end] = float(held(np, np.float64(gate), att, dec, sus)) * r * r * r
+        rows.append(env)
+    return xp.stack(rows)
+
+
+def _axpy() -> Callable[..., Any]:
+    """BLAS ``saxpy``: ``y += a x`` in place on contiguous float32 vectors."""
+    from scipy.linalg.blas import saxpy
+
+    return saxpy  # type: ignore[no-any-return]
+
+
+def add_notes(be: Backend, nt: NoteTable, mono: Any, s0: int, s1: int) -> bool:
+    """Add every note sounding in samples ``s0..s1`` into ``mono`` (rows x (s1 - s0)).
+
+    Returns whether any note sounded there.
+    """
+    lo, hi = np.searchsorted(nt.start, [s0 - nt.longest + 1, s1]).tolist()
+    start, length = nt.start[lo:hi], nt.length[lo:hi]
+    here = np.nonzero(start + length > s0)[0]
+    if here.shape[0] == 0:
+        return False
+    a = np.maximum(s0 - start[here], 0)
+    b = np.minimum(s1 - start[here], length[here])
+    x0 = start[here] + a - s0
+    axpy = _axpy() if be.name == "numpy" else None
+    for i, j, p, q, x, r in zip((here + lo).tolist(), nt.key[here + lo].tolist(), a.tolist(),
+                                b.tolist(), x0.tolist(), nt.row[here + lo].tolist(),
+                                strict=True):
+        w = nt.bank.get(j)
+        seg = w[:, p:q] if w is not None else render_note(be, nt, j, p, q)
+        if axpy is not None:
+            # Layer by layer, in place: one pass over the row per layer, no temporary.
+            tgt = mono[r, x:x + q - p]
+            for layer, g in enumerate(nt.gains_host[i, :seg.shape[0]].tolist()):
+                if g != 0.0:
+                    axpy(seg[layer, :], tgt, a=g)
+        else:
+            mono[r, x:x + q - p] = mono[r, x:x + q - p] + nt.gains[i, :seg.shape[0]] @ seg
+    return True
+
