@@ -29,6 +29,8 @@ _SUBMODULES = frozenset({
 # The Jupyter side and the command line: reachable as ``sk.widgets`` / ``sk.server`` but not
 # part of ``from schillinger_kernel import *`` (which would load anywidget and ipywidgets).
 _OUTSIDE_ALL = frozenset({"widgets", "server", "cli"})
+# Jupyter-side names at top level (``sk.ScoreView``), lazy and outside ``__all__`` too.
+_LAZY_JUPYTER: dict[str, tuple[str, str]] = {"ScoreView": ("widgets", "ScoreView")}
 
 # Top-level names re-exported from submodules, loaded on first access.
 _LAZY: dict[str, tuple[str, str]] = {
@@ -61,8 +63,8 @@ _moved.install()
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES or name in _OUTSIDE_ALL:
         return importlib.import_module(f".{name}", __name__)
-    if name in _LAZY:
-        module, attr = _LAZY[name]
+    if name in _LAZY or name in _LAZY_JUPYTER:
+        module, attr = _LAZY.get(name) or _LAZY_JUPYTER[name]
         return getattr(importlib.import_module(f".{module}", __name__), attr)
     if f"{__name__}.{name}" in _moved.MOVED:  # an old module path: warns and points on
         return importlib.import_module(f".{name}", __name__)
@@ -70,7 +72,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _SUBMODULES | _OUTSIDE_ALL | set(_LAZY))
+    return sorted(set(globals()) | _SUBMODULES | _OUTSIDE_ALL | set(_LAZY) | set(_LAZY_JUPYTER))
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

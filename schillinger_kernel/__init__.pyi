@@ -45,6 +45,7 @@ from .score import TimeSignature as TimeSignature
 from .synth import render as render
 from .synth import render_audio as render_audio
 from .synth import render_many as render_many
+from .widgets import ScoreView as ScoreView
 
 __version__: str
 __all__: list[str]

@@ -34,6 +34,7 @@ from .m21 import music21_instrument, unpitched_hit, written_key
 from .musicxml_staves import (
     KEYBOARDS,
     Chord,
+    bar_clefs,
     drum_voices,
     dynamic_marks,
     hairpins,
@@ -251,6 +252,9 @@ def to_notation(score: Score, *, chords: Sequence[tuple[int, str]] = (),
         else:
             clefs = [clef_for(part.program, tuple(n.pitch for n in staff_notes[0]),
                               drums=part.is_drums, name=part.name)]
+        # a cello line climbing high reads in the tenor clef for those bars
+        per_bar = [bar_clefs(ns, bar_list, c, part.program)
+                   for ns, c in zip(staff_notes, clefs, strict=False)]
         marks = dynamic_marks(every, bar_list)
         wedges = hairpins(every, bar_list)
         staves: list[Any] = []
@@ -268,11 +272,12 @@ def to_notation(score: Score, *, chords: Sequence[tuple[int, str]] = (),
             last_sig = None
             for bi, bar in enumerate(bar_list):
                 m = stream.Measure(number=bi + 1)
-                if bi == 0:
-                    m.insert(0, getattr(clef, _CLEF_NAMES[clefs[si]])())
-                    if not part.is_drums:  # a percussion staff carries no key signature
-                        m.insert(0, key.Key(k.tonic_name.replace("b", "-"),
-                                            _M21_MODES.get(k.mode, "major")))
+                here_clef = per_bar[si][bi]
+                if bi == 0 or here_clef != per_bar[si][bi - 1]:
+                    m.insert(0, getattr(clef, _CLEF_NAMES[here_clef])())
+                if bi == 0 and not part.is_drums:  # a percussion staff has no key signature
+                    m.insert(0, key.Key(k.tonic_name.replace("b", "-"),
+                                        _M21_MODES.get(k.mode, "major")))
                 if (bar.numerator, bar.denominator) != last_sig:
                     m.insert(0, _meter(bar, meter))
                     last_sig = (bar.numerator, bar.denominator)

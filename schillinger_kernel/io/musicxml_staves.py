@@ -8,6 +8,9 @@
   middle C does not jump between staves (a part that never leaves one side keeps one staff).
 * A staff's notes go into as few voices as possible: notes that start and end together form
   a chord, a voice never overlaps itself, voice 1 holds the highest line.
+* A cello, bassoon or trombone line in the bass clef moves to the tenor clef for the bars
+  where it climbs to E4 (two ledger lines over the bass staff) without going under C3, and
+  back when a bar stays under C4 or goes under C3 (see :func:`bar_clefs`).
 * Drum parts have the hands in voice 1 (stems up) and the feet (bass drums, pedal hi-hat) in
   voice 2 (stems down); a hit is written up to the voice's next hit or the end of its beat,
   so a groove reads as eighths and quarters rather than sixteenths and rests.
@@ -32,7 +35,9 @@ from .musicxml_values import Bar, beats
 __all__ = [
     "FEET",
     "KEYBOARDS",
+    "TENOR_CLEF",
     "Chord",
+    "bar_clefs",
     "drum_voices",
     "dynamic_marks",
     "hairpins",
@@ -45,10 +50,14 @@ KEYBOARDS = frozenset({*range(8), 16, 17, 18, 19, 20, 21, 46})
 """GM programs written on a grand staff."""
 FEET = frozenset({35, 36, 44})
 """GM drum notes played with the feet: acoustic and electric bass drum, pedal hi-hat."""
+TENOR_CLEF = frozenset({42, 57, 70})
+"""GM programs that read the tenor clef in their high register: cello, trombone, bassoon."""
 
 Chord = tuple[int, int, tuple[int, ...], int]  # start, end, pitches, velocity
 
 _MIDDLE_C = 60
+_TENOR_UP = 64  # E4: a bar reaching it goes to the tenor clef (if it stays at or over C3)
+_TENOR_FLOOR = 48  # C3: one ledger line under the tenor staff; lower reads in the bass clef
 _LOW, _HIGH = 55, 64  # G3 .. E4: the staff of the nearest earlier note decides
 _RECENT = 960  # ticks a note is remembered for that decision
 _HAND = re.compile(r"^(.*?)\s*(?:\b(rh|lh)\b|\b(right|left)(?: hand)?)\s*$", re.IGNORECASE)
@@ -244,4 +253,36 @@ def dynamic_marks(notes: Sequence[Note], bar_list: Sequence[Bar]) -> list[tuple[
         if not out or out[-1][1] != mark:
             first = next(n.start for n in ordered if n.start >= bar.start)
             out.append((first, mark))
+    return out
+
+
+def bar_clefs(notes: Sequence[Note], bar_list: Sequence[Bar], clef: str,
+              program: int) -> list[str]:
+    """The clef of each bar of one staff: ``clef`` throughout, except for a bass-clef part of
+    :data:`TENOR_CLEF`, whose bars go to ``"tenor"`` where they reach E4 without going under
+    C3 and come back to ``"bass"`` where they stay under C4 or go under C3. The two
+    thresholds apart keep a line near middle C from changing clef every bar; a bar without
+    attacks keeps the clef before it.
+
+    >>> from schillinger_kernel.io.musicxml_values import bars
+    >>> from schillinger_kernel.score import TimeSignature
+    >>> line = [Note(i * 1920, 1920, p) for i, p in enumerate((50, 65, 62, 59, 45))]
+    >>> bar_clefs(line, bars((TimeSignature(0, 4, 4),), 9600), "bass", 42)
+    ['bass', 'tenor', 'tenor', 'bass', 'bass']
+    >>> bar_clefs(line, bars((TimeSignature(0, 4, 4),), 9600), "bass", 32)  # a bass guitar
+    ['bass', 'bass', 'bass', 'bass', 'bass']
+    """
+    out = [clef] * len(bar_list)
+    if clef != "bass" or program not in TENOR_CLEF:
+        return out
+    current = clef
+    for i, bar in enumerate(bar_list):
+        here = [n.pitch for n in notes if bar.start <= n.start < bar.start + bar.length]
+        if here:
+            low, high = min(here), max(here)
+            if current == "bass" and high >= _TENOR_UP and low >= _TENOR_FLOOR:
+                current = "tenor"
+            elif current == "tenor" and (high < _MIDDLE_C or low < _TENOR_FLOOR):
+                current = "bass"
+        out[i] = current
     return out

@@ -3,7 +3,9 @@
 In a notebook a :class:`~schillinger_kernel.score.Score`, a
 :class:`~schillinger_kernel.score.Part`, a :class:`~schillinger_kernel.harmony.Progression`
 and a :class:`~schillinger_kernel.rhythm.Rhythm` show themselves as notation (see
-:func:`mimebundle`); :func:`pages` gives every page of a long piece as SVG.
+:func:`mimebundle`); :func:`pages` gives every page of a long piece as SVG, and
+:func:`engraving` the pages together with when each drawn note sounds (what
+:class:`~schillinger_kernel.widgets.ScoreView` follows while it plays).
 
 >>> import schillinger_kernel as sk
 >>> s = sk.generate_composition("Etude", 100, "D minor", 4, "classical", seed=1)
@@ -29,7 +31,9 @@ from .engrave import (
     page_count,
     pages,
     svg,
+    toolkit,
 )
+from .timemap import MAX_SVG_BYTES, EngravedNote, Engraving, engraving
 
 __all__ = [
     "DEFAULT_HEIGHT",
@@ -37,8 +41,12 @@ __all__ = [
     "DEFAULT_WIDTH",
     "DISPLAY_BARS",
     "DISPLAY_PAGES",
+    "MAX_SVG_BYTES",
     "RHYTHM_DRUM",
+    "EngravedNote",
+    "Engraving",
     "as_score",
+    "engraving",
     "excerpt",
     "html",
     "mimebundle",
@@ -46,4 +54,5 @@ __all__ = [
     "page_count",
     "pages",
     "svg",
+    "toolkit",
 ]

@@ -51,6 +51,7 @@ __all__ = [
     "page_count",
     "pages",
     "svg",
+    "toolkit",
 ]
 
 DEFAULT_WIDTH = 860
@@ -181,9 +182,19 @@ def musicxml(music: Any) -> str:
     return text
 
 
-def _toolkit(xml: str, width: int, height: int, scale: int) -> Any:
+def toolkit(xml: str, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
+            scale: int = DEFAULT_SCALE) -> Any:
+    """A Verovio toolkit holding ``xml`` (MusicXML) laid out in pages of ``width`` x at most
+    ``height`` pixels with the staff at ``scale`` percent; element ids are the same on every
+    run (a seeded generator), so the same score always engraves to the same SVG.
+
+    >>> from schillinger_kernel import Score
+    >>> toolkit(musicxml(Score.from_durations((2, 2)))).getPageCount()
+    1
+    """
     import verovio
 
+    _check_sizes(width, height, scale)
     verovio.enableLog(verovio.LOG_OFF)
     tk = verovio.toolkit()
     tk.setOptions({
@@ -242,7 +253,7 @@ def pages(music: Any, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGH
     schillinger_kernel.errors.ParameterError: scale must be in 10..400, got 0
     """
     _check_sizes(width, height, scale)
-    tk = _toolkit(musicxml(music), width, height, scale)
+    tk = toolkit(musicxml(music), width, height, scale)
     return tuple(tk.renderToSVG(k) for k in range(1, tk.getPageCount() + 1))
 
 
@@ -255,7 +266,7 @@ def page_count(music: Any, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_
     1
     """
     _check_sizes(width, height, scale)
-    return int(_toolkit(musicxml(music), width, height, scale).getPageCount())
+    return int(toolkit(musicxml(music), width, height, scale).getPageCount())
 
 
 def svg(music: Any, page: int = 1, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
@@ -270,7 +281,7 @@ def svg(music: Any, page: int = 1, *, width: int = DEFAULT_WIDTH, height: int = 
     """
     check_int("page", page, 1, None)
     _check_sizes(width, height, scale)
-    tk = _toolkit(musicxml(music), width, height, scale)
+    tk = toolkit(musicxml(music), width, height, scale)
     check_int("page", page, 1, int(tk.getPageCount()))
     return str(tk.renderToSVG(page))
 
@@ -303,7 +314,7 @@ def html(music: Any, *, max_pages: int = DISPLAY_PAGES, max_bars: int = DISPLAY_
     shown: Any = music if total <= max_bars else excerpt(score, max_bars)
     if isinstance(music, Rhythm) and total > max_bars:
         shown = Rhythm(tuple(music)[:max(1, len(music) * max_bars // total)])
-    tk = _toolkit(musicxml(shown), width, height, scale)
+    tk = toolkit(musicxml(shown), width, height, scale)
     n = int(tk.getPageCount())
     body = "".join(f'<div class="sk-notation-page">{tk.renderToSVG(k)}</div>'
                    for k in range(1, min(n, max_pages) + 1))

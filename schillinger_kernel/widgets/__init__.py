@@ -1,4 +1,4 @@
-"""Notebook widgets (anywidget): RhythmExplorer, HarmonyExplorer, PianoRoll, Player.
+"""Notebook widgets (anywidget): RhythmExplorer, HarmonyExplorer, PianoRoll, Player, ScoreView.
 
 Imported on first access of ``sk.widgets`` (the core never imports Jupyter). The front-ends are
 TypeScript in the repository's ``widgets/`` folder, bundled by esbuild into ``static/`` by the
@@ -17,5 +17,6 @@ from .harmony_explorer import HarmonyExplorer
 from .pianoroll import PianoRoll
 from .player import Player
 from .rhythm_explorer import RhythmExplorer
+from .scoreview import ScoreView
 
-__all__ = ["HarmonyExplorer", "PianoRoll", "Player", "RhythmExplorer", "stop_all"]
+__all__ = ["HarmonyExplorer", "PianoRoll", "Player", "RhythmExplorer", "ScoreView", "stop_all"]
