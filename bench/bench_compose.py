@@ -1,6 +1,8 @@
 """Composition quality over ~50 generated pieces (all styles, 12 keys major and minor, 4 meters).
 
-Prints the share of pieces with a correct final cadence (:func:`final_cadence`), the share
+Prints the share of pieces with a correct final cadence (:func:`final_cadence`), of sections
+ending on the cadence of their role (:func:`section_cadences`), of chord changes that repeat
+the chord a bar before, the share
 of melody notes on top, the inner voices' pitch-class counts per 8 bars and whether their
 rhythm changes from bar to bar, the walking bass's leap and approach shares, the forms
 (sections and the techniques that made them) and the loudness range (EBU R128 LRA, LU) of
@@ -9,10 +11,12 @@ every piece rendered by our synthesizer. It reports; it never fails.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 from collections import Counter
 
+from schillinger_kernel.compose import COMPOSE_STYLES as STYLES
 from schillinger_kernel.compose import generate_composition
 from schillinger_kernel.compose.rules import (
     bass_part,
@@ -21,9 +25,9 @@ from schillinger_kernel.compose.rules import (
     inner_voice_pitch_classes,
     inner_voice_rhythms,
     melody_on_top,
+    section_cadences,
 )
 from schillinger_kernel.dsp.loudness import loudness_range
-from schillinger_kernel.harmony import STYLES
 from schillinger_kernel.synth.renderer import render
 
 TONICS = ("C", "G", "D", "A", "E", "B", "F#", "Db", "Ab", "Eb", "Bb", "F")
@@ -47,6 +51,9 @@ def main() -> None:
     fails: Counter[str] = Counter()
     techniques: Counter[str] = Counter()
     forms: Counter[str] = Counter()
+    sections: Counter[str] = Counter()
+    sections_ok: Counter[str] = Counter()
+    changes = repeats = 0
     t0 = time.perf_counter()
     render_s = 0.0
     for style, key, meter, seed in pieces():
@@ -55,6 +62,12 @@ def main() -> None:
         cad[style] += c["ok"]
         fails.update(k for k, v in c.items() if v is False)
         tops.append(melody_on_top(s))
+        for row in section_cadences(s, style):
+            sections[row["cadence"]] += 1
+            sections_ok[row["cadence"]] += row["ok"]
+        chords = [c["pitch_classes"] for c in s.metadata["chords"]]
+        changes += len(chords) - 1
+        repeats += sum(a == b for a, b in itertools.pairwise(chords))
         form = s.metadata.get("form", [])
         forms[" ".join(x["label"] for x in form)] += 1
         techniques.update(x["technique"] for x in form)
@@ -74,12 +87,16 @@ def main() -> None:
             lras.append(lra)
             lra_by_style.setdefault(style, []).append(lra)
     dt = time.perf_counter() - t0
-    per = PIECES // len(STYLES)
+    per = Counter(style for style, _k, _m, _s in pieces())
     print(f"{PIECES} pieces of 16 bars (meters {', '.join(METERS)}), {dt:.1f} s "
           f"({render_s:.1f} s rendering)")
     print(f"  correct final cadence: {sum(cad.values()) / PIECES:.0%}  "
-          + "  ".join(f"{k} {v}/{per}" for k, v in sorted(cad.items())))
+          + "  ".join(f"{k} {v}/{per[k]}" for k, v in sorted(cad.items())))
     print(f"  failed checks: {dict(fails)}")
+    print(f"  section cadences right: {sum(sections_ok.values())}/{sum(sections.values())}  "
+          + "  ".join(f"{k} {sections_ok[k]}/{v}" for k, v in sorted(sections.items())))
+    print(f"  chord changes repeating the bar before: {repeats}/{changes} "
+          f"({repeats / max(1, changes):.1%})")
     print(f"  melody on top: mean {statistics.mean(tops):.1%}, min {min(tops):.1%}, "
           f"pieces >= 95%: {sum(t >= 0.95 for t in tops)}/{PIECES}")
     if inner:

@@ -191,8 +191,8 @@ class Score:
     key: str = "C major"
     title: str = "Untitled"
     ppq: int = field(default=PPQ)
-    # What made the piece (e.g. ``"form"``: its sections, see compose.form); not part of
-    # equality, and not serialised by to_dict (the schema has no place for it yet).
+    # What made the piece (e.g. ``"form"``: its sections, see compose.form): JSON data, not
+    # part of equality; to_dict writes it under "metadata" when there is any.
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -391,7 +391,7 @@ class Score:
                 "instrument": p.instrument, "preset": p.preset, "pan": p.pan, "gain": p.gain,
                 "notes": [[n.start, n.duration, n.pitch, n.velocity] for n in p.notes],
             } for p in self.parts],
-        }
+        } | ({"metadata": _json_data("score.metadata", self.metadata)} if self.metadata else {})
 
     def to_json(self, **kw: Any) -> str:
         """JSON text following the shipped schema (see :func:`score_schema`)."""
@@ -419,6 +419,7 @@ class Score:
                                   for t in data.get("time_signatures", [])) or (
                 TimeSignature(0, 4, 4),),
             key=data.get("key", "C major"), title=data.get("title", "Untitled"),
+            metadata=dict(data.get("metadata", {})),
         )
 
     @classmethod
@@ -470,6 +471,26 @@ class Score:
         from .widgets import Player
 
         return Player(score=self, **kw)
+
+
+def _json_data(where: str, value: Any) -> Any:
+    """``value`` as plain JSON data (tuples as lists), refused where it holds anything else:
+    metadata must survive the trip through JSON.
+
+    >>> _json_data("m", {"form": ({"label": "A", "bars": 4},)})
+    {'form': [{'label': 'A', 'bars': 4}]}
+    """
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_data(f"{where}[{i}]", v) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        bad = [k for k in value if not isinstance(k, str)]
+        if bad:
+            raise ParameterTypeError(f"{where}: keys must be str for JSON, got {bad[0]!r}")
+        return {k: _json_data(f"{where}.{k}", v) for k, v in value.items()}
+    raise ParameterTypeError(f"{where} must hold JSON data (str, int, float, bool, None, lists, "
+                             f"dicts with str keys), got {type(value).__name__}")
 
 
 def _dedupe(items: Iterable[Any]) -> tuple[Any, ...]:

@@ -2,6 +2,8 @@
 
 * :func:`compose` is the core: a progression (or chord symbols) plus one or two rhythmic
   themes, arranged for an ensemble.
+* :data:`COMPOSE_STYLES`: the book's styles (classical, jazz, pop, modal, symmetric) and the
+  12-bar ``"blues"`` and the ``"shuffle"`` (:mod:`.blues`), both with the shuffle feel.
 * :func:`generate_composition` (the seed's API): name, tempo, key, duration in bars, style,
   complexity, seed -> a complete piece in sections (A A' B A'' ..., :mod:`.form`): the
   returns of A varied by the book's techniques (circular permutation of the theme's groups,
@@ -14,8 +16,10 @@
 * :func:`accompany`: chord symbols -> bass, drums, keys (pad, arpeggio, melody) tracks.
 * inner voices move by passing and neighbour tones (:mod:`.inner`); velocities follow the
   sections, phrase arches and the resultant's accents, jazz swings (:mod:`.dynamics`).
-* :mod:`.rules`: the rules a piece keeps (final cadence, melody on top, walking-bass
-  steps), measured on the Score.
+* every section ends on a cadence of its role, half or full close (:mod:`.cadences`), and
+  no chord repeats the one a bar before it;
+* :mod:`.rules`: the rules a piece keeps (final and section cadences, melody on top,
+  walking-bass steps), measured on the Score.
 
 Each takes a ``meter`` from :data:`METERS` (``"4/4"``, ``"3/4"``, ``"6/8"``, ``"7/8"`` ...);
 generated pieces end on their style's cadence.
@@ -38,11 +42,11 @@ from .api import STYLE_PAIRS, accompany, generate_composition, quick_compose
 from .args import METERS, THEME_FORMS, theme_rhythm
 from .form import Section, plan_form
 from .parts import RANGES, Plan
-from .pipeline import ENSEMBLES, MELODY_RANGE, STYLE_ENSEMBLE, TRACKS, compose
+from .pipeline import COMPOSE_STYLES, ENSEMBLES, MELODY_RANGE, STYLE_ENSEMBLE, TRACKS, compose
 
 __all__ = [
-    "ENSEMBLES", "MELODY_RANGE", "METERS", "RANGES", "STYLE_ENSEMBLE", "STYLE_PAIRS",
-    "THEME_FORMS", "TRACKS",
+    "COMPOSE_STYLES", "ENSEMBLES", "MELODY_RANGE", "METERS", "RANGES", "STYLE_ENSEMBLE",
+    "STYLE_PAIRS", "THEME_FORMS", "TRACKS",
     "Plan", "Section",
     "accompany", "compose", "generate_composition", "plan_form", "quick_compose",
     "theme_rhythm",

@@ -7,37 +7,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ParameterError
-from ..harmony import (
-    STYLES,
-    ChordSpec,
-    Progression,
-    chords_from_symbols,
-    diatonic_spec,
-    generate_progression,
-    voice,
-)
-from ..pitch import parse_key
-from ..scales import key_scale
+from ..harmony import chords_from_symbols, voice
 from ..score import Score
 from .args import choice, count, key_name, meter_beats, number, seed_of, theme_rhythm
+from .blues import blues_form, blues_harmony
+from .cadences import HARMONY_OF, section_harmony
 from .form import Section, plan_form
-from .pipeline import TRACKS, compose
-from .rules import cadence_approach
+from .pipeline import COMPOSE_STYLES, TRACKS, compose
 
 __all__ = ["STYLE_PAIRS", "accompany", "generate_composition", "quick_compose"]
 
 STYLE_PAIRS = {"classical": ((3, 2), (4, 3), (5, 3)), "jazz": ((3, 2), (5, 3), (7, 4)),
                "pop": ((3, 2), (4, 3), (5, 4)), "modal": ((5, 2), (5, 4), (7, 3)),
-               "symmetric": ((5, 4), (7, 4), (8, 5))}
-
-
-def _specs(p: Progression) -> list[ChordSpec]:
-    return [ChordSpec(c.root, dict(c.functions), c.structure, c.degree) for c in p]
+               "symmetric": ((5, 4), (7, 4), (8, 5)), "blues": ((3, 2), (4, 3), (3, 1)),
+               "shuffle": ((3, 2), (4, 3), (5, 4))}
 
 
 def generate_composition(name: str = "Untitled", tempo: float = 120.0, key: str = "C major",
@@ -51,8 +40,9 @@ def generate_composition(name: str = "Untitled", tempo: float = 120.0, key: str 
     name : the title.
     tempo : quarter notes per minute (20..400).
     key : ``"C major"``, ``"F# minor"``, ``"D dorian"`` ...
-    duration : length in bars (1..512).
-    style : classical, jazz, pop, modal or symmetric.
+    duration : length in bars (1..512; a blues at least 12, in choruses of 12 bars).
+    style : classical, jazz, pop, modal, symmetric, blues or shuffle
+        (:data:`~.pipeline.COMPOSE_STYLES`).
     complexity : 0..1 (harmonic richness, larger generators, steeper melodic axes).
     seed : an int for a reproducible piece.
     ensemble : override the style's ensemble (piano, string quartet, jazz combo, band).
@@ -69,7 +59,7 @@ def generate_composition(name: str = "Untitled", tempo: float = 120.0, key: str 
         raise ParameterError(f"name must be a str, got {name!r}")
     k = key_name(key)
     bars = count("duration", duration, 1, 512)
-    style = choice("style", style, STYLES)
+    style = choice("style", style, COMPOSE_STYLES)
     cx = number("complexity", complexity, 0.0, 1.0)
     s = seed_of(seed)
     rng = random.Random(s)
@@ -92,14 +82,19 @@ def quick_compose(themes: Sequence[Any], duration: int = 8, style: str = "classi
     2 to 4 generators (``(3, 2)``), read as :func:`~.args.theme_rhythm` says. The piece is in
     sections (:func:`~.form.plan_form`: A, A', B, A'' ..., each varied by one of the book's
     techniques, their lengths from the coordination of the theme and the bar); sections of
-    the same letter and length share their harmony. The plan is in
-    ``score.metadata["form"]``.
+    the same letter and length share their harmony up to their cadences. A blues is in
+    12-bar choruses (:mod:`.blues`), played with the shuffle feel; the shuffle style is
+    the band's pop harmony with that feel. The plan is in ``score.metadata["form"]``.
 
-    The piece ends on a cadence of its key and style: authentic (V7-I; ii7-V7-I in jazz) for
-    classical and jazz, plagal (IV-I) for pop, the mode's characteristic degree to the tonic
-    for modal (bVII-i in minor, IV-I in major and dorian, bII-i in phrygian ...), and a
-    symmetric tonic a tritone away for symmetric; the final chord in root position, every part
-    attacking it on the last downbeat and holding it. ``meter``: see :data:`~.args.METERS`.
+    Every section ends on a cadence of its role (:mod:`.cadences`): a half cadence before a
+    return of A, the style's full close elsewhere, named in the plan's ``"cadence"``. The
+    piece ends on the full close of its key and style: authentic (V7-I; ii7-V7-I in jazz,
+    IV7-V7-I7 in blues) for classical, jazz and blues, plagal (IV-I) for pop and shuffle, the
+    mode's characteristic degree to the tonic for modal (bVII-i in minor, IV-I in major and
+    dorian, bII-i in phrygian ...), and a symmetric tonic a tritone away for symmetric; the
+    final chord in root position, every part attacking it on the last downbeat and holding
+    it. No chord repeats the one a bar before it, except where the blues form holds it (plain
+    blues, complexity under 0.3). ``meter``: see :data:`~.args.METERS`.
 
     >>> s = quick_compose(["r3รท2", "4:3"], duration=4, ensemble="band", seed=5)
     >>> [p.name for p in s.parts]
@@ -114,7 +109,7 @@ as text '2+1+1+2' (a negative term is a rest: '2+-1+1'); generators as text 'r3ร
     """
     k = key_name(key)
     bars = count("duration", duration, 1, 512)
-    style = choice("style", style, STYLES)
+    style = choice("style", style, COMPOSE_STYLES)
     cx = number("complexity", complexity, 0.0, 1.0)
     s = seed_of(seed)
     _num, _den, beats = meter_beats(meter)
@@ -124,40 +119,16 @@ as text '2+1+1+2' (a negative term is a rest: '2+-1+1'); generators as text 'r3ร
     mel, pair = theme_rhythm(themes[0])
     for t in themes[1:]:
         theme_rhythm(t)
-    form = plan_form(mel, pair, bars, sum(beats), seed=s)
-    progs: dict[tuple[str, int], Progression] = {}
-    specs: list[ChordSpec] = []
-    for i, sec in enumerate(form):
-        base = sec.label.rstrip("'")
-        if (base, sec.bars) not in progs:
-            progs[(base, sec.bars)] = generate_progression(
-                k, sec.bars, cx, style, seed=s + (0 if base == "A" else 1) + 7 * i)
-        specs += _specs(progs[(base, sec.bars)])
-    close = _cadence(k, style, cx)[-len(specs):]
-    specs[-len(close):] = close
-    prog = voice(specs, k, style=style)
+    if style == "blues":
+        form = blues_form(mel, bars, seed=s)
+        specs, names = blues_harmony(k, cx, form)
+    else:
+        form = plan_form(mel, pair, bars, sum(beats), seed=s)
+        specs, names = section_harmony(k, style, cx, form, s)
+    form = tuple(dataclasses.replace(sec, cadence=n) for sec, n in zip(form, names, strict=True))
+    prog = voice(specs, k, style=HARMONY_OF.get(style, style))
     return compose(prog, themes, ensemble=ensemble, key=k, tempo=tempo, style=style,
                    complexity=cx, seed=s, title=title, form=form, meter=meter, cadence=True)
-
-
-def _cadence(key: str, style: str, cx: float) -> list[ChordSpec]:
-    """The closing chords of ``style`` in ``key`` (see :func:`quick_compose`)."""
-    tonic = parse_key(key)[0]
-    final = diatonic_spec(key, 1, "S7" if style == "jazz" else "S5")
-    root = (tonic + cadence_approach(style, key)[0]) % 12
-    if style in ("classical", "jazz"):  # the dominant seventh, leading tone raised in minor
-        fs = {1: root, 3: (root + 4) % 12, 5: (root + 7) % 12}
-        if style == "jazz" or cx >= 0.3:
-            fs[7] = (root + 10) % 12
-        dom = ChordSpec(root, fs, "S7" if 7 in fs else "S5", 5)
-        return [diatonic_spec(key, 2, "S7"), dom, final] if style == "jazz" else [dom, final]
-    sc = key_scale(key)
-    degrees = [d + 1 for d, pc in enumerate(sc.pitch_classes) if pc == root]
-    if degrees:
-        return [diatonic_spec(key, degrees[0], "S5"), final]
-    major = style == "symmetric" or root in {(tonic + 5) % 12, (tonic + 10) % 12}
-    third = 4 if major else 3
-    return [ChordSpec(root, {1: root, 3: (root + third) % 12, 5: (root + 7) % 12}, "S5"), final]
 
 
 def accompany(chords: Sequence[str] = ("C", "Am", "F", "G"), bpm: float = 120.0,
@@ -183,7 +154,7 @@ def accompany(chords: Sequence[str] = ("C", "Am", "F", "G"), bpm: float = 120.0,
         raise ParameterError(f"generators must be a pair like (3, 2), got {generators!r}")
     k = key_name(key)
     prog = chords_from_symbols(list(chords) * n, k)
-    style = choice("style", style, STYLES)
+    style = choice("style", style, COMPOSE_STYLES)
     rhythm, _gens = theme_rhythm(gens)
     bars = len(prog) * count("bars_per_chord", bars_per_chord, 1, 16)
     # a backing track is one section: it keeps its level, only its phrase swells

@@ -1,4 +1,5 @@
-"""Dynamics and feel: velocities shaped by section, phrase and accent; swing for jazz.
+"""Dynamics and feel: velocities shaped by section, phrase and accent; swing for jazz, the
+shuffle for blues and shuffle.
 
 * each section has a level: the theme mezzo-forte, its varied returns a little louder or
   softer in turn, B (the fractioned theme) piano, B' forte, the last return forte;
@@ -8,6 +9,7 @@
 
 Swing delays the second eighth of every quarter-note beat to two thirds of the beat
 (the triplet feel of jazz and blues); compound and irregular beats are left as they are.
+The shuffle swings the same way and plays the delayed eighth softer, leaning on the beat.
 
 >>> levels(["A", "A'", "B", "A''"])
 [0, 7, -26, 12]
@@ -109,17 +111,20 @@ def swing_tick(t: int, beats: Sequence[int], ratio: float = 2 / 3) -> int:
     return t
 
 
-def swing(notes: Sequence[Note], beats: Sequence[int], ratio: float = 2 / 3) -> list[Note]:
+def swing(notes: Sequence[Note], beats: Sequence[int], ratio: float = 2 / 3, *,
+          offbeat: int = 0) -> list[Note]:
     """``notes`` played with swing (see :func:`swing_tick`); starts and ends both move, so
-    a swung eighth pair keeps its legato.
+    a swung eighth pair keeps its legato. ``offbeat`` is added to the velocity of the notes
+    the swing moved (the shuffle leans on the beat: ``offbeat=-10``).
 
-    >>> [(n.start, n.duration) for n in swing([Note(0, 240, 60), Note(240, 240, 62)],
-    ...                                        (480, 480))]
-    [(0, 320), (320, 160)]
+    >>> [(n.start, n.duration, n.velocity) for n in swing(
+    ...     [Note(0, 240, 60), Note(240, 240, 62)], (480, 480), offbeat=-10)]
+    [(0, 320, 90), (320, 160, 80)]
     """
     out = []
     for n in notes:
         s = swing_tick(n.start, beats, ratio)
         e = swing_tick(n.start + n.duration, beats, ratio)
-        out.append(Note(s, max(1, e - s), n.pitch, n.velocity))
+        v = n.velocity + offbeat if s != n.start else n.velocity
+        out.append(Note(s, max(1, e - s), n.pitch, max(1, min(127, v))))
     return out

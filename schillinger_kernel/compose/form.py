@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from ..rhythm import Rhythm, fractioning
 from ..rhythm.powers import power
 
-__all__ = ["A_TECHNIQUES", "Section", "coordinated_bars", "plan_form"]
+__all__ = ["A_TECHNIQUES", "Section", "coordinated_bars", "plan_form", "technique_order",
+           "varied_return"]
 
 A_TECHNIQUES = ("circular permutation", "retrograde", "inversion", "retrograde inversion",
                 "expansion")
@@ -49,6 +50,7 @@ class Section:
     bars: int
     technique: str
     rhythm: tuple[int, ...]
+    cadence: str = ""  # how it closes (see compose.cadences); "" until the harmony is known
 
     @property
     def invert(self) -> bool:
@@ -97,6 +99,32 @@ def _b_rhythm(theme: Rhythm, pair: tuple[int, ...] | None, second: bool) -> tupl
     return "retrograde", Rhythm(durations[::-1])
 
 
+def varied_return(label: str, bars: int, technique: str, theme: Rhythm) -> Section:
+    """A return of A varied by ``technique`` (one of :data:`A_TECHNIQUES`).
+
+    >>> varied_return("A'", 4, "circular permutation", Rhythm((2, 1, 1, 2))).rhythm
+    (1, 2, 2, 1)
+    """
+    rhythm = theme.durations
+    if technique == "circular permutation":
+        half = len(rhythm) // 2 or 1
+        rhythm = rhythm[half:] + rhythm[:half]
+    elif technique.startswith("retrograde"):  # the rhythm heard runs backwards
+        rhythm = rhythm[::-1]
+    return Section(label, bars, technique, rhythm)
+
+
+def technique_order(seed: int) -> list[str]:
+    """The order (chosen by ``seed``) in which the returns of A take the techniques.
+
+    >>> sorted(technique_order(3)) == sorted(A_TECHNIQUES)
+    True
+    """
+    order = list(A_TECHNIQUES)
+    random.Random(seed).shuffle(order)
+    return order
+
+
 def _labels(kinds: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     labels = []
@@ -118,7 +146,6 @@ def plan_form(theme: Rhythm, pair: tuple[int, ...] | None, bars: int, bar_units:
     >>> [s.bars for s in plan_form(interference(3, 2), (3, 2), 16, 6)]  # B: 3 bars + 1 left
     [4, 4, 4, 4]
     """
-    rng = random.Random(seed)
     a_bars = coordinated_bars(sum(abs(d) for d in theme.durations), bar_units)
     if bars <= 4 or bars < 2 * a_bars:
         return (Section("A", bars, "theme", theme.durations),)
@@ -141,23 +168,15 @@ def plan_form(theme: Rhythm, pair: tuple[int, ...] | None, bars: int, bar_units:
     kinds.append("A")
     lengths.append(a_bars)
     labels = _labels(kinds)
-    order = list(A_TECHNIQUES)
-    rng.shuffle(order)
+    order = technique_order(seed)
     out = []
     a_seen = b_seen = 0
     for label, n in zip(labels, lengths, strict=True):
         if label == "A":
             out.append(Section(label, n, "theme", theme.durations))
         elif label.startswith("A"):
-            technique = order[a_seen % len(order)]
+            out.append(varied_return(label, n, order[a_seen % len(order)], theme))
             a_seen += 1
-            rhythm = theme.durations
-            if technique == "circular permutation":
-                half = len(theme.durations) // 2 or 1
-                rhythm = rhythm[half:] + rhythm[:half]
-            elif technique.startswith("retrograde"):  # the rhythm heard runs backwards
-                rhythm = rhythm[::-1]
-            out.append(Section(label, n, technique, rhythm))
         else:
             technique, r = b_kinds[b_seen % 2]
             b_seen += 1

@@ -167,7 +167,8 @@ def melody(plan: Plan, rhythm: Sequence[int], terms: str, *, axis: int, start: i
     """A melodic phrase of ``bars`` bars from ``start``: axis ``terms`` on the plan's scale.
 
     One T is one bar. Notes on chord changes and on long strong-beat notes take the nearest
-    chord tone; the last note holds to the end of the phrase on a chord tone. Book III's
+    chord tone; the phrase ends on a tone of its last chord, attacked on that chord's
+    downbeat (a last note that starts earlier is cut there) and held to the end. Book III's
     geometric positions: with ``retrograde`` the phrase runs backwards (pitches and
     durations), with ``invert`` it is mirrored about the axis in scale steps, both together
     give the retrograde inversion; ``expansion`` multiplies its intervals from the axis (in
@@ -198,7 +199,13 @@ def melody(plan: Plan, rhythm: Sequence[int], terms: str, *, axis: int, start: i
         last = i == len(notes) - 1
         if strong or last:
             p = _nearest_tone(p, chord_tones(chord), sc)
-        dur = (start + bars * plan.bar - t) if last else n.duration
+        end = start + bars * plan.bar
+        dur = (end - t) if last else n.duration
+        arrival = (end - 1) // plan.chord_ticks * plan.chord_ticks
+        if last and start <= t < arrival:  # the cadence's chord is reached on its downbeat
+            out.append(Note(t, arrival - t, p, velocity))
+            t, dur = arrival, end - arrival
+            p = _nearest_tone(p, chord_tones(plan.chord_at(t)), sc)
         out.append(Note(t, max(1, dur), p, velocity))
     fitted = _fit([n.pitch for n in out], rng)
     return [Note(n.start, n.duration, p, n.velocity + (10 if n.start % plan.bar == 0 else
@@ -378,7 +385,8 @@ def voice_line(plan: Plan, index: int, rhythm: Sequence[int], rng: tuple[int, in
 def drums(plan: Plan, groove: Rhythm, style: str, *, fill_every: int = 4) -> list[Note]:
     """A groove: the resultant ``groove`` (in units) dealt to kick and snare by Book I
     distribution, hats (ride for jazz) on every unit accented on the resultant's attacks,
-    a backbeat snare for pop, a crash on each section start."""
+    a backbeat snare for pop and shuffle (whose hats lean on the beat), a crash on each
+    section start."""
     unit = plan.unit
     dealt = distribute(groove, ("kick", "snare"))
     kick = _attacks(dealt["kick"], plan.end, unit)
@@ -397,10 +405,13 @@ def drums(plan: Plan, groove: Rhythm, style: str, *, fill_every: int = 4) -> lis
         out += [Note(t, unit, SNARE, 52) for t in snare]
         out += [Note(t, unit, KICK, 58) for t in kick if t % plan.bar == 0]
     else:
+        beats = set(onsets)
         for t in range(0, plan.end, unit):
-            out.append(Note(t, unit // 2, HAT, 88 if t in accents else 64))
+            # the shuffle's hat leans on the beat; its off-eighth is swung and soft
+            level = (80 if t in beats else 56) if style == "shuffle" else 64
+            out.append(Note(t, unit // 2, HAT, level + (24 if t in accents else 0)))
         kicks = set(kick) | set(range(0, plan.end, plan.bar))
-        if style in ("pop", "band"):
+        if style in ("pop", "band", "shuffle"):
             backbeat = offbeats
             kicks -= backbeat
             out += [Note(t, unit, SNARE, 100) for t in sorted(backbeat)]

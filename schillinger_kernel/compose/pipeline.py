@@ -24,12 +24,16 @@ from ..score import Note, Part, Score, TempoChange, TimeSignature
 from . import dynamics
 from . import parts as builders
 from .args import METERS, choice, count, key_name, meter_beats, number, seed_of, theme_rhythm
+from .blues import boogie_bass
 from .form import Section, plan_form
 from .inner import moving_voice
 
 __all__ = [
+    "COMPOSE_STYLES",
     "ENSEMBLES",
+    "FEELS",
     "MELODY_RANGE",
+    "PHRASE_LIFT",
     "ROLE_FLOOR",
     "SHAPES_A",
     "SHAPES_B",
@@ -49,18 +53,29 @@ ENSEMBLES: dict[str, tuple[tuple[str, str, str], ...]] = {
                    ("Bass", "acoustic bass", "walking"), ("Drums", "drums", "drums")),
     "band": (("Lead", "lead 1 (square)", "melody"), ("Keys", "electric piano 1", "keys"),
              ("Bass", "electric bass (finger)", "bass"), ("Drums", "drums", "drums")),
+    "blues band": (("Tenor Sax", "tenor sax", "melody"), ("Piano", "piano", "comp"),
+                   ("Bass", "electric bass (finger)", "boogie"), ("Drums", "drums", "drums")),
 }
 MELODY_RANGE = {"piano": (62, 86), "violin": (64, 88), "tenor sax": (56, 75),
                 "lead 1 (square)": (62, 84), "flute": (64, 91), "vibraphone": (60, 84)}
+# The book's styles (harmony.STYLES) and two of the dance floor: the 12-bar blues and the
+# shuffle (pop harmony for the band, played with the shuffle feel).
+COMPOSE_STYLES = (*STYLES, "blues", "shuffle")
 STYLE_ENSEMBLE = {"classical": "string quartet", "jazz": "jazz combo", "pop": "band",
-                  "modal": "piano", "symmetric": "piano"}
-# Styles played with swing (the book's styles have no blues; jazz carries its feel).
-SWING_STYLES = ("jazz",)
+                  "modal": "piano", "symmetric": "piano", "blues": "blues band",
+                  "shuffle": "band"}
+# The feel of the styles that are not played straight.
+FEELS = {"jazz": "swing", "blues": "shuffle", "shuffle": "shuffle"}
+SWING_STYLES = tuple(FEELS)
 TRACKS = ("bass", "drums", "keys", "pad", "arpeggio", "melody")
 # Axis shapes for the phrases (T = one bar), ending on or near the primary axis.
 SHAPES_A = ("0T + aT + bT + cT", "a2T + b2T", "aT + bT + dT + cT", "cT + aT + bT + 0T")
 SHAPES_B = ("dT + cT + aT + bT", "a2T + bT + cT", "cT + a2T + bT")
 UNIT = 240  # an eighth note
+# Level of the phrases of a section longer than eight bars: first, middle ones, last (the
+# blues's answering line); wide enough that a blues of one chorus keeps a loudness range of
+# 4 LU or more (bench/bench_compose.py).
+PHRASE_LIFT = (-14, -4, 6)
 # Lowest pitch an accompanying role may be moved down to, to keep the melody on top.
 ROLE_FLOOR = {"upper": 55, "lower": 48, "comp": 43, "keys": 43, "pad": 43, "arpeggio": 48,
               "left hand": 36}
@@ -96,11 +111,12 @@ def compose(progression: Progression | Sequence[str], themes: Sequence[Any] = ((
     the last downbeat and holds it, the melody on a chord tone (the tonic where it can). The
     melody stays the highest voice: accompanying notes that would reach it move down an
     octave. Velocities follow the sections, the phrase arch and the resultant's accents;
-    ``swing`` (default: for :data:`SWING_STYLES`) swings the eighths.
+    ``swing`` (default: for :data:`SWING_STYLES`) swings the eighths, with the style's feel
+    (:data:`FEELS`: the shuffle also plays the delayed eighth softer).
     """
     s = seed_of(seed)
     rng = random.Random(s)
-    style = choice("style", style, STYLES)
+    style = choice("style", style, COMPOSE_STYLES)
     cx = number("complexity", complexity, 0.0, 1.0)
     bpm = number("tempo", tempo, 20.0, 400.0)
     bpc = count("bars_per_chord", bars_per_chord, 1, 16)
@@ -150,20 +166,23 @@ def compose(progression: Progression | Sequence[str], themes: Sequence[Any] = ((
     spans, meta = _form_spans(sections, plan)
     accents = _accent_ticks(groove, plan)
     swung = style in SWING_STYLES if swing is None else bool(swing)
+    feel = FEELS.get(style, "swing") if swung else "straight"
     parts = []
     channel = 0
     for (name, instrument, _role), notes in zip(roles, built, strict=True):
         notes = dynamics.shape(notes, spans, accents)
         if swung:
-            notes = dynamics.swing(notes, plan.beats)
+            notes = dynamics.swing(notes, plan.beats, offbeat=-10 if feel == "shuffle" else 0)
         parts.append(_part(name, instrument, notes, channel))
         if instrument != "drums":
             channel += 1 if channel != 8 else 2
-    metadata: dict[str, Any] = {"form": meta, "feel": "swing" if swung else "straight",
+    metadata: dict[str, Any] = {"form": meta, "feel": feel,
                                 "themes": [list(r.durations) for r, _g in parsed],
                                 # the notation prints these as chord symbols
-                                "chords": [{"tick": t, "symbol": sym} for t, sym in
-                                           zip(plan.chord_starts(), prog.symbols, strict=False)]}
+                                "chords": [{"tick": t, "symbol": c.symbol,
+                                            "pitch_classes": sorted(builders.chord_tones(c))}
+                                           for t, c in zip(plan.chord_starts(), prog.chords,
+                                                           strict=False)]}
     return Score(parts=tuple(parts), tempos=(TempoChange(0, bpm),),
                  time_signatures=(ts,), key=k, title=title, metadata=metadata)
 
@@ -183,14 +202,23 @@ def _roles(ensemble: str | None, tracks: Sequence[str] | None,
 
 def _form_spans(sections: Sequence[Section], plan: builders.Plan
                 ) -> tuple[list[tuple[int, int, int]], list[dict[str, Any]]]:
-    """(start, end, level) ticks of each section, and the form plan for the metadata."""
+    """(start, end, level) ticks of each phrase (a section of up to eight bars is one), and
+    the form plan for the metadata. The phrases of a longer section (the lines of a blues
+    chorus) rise in level, the last one the answer and the loudest."""
     spans, meta = [], []
     t = 0
     for sec, level in zip(sections, dynamics.levels([x.label for x in sections]), strict=True):
         end = t + sec.bars * plan.bar
-        spans.append((t, end, level))
+        phrases = _phrases(sec.bars)
+        p0 = t
+        for i, bars in enumerate(phrases):
+            last = i == len(phrases) - 1
+            lift = 0 if len(phrases) == 1 else PHRASE_LIFT[0 if i == 0 else 2 if last else 1]
+            spans.append((p0, p0 + bars * plan.bar, level + lift))
+            p0 += bars * plan.bar
         meta.append({"label": sec.label, "start_tick": t, "bars": sec.bars,
-                     "technique": sec.technique})
+                     "technique": sec.technique} | ({"cadence": sec.cadence} if sec.cadence
+                                                    else {}))
         t = end
     return spans, meta
 
@@ -237,7 +265,7 @@ def _close(role: str, notes: list[Note], plan: builders.Plan, instrument: str) -
         [n for n in notes if n.start >= c0]
     if not at:
         return kept
-    if role in ("bass", "walking"):
+    if role in ("bass", "walking", "boogie"):
         root = [n for n in notes if n.start == c0 and n.pitch % 12 == chord.root]
         low = min(root or at, key=lambda n: n.pitch).pitch
         low = low - (low - chord.root) % 12 if (low - chord.root) % 12 else low
@@ -302,9 +330,12 @@ def _role_notes(role: str, instrument: str, plan: builders.Plan, acc: Rhythm, gr
         return builders.bass_roots(plan, rhythm, (lo, hi))
     if role == "walking":
         return builders.walking_bass(plan, (28, 55))
+    if role == "boogie":
+        return boogie_bass(plan, (28, 52))
     if role == "drums":
-        return builders.drums(plan, groove, "jazz" if style == "jazz" else
-                              "pop" if style == "pop" else "straight")
+        return builders.drums(plan, groove, "jazz" if style == "jazz" else "pop" if
+                              style == "pop" else "shuffle" if style in ("blues", "shuffle")
+                              else "straight")
     if role == "comp":
         return builders.chord_part(plan, acc.augment(2).durations, (52, 76), staccato=True)
     if role == "keys":
@@ -337,15 +368,35 @@ def _melody(plan: builders.Plan, sections: Sequence[Section], instrument: str, c
     out: list[Note] = []
     t = 0
     for sec in sections:
-        shape = shape_b if sec.label.startswith("B") else shape_a
-        if sec.bars < 4:  # longer sections stretch the four-term shapes over their bars
-            shape = {1: "bT", 2: "aT + bT", 3: "aT + bT + cT"}[sec.bars]
-        terms = " + ".join(f"{pc}{t_.strip()}" if pc > 1 else t_.strip()
-                           for t_ in shape.split("+"))
-        # a retrograde is built forwards and then reversed, so it is built on the theme
-        rhythm = sec.rhythm[::-1] if sec.retrograde else sec.rhythm
-        out += builders.melody(plan, rhythm, terms, axis=axis, start=t, bars=sec.bars,
-                               rng=(lo, hi), invert=sec.invert, retrograde=sec.retrograde,
-                               expansion=sec.expansion)
-        t += sec.bars * plan.bar
+        for bars in _phrases(sec.bars):
+            shape = shape_b if sec.label.startswith("B") else shape_a
+            if bars < 4:  # longer phrases stretch the four-term shapes over their bars
+                shape = {1: "bT", 2: "aT + bT", 3: "aT + bT + cT"}[bars]
+            # a retrograde is built forwards and then reversed, so it is built on the theme
+            rhythm = sec.rhythm[::-1] if sec.retrograde else sec.rhythm
+            for k in sorted({pc, 1}, reverse=True):
+                terms = " + ".join(f"{k}{t_.strip()}" if k > 1 else t_.strip()
+                                   for t_ in shape.split("+"))
+                try:
+                    out += builders.melody(plan, rhythm, terms, axis=axis, start=t, bars=bars,
+                                           rng=(lo, hi), invert=sec.invert,
+                                           retrograde=sec.retrograde, expansion=sec.expansion)
+                    break
+                except ParameterError:
+                    # steep axes over a long phrase can climb out of MIDI before the line
+                    # is fitted to its range: the phrase takes the plain axes instead
+                    if k == 1:
+                        raise
+            t += bars * plan.bar
+    return out
+
+
+def _phrases(bars: int) -> list[int]:
+    """A section's phrases: itself up to eight bars, else four-bar phrases (the last one
+    taking what is left), so an axis never climbs over more than two bars a term (a 12-bar
+    blues chorus is three four-bar phrases, as its verses are)."""
+    if bars <= 8:
+        return [bars]
+    out = [4] * (bars // 4)
+    out[-1] += bars % 4
     return out

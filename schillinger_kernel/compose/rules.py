@@ -10,7 +10,8 @@ Used by the tests (on fixed seeds) and by ``bench/bench_compose.py`` (shares ove
 * :func:`inner_voice_pitch_classes`: pitch classes each inner voice uses per 8 bars;
 * :func:`inner_voice_rhythms`: how many different bar rhythms each inner voice plays per 8
   bars (1: the same rhythm in every bar);
-* :func:`bass_steps`: the walking bass's steps (leaps, approaches to chord roots).
+* :func:`bass_steps`: the walking bass's steps (leaps, approaches to chord roots);
+* :func:`section_cadences`: how each section of the form ends (half or full close).
 
 >>> from schillinger_kernel.compose import generate_composition
 >>> s = generate_composition("Etude", 100, "D minor", 8, "classical", seed=1)
@@ -37,12 +38,14 @@ __all__ = [
     "inner_voice_rhythms",
     "melody_on_top",
     "melody_part",
+    "section_cadences",
 ]
 
 MELODY_NAMES = ("Violin I", "Tenor Sax", "Lead", "Piano RH", "Melody")
 # Root of the chord before the final tonic, in semitones above the tonic, by style
 # (modal keys: the mode's characteristic degree, see :func:`cadence_approach`).
-CADENCE_APPROACH = {"classical": (7,), "jazz": (7,), "pop": (5,), "symmetric": (6, 3, 9, 4, 8)}
+CADENCE_APPROACH = {"classical": (7,), "jazz": (7,), "blues": (7,), "pop": (5,),
+                    "shuffle": (5,), "symmetric": (6, 3, 9, 4, 8)}
 _MODE_APPROACH = {"major": 5, "ionian": 5, "minor": 10, "aeolian": 10, "dorian": 5,
                   "phrygian": 1, "lydian": 2, "mixolydian": 10, "locrian": 1,
                   "harmonic": 7, "melodic": 7}
@@ -50,10 +53,10 @@ _MODE_APPROACH = {"major": 5, "ionian": 5, "minor": 10, "aeolian": 10, "dorian":
 
 def cadence_approach(style: str, key: str) -> tuple[int, ...]:
     """Roots (semitones above the tonic) the closing formula of ``style`` in ``key`` may
-    approach the final tonic from: V (authentic) for classical and jazz, IV (plagal) for pop,
-    the mode's characteristic degree for modal (bVII in aeolian and mixolydian, IV in
-    dorian, bII in phrygian ...), a symmetric tonic (tritone, minor or major third) for
-    symmetric."""
+    approach the final tonic from: V (authentic) for classical, jazz and blues, IV (plagal)
+    for pop and shuffle, the mode's characteristic degree for modal (bVII in aeolian and
+    mixolydian, IV in dorian, bII in phrygian ...), a symmetric tonic (tritone, minor or
+    major third) for symmetric."""
     if style == "modal":
         return (_MODE_APPROACH.get(parse_key(key)[1], 5),)
     return CADENCE_APPROACH.get(style, (7,))
@@ -188,4 +191,65 @@ def bass_steps(part: Part, chord_starts: range | list[int] | None = None) -> dic
                  if b.start in starts and b.start]
         out["approach_share"] = (sum(abs(b.pitch - a.pitch) <= 2 for a, b in pairs) / len(pairs)
                                  if pairs else 1.0)
+    return out
+
+
+def _lowest_pc(parts: list[Part], tick: int) -> int | None:
+    notes = [n for p in parts for n in _sounding(p.notes, tick, tick + 1)]
+    return min(notes, key=lambda n: n.pitch).pitch % 12 if notes else None
+
+
+def _chord_at(score: Score, tick: int) -> set[int]:
+    """The pitch classes of the chord ``score.metadata["chords"]`` says sounds at ``tick``
+    (empty when it does not say)."""
+    found: set[int] = set()
+    for c in score.metadata.get("chords", []):
+        if c.get("tick", 0) <= tick and "pitch_classes" in c:
+            found = set(c["pitch_classes"])
+    return found
+
+
+def section_cadences(score: Score, style: str = "classical") -> list[dict[str, Any]]:
+    """How each section of ``score.metadata["form"]`` ends, read from the notes: the bass
+    part's pitch class on the downbeats of its last two bars and the melody's last note,
+    which must be a tone of the chord under it (``metadata["chords"]``' pitch classes, else
+    the other parts' pitch classes on the last downbeat).
+
+    A ``"half"`` section is right (``ok``) when its last bar stands on the dominant (on the
+    style's approach chord in modal and symmetric); any other when its last bar stands on
+    the tonic, approached by the style's closing chord (:func:`cadence_approach`), the
+    melody on a tone of the chord it ends over.
+
+    >>> from schillinger_kernel.compose import generate_composition
+    >>> s = generate_composition("Etude", 100, "G major", 16, "classical", seed=3)
+    >>> [(c["label"], c["cadence"], c["ok"]) for c in section_cadences(s, "classical")][:2]
+    [('A', 'half', True), ("A'", 'authentic', True)]
+    """
+    tonic = parse_key(score.key)[0]
+    approach = cadence_approach(style, score.key)
+    half = approach if style in ("modal", "symmetric") else (7,)
+    parts = _pitched(score)
+    mel = melody_part(score)
+    bp = bass_part(score)
+    low = [bp] if bp is not None else parts  # the bass, even where a comping hand dips under
+    out = []
+    for sec in score.metadata.get("form", []):
+        end = sec["start_tick"] + sec["bars"] * score.bar_ticks
+        last, before = end - score.bar_ticks, end - 2 * score.bar_ticks
+        bass = _lowest_pc(low, last)
+        prev = _lowest_pc(low, before) if before >= sec["start_tick"] else None
+        kind = sec.get("cadence", "")
+        row: dict[str, Any] = {"label": sec["label"], "cadence": kind, "bass": bass,
+                               "approach": prev}
+        if kind == "half":
+            row["ok"] = bass is not None and (bass - tonic) % 12 in half
+        else:
+            row["ok"] = bass == tonic and (prev is None or (prev - tonic) % 12 in approach)
+        if mel is not None:
+            held = _sounding(mel.notes, end - 1, end)
+            tones = _chord_at(score, end - 1) or {n.pitch % 12 for p in parts if p is not mel
+                                                  for n in _sounding(p.notes, last, last + 1)}
+            row["melody_chord_tone"] = bool(held) and all(n.pitch % 12 in tones for n in held)
+            row["ok"] = row["ok"] and row["melody_chord_tone"]
+        out.append(row)
     return out

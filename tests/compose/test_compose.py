@@ -50,7 +50,7 @@ def test_quick_compose_ensembles(ensemble) -> None:
     assert [p.program for p in s.parts if not p.is_drums] == [
         program_for(r[1]) for r in ENSEMBLES[ensemble] if r[1] != "drums"]
     assert len({p.channel for p in s.parts}) == len(s.parts)  # own MIDI channel each
-    assert any(p.is_drums for p in s.parts) == (ensemble in ("jazz combo", "band"))
+    assert any(p.is_drums for p in s.parts) == (ensemble in ("jazz combo", "band", "blues band"))
 
 
 def test_melody_follows_the_theme_rhythm() -> None:
