@@ -15,7 +15,13 @@ pitch coefficient, in the book's notation after the time with P (``a2T2P``: two 
 steps per attack) or written first (``2a2T``). Notes sample each trajectory at the
 attacks of a Book I rhythm and snap to the scale. The primary axis may itself move from
 term to term (``axis=("C4", "G4")``, the key axes of a modulating melody), and
-:func:`axis_changes` reads such moves back from a melody.
+:func:`axis_changes` reads such moves back from a melody. With ``continuous=True`` each term
+starts where the last one ended (melodic continuity: ``aT + aT`` rises on, no leap back).
+
+Organic (spiral) forms: :func:`spiral_melody` swings around the primary axis with turns
+(a, b, d, c) whose amplitudes grow by the summation series 1, 2, 3, 5, 8 (Book I, Ch. 14,
+the series of organic growth), or shrink (the contracting spiral), moving one scale step
+per attack so the line is continuous.
 
 >>> parse_terms("a2T + bT")
 (AxisTerm(axis='a', time=Fraction(2, 1), pitch=1), AxisTerm(axis='b', time=Fraction(1, 1), pitch=1))
@@ -49,6 +55,7 @@ __all__ = [
     "parse_terms",
     "primary_axis",
     "secondary_axes",
+    "spiral_melody",
 ]
 
 
@@ -190,7 +197,8 @@ def _height(axis: str, h: float, u: float) -> float:
 def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
                 rhythm: Sequence[int] = (1,), *,
                 axis: int | str | Sequence[int | str] | None = None,
-                unit: int = 240, T: int | None = None, velocity: int = 90) -> tuple[Note, ...]:
+                unit: int = 240, T: int | None = None, velocity: int = 90,
+                continuous: bool = False) -> tuple[Note, ...]:
     """A melody from axis ``terms`` on ``scale``, its attacks from a Book I ``rhythm``.
 
     Parameters
@@ -203,6 +211,8 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
         modulation of the axis, Book IV) and each secondary axis runs from its term's one.
     unit : ticks per rhythm unit (240 = an eighth note).
     T : the time of one ``T`` in units; default one period of the rhythm.
+    continuous : melodic continuity: each term starts where the last one's trajectory ended
+        instead of on the primary axis, so ``aT + aT`` rises twice (*convention*).
 
     Returns
     -------
@@ -212,6 +222,8 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
     [64, 67, 67, 69, 69, 69]
     >>> [n.pitch for n in axis_melody("C major", "aT + aT", rhythm=(1, 1), axis=("C4", "G4"))]
     [60, 62, 67, 69]
+    >>> [n.pitch for n in axis_melody("C major", "aT + aT", rhythm=(1, 1), continuous=True)]
+    [60, 62, 64, 65]
     """
     sc = as_scale(scale)
     seq = parse_terms(terms)
@@ -245,6 +257,7 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
     dur_cycle = itertools.cycle(durs)
     t0 = Fraction(0)
     pending = 0  # units of a duration that crossed a term boundary
+    level = 0  # with continuous, where the last trajectory ended (steps from the axis)
     for term, base in zip(seq, bases, strict=True):
         length = term.time * period
         end = t0 + length
@@ -260,9 +273,11 @@ def axis_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
             t0 = end
             continue
         h = term.pitch * len(attacks)
+        shift = level - math.floor(_height(term.axis, h, 0) + 0.5) if continuous else 0
+        level = shift + math.floor(_height(term.axis, h, 1) + 0.5)
         for start, dur in attacks:
             u = float((start - t0) / length)
-            steps = math.floor(_height(term.axis, h, u) + 0.5)
+            steps = shift + math.floor(_height(term.axis, h, u) + 0.5)
             pitch = sc.at(base + steps, sc.tonic)
             if not 0 <= pitch <= 127:
                 raise ParameterError(f"terms: the melody leaves the MIDI range (pitch {pitch}); "
@@ -382,3 +397,96 @@ def axis_changes(notes: Any, window: int) -> tuple[tuple[int, int], ...]:
         if not out or out[-1][1] != ax:
             out.append((w0, ax))
     return tuple(out)
+
+
+def _summation(count: int) -> tuple[int, ...]:
+    out = [1, 2]
+    while len(out) < count:
+        out.append(out[-1] + out[-2])
+    return tuple(out[:count])
+
+
+def spiral_melody(scale: Scale | str | Sequence[int], turns: int | Sequence[int] = 4,
+                  rhythm: Sequence[int] = (1,), *, axis: int | str | None = None,
+                  contracting: bool = False, unit: int = 240,
+                  velocity: int = 90) -> tuple[Note, ...]:
+    """A spiral around the primary axis: turns a, b, d, c of growing (or shrinking) amplitude.
+
+    Each turn rises from the axis to its amplitude (a), falls back (b), falls as far below
+    (d) and rises back (c), one scale step per attack, so successive turns join without a
+    leap and the melody ends on the axis.
+
+    *(convention)* Our sources quote no text of Book IV's organic forms; we read the spiral
+    as an oscillation about the axis whose amplitudes follow the summation series
+    (1, 2, 3, 5, 8, ..., Book I's series of organic growth), growing outward, or inward
+    with ``contracting=True``. Time grows with the amplitude because each step takes one
+    attack: the arms of a turn of amplitude A last A attacks each.
+
+    Parameters
+    ----------
+    scale : a :class:`~schillinger_kernel.scales.Scale`, a key/scale name or pitch classes.
+    turns : int or sequence of int
+        How many turns on the summation series (1..12), or the amplitudes themselves (in
+        scale steps, each >= 1).
+    rhythm : durations in units, cycled over the attacks.
+    axis : the primary axis (MIDI pitch or name, snapped to the scale); default the tonic
+        in octave 4.
+    contracting : bool
+        Shrink instead of grow (the amplitudes reversed).
+    unit : ticks per rhythm unit.
+    velocity : MIDI velocity of every note.
+
+    Returns
+    -------
+    tuple of :class:`~schillinger_kernel.score.Note`
+        One note per step, starting at tick 0, the last on the axis.
+
+    Examples
+    --------
+    >>> [n.pitch for n in spiral_melody("C major", 2)]
+    [60, 62, 60, 59, 60, 62, 64, 62, 60, 59, 57, 59, 60]
+    >>> secondary_axes(spiral_melody("C major", 3), axis=60)
+    ('a', 'b', 'd', 'c', 'a', 'b', 'd', 'c', 'a', 'b', 'd', 'c')
+    """
+    sc = as_scale(scale)
+    if isinstance(turns, bool):
+        raise ParameterTypeError("turns must be an int or a sequence of amplitudes, got bool")
+    if isinstance(turns, int):
+        if not 1 <= turns <= 12:
+            raise ParameterError(f"turns must be in 1..12 (summation series), got {turns}",
+                                 field="turns")
+        amps = _summation(turns)
+    elif isinstance(turns, Sequence) and not isinstance(turns, str) and turns:
+        amps = tuple(turns)
+        if any(isinstance(a, bool) or not isinstance(a, int) or not 1 <= a <= 64 for a in amps):
+            raise ParameterError(f"turns: amplitudes must be ints in 1..64 scale steps, got "
+                                 f"{amps!r}", field="turns")
+    else:
+        raise ParameterTypeError(f"turns must be an int or a non-empty sequence of amplitudes, "
+                                 f"got {turns!r}")
+    if contracting:
+        amps = amps[::-1]
+    durs = tuple(rhythm)
+    if not durs or any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in durs):
+        raise ParameterError(f"rhythm must be a non-empty list of positive ints (units), got "
+                             f"{durs!r}", field="rhythm")
+    if isinstance(unit, bool) or not isinstance(unit, int) or not 1 <= unit <= 7680:
+        raise ParameterError(f"unit must be an int in 1..7680 ticks, got {unit!r}", field="unit")
+    base = sc.index_of(sc.nearest(to_midi_pitch(60 + sc.tonic if axis is None else axis)),
+                       sc.tonic)
+    heights: list[int] = []
+    for amp in amps:
+        # a: 0..A-1, b: A..1, d: 0..-(A-1), c: -A..-1; the next turn (or the end) takes 0
+        heights += [*range(0, amp), *range(amp, 0, -1), *range(0, -amp, -1),
+                    *range(-amp, 0)]
+    heights.append(0)
+    notes: list[Note] = []
+    t = 0
+    for h, d in zip(heights, itertools.cycle(durs), strict=False):
+        pitch = sc.at(base + h, sc.tonic)
+        if not 0 <= pitch <= 127:
+            raise ParameterError(f"turns: the spiral leaves the MIDI range (pitch {pitch}); "
+                                 f"use fewer turns or move the axis", field="turns")
+        notes.append(Note(t * unit, d * unit, pitch, velocity))
+        t += d
+    return tuple(notes)

@@ -16,9 +16,10 @@ from schillinger_kernel.melody import (
     parse_terms,
     primary_axis,
     secondary_axes,
+    spiral_melody,
 )
 from schillinger_kernel.pitch import to_midi_pitch
-from schillinger_kernel.scales import key_scale
+from schillinger_kernel.scales import as_scale, key_scale
 
 
 def pitches(notes) -> list[int]:
@@ -189,3 +190,90 @@ def test_zero_terms_on_moving_axes_are_the_axes(axes: list[str], length: int) ->
         if not want or want[-1] != p:
             want.append(p)
     assert [ax for _t, ax in axis_changes(tune, length)] == want
+
+
+# ----- organic (spiral) forms ---------------------------------------------------------------------
+
+def test_spiral_worked_example() -> None:
+    # amplitudes 1, 2, 3 of the summation series around c, one scale step per attack
+    notes = spiral_melody("C major", 3, rhythm=(1,), unit=1)
+    heights = [key_scale("C major").index_of(n.pitch, 0) - 35 for n in notes]
+    assert heights == [0, 1, 0, -1,
+                       0, 1, 2, 1, 0, -1, -2, -1,
+                       0, 1, 2, 3, 2, 1, 0, -1, -2, -3, -2, -1, 0]
+    assert [n.start for n in notes] == list(range(len(notes)))
+    # the contracting spiral is the same turns in reverse order
+    inward = spiral_melody("C major", 3, contracting=True)
+    assert pitches(inward) == pitches(spiral_melody("C major", (3, 2, 1)))
+    assert max(pitches(inward)[:13]) == 65 and min(pitches(inward)[:13]) == 55
+
+
+def test_spiral_in_a_minor_with_a_rhythm() -> None:
+    notes = spiral_melody("A minor", (2,), rhythm=(2, 1), axis="A4", unit=240)
+    assert pitches(notes) == [69, 71, 72, 71, 69, 67, 65, 67, 69]
+    assert [n.duration for n in notes] == [480, 240] * 4 + [480]
+
+
+@pytest.mark.parametrize(("kwargs", "word"), [
+    ({"turns": 0}, "1..12"), ({"turns": (1, 0)}, "amplitudes"), ({"turns": "3"}, "sequence"),
+    ({"rhythm": (1, -1)}, "rhythm"), ({"turns": 12, "axis": "C8"}, "MIDI range"),
+])
+def test_spiral_bad_input(kwargs: dict[str, object], word: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=word):
+        spiral_melody("C major", **kwargs)  # type: ignore[arg-type]
+
+
+@given(st.lists(st.integers(1, 8), min_size=1, max_size=5), st.sampled_from(
+    ["C major", "D dorian", "E minor pentatonic", "whole tone"]), st.booleans(),
+    st.lists(st.integers(1, 4), min_size=1, max_size=3))
+def test_spirals_are_continuous_turns_of_the_given_amplitudes(
+        amps: list[int], scale: str, contracting: bool, rhythm: list[int]) -> None:
+    sc = as_scale(scale)
+    notes = spiral_melody(sc, amps, tuple(rhythm), contracting=contracting, unit=1)
+    axis = sc.nearest(60 + sc.tonic)
+    steps = [sc.index_of(n.pitch, sc.tonic) - sc.index_of(axis, sc.tonic) for n in notes]
+    # continuous: one scale step per attack; the spiral starts and ends on the axis
+    assert all(abs(b - a) == 1 for a, b in itertools.pairwise(steps))
+    assert steps[0] == steps[-1] == 0
+    # each turn reaches its amplitude above and below the axis, in order
+    order = amps[::-1] if contracting else amps
+    turns = [i for i, h in enumerate(steps) if h == 0 and (i == 0 or steps[i - 1] < 0)]
+    assert len(turns) == len(order) + 1
+    for amp, (i, j) in zip(order, itertools.pairwise(turns), strict=True):
+        assert max(steps[i:j + 1]) == amp and min(steps[i:j + 1]) == -amp
+    assert secondary_axes(notes, axis=axis) == ("a", "b", "d", "c") * len(order)
+    # time: every attack takes the next duration of the rhythm, with no gap
+    assert all(a.start + a.duration == b.start for a, b in itertools.pairwise(notes))
+
+
+# ----- melodic continuity -------------------------------------------------------------------------
+
+def test_continuous_terms_join_where_the_last_one_ended() -> None:
+    # "aT + aT" from the axis twice leaps back; as a continuity it rises on
+    assert pitches(axis_melody("C major", "aT + aT", rhythm=(1, 1))) == [60, 62, 60, 62]
+    joined = axis_melody("C major", "aT + aT + bT + bT", rhythm=(1, 1), continuous=True)
+    assert pitches(joined) == [60, 62, 64, 65, 67, 65, 64, 62]
+    # a + b already joins, so continuity changes nothing there
+    assert pitches(axis_melody("C major", "a2T + b2T", continuous=True)) == pitches(
+        axis_melody("C major", "a2T + b2T"))
+
+
+@given(st.lists(st.tuples(st.sampled_from(list("0abcd")), st.integers(1, 2), st.integers(1, 3)),
+                min_size=1, max_size=5),
+       st.integers(1, 3), st.integers(1, 4))
+def test_continuity_moves_by_at_most_the_pitch_coefficient(
+        spec: list[tuple[str, int, int]], duration: int, attacks: int) -> None:
+    # even attacks: a trajectory moves its pitch coefficient per attack, and a continuity
+    # joins its terms, so no move is larger than the largest coefficient
+    terms = [AxisTerm(axis, Fraction(time), pitch) for axis, time, pitch in spec]
+    sc = key_scale("C major")
+    try:
+        notes = axis_melody(sc, terms, (duration,) * attacks, axis="C5", continuous=True)
+    except ValueError as exc:
+        # a long rise or fall may leave the keyboard: refused, never wrapped
+        assert "MIDI range" in str(exc)
+        return
+    steps = [sc.index_of(n.pitch, 0) for n in notes]
+    assert steps[0] == sc.index_of(72, 0)                 # the continuity starts on the axis
+    largest = max(p for _a, _t, p in spec)
+    assert all(abs(b - a) <= largest for a, b in itertools.pairwise(steps))

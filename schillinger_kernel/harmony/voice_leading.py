@@ -12,10 +12,13 @@ the next chord, at the nearest pitch (SCHILLINGER.md, Book V):
 * C7: 1->7, 7->5, 5->3, 3->1 (the third, fifth and seventh move)
 
 S5: clockwise 1->3, 3->5, 5->1 (C3); counter-clockwise 1->5, 5->3, 3->1 (C5 and C7). Negative
-cycles use the inverse maps. No map sends 1 to 1 or 5 to 5, so a voice led by a map never
-moves in parallel octaves or fifths with a bass on the root. Every other motion (hybrid
-chords, chromatic or symmetric progressions) uses the assignment with the least total
-motion, keeping common tones (:func:`ranked_moves` lists the others, best first).
+cycles use the inverse maps. The book gives no maps for S9, S11 and S13; :func:`derived_map`
+finds them by the rule that reproduces every map above (common tones stay, the other voices
+take the nearest free function, no voice moves from 1 to 1 or 5 to 5). No map sends 1 to 1
+or 5 to 5, so a voice led by a map never moves in parallel octaves or fifths with a bass on
+the root. Every other motion (hybrid chords, chromatic or symmetric progressions) uses the
+assignment with the least total motion, keeping common tones (:func:`ranked_moves` lists
+the others, best first).
 
 >>> function_map("C5", "S7")
 {1: 5, 5: 1, 3: 7, 7: 3}
@@ -37,16 +40,27 @@ __all__ = [
     "S5_COUNTERCLOCKWISE",
     "FunctionMap",
     "best_move",
+    "derived_map",
     "function_map",
     "lead",
     "map_move",
     "nearest_pitch",
     "parallels_with_bass",
     "ranked_moves",
+    "step_move",
 ]
 
 
 FunctionMap = dict[int, int]
+
+# Units (0..6 above the root) of each function, and the cycles' root motion in units: the
+# root falls 2 (C3), 4 (C5) or 6 (C7) units, so a tone u units above the old root is u + k
+# units above the new one.
+_UNIT = {1: 0, 9: 1, 3: 2, 11: 3, 5: 4, 13: 5, 7: 6}
+_FUNCTION = {u: f for f, u in _UNIT.items()}
+_FALL = {"C3": 2, "C5": 4, "C7": 6}
+_STRUCTURE_FUNCTIONS = {"S5": (1, 3, 5), "S7": (1, 3, 5, 7), "S9": (1, 3, 5, 7, 9),
+                        "S11": (1, 3, 5, 7, 9, 11), "S13": (1, 3, 5, 7, 9, 11, 13)}
 
 _POSITIVE_MAPS: dict[tuple[str, str], FunctionMap] = {
     ("C3", "S7"): {1: 3, 3: 5, 5: 7, 7: 1},
@@ -61,11 +75,52 @@ S5_CLOCKWISE: FunctionMap = {1: 3, 3: 5, 5: 1}
 S5_COUNTERCLOCKWISE: FunctionMap = {1: 5, 5: 3, 3: 1}
 
 
-def function_map(kind: str, structure: str = "S7", direction: str = "positive") -> FunctionMap:
-    """The function map of a cycle ``kind`` (C3, C5, C7) for ``structure`` (S5, S7).
+def derived_map(kind: str, structure: str = "S9") -> FunctionMap:
+    """The positive function map of ``kind`` for ``structure`` by the book's own rule.
 
-    Negative cycles give the inverse map. Raises ValueError where the book gives none
-    (structures larger than S7).
+    Each voice's tone is read as a function of the next chord (the root falls 2, 4 or 6
+    units along C3, C5, C7). A tone the next chord holds stays (a common tone); the others
+    move to the functions left free, the assignment with the least motion in scale units,
+    ties to the falling voices, and no moving voice keeps function 1 or 5 (that would move
+    in octaves or fifths with the bass). For S5 and S7 this gives exactly the book's maps
+    (:func:`function_map`); for S9, S11 and S13 it is the map the book's maps imply.
+    *(convention)* the book gives no maps beyond S7. S13 holds all seven units, so every
+    tone is a common tone.
+
+    >>> derived_map("C3", "S9")
+    {1: 3, 3: 5, 5: 7, 7: 9, 9: 1}
+    >>> derived_map("C5", "S13") == {1: 5, 3: 7, 5: 9, 7: 11, 9: 13, 11: 1, 13: 3}
+    True
+    """
+    if kind not in _FALL:
+        raise ParameterError(f"kind must be C3, C5 or C7, got {kind!r}")
+    if structure not in _STRUCTURE_FUNCTIONS:
+        raise ParameterError(f"structure: {structure!r} has no function map; maps exist for "
+                             f"{', '.join(_STRUCTURE_FUNCTIONS)}")
+    fs = _STRUCTURE_FUNCTIONS[structure]
+    units = {_UNIT[f] for f in fs}
+    lands = {f: (_UNIT[f] + _FALL[kind]) % 7 for f in fs}
+    out = {f: _FUNCTION[u] for f, u in lands.items() if u in units}
+    moving = [f for f in fs if f not in out]
+    free = [f for f in fs if f not in out.values()]
+    best: tuple[int, int, tuple[int, ...]] | None = None
+    for targets in itertools.permutations(free):
+        motion = [(_UNIT[t] - lands[f] + 3) % 7 - 3 for f, t in zip(moving, targets, strict=True)]
+        if any(f == t and f in (1, 5) for f, t in zip(moving, targets, strict=True)):
+            continue
+        key = (sum(abs(m) for m in motion), sum(m > 0 for m in motion), targets)
+        if best is None or key < best:
+            best = key
+    assert best is not None  # a derangement of the moving voices always exists
+    out.update(zip(moving, best[2], strict=True))
+    return {f: out[f] for f in fs}
+
+
+def function_map(kind: str, structure: str = "S7", direction: str = "positive") -> FunctionMap:
+    """The function map of a cycle ``kind`` (C3, C5, C7) for ``structure`` (S5 .. S13).
+
+    Negative cycles give the inverse map. S5 and S7 are the book's maps; S9, S11 and S13
+    the maps its rule implies (:func:`derived_map`, a *convention*).
 
     S5 on C7 is our reading: the book names the two S5 transformations but pairs them only
     with C3 (clockwise) and C5 (counter-clockwise). On C7 the root rises a step, so the
@@ -85,8 +140,7 @@ def function_map(kind: str, structure: str = "S7", direction: str = "positive") 
         raise ParameterError(f"direction must be 'positive' or 'negative', got {direction!r}")
     m = _POSITIVE_MAPS.get((kind, structure))
     if m is None:
-        raise ParameterError(f"structure: no function map for {structure!r} on {kind}; "
-                         f"maps exist for S5 and S7 on C3/C5/C7")
+        m = derived_map(kind, structure)
     if direction == "positive":
         return dict(m)
     return {v: k for k, v in m.items()}
@@ -203,6 +257,43 @@ def parallels_with_bass(before: Sequence[int], after: Sequence[int],
     return tuple(i for i, (a, b) in enumerate(zip(before, after, strict=True))
                  if (a - b0) % 12 in (0, 7) and (b - b1) % 12 == (a - b0) % 12
                  and (b - a) * (b1 - b0) > 0)
+
+
+def step_move(prev: Sequence[int], chord: Mapping[int, int], bass: tuple[int, int],
+              required: Sequence[int] = (), fixed: Mapping[int, int] | None = None
+              ) -> tuple[int, ...]:
+    """The nearest next upper voicing of ``chord`` where every voice holds or moves by step.
+
+    A step is at most two semitones. The ``required`` functions sound, no voice crosses or
+    meets another or reaches the bass, and none moves in parallel octaves or fifths with it
+    (``bass`` is the bass's pitch before and after). ``fixed`` maps voice indices to the
+    pitch they must take (a seventh resolving down, say). Ties prefer more held tones,
+    then the lower voicing.
+
+    >>> step_move((55, 64, 72), {1: 2, 4: 7, 6: 11}, (48, 50), (1, 4, 6))   # d g b over d
+    (55, 62, 71)
+    >>> step_move((55, 64, 70), {1: 5, 3: 9, 5: 0}, (48, 41), (1, 3), fixed={2: 69})
+    (53, 65, 69)
+    """
+    pcs = {pc % 12: f for f, pc in chord.items()}
+    pins = dict(fixed or {})
+    near = [[pins[i]] if i in pins else [q for q in range(p - 2, p + 3) if q % 12 in pcs]
+            for i, p in enumerate(prev)]
+    best: tuple[int, int, tuple[int, ...]] | None = None
+    for move in itertools.product(*near):
+        if (any(b <= a for a, b in itertools.pairwise(move)) or min(move) <= bass[1]
+                or not set(required) <= {pcs.get(q % 12) for q in move}
+                or parallels_with_bass(prev, move, bass)):
+            continue
+        key = (sum(abs(a - b) for a, b in zip(prev, move, strict=True)),
+               -sum(a == b for a, b in zip(prev, move, strict=True)), move)
+        if best is None or key < best:
+            best = key
+    if best is None:
+        raise ParameterError(f"voice leading: no move by step from {tuple(prev)} keeps the "
+                             f"rules (no crossing, above the bass, no parallel octaves or "
+                             f"fifths); try another octave", field="octave")
+    return best[2]
 
 
 def lead(chords: Sequence[Mapping[int, int]], start: Sequence[int],

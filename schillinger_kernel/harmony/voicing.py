@@ -9,6 +9,7 @@ Re-exported by :mod:`schillinger_kernel.harmony` (use them from there).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 from ..checks import check_int
 from ..errors import ParameterError
-from ..pitch import NOTE_NAMES, parse_key
+from ..pitch import FLAT_NAMES, NOTE_NAMES, SHARP_NAMES, parse_key
 from ..scales import Scale
 from ..score import PPQ, Note, Part, Score, TempoChange
 from .chords import chord_symbol, key_spelling, parse_chord_symbol, roman_numeral
@@ -35,6 +36,7 @@ __all__ = [
     "ChordSpec",
     "Progression",
     "diatonic_spec",
+    "respell",
     "symbol_spec",
     "voice",
 ]
@@ -231,6 +233,10 @@ def _faults(prev: tuple[int, ...], new: tuple[int, ...], bass: tuple[int, int] |
     bad = sum(1 for p in new if not 0 <= p <= 127)
     if not lo - 12 <= sum(new) / len(new) <= hi + 12:
         bad += 1
+    if len(new) > 4:
+        # five to seven voices (S9 .. S13 in full) span up to two octaves round the
+        # register's centre, so an outer voice past it by more than ten semitones is a fault
+        bad += sum(1 for p in new if not lo - 10 <= p <= hi + 10)
     if bass is not None:
         bad += sum(1 for p in new if p <= bass[1])
         bad += len(parallels_with_bass(prev, new, bass))
@@ -280,7 +286,14 @@ def _next_voicing(prev: tuple[int, ...], chord: Mapping[int, int], nxt: Mapping[
     mapped = None if fmap is None else map_move(prev, chord, nxt, fmap)
     if mapped is not None:
         # A map keeps each voice on its function, so its move shifts as a block.
-        first.append(_shift_into(mapped, lo, hi, floor))
+        block = _shift_into(mapped, lo, hi, floor)
+        # Maps whose voices drift apart (two orbits rising and falling, as some S9 maps
+        # do) are followed only while the structure stays within two octaves and its
+        # outer voices within ten semitones of the register.
+        if max(block) - min(block) <= 24 and lo - 10 <= min(block) and max(block) <= hi + 10:
+            if _faults(prev, block, bass, lo, hi) == 0:
+                return block
+            first.append(block)
     moves = ranked_moves(prev, nxt)
     # A free move changes inversion instead: one outer voice by an octave.
     first.append(_lift_above(_into_register(moves[0], lo, hi), floor))
@@ -355,3 +368,21 @@ def voice(specs: Sequence[ChordSpec], key: str, *, voicing: str = "hybrid",
             roman=roman_numeral(spec.root, spec.functions, sc, key),
             degree=spec.degree, functions=tuple(sorted(spec.functions.items()))))
     return Progression(key=key, chords=tuple(chords), style=style, moves=tuple(moves))
+
+
+def respell(progression: Progression, step: int) -> Progression:
+    """``progression`` with its chord symbols spelled for roots moving by ``step`` semitones.
+
+    Roots rising by a semitone, a tone or a fifth read in sharps (C D E F#), every other
+    constant motion in flats (C F Bb Eb, C A Gb Eb), so a chain of chords outside any key
+    does not switch spelling halfway (C7 F7 ... Ab7 Db7, not Ab7 C#7).
+
+    >>> p = voice([symbol_spec(s) for s in ("Ab", "C#")], "C major")
+    >>> respell(p, 5).symbols
+    ('Ab', 'Db')
+    """
+    names = SHARP_NAMES if step % 12 in (1, 2, 7) else FLAT_NAMES
+    return dataclasses.replace(progression, chords=tuple(
+        dataclasses.replace(ch, symbol=chord_symbol(ch.root, ch.pitch_classes, names,
+                                                    functions=dict(ch.functions)))
+        for ch in progression.chords))

@@ -12,7 +12,9 @@ tonal expansions and for symmetric systems of several octaves. Schillinger's fou
 
 Interval interference slides along a scale (:func:`sliding_interference`,
 :func:`chained_interference`, :mod:`.chains`), and :func:`scale_count` / :func:`scales_of`
-count and list the scales of each number of units (:mod:`.counts`).
+count and list the scales of each number of units (:mod:`.counts`). Ch. 8's string of pearls
+strings small scales on symmetric tonics (:func:`string_of_pearls`, :func:`pearl_forms`,
+:mod:`.pearls`).
 
 >>> s = scale("C major")
 >>> s, s.intervals, s.group
@@ -25,10 +27,13 @@ Scale((0, 2, 3, 5, 6, 8, 9, 11))
 (2, 1, 2)
 >>> symmetric_tonics(3, octaves=2), scale_count(7)
 ((0, 8, 16), 462)
+>>> tuple(string_of_pearls(3, (2, 1), octaves=2))
+(0, 2, 3, 8, 10, 11, 16, 18, 19)
 """
 
 from .chains import chained_interference, interval_windows, sliding_interference
 from .counts import scale_count, scales_of
+from .pearls import pearl_forms, string_of_pearls
 from .scale import (
     NAMED_SCALES,
     SYMMETRIC_DIVISIONS,
@@ -52,7 +57,7 @@ from .symmetric import (
 __all__ = [
     "NAMED_SCALES", "SYMMETRIC_DIVISIONS", "Scale", "as_scale", "chained_interference",
     "displacement", "from_intervals", "from_pitches", "interval_interference",
-    "interval_windows", "key_scale", "scale", "scale_count", "scale_names", "scales_of",
-    "sliding_interference", "symmetric_scale", "symmetric_system", "symmetric_tonics",
-    "tonal_expansion",
+    "interval_windows", "key_scale", "pearl_forms", "scale", "scale_count", "scale_names",
+    "scales_of", "sliding_interference", "string_of_pearls", "symmetric_scale",
+    "symmetric_system", "symmetric_tonics", "tonal_expansion",
 ]

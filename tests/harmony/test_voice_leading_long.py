@@ -17,9 +17,11 @@ from schillinger_kernel.harmony import (
     Progression,
     cycle_degrees,
     cycle_progression,
+    function_map,
     progression,
     type_iii,
 )
+from schillinger_kernel.harmony.voice_leading import derived_map
 
 LENGTH = 200
 BASS = range(28, 61)     # E1 .. C4
@@ -59,7 +61,7 @@ def test_hybrid_progression_over_200_chords(kind: str, name: str, direction: str
 
 
 @pytest.mark.parametrize("kind, name, direction", list(itertools.product(
-    KINDS, ("S5", "S7"), DIRECTIONS)))
+    KINDS, ("S5", "S7", "S9", "S11", "S13"), DIRECTIONS)))
 def test_cycle_progression_over_200_chords(kind: str, name: str, direction: str) -> None:
     p = cycle_progression("C major", kind, direction, LENGTH, name)
     assert len(p) == LENGTH
@@ -98,3 +100,25 @@ def test_type_iii_has_no_parallels_with_the_bass(n: int) -> None:
     p = type_iii("C", n, "S1", length=48)
     assert out_of_range(p) == []
     assert parallels(p) == []
+
+
+def test_derived_maps_are_the_books_maps_for_s5_and_s7() -> None:
+    # the rule (common tones stay, the rest take the nearest free function, no 1->1 or
+    # 5->5) gives every map the book prints, and S5 on C7 as chosen in function_map
+    for kind in KINDS:
+        for name in ("S5", "S7"):
+            assert derived_map(kind, name) == function_map(kind, name)
+
+
+@pytest.mark.parametrize("kind, name", list(itertools.product(KINDS, ("S9", "S11", "S13"))))
+def test_derived_maps_beyond_s7(kind: str, name: str) -> None:
+    fmap = function_map(kind, name)
+    assert fmap == derived_map(kind, name)
+    assert sorted(fmap) == sorted(fmap.values())           # every function taken once
+    assert fmap[1] != 1 and fmap[5] != 5
+    inverse = function_map(kind, name, "negative")
+    assert all(inverse[fmap[f]] == f for f in fmap)
+    if name == "S13":
+        # all seven units: every tone is a common tone, so the upper voices hold
+        p = cycle_progression("C major", kind, "positive", 8, name)
+        assert all(a.pitches[1:] == b.pitches[1:] for a, b in itertools.pairwise(p))
