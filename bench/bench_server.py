@@ -10,6 +10,11 @@
 - Memory: the server's resident size with 100 sessions (each with a member and 50 operations).
 - Durable acknowledgement: an operation sent over the WebSocket until its echo, which the
   server sends only after committing it to the session store; and the store's commit alone.
+- The session's Y document (issue 16), pycrdt clients speaking the Yjs sync protocol: the
+  round trip of an update from one client's edit to another client's document; the
+  durable acknowledgement (``sync_ack``) of one edit at a time, of edits pipelined by one
+  client, and of 10 clients pipelining at once (group commit: one SQLite transaction per
+  session per turn of the server's event loop). ``python -m bench.bench_server crdt``.
 
 - Load (issue 18): 1,000 WebSocket clients in one session (``BENCH_WS_CLIENTS``), 10 of them
   upgraded and then never reading; the fan-out's p50/p99 and the server's RSS, with stalled
@@ -424,6 +429,91 @@ def bench_commit(n: int = 500) -> list[float]:
     return times
 
 
+def _ack_latencies(c: Any) -> list[float]:
+    """Per edit: from its frame's send to the first ``sync_ack`` covering it."""
+    import bisect
+
+    acks = sorted(c.acked_at.items())
+    frames = [f for f, _t in acks]
+    out = []
+    for f, t0 in c.sent_at.items():
+        i = bisect.bisect_left(frames, f)
+        if i < len(acks):
+            out.append(acks[i][1] - t0)
+    return out
+
+
+async def _crdt(srv: Server, n: int = 300, clients: int = 10, burst: int = 100
+                ) -> dict[str, list[float]]:
+    from schillinger_kernel.server.crdt_client import YClient
+
+    url = f"ws://127.0.0.1:{srv.port}/schillinger/api/ws"
+    a, conn_a, task_a = await YClient.connect(url, "ybench", token=srv.token)
+    b, conn_b, task_b = await YClient.connect(url, "ybench", token=srv.token)
+    got = asyncio.Event()
+    b.doc.observe(lambda _e: got.set())
+    await a.stored()
+    trip = []
+    for i in range(n + WARM):  # one edit, until the other client's document has it
+        got.clear()
+        t0 = time.perf_counter()
+        a.params["tempo"] = 60 + i % 100
+        await asyncio.wait_for(got.wait(), 10)
+        if i >= WARM:
+            trip.append(time.perf_counter() - t0)
+    one = []
+    for i in range(n + WARM):  # one edit at a time, until it is acknowledged as stored
+        t0 = time.perf_counter()
+        a.score.append({"bar": i, "notes": [60, 64, 67]})
+        await a.stored()
+        if i >= WARM:
+            one.append(time.perf_counter() - t0)
+    a.sent_at.clear()
+    a.acked_at.clear()
+    for i in range(n):  # pipelined: no waiting between edits
+        a.score.append({"bar": i, "notes": [62, 65, 69]})
+    await a.stored()
+    piped = _ack_latencies(a)
+    for conn, task in ((conn_a, task_a), (conn_b, task_b)):
+        task.cancel()
+        conn.close()
+    many = [await YClient.connect(url, "ybench-10", token=srv.token) for _ in range(clients)]
+    for c, _conn, _task in many:
+        await c.stored()
+        c.sent_at.clear()
+        c.acked_at.clear()
+    for k in range(burst):
+        for i, (c, _conn, _task) in enumerate(many):
+            c.score.append({"c": i, "k": k})
+        await asyncio.sleep(0)
+    await asyncio.gather(*(c.stored() for c, _conn, _task in many))
+    group = [x for c, _conn, _task in many for x in _ack_latencies(c)]
+    for _c, conn, task in many:
+        task.cancel()
+        conn.close()
+    return {"trip": trip, "one": one, "piped": piped, "group": group}
+
+
+def crdt_main(srv: Server | None = None) -> None:
+    """The Y document part alone (on ``srv``, or a server of its own)."""
+    own = srv is None
+    srv = srv or Server()
+    try:
+        r = asyncio.run(_crdt(srv))
+        print("Y document (pycrdt clients, Yjs sync protocol over the WebSocket):")
+        print(f"  update round trip A->B  {_pct(r['trip'])}   (edit in A until B's document "
+              "has it; no commit on the way)")
+        print(f"  durable ack, one edit   {_pct(r['one'])}   (edit until sync_ack: "
+              "committed, synchronous=FULL)")
+        print(f"  durable ack, pipelined  {_pct(r['piped'])}   (one client, 300 edits "
+              "back to back)")
+        print(f"  durable ack, 10 clients {_pct(r['group'])}   (10 x 100 edits at once; "
+              "group commit)")
+    finally:
+        if own:
+            srv.stop()
+
+
 def main() -> None:
     t0 = time.perf_counter()
     srv = Server()
@@ -459,6 +549,8 @@ def main() -> None:
         print(f"  store commit alone      {_pct(bench_commit())}   (SQLite WAL, "
               "synchronous=FULL)")
         phase("durable acks")
+        crdt_main(srv)
+        phase("Y document")
     finally:
         srv.stop()
     status_main()
@@ -527,6 +619,8 @@ def load_main(clients: int = 1000, stalled: int = 10) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["status"]:  # python -m bench.bench_server status
         status_main()
+    elif sys.argv[1:2] == ["crdt"]:  # python -m bench.bench_server crdt
+        crdt_main()
     elif sys.argv[1:2] == ["load"]:  # python -m bench.bench_server load 300
         load_main(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
     else:

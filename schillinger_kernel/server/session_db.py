@@ -4,7 +4,9 @@ Every change is one transaction committed with ``synchronous=FULL``, so when :me
 commit` returns, the change is on disk (the WAL is fsynced) and survives ``kill -9`` of the
 server and a power cut alike; the caller acknowledges an operation only after that. A session
 is a row of ``sessions``; its latest parameters are rows of ``params`` and its operation log
-rows of ``operations``, all stored as JSON text, so a commit writes only what changed.
+rows of ``operations``, all stored as JSON text, so a commit writes only what changed. Its
+shared Y document (:mod:`.crdt`) is a numbered list of binary updates in ``ydoc``, appended
+to in the same transactions and now and then replaced by one snapshot (compaction).
 
 The connection belongs to one thread (the server's event loop), as ``sqlite3`` wants.
 
@@ -12,8 +14,8 @@ The connection belongs to one thread (the server's event loop), as ``sqlite3`` w
 >>> db = SessionDB(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite3")
 >>> db.commit({"id": "a1", "name": "duet", "created": 0.0, "owner": None, "seq": 1,
 ...            "dropped": 0, "idle_since": None}, {"tempo": "96"}, [], [(1, '{"seq": 1}')], 0)
->>> [row["name"] for row in db.load()], db.load()[0]["operations"]
-(['duet'], [{'seq': 1}])
+>>> [row["name"] for row in db.load()], db.load()[0]["operations"], db.load()[0]["ydoc"]
+(['duet'], [{'seq': 1}], [])
 >>> db.close()
 """
 
@@ -45,6 +47,8 @@ CREATE TABLE IF NOT EXISTS params (
 CREATE TABLE IF NOT EXISTS operations (
     session TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (session, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ydoc (
+    session TEXT NOT NULL, n INTEGER NOT NULL, part BLOB NOT NULL, PRIMARY KEY (session, n));
 """
 
 
@@ -72,12 +76,15 @@ class SessionDB:
 
     def commit(self, meta: Mapping[str, Any], params: Mapping[str, str],
                removed_params: Iterable[str], operations: Iterable[tuple[int, str]],
-               keep_from: int) -> None:
+               keep_from: int, y_rows: Iterable[tuple[int, bytes]] = (),
+               y_keep_from: int = 0) -> None:
         """Store one session's changes in one durable transaction.
 
         ``meta``: the ``sessions`` row; ``params``: changed parameters as JSON text;
         ``removed_params``: names to delete; ``operations``: new ``(seq, JSON record)``;
-        log rows with ``seq < keep_from`` are deleted (the bounded log).
+        log rows with ``seq < keep_from`` are deleted (the bounded log); ``y_rows``: new
+        ``(n, update)`` of the Y document, whose rows with ``n < y_keep_from`` are deleted
+        (a snapshot among ``y_rows`` replaced them).
         """
         c = self._conn
         c.execute("BEGIN IMMEDIATE")
@@ -98,6 +105,10 @@ class SessionDB:
             if keep_from > 0:
                 c.execute("DELETE FROM operations WHERE session = ? AND seq < ?",
                           (sid, keep_from))
+            c.executemany("INSERT OR REPLACE INTO ydoc (session, n, part) VALUES (?, ?, ?)",
+                          [(sid, n, part) for n, part in y_rows])
+            if y_keep_from > 0:
+                c.execute("DELETE FROM ydoc WHERE session = ? AND n < ?", (sid, y_keep_from))
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
@@ -110,7 +121,7 @@ class SessionDB:
         c.execute("BEGIN IMMEDIATE")
         try:
             for table, col in (("sessions", "id"), ("params", "session"),
-                               ("operations", "session")):
+                               ("operations", "session"), ("ydoc", "session")):
                 c.execute(f"DELETE FROM {table} WHERE {col} = ?", (session_id,))
             c.execute("COMMIT")
         except BaseException:
@@ -119,7 +130,8 @@ class SessionDB:
 
     def load(self) -> list[dict[str, Any]]:
         """Every stored session as a dict: the ``sessions`` columns, ``owner`` decoded,
-        ``params`` (name -> value) and ``operations`` (records, by sequence number)."""
+        ``params`` (name -> value), ``operations`` (records, by sequence number) and
+        ``ydoc`` (the Y document's stored ``(n, update)`` rows, oldest first)."""
         c = self._conn
         out: list[dict[str, Any]] = []
         rows = c.execute("SELECT id, name, created, owner, seq, dropped, idle_since "
@@ -129,8 +141,10 @@ class SessionDB:
                 "SELECT name, value FROM params WHERE session = ?", (sid,))}
             ops = [json.loads(r) for (r,) in c.execute(
                 "SELECT record FROM operations WHERE session = ? ORDER BY seq", (sid,))]
+            ydoc = [(n, bytes(part)) for n, part in c.execute(
+                "SELECT n, part FROM ydoc WHERE session = ? ORDER BY n", (sid,))]
             out.append({"id": sid, "name": name, "created": created,
                         "owner": None if owner is None else json.loads(owner), "seq": seq,
                         "dropped": dropped, "idle_since": idle_since, "params": params,
-                        "operations": ops})
+                        "operations": ops, "ydoc": ydoc})
         return out

@@ -5,6 +5,12 @@ orders every ``operation`` (a sequence number per session) and keeps the log, so
 replays the history; ``param_change`` values are kept as the latest value per name. Sessions are
 stored in an embedded SQLite file in ``sessions_dir`` (:mod:`.session_db`), each change durably
 before the call that makes it returns, so the ``seq`` an operation is echoed with means "stored".
+The shared state (parameters, the score being built, the operation history) is also a Y
+document (:class:`.crdt.SessionDoc`, ``Session.doc``) that clients edit concurrently; the
+server's own changes are written into it, and its updates are stored in the same transactions.
+The log is bounded in count (``max_operations``) and in bytes (``max_log_bytes``): past either
+the oldest records are dropped (``dropped`` counts them); one record over the byte budget alone
+is refused (413).
 The identity that creates a session owns it: only the owner renames or deletes it. Sessions
 nobody is in expire (:meth:`SessionStore.expire`).
 
@@ -23,7 +29,6 @@ carry that identity's ``username``, ``display_name`` and ``color``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -41,12 +46,16 @@ from ..errors import (
     PeerUnavailable,
     TooLarge,
 )
+from .crdt import MAX_DOC_BYTES, SessionDoc
+from .crdt_commit import GroupCommit
+from .identity import MAX_NAME, Identity
 from .session_db import SessionDB
 
 __all__ = [
     "DB_NAME",
     "EMPTY_TTL",
     "IDLE_TTL",
+    "MAX_LOG_BYTES",
     "MAX_NAME",
     "Identity",
     "Member",
@@ -56,14 +65,14 @@ __all__ = [
 ]
 
 
-MAX_NAME = 100
+#: Bytes (as JSON) a session's operation log may hold; older records are dropped past it.
+MAX_LOG_BYTES = 8 * 1024 * 1024
 DB_NAME = "sessions.sqlite3"
 #: Seconds a session nobody is in lives when nothing was ever done in it (a typo, a test)...
 EMPTY_TTL = 120.0
 #: ...and when it holds work: a week, so a team can come back to it the next days.
 IDLE_TTL = 7 * 86400.0
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_ANONYMOUS = re.compile(r"[0-9a-f]{32}")  # jupyter_server's generate_anonymous_user
 
 
 def check_name(value: object, field_name: str = "name") -> str:
@@ -76,73 +85,6 @@ def check_name(value: object, field_name: str = "name") -> str:
         raise ParameterError(f"{field_name} must be at most {MAX_NAME} characters",
                              field=field_name)
     return value.strip()
-
-
-#: Colours given to users whose identity provider sets none (chosen by the username's hash,
-#: so one user keeps one colour on every server).
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf")
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who a client is, as the server's identity provider says (never as the client says).
-
-    >>> Identity.of(None)
-    Traceback (most recent call last):
-    ...
-    schillinger_kernel.errors.Forbidden: not authenticated
-    >>> Identity("alice", "Alice").claims("alice"), Identity("alice", "Alice").claims("Bob")
-    (True, False)
-    """
-
-    username: str
-    display_name: str = ""
-    color: str = ""
-    initials: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.display_name:
-            object.__setattr__(self, "display_name", self.username)
-        if not self.color:
-            digest = hashlib.sha256(self.username.encode()).digest()
-            object.__setattr__(self, "color", PALETTE[digest[0] % len(PALETTE)])
-
-    @classmethod
-    def of(cls, user: Any) -> Identity:
-        """The identity of an authenticated ``jupyter_server.auth.User`` (or anything with
-        ``username``, ``display_name``, ``name``, ``color``, ``initials``)."""
-        username = str(getattr(user, "username", "") or "") if user else ""
-        if not username:
-            raise Forbidden("not authenticated")
-        display = getattr(user, "display_name", "") or getattr(user, "name", "") or username
-        return cls(username, str(display)[:MAX_NAME], str(getattr(user, "color", "") or ""),
-                   str(getattr(user, "initials", "") or ""))
-
-    @property
-    def shares_the_token(self) -> bool:
-        """Whether this is one of the random users Jupyter makes for each request that logs in
-        with the server's one shared token: whoever holds it is the server's owner, but their
-        username differs from request to request, so it cannot identify them.
-
-        >>> Identity("0" * 32, "Anonymous Io").shares_the_token, Identity("alice").shares_the_token
-        (True, False)
-        """
-        return bool(_ANONYMOUS.fullmatch(self.username)) and self.display_name.startswith(
-            "Anonymous ")
-
-    def claims(self, name: object) -> bool:
-        """Whether a client-sent ``name`` names this identity (its username or display name,
-        ignoring case and surrounding spaces)."""
-        if not isinstance(name, str):
-            return False
-        wanted = name.strip().casefold()
-        return wanted in (self.username.casefold(), self.display_name.strip().casefold())
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON: ``username``, ``display_name``, ``color``, ``initials``."""
-        return {"username": self.username, "display_name": self.display_name,
-                "color": self.color, "initials": self.initials}
 
 
 @dataclass
@@ -181,27 +123,63 @@ class Session:
     operations: list[dict[str, Any]] = field(default_factory=list)
     seq: int = 0
     max_operations: int = 10_000
+    max_log_bytes: int = MAX_LOG_BYTES
     dropped: int = 0
     owner: Identity | None = None
     idle_since: float | None = None
     # what the store holds on disk: the last stored seq and each parameter's JSON text
     stored_seq: int = field(default=0, repr=False)
     stored_params: dict[str, str] = field(default_factory=dict, repr=False)
+    #: the shared Y document, and the number its next stored update row gets
+    doc: SessionDoc = field(default_factory=SessionDoc, repr=False)
+    y_next: int = field(default=0, repr=False)
+    log_bytes: int = field(default=0, repr=False)
+    _sizes: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self._sizes and self.operations:
+            self._sizes = [len(json.dumps(r)) for r in self.operations]
+            self.log_bytes = sum(self._sizes)
 
     def add_operation(self, client_id: str, op: Any, user: Identity | None = None
                       ) -> dict[str, Any]:
-        """Append ``op`` with the next sequence number; return the stored record (``from``:
-        the client id, ``user``: the identity of whoever sent it)."""
-        self.seq += 1
-        record = {"seq": self.seq, "from": client_id,
+        """Append ``op`` with the next sequence number (to the log and the document's
+        ``history``); return the stored record (``from``: the client id, ``user``: the
+        identity of whoever sent it).
+
+        Past ``max_operations`` records or ``max_log_bytes`` bytes the oldest are dropped;
+        a record larger than ``max_log_bytes`` by itself is refused (:class:`TooLarge`)."""
+        record = {"seq": self.seq + 1, "from": client_id,
                   "user": None if user is None else user.to_dict(), "time": time.time(),
                   "op": op}
+        size = len(json.dumps(record))
+        if size > self.max_log_bytes:
+            raise TooLarge(f"op: one operation of {size} bytes is more than the session's "
+                           f"whole log may hold ({self.max_log_bytes} bytes); send smaller "
+                           "operations", field="op")
+        self.seq += 1
         self.operations.append(record)
-        if len(self.operations) > self.max_operations:
-            cut = len(self.operations) - self.max_operations
-            del self.operations[:cut]
+        self._sizes.append(size)
+        self.log_bytes += size
+        self.doc.append_history(record)
+        cut = max(0, len(self.operations) - self.max_operations)
+        while self.log_bytes - sum(self._sizes[:cut]) > self.max_log_bytes:
+            cut += 1
+        if cut:
+            self.log_bytes -= sum(self._sizes[:cut])
+            del self.operations[:cut], self._sizes[:cut]
             self.dropped += cut
+            self.doc.drop_history(cut)
         return record
+
+    def sync_params(self) -> None:
+        """Take the document's parameters after a client edited them there."""
+        values = self.doc.param_values()
+        for k in [k for k in self.params if k not in values]:
+            del self.params[k]
+        for k, v in values.items():
+            if k not in self.params or self.params[k] != v:
+                self.params[k] = v
 
     def people(self) -> list[dict[str, Any]]:
         """Who is in the session: one entry per user (a user may have several tabs open),
@@ -221,7 +199,9 @@ class Session:
     def to_dict(self, history: bool = True) -> dict[str, Any]:
         """Everything a late joiner needs; ``history=False`` leaves the log out."""
         out = {**self.summary(), "members": [m.to_dict() for m in self.members.values()],
-               "params": self.params, "dropped": self.dropped}
+               "params": self.params, "dropped": self.dropped,
+               "score": self.doc.score_values(), "log_bytes": self.log_bytes,
+               "document_bytes": self.doc.size}
         if history:
             out["operations"] = self.operations
         return out
@@ -239,16 +219,26 @@ class SessionStore:
     Every change goes to disk before the method that makes it returns (:meth:`create`,
     :meth:`join`, :meth:`leave`, :meth:`rename`, :meth:`delete`, and :meth:`mark` after an
     operation or a parameter change), so an answer sent after it is an acknowledgement of
-    something stored. Sessions nobody is in expire: after ``empty_ttl`` seconds when nothing
-    was ever done in them, after ``idle_ttl`` seconds otherwise (:meth:`expire`).
+    something stored. Clients' Yjs updates are stored by :attr:`group` (a group commit,
+    :mod:`.crdt_commit`), which acknowledges them after. Each session's log holds at most
+    ``max_operations`` records and ``max_log_bytes`` bytes, its Y document at most
+    ``max_doc_bytes`` stored bytes. Sessions nobody is in expire: after ``empty_ttl``
+    seconds when nothing was ever done in them, after ``idle_ttl`` seconds otherwise
+    (:meth:`expire`).
     """
 
     def __init__(self, directory: str | Path | None = None, max_sessions: int = 1000,
                  max_operations: int = 10_000, empty_ttl: float = EMPTY_TTL,
-                 idle_ttl: float = IDLE_TTL, synchronous: str = "FULL") -> None:
+                 idle_ttl: float = IDLE_TTL, synchronous: str = "FULL",
+                 max_log_bytes: int = MAX_LOG_BYTES,
+                 max_doc_bytes: int = MAX_DOC_BYTES) -> None:
         self.directory = Path(directory) if directory else None
         self.max_sessions = max_sessions
         self.max_operations = max_operations
+        self.max_log_bytes = max_log_bytes
+        self.max_doc_bytes = max_doc_bytes
+        #: stores clients' updates of the Y documents, many per transaction
+        self.group: GroupCommit[Session] = GroupCommit(self._mark_if_kept)
         self.empty_ttl = empty_ttl
         self.idle_ttl = idle_ttl
         self.synchronous = synchronous
@@ -292,7 +282,8 @@ class SessionStore:
                                "sessions; delete some first", field="session")
         sid = uuid.uuid4().hex[:12]
         session = Session(sid, name, max_operations=self.max_operations, owner=owner,
-                          idle_since=time.time())
+                          idle_since=time.time(), max_log_bytes=self.max_log_bytes,
+                          doc=SessionDoc(max_bytes=self.max_doc_bytes))
         self._sessions[sid] = session
         try:
             self.mark(session)
@@ -383,33 +374,62 @@ class SessionStore:
         try:
             current = {k: json.dumps(v) for k, v in session.params.items()}
         except (TypeError, ValueError) as exc:
-            self._undo(session)
+            self._undo(session, None)
             raise ParameterError(f"value must be plain JSON: {exc}", field="value") from exc
         changed = {k: v for k, v in current.items() if session.stored_params.get(k) != v}
         removed = [k for k in session.stored_params if k not in current]
+        before = None
+        if changed or removed:  # set by the server (a JSON message): into the document too
+            before = session.doc.param_values()
+            session.doc.replace_params(session.params)
         fresh = min(len(session.operations), session.seq - session.stored_seq)
         # the new records are the log's tail: no scan of a long history per operation
         new_ops = [(r["seq"], json.dumps(r)) for r in session.operations[
             len(session.operations) - fresh:]] if fresh > 0 else []
         keep_from = session.operations[0]["seq"] if session.dropped and session.operations else 0
+        doc = session.doc
+        pending = doc.take_pending()
+        y_keep_from, compact = 0, doc.needs_compaction()
+        if compact:  # one snapshot replaces every earlier row
+            y_rows = [(session.y_next, doc.snapshot())]
+            y_keep_from = session.y_next
+        else:
+            y_rows = [(session.y_next + i, u) for i, u in enumerate(pending)]
         meta = {"id": session.id, "name": session.name, "created": session.created,
                 "owner": None if session.owner is None else session.owner.to_dict(),
                 "seq": session.seq, "dropped": session.dropped,
                 "idle_since": session.idle_since}
         try:
-            db.commit(meta, changed, removed, new_ops, keep_from)
+            db.commit(meta, changed, removed, new_ops, keep_from, y_rows, y_keep_from)
         except (OSError, sqlite3.Error) as exc:
-            self._undo(session)
+            self._undo(session, before)
             raise PeerUnavailable(f"cannot store session {session.name!r} in {db.path}: "
                                   f"{exc}; the change was not kept") from exc
         session.stored_seq = session.seq
         session.stored_params = current
+        session.y_next += len(y_rows)
+        nbytes = sum(len(u) for _n, u in y_rows)
+        doc.stored(len(pending), nbytes, rows=1 if compact else None)
+
+    def _mark_if_kept(self, session: Session) -> None:
+        # a session deleted while its commit waited must not be written back
+        if self._sessions.get(session.id) is session:
+            self.mark(session)
 
     @staticmethod
-    def _undo(session: Session) -> None:
-        session.operations[:] = [r for r in session.operations if r["seq"] <= session.stored_seq]
+    def _undo(session: Session, params_before: dict[str, Any] | None) -> None:
+        # the document cannot forget an update; later ones undo the server's refused changes
+        # there, and the next commit stores them all. Clients' updates stay: they merged them
+        # already, are not acknowledged, and are stored with the next commit
+        kept = [r["seq"] <= session.stored_seq for r in session.operations]
+        session.log_bytes -= sum(n for n, k in zip(session._sizes, kept, strict=True) if not k)
+        session._sizes[:] = [n for n, k in zip(session._sizes, kept, strict=True) if k]
+        session.operations[:] = [r for r, k in zip(session.operations, kept, strict=True) if k]
         session.seq = session.stored_seq
-        session.params = {k: json.loads(v) for k, v in session.stored_params.items()}
+        session.doc.trim_history(session.stored_seq)
+        if params_before is not None:
+            session.doc.replace_params(params_before)
+        session.params = session.doc.param_values()
 
     # ----- start-up and upkeep ----------------------------------------------------------------
     def save(self) -> int:
@@ -437,13 +457,20 @@ class SessionStore:
             s.stored_seq = s.seq
             s.stored_params = {k: json.dumps(v) for k, v in s.params.items()}
             self._sessions[s.id] = s
+            if not d["ydoc"] and s.has_content():  # stored before sessions had documents
+                s.doc.seed(s.params, s.operations)
+                self.mark(s)
             n += 1
         return n + self._import_json()
 
     def _restore(self, d: dict[str, Any]) -> Session:
         owner = d.get("owner")
         idle = d.get("idle_since")
+        rows = d.get("ydoc", [])
         return Session(str(d["id"]), check_name(d["name"], "session"),
+                       doc=SessionDoc((u for _n, u in rows), max_bytes=self.max_doc_bytes),
+                       y_next=rows[-1][0] + 1 if rows else 0,
+                       max_log_bytes=self.max_log_bytes,
                        created=float(d["created"]), params=dict(d["params"]),
                        operations=list(d["operations"]), seq=int(d["seq"]),
                        dropped=int(d.get("dropped", 0)), max_operations=self.max_operations,
@@ -460,6 +487,7 @@ class SessionStore:
                 s = self._restore({**json.loads(f.read_text()), "idle_since": None})
             except (OSError, ValueError, KeyError, TypeError):
                 continue
+            s.doc.seed(s.params, s.operations)
             self._sessions[s.id] = s
             self.mark(s)
             f.unlink(missing_ok=True)

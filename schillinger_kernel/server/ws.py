@@ -19,7 +19,13 @@ Every message is a JSON object with ``type`` and an optional ``id`` echoed in th
                    subscribers get the state at 30 Hz while playing and on every change
 ``ableton``        the REST ``ableton`` body
 ``heartbeat``      answered with ``heartbeat`` and the server time
+binary frames      the Yjs sync protocol on the joined session's Y document (:mod:`.crdt`),
+                   for clients that join with ``"sync": "yjs"``; updates are relayed at
+                   once and acknowledged by ``sync_ack`` once stored (:mod:`.crdt_ws`)
 =================  ======================================================================
+
+The server's own changes to a session (``operation``, ``param_change``) are written into
+its Y document too and sent to every member as Yjs updates.
 
 Bounded: a message over ``max_ws_message_bytes`` or nested deeper than ``max_json_depth``
 answers ``error`` (413/400; one four times over the limit is closed by tornado, 1009); what a
@@ -64,6 +70,7 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from .. import __version__
 from ..errors import Busy, Forbidden, ParameterError, ParameterTypeError, TooLarge
 from . import models
+from .crdt_ws import YjsPeer
 from .errors import map_error
 from .handlers import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize
 from .sessions import Identity
@@ -98,6 +105,7 @@ TYPES = ("generate", "join", "leave", "presence", "param_change", "operation", "
 MESSAGE_ACTIONS: dict[str, str | None] = {
     "generate": None, "join": WRITE, "leave": WRITE, "presence": None, "param_change": WRITE,
     "operation": WRITE, "transport": None, "ableton": WRITE, "heartbeat": READ,
+    "ysync": None,
 }
 _TRANSPORT_READS = ("get", "subscribe", "unsubscribe")
 
@@ -124,6 +132,8 @@ def message_action(kind: str, data: Mapping[str, Any]) -> str:
         return READ if data.get("action", "get") in _TRANSPORT_READS else WRITE
     if kind == "presence":
         return WRITE if "state" in data else READ
+    if kind == "ysync":  # a binary frame: sync step 1 only reads, the rest may write
+        return WRITE if data.get("writes", True) else READ
     return WRITE
 
 
@@ -137,6 +147,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     display_name: str = ""
     identity: Identity | None = None
     auth_resource = AUTH_RESOURCE
+    yjs: YjsPeer  # the connection's Yjs side (made in open)
 
     def initialize(self, *, auth_actions: Mapping[str, str] | None = None) -> None:
         """The route table's actions (the upgrade needs ``auth_actions["get"]``: read)."""
@@ -167,6 +178,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     def open(self, *args: str, **kwargs: str) -> None:  # type: ignore[override]
         """Register and greet with the client id and the authenticated identity."""
         self._tasks = set()
+        self.yjs = YjsPeer(self)
         self.client_id = uuid.uuid4().hex[:12]
         self.identity = Identity.of(self.current_user)
         self.display_name = self.identity.display_name
@@ -249,6 +261,9 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         msg_id: Any = None
         try:
             limits = self.wb.settings.limits
+            if isinstance(message, bytes):
+                await self.yjs.on_binary(message, limits.ws_message_bytes)
+                return
             data = self._parse(message, limits.ws_message_bytes, limits.json_depth)
             self._size = len(message)
             msg_id = data.get("id")
@@ -345,12 +360,14 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         if "name" in data and data["name"] is not None and not user.claims(data["name"]):
             raise Forbidden(f"name: you are {user.display_name!r} ({user.username}); names "
                             "come from the server's login, leave 'name' out", field="name")
+        yjs = self.yjs.wants(data.get("sync"))
         if self.session_id is not None:
             self._leave()
         s = self.wb.sessions.join(key, self.client_id, user)  # type: ignore[arg-type]
         self.session_id = s.id
         self.send({"type": "joined", "id": msg_id, "client": self.client_id,
-                   "session": s.to_dict(history=True)})
+                   "session": s.to_dict(history=True), "sync": "yjs" if yjs else None})
+        self.yjs.joined(s, yjs)
         self.wb.hub.broadcast(s.members, {"type": "presence", "session": s.id,
                                           "event": "join", "client": self.client_id,
                                           "members": self._roster(s),
@@ -397,6 +414,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         self._kept("value")
         s.params[param] = data["value"]
         self.wb.sessions.mark(s)
+        self.yjs.outbox(s)
         hub = self.wb.hub
         delivered = hub.broadcast(s.members, {
             "type": "param_change", "session": s.id, "from": self.client_id,
@@ -413,6 +431,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         self._kept("op")
         record = s.add_operation(self.client_id, data["op"], self.user)
         self.wb.sessions.mark(s)
+        self.yjs.outbox(s)
         self.wb.hub.broadcast(s.members, {"type": "operation", "id": msg_id,
                                                 "session": s.id, **record})
 
@@ -425,7 +444,9 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             hub.transport_subscribers.discard(self.client_id)
         elif action != "get":
             body = {k: v for k, v in data.items() if k not in ("type", "id")}
-            self.wb.transport_command(models.TransportRequest.model_validate(body))
+            # a load's score is parsed in the worker pool (Workbench.transport): only the swap
+            # runs on the loop, as over REST
+            await self.wb.transport(models.TransportRequest.model_validate(body))
         self.send({"type": "transport", "id": msg_id, "state": self.wb.clock.state()})
 
     async def _on_ableton(self, data: dict[str, Any], msg_id: Any) -> None:
@@ -433,4 +454,3 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         req = models.AbletonRequest.model_validate(body)
         result = await self.wb.ableton_command(req)
         self.send({"type": "result", "id": msg_id, "result": result})
-

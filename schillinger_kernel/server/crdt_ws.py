@@ -1,0 +1,154 @@
+"""The Yjs side of one WebSocket connection: binary frames on the joined session's document.
+
+A connection speaks the Yjs protocol once it joins with ``"sync": "yjs"`` (or sends a binary
+frame); only such connections get binary frames, so JSON-only clients never see one. Per
+frame: a sync step 1 is answered with step 2; an update is applied to the session's
+:class:`.crdt.SessionDoc`, relayed at once to the other Yjs members (they merge it without
+waiting for the disk) and handed to the store's group commit (:mod:`.crdt_commit`); when that
+commit is on disk the sender gets ``{"type": "sync_ack", "session", "frames"}``: every binary
+frame it sent up to ``frames`` is stored. Awareness messages are relayed as they are.
+
+>>> YjsPeer.__name__, "sync_ack" in __doc__
+('YjsPeer', True)
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tornado.websocket import WebSocketClosedError
+
+from ..errors import ParameterError, PeerUnavailable, TooLarge
+from .crdt import sync_step1, update_message
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sessions import Session
+    from .workbench import Workbench
+
+__all__ = ["Socket", "YjsPeer"]
+
+
+class Socket(Protocol):
+    """What :class:`YjsPeer` needs of its connection (a :class:`.ws.SessionSocket`)."""
+
+    client_id: str
+    session_id: str | None
+    ws_connection: Any
+
+    @property
+    def wb(self) -> Workbench: ...
+
+    async def authorize(self, kind: str, data: Mapping[str, Any]) -> None: ...
+
+    def send(self, message: dict[str, Any]) -> None: ...
+
+    def error(self, msg_id: Any, exc: Exception) -> None: ...
+
+    def write_message(self, message: bytes | str, binary: bool = False) -> Any: ...
+
+    def close(self, code: int | None = None, reason: str | None = None) -> None: ...
+
+
+class YjsPeer:
+    """The Yjs state of connection ``sock``: ``enabled`` once it speaks the protocol,
+    ``frames`` binary frames received so far."""
+
+    def __init__(self, sock: Socket) -> None:
+        self.sock = sock
+        self.enabled = False
+        self.frames = 0
+        self._waiting: str | None = None  # the session whose group commit will ack them
+
+    @staticmethod
+    def wants(sync: object) -> bool:
+        """Whether a ``join``'s ``sync`` field asks for the Yjs protocol (``"yjs"``; left
+        out: no); anything else is refused.
+
+        >>> YjsPeer.wants("yjs"), YjsPeer.wants(None)
+        (True, False)
+        """
+        if sync not in (None, "yjs"):
+            raise ParameterError(f"sync must be \"yjs\" (the Yjs protocol in binary frames) or "
+                                 f"left out, got {sync!r}", field="sync")
+        return sync == "yjs"
+
+    def joined(self, s: Session, yjs: bool) -> None:
+        """After ``joined``: when this connection speaks Yjs (``yjs``, or it sent binary
+        frames before), send the document's sync step 1."""
+        self.enabled = self.enabled or yjs
+        if self.enabled:
+            self.send_bytes(sync_step1(s.doc.doc))
+
+    def send_bytes(self, data: bytes) -> None:
+        """Send one binary frame (dropped, like text, when the client lags too far)."""
+        sock = self.sock
+        if sock.ws_connection is None or not sock.wb.hub.admit(sock, len(data) + 14):
+            return
+        with contextlib.suppress(WebSocketClosedError):
+            sock.write_message(data, binary=True)
+
+    def broadcast(self, s: Session, data: bytes, exclude: str | None = None) -> None:
+        """Send ``data`` to the members of ``s`` that speak Yjs (but ``exclude``)."""
+        clients = self.sock.wb.hub.clients
+        for cid in tuple(s.members):
+            peer = getattr(clients.get(cid), "yjs", None)
+            if cid != exclude and isinstance(peer, YjsPeer) and peer.enabled:
+                peer.send_bytes(data)
+
+    def outbox(self, s: Session) -> None:
+        """Send the server's own changes to the document to every Yjs member."""
+        for update in s.doc.take_outbox():
+            self.broadcast(s, update_message(update))
+
+    async def on_binary(self, message: bytes, limit: int) -> None:
+        """Handle one binary frame (errors raise, for the connection to answer)."""
+        sock = self.sock
+        if len(message) > limit:
+            raise TooLarge(f"binary message too large ({len(message)} bytes; at most {limit}: "
+                           "SchillingerApp.max_ws_message_bytes)", field="message")
+        s = sock.wb.sessions.get(sock.session_id or "")
+        if s is None:
+            raise ParameterError("binary messages are Yjs sync messages on a session's "
+                                 "document: join a session first ({\"type\": \"join\", "
+                                 "\"session\": ...}), then send them", field="message")
+        changes = message[:1] == b"\x00" and message[1:2] != b"\x00"  # sync step 2 or update
+        await sock.authorize("ysync", {"writes": message[:2] != b"\x00\x00"})
+        self.enabled = True
+        self.frames += 1
+        done = s.doc.handle(message, sock.client_id)
+        if done.reply is not None:
+            self.send_bytes(done.reply)
+        if done.relay is not None:
+            self.broadcast(s, done.relay, exclude=sock.client_id)
+        if done.update:
+            # the others merge it now; the sender hears "stored" only once it is on disk
+            self.broadcast(s, update_message(done.update), exclude=sock.client_id)
+            s.sync_params()
+        if not changes or self._waiting == s.id:  # none, or it rides in the asked commit
+            return
+        if s.doc.pending:  # what it holds may be in the document but not yet on disk
+            self._waiting = s.id
+            sock.wb.sessions.group.request(s.id, s, self._stored, self._more_to_read)
+        else:  # all it holds was stored already (another client sent it first)
+            sock.send({"type": "sync_ack", "session": s.id, "frames": self.frames})
+
+    def _more_to_read(self) -> bool:
+        # frames tornado has already read from the socket but not yet handed to us
+        stream = getattr(self.sock.ws_connection, "stream", None)
+        return bool(getattr(stream, "_read_buffer_size", 0))
+
+    def _stored(self, exc: Exception | None) -> None:
+        sid, self._waiting = self._waiting, None
+        if isinstance(exc, PeerUnavailable):
+            exc = PeerUnavailable(f"your updates are not stored yet ({exc}): the session's "
+                                  "document holds them, and the next commit that succeeds "
+                                  "stores them; until a sync_ack covers them they may be lost")
+        if exc is not None:
+            self.sock.error(None, exc)
+            return
+        self.sock.send({"type": "sync_ack", "session": sid, "frames": self.frames})
+        s = self.sock.wb.sessions.get(sid or "")
+        if s is not None:  # what the server changed in the document while storing
+            self.outbox(s)
