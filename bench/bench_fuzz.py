@@ -189,8 +189,10 @@ def rest_calls(spec: Mapping[str, Any]) -> st.SearchStrategy[RestCall]:
     for method, path, schema in rest_operations(spec):
         ids = st.sampled_from(("x", "0", "%2e%2e", "a" * 300, "bench")) | st.text(
             "abcdef0123456789", min_size=1, max_size=12)
-        paths = st.just(path) if "{" not in path else ids.map(
-            lambda v, p=path: p.split("{", 1)[0] + v)
+        def with_id(v: str, p: str = path) -> str:
+            return p.split("{", 1)[0] + v
+
+        paths = st.just(path) if "{" not in path else ids.map(with_id)
         if schema is None:
             bodies: st.SearchStrategy[bytes | None] = st.none()
         else:
@@ -200,9 +202,18 @@ def rest_calls(spec: Mapping[str, Any]) -> st.SearchStrategy[RestCall]:
     return st.one_of(*ops)
 
 
-def leaks_path(text: str, secrets: Iterable[str]) -> bool:
-    """Whether ``text`` names one of the server's own paths."""
-    return any(s and s in text for s in secrets)
+def leaks_path(text: str, secrets: Iterable[str], sent: str | bytes = "") -> bool:
+    """Whether ``text`` names one of the server's own paths that the request ``sent`` did
+    not name itself (an answer may quote the client's own key, say an unknown field
+    ``"/tmp/"``: that tells the client nothing it did not know).
+
+    >>> leaks_path("no such file /srv/root/x", ["/srv/root"])
+    True
+    >>> leaks_path('"/tmp/": Extra inputs are not permitted', ["/tmp/"], '{"/tmp/": 1}')
+    False
+    """
+    given = sent.decode("utf-8", "replace") if isinstance(sent, bytes) else sent
+    return any(s and s in text and s not in given for s in secrets)
 
 
 # ----- WebSocket -----------------------------------------------------------------------------
@@ -358,7 +369,7 @@ def fuzz_rest(srv: Any, count: int) -> Tally:
             conn[0] = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=120)
             return
         tally.status(r.status, f"{call.method} {call.path} {call.body!r:.200} -> {text}")
-        if r.status >= 400 and leaks_path(text, secrets):
+        if r.status >= 400 and leaks_path(text, secrets, call.body or ""):
             tally.leaks += 1
             tally.failures.append(f"path leak: {call.method} {call.path} -> {text[:200]}")
 
@@ -391,7 +402,7 @@ async def _fuzz_ws(srv: Any, messages: list[str | bytes]) -> Tally:
                 ans = json.loads(text)
                 if ans.get("type") == "error":
                     tally.status(int(ans.get("status") or 0), f"{msg!r:.200} -> {text:.300}")
-                    if leaks_path(text, secrets):
+                    if leaks_path(text, secrets, msg):
                         tally.leaks += 1
                         tally.failures.append(f"path leak: {text[:200]}")
                 if ans.get("type") == "heartbeat" and ans.get("id") == f"probe{k}":

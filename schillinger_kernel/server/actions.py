@@ -2,11 +2,14 @@
 
 Each :class:`Action` turns a validated request body into *work*: a function of a progress
 callback that calls the core (``rhythm``, ``scales``, ``harmony``, ``compose``, ``synth``,
-``analysis``, ``Score`` exports) and returns JSON-ready data. Fast actions run on the event
-loop; ``blocking`` ones run as jobs in the thread pool. Checks that must answer 400 at once
+``analysis``, ``Score`` exports) and returns JSON-ready data. Fast actions run in the bounded
+worker-thread pool; ``blocking`` ones run as jobs. Checks that must answer 400 at once
 (score JSON, paths) happen in ``prepare``, before any job starts. No music theory here.
-Compose and harmony work, pure Python that would hold the GIL in a thread, runs in the
-context's :class:`~.procpool.ProcessPool` when it has one (:func:`perform` in a child).
+Compose, harmony and rhythm-with-score work, pure Python that would hold the GIL in a thread,
+runs in the context's :class:`~.procpool.ProcessPool` when it has one (:func:`perform` in a
+child); a job that is cancelled stops its child (:mod:`.stopping`). The limits, the JSON
+conversions and the checked calls into the core are :mod:`.limits`, :mod:`.payload` and
+:mod:`.calling`.
 
 The theory actions also have ``compute``: the core value itself (a ``Rhythm``, a
 ``Progression``, a ``Scale``) for the widgets, which call :func:`compute` with the same request
@@ -26,10 +29,9 @@ This module imports neither tornado nor jupyter_server (the kernel imports it fo
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import math
+import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
@@ -37,17 +39,25 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import Score
-from ..errors import Conflict, ParameterError, ParameterTypeError, TooLarge, WorkbenchError
+from ..errors import Conflict, ParameterError, WorkbenchError
 from . import models
+from .calling import SCALES_FUNCTIONS, call_core, core_arguments, scales_keywords, tuples
+from .limits import Limits, check_bars, check_lists, check_render, too_large
 from .paths import commit_file, files_url, relative_posix, resolve_inside
+from .payload import JsonText, jsonable, parse_score
 from .procpool import ProcessPool
 
+# Limits, jsonable, parse_score, scales_keywords, too_large, check_bars, check_render and
+# SCALES_FUNCTIONS live in .limits, .payload and .calling; named here too for the modules
+# that import them with the action table.
 __all__ = ["ACTIONS", "AUDIO_SUFFIXES", "EXPORT_SUFFIXES", "SCALES_FUNCTIONS", "Action",
-           "Context", "Limits", "Progress", "Work", "compute", "jsonable", "parse_score",
-           "perform", "scales_keywords", "too_large", "validate"]
+           "Context", "Limits", "Progress", "Work", "check_bars", "check_render", "compute",
+           "jsonable", "parse_score", "perform", "perform_json", "scales_keywords", "too_large",
+           "validate"]
 
 Progress = Callable[..., None]
-Work = Callable[[Progress], dict[str, Any]]
+#: a prepared action: JSON-ready data, or (computed in a child) its :class:`.JsonText`
+Work = Callable[[Progress], Any]
 
 EXPORT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "midi": (".mid", ".midi"),
@@ -55,44 +65,6 @@ EXPORT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "wav": (".wav",), "flac": (".flac",), "ogg": (".ogg",), "mp3": (".mp3",),
 }
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")
-SCALES_FUNCTIONS = ("scale", "key_scale", "from_intervals", "from_pitches", "tonal_expansion",
-                    "symmetric_tonics", "symmetric_scale", "symmetric_system",
-                    "interval_interference", "displacement", "scale_names")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much one request may ask for; each is the ``SchillingerApp`` trait ``max_<name>``.
-
-    Beyond a limit the request is refused with :class:`~schillinger_kernel.errors.TooLarge`
-    (REST 413) naming the trait, before the work runs where the request says enough.
-    """
-
-    body_bytes: int = 4 * 1024 * 1024  #: a REST request body
-    ws_message_bytes: int = 4 * 1024 * 1024  #: one WebSocket message
-    ws_send_queue_bytes: int = 16 * 1024 * 1024  #: unread bytes for one client (then dropped)
-    operation_bytes: int = 256 * 1024  #: a session operation, parameter or presence message
-    osc_packet_bytes: int = 8192  #: one OSC datagram (its blobs included)
-    osc_reply_bytes: int = 8192  #: one OSC reply; larger answers: use REST
-    rhythm_period: int = 1_000_000  #: units of a rhythm's period
-    rhythm_score_period: int = 100_000  #: units of a rhythm's period answered as a score
-    list_items: int = 2000  #: items of one list argument (scales, rhythm options)
-    chords: int = 256  #: chords of a progression or accompaniment
-    bars: int = 1024  #: bars of a composition
-    notes: int = 200_000  #: notes of a score sent or answered
-    render_seconds: float = 1200.0  #: seconds of audio one render or export writes
-    json_depth: int = models.MAX_JSON_DEPTH  #: nesting of a request's arrays and objects
-
-
-def too_large(what: str, value: float, limit: float, name: str, field: str | None = None
-              ) -> TooLarge:
-    """The :class:`TooLarge` for ``value`` over ``limit``, naming the trait ``max_<name>``.
-
-    >>> str(too_large("notes", 9, 5, "notes"))
-    'too large: 9 notes; at most 5 (SchillingerApp.max_notes)'
-    """
-    return TooLarge(f"too large: {value:g} {what}; at most {limit:g} "
-                    f"(SchillingerApp.max_{name})", field=field)
 
 
 @dataclass(frozen=True)
@@ -117,8 +89,18 @@ def perform(name: str, ctx: Context, req: BaseModel) -> dict[str, Any]:
     return ACTIONS[name].prepare(ctx, req)(lambda fraction, message="": None)
 
 
+def perform_json(name: str, ctx: Context, req: BaseModel) -> JsonText:
+    """:func:`perform`, its answer written as JSON text (what a child sends back).
+
+    >>> req = validate("rhythm", {"technique": "interference", "generators": [3, 2]})
+    >>> perform_json("rhythm", Context("/tmp", "/"), req)[:40]
+    '{"technique": "interference", "generator'
+    """
+    return JsonText(json.dumps(perform(name, ctx, req)))
+
+
 def _in_process(name: str, ctx: Context, req: BaseModel, progress: Progress
-                ) -> dict[str, Any] | None:
+                ) -> JsonText | None:
     """The answer of ``name`` computed in ``ctx.procs`` (None when there is none: the caller
     runs the work itself). The child gets the context as plain data, the backend by name."""
     if ctx.procs is None:
@@ -126,7 +108,7 @@ def _in_process(name: str, ctx: Context, req: BaseModel, progress: Progress
     progress(0.05, "queued for a worker process")  # a cancelled job stops here
     backend = ctx.render_backend if isinstance(ctx.render_backend, str) else "auto"
     plain = dataclasses.replace(ctx, procs=None, render_backend=backend)
-    answer: dict[str, Any] = ctx.procs.call(perform, name, plain, req)
+    answer: JsonText = ctx.procs.call(perform_json, name, plain, req)
     return answer
 
 
@@ -143,177 +125,8 @@ class Action:
     compute: Callable[[Any], Any] | None = None
 
 
-def jsonable(value: Any) -> Any:
-    """Plain JSON data from core values (``to_dict``, tuples, numpy scalars and arrays).
-
-    >>> jsonable({"a": (1, 2.5), "b": float("nan")})
-    {'a': [1, 2.5], 'b': None}
-    """
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if hasattr(value, "to_dict") and callable(value.to_dict):
-        return jsonable(value.to_dict())
-    if hasattr(value, "tolist") and callable(value.tolist):  # numpy arrays and scalars
-        return jsonable(value.tolist())
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return str(value)
-
-
-def parse_score(data: dict[str, Any] | None, field: str = "score",
-                limits: Limits | None = None) -> Score:
-    """A Score from request JSON; the :class:`ParameterError` names the field.
-
-    With ``limits``, a score of more than ``limits.notes`` notes is refused before it is
-    parsed, and one longer than ``limits.bars`` bars once it is.
-    """
-    if data is None:
-        raise ParameterError(f"{field} is required", field=field)
-    if limits is not None and isinstance(data, dict):
-        parts = data.get("parts")
-        count = sum(len(p.get("notes") or ()) for p in parts if isinstance(p, dict)) \
-            if isinstance(parts, list) else 0
-        if count > limits.notes:
-            raise too_large("notes", count, limits.notes, "notes", field)
-    try:
-        score = Score.from_dict(data)
-    except (ValueError, TypeError) as exc:
-        raise ParameterError(f"{field}: {exc}", field=field) from None
-    if limits is not None:
-        check_bars(score, limits, field)
-    return score
-
-
-def check_bars(score: Score, limits: Limits, field: str = "score") -> None:
-    """Refuse a score longer than ``limits.bars`` bars (of its opening time signature)."""
-    bars = score.end / max(1, score.bar_ticks)
-    if bars > limits.bars:
-        raise too_large("bars", math.ceil(bars), limits.bars, "bars", field)
-
-
-def check_render(score: Score, limits: Limits, field: str = "score") -> None:
-    """Refuse a render longer than ``limits.render_seconds``."""
-    seconds = score.duration_seconds
-    if not seconds <= limits.render_seconds:
-        raise too_large("seconds of audio", seconds, limits.render_seconds,
-                        "render_seconds", field)
-
-
-def _check_lists(args: Mapping[str, Any], limits: Limits, field: str) -> None:
-    for name, value in args.items():
-        if isinstance(value, list | tuple | bytes | str) and len(value) > limits.list_items:
-            raise too_large(f"items in {field}.{name}", len(value), limits.list_items,
-                            "list_items", f"{field}.{name}")
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")[:40] or "score"
-
-
-# ----- calling the core with client arguments ------------------------------------------------
-def _signature(fn: Callable[..., Any]) -> inspect.Signature | None:
-    try:
-        return inspect.signature(fn)
-    except (TypeError, ValueError):  # a builtin without one: let the call itself decide
-        return None
-
-
-def _arguments(fn: Callable[..., Any], lead: Sequence[Any], named: Mapping[str, Any],
-               field: str) -> tuple[list[Any], dict[str, Any]]:
-    """Positional and keyword arguments for ``fn``, checked against its signature.
-
-    ``named`` may give a ``*args`` parameter by its name, as a list (what JSON can say);
-    the parameters before it are then passed by position. A mismatch (unknown or missing
-    name) is a :class:`ParameterError` on ``field``, found before anything runs.
-    """
-    args, kwargs = list(lead), dict(named)
-    sig = _signature(fn)
-    if sig is None:
-        return args, kwargs
-    params = list(sig.parameters.values())
-    var = next((p for p in params if p.kind is p.VAR_POSITIONAL), None)
-    if var is not None and var.name in kwargs:
-        extra = kwargs.pop(var.name)
-        if not isinstance(extra, list | tuple):
-            raise ParameterTypeError(f"{field}.{var.name} must be a list", field=field)
-        for p in params[len(args):params.index(var)]:
-            if p.name in kwargs:
-                args.append(kwargs.pop(p.name))
-            elif p.default is not p.empty:
-                args.append(p.default)
-            else:
-                raise ParameterError(f"{field}: missing a required argument: {p.name!r}",
-                                     field=field)
-        args.extend(extra)
-    try:
-        sig.bind(*args, **kwargs)
-    except TypeError as exc:
-        raise ParameterError(f"{field}: {exc}", field=field) from None
-    return args, kwargs
-
-
-def _call(fn: Callable[..., Any], lead: Sequence[Any], named: Mapping[str, Any],
-          field: str) -> Any:
-    """``fn(*lead, **named)`` where every argument but ``lead`` came from request ``field``.
-
-    So an error of the core that names one of ``named`` is reported on ``field.name``, and one
-    that names nothing (a builtin ValueError/TypeError too) on ``field`` itself: the client's
-    only say in this call is ``field``.
-    """
-    args, kwargs = _arguments(fn, lead, named, field)
-    try:
-        return fn(*args, **kwargs)
-    except WorkbenchError as exc:  # the same error, its field named as the client sent it
-        if exc.field is None:
-            exc.field = field
-        elif exc.field in named:
-            exc.field = f"{field}.{exc.field}"
-        raise
-    except TypeError as exc:
-        raise ParameterTypeError(f"{field}: {exc}", field=field) from exc
-    except ValueError as exc:
-        raise ParameterError(f"{field}: {exc}", field=field) from exc
-
-
-def _tuples(args: Mapping[str, Any]) -> dict[str, Any]:
-    # theory takes tuples (immutable values); JSON gives lists
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in args.items()}
-
-
-def scales_keywords(function: str, positional: Sequence[Any]) -> dict[str, Any]:
-    """The ``args`` of a ``scales`` request from positional arguments (what OSC sends).
-
-    Names come from the function's signature; a ``*args`` parameter gets the rest as a list.
-    An unknown ``function`` gives ``{}``: the action then refuses it with the same answer as
-    on every other door.
-
-    >>> scales_keywords("scale", ["D dorian"])
-    {'name': 'D dorian'}
-    >>> scales_keywords("interval_interference", [3, 2, 5])
-    {'p': 3, 'q': 2, 'more': [5]}
-    """
-    if function not in SCALES_FUNCTIONS:
-        return {}
-    from .. import scales
-
-    sig = _signature(getattr(scales, function))
-    if sig is None:
-        raise ParameterError(f"{function} cannot be called by position", field="args")
-    try:
-        bound = sig.bind(*positional)
-    except TypeError as exc:
-        raise ParameterError(f"args: {exc}", field="args") from None
-    out: dict[str, Any] = {}
-    for name, value in bound.arguments.items():
-        out[name] = list(value) if sig.parameters[name].kind is inspect.Parameter.VAR_POSITIONAL \
-            else value
-    return out
 
 
 # ----- theory ------------------------------------------------------------------------------
@@ -324,7 +137,7 @@ def _rhythm_value(req: models.RhythmRequest) -> Any:
         raise ParameterError(f"technique must be one of {', '.join(rhythm.TECHNIQUES)}, "
                              f"got {req.technique!r}", field="technique")
     # the options are the technique's keywords: checked by its signature before it runs
-    _arguments(rhythm.TECHNIQUES[req.technique], [list(req.generators)], req.options,
+    core_arguments(rhythm.TECHNIQUES[req.technique], [list(req.generators)], req.options,
                "options")
     try:
         return rhythm.technique(req.technique, list(req.generators), **req.options)
@@ -335,7 +148,7 @@ def _rhythm_value(req: models.RhythmRequest) -> Any:
 
 
 def _check_rhythm_request(req: models.RhythmRequest, limits: Limits) -> None:
-    _check_lists(req.options, limits, "options")
+    check_lists(req.options, limits, "options")
     period = req.options.get("period")
     cap = limits.rhythm_score_period if req.score else limits.rhythm_period
     name = "rhythm_score_period" if req.score else "rhythm_period"
@@ -353,7 +166,10 @@ def _check_rhythm_value(r: Any, req: models.RhythmRequest, limits: Limits) -> No
 def _rhythm(ctx: Context, req: models.RhythmRequest) -> Work:
     _check_rhythm_request(req, ctx.limits)
 
-    def work(progress: Progress) -> dict[str, Any]:
+    def work(progress: Progress) -> dict[str, Any] | JsonText:
+        # a score of up to max_rhythm_score_period notes is built in pure Python: in a child
+        if req.score and (done := _in_process("rhythm", ctx, req, progress)) is not None:
+            return done
         r = _rhythm_value(req)
         _check_rhythm_value(r, req, ctx.limits)
         out: dict[str, Any] = {"technique": req.technique, "generators": list(req.generators),
@@ -376,12 +192,12 @@ def _scales_value(req: models.ScalesRequest) -> Any:
     from .. import scales
 
     _check_function(req)
-    return _call(getattr(scales, req.function), (), _tuples(req.args), "args")
+    return call_core(getattr(scales, req.function), (), tuples(req.args), "args")
 
 
 def _scales(ctx: Context, req: models.ScalesRequest) -> Work:
     _check_function(req)
-    _check_lists(req.args, ctx.limits, "args")
+    check_lists(req.args, ctx.limits, "args")
 
     def work(progress: Progress) -> dict[str, Any]:
         return {"function": req.function, "result": jsonable(_scales_value(req))}
@@ -396,7 +212,7 @@ def _progression_value(req: models.ProgressionRequest) -> Any:
 
 
 def _progression(ctx: Context, req: models.ProgressionRequest) -> Work:
-    def work(progress: Progress) -> dict[str, Any]:
+    def work(progress: Progress) -> dict[str, Any] | JsonText:
         if (done := _in_process("harmony/progression", ctx, req, progress)) is not None:
             return done
         prog = _progression_value(req)
@@ -415,7 +231,7 @@ def _cycle_value(req: models.CycleRequest) -> Any:
 
 
 def _cycle(ctx: Context, req: models.CycleRequest) -> Work:
-    def work(progress: Progress) -> dict[str, Any]:
+    def work(progress: Progress) -> dict[str, Any] | JsonText:
         if (done := _in_process("harmony/cycle", ctx, req, progress)) is not None:
             return done
         prog = _cycle_value(req)
@@ -434,7 +250,7 @@ def _harmony_analyze(ctx: Context, req: models.HarmonyAnalyzeRequest) -> Work:
         raise too_large("chords", len(req.chords), ctx.limits.chords, "chords", "chords")
     score = parse_score(req.score, limits=ctx.limits) if req.score is not None else None
 
-    def work(progress: Progress) -> dict[str, Any]:
+    def work(progress: Progress) -> dict[str, Any] | JsonText:
         from .. import harmony
 
         if (done := _in_process("harmony/analyze", ctx, req, progress)) is not None:
@@ -472,13 +288,13 @@ def _check_compose(req: models.ComposeRequest, limits: Limits) -> None:
 def _compose(ctx: Context, req: models.ComposeRequest) -> Work:
     _check_compose(req, ctx.limits)
 
-    def work(progress: Progress) -> dict[str, Any]:
+    def work(progress: Progress) -> dict[str, Any] | JsonText:
         from .. import compose
 
         if (done := _in_process("compose", ctx, req, progress)) is not None:
             return done
         progress(0.1, req.mode)
-        score = _call(getattr(compose, req.mode), (), req.args, "args")
+        score = call_core(getattr(compose, req.mode), (), req.args, "args")
         notes = sum(len(p.notes) for p in score.parts)
         if notes > ctx.limits.notes:
             raise too_large("notes", notes, ctx.limits.notes, "notes", "args")

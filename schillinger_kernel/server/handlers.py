@@ -213,8 +213,8 @@ class ActionHandler(BaseHandler):
     @api
     async def post(self) -> None:
         body = await self.wb.offload(self.body)  # up to max_body_bytes of JSON: off the loop
-        result = await self.wb.run_action(self.action, body, owner=self.owner, waiter=self)
-        self.answer_text(await self.wb.dumps(result))
+        self.answer_text(await self.wb.run_action_text(self.action, body, owner=self.owner,
+                                                       waiter=self))
 
 
 def action_handler(name: str) -> type[ActionHandler]:
@@ -398,8 +398,10 @@ class TransportHandler(BaseHandler):
 
     @api
     async def post(self) -> None:
-        req = models.TransportRequest.model_validate(self.body())
-        self.answer(self.wb.transport_command(req))
+        # a load carries a score of up to max_body_bytes: read, validated and parsed off the loop
+        req = await self.wb.offload(
+            lambda: models.TransportRequest.model_validate(self.body()))
+        self.answer(await self.wb.transport(req))
 
 
 class AbletonHandler(BaseHandler):

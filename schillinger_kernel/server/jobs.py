@@ -3,7 +3,8 @@
 The event loop never waits on a job: :meth:`JobManager.submit` returns at once, the work runs
 in a worker thread and reports through a :class:`Reporter`; ``await manager.wait(job)`` lets a
 handler wait without blocking other requests. Cancelling a queued job drops it; a running job
-stops at its next progress report.
+stops at its next progress report, and work it waits for in a child process
+(:class:`~.procpool.ProcessPool`) is stopped at once, its process ended and its slot freed.
 
 Bounded everywhere: at most ``max_workers + max_queue`` jobs are queued or running, at most
 ``per_user`` of one owner (beyond either: :class:`Busy`, REST 429 with ``Retry-After``).
@@ -46,6 +47,8 @@ from typing import Any
 from ..errors import Busy, Cancelled
 from ..io.atomic import atomic_path
 from .errors import ErrorAnswer, map_error
+from .payload import JsonText
+from .stopping import StopSignal, running_under
 
 __all__ = ["JOB_STATES", "Busy", "Cancelled", "Job", "JobManager", "Reporter", "WorkPool"]
 
@@ -91,7 +94,8 @@ class Job:
     answer: ErrorAnswer | None = None  # a failure, as every door answers it
     result_path: Path | None = None
     expired: bool = False
-    cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
+    #: set by cancel; also ends the child process the work waits on (:mod:`.stopping`)
+    cancel_event: StopSignal = field(default_factory=StopSignal, repr=False)
     future: Future[Any] = field(default_factory=Future, repr=False)
     waiters: set[Hashable] = field(default_factory=set, repr=False)
 
@@ -103,6 +107,16 @@ class Job:
         try:
             return json.loads(self.result_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            return None
+
+    @property
+    def result_text(self) -> JsonText | None:
+        """The result as the JSON text on disk, unparsed (None before done, after expiry)."""
+        if self.result_path is None:
+            return None
+        try:
+            return JsonText(self.result_path.read_text(encoding="utf-8"))
+        except OSError:
             return None
 
     def to_dict(self, result: bool = True) -> dict[str, Any]:
@@ -258,7 +272,8 @@ class JobManager:
         job.status = "running"
         self._notify(job)
         try:
-            result = work(reporter)
+            with running_under(job.cancel_event):
+                result = work(reporter)
             if job.cancel_event.is_set():  # cancelled (or shut down) while it ran in a process
                 raise Cancelled(f"job {job.id} was cancelled")
             self._store(job, result)
@@ -281,7 +296,9 @@ class JobManager:
     def _store(self, job: Job, result: Any) -> None:
         path = self.results_dir / f"{job.id}.json"
         with atomic_path(path) as tmp:
-            tmp.write_text(json.dumps(result), encoding="utf-8")
+            # a child's answer is JSON text already: written as it is
+            text = result if isinstance(result, JsonText) else json.dumps(result)
+            tmp.write_text(text, encoding="utf-8")
         job.result_path = path
 
     def _forget(self, job: Job) -> None:

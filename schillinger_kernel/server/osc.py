@@ -396,14 +396,20 @@ class OscBridge:
                 and not self.auth.allowed(client)):
             self.error_reply(answer, address, self.auth.refuse(address))
             return
-        for handler in self.dispatcher.handlers_for_address(address):
-            try:
-                result = handler.invoke(answer, message)
-            except Exception as exc:  # every error is answered; the bridge keeps serving
-                self.error_reply(answer, address, exc)
-                continue
-            if asyncio.iscoroutine(result):
-                self._spawn(result, answer, address)
+        # the jobs it starts are its sender's (the tasks spawned here keep the value)
+        owner = osc_routes.OWNER.set(osc_routes.sender_owner(
+            client[0], keyed is not None or self.auth.allowed(client)))
+        try:
+            for handler in self.dispatcher.handlers_for_address(address):
+                try:
+                    result = handler.invoke(answer, message)
+                except Exception as exc:  # every error is answered; the bridge keeps serving
+                    self.error_reply(answer, address, exc)
+                    continue
+                if asyncio.iscoroutine(result):
+                    self._spawn(result, answer, address)
+        finally:
+            osc_routes.OWNER.reset(owner)
 
     def _on_auth(self, client: tuple[str, int], args: list[Any]) -> None:
         """``/schillinger/auth <secret> [reply_port]``: answered ``/schillinger/auth 1 <ttl>``

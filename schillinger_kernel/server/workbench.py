@@ -27,6 +27,7 @@ from .errors import Answered
 from .hub import Hub
 from .jobs import Job, JobManager, Reporter, WorkPool
 from .osc import OscBridge
+from .payload import JsonText, answer_data
 from .sessions import SessionStore
 from .transport import TransportClock
 
@@ -193,7 +194,9 @@ class Workbench:
 
     def run_inline(self, name: str, req: BaseModel) -> dict[str, Any]:
         """Run an action in the calling thread (the widgets; never the event loop)."""
-        return ACTIONS[name].prepare(self.ctx, req)(lambda fraction, message="": None)
+        data: dict[str, Any] = answer_data(
+            ACTIONS[name].prepare(self.ctx, req)(lambda fraction, message="": None))
+        return data
 
     async def offload(self, fn: Callable[..., Any], *args: Any) -> Any:
         """``fn(*args)`` in the bounded worker pool (:class:`Busy` when it is full)."""
@@ -214,7 +217,7 @@ class Workbench:
             work = ACTIONS[name].prepare(self.ctx, req)
         loop = asyncio.get_running_loop()
 
-        def run(rep: Reporter) -> dict[str, Any]:
+        def run(rep: Reporter) -> Any:
             def report(fraction: float, message: str = "") -> None:
                 rep.report(fraction, message)
                 if progress is not None:
@@ -253,6 +256,23 @@ class Workbench:
         raises :class:`Busy` (429). A job is ``owner``'s and awaited by ``waiter`` (a
         connection): when it goes away (:meth:`JobManager.abandon`) the job is cancelled.
         """
+        answer = await self._run_action(name, body, progress, owner, waiter)
+        if isinstance(answer, JsonText):  # computed in a child: parsed off the loop
+            answer = await asyncio.get_running_loop().run_in_executor(
+                None, answer_data, answer)
+        data: dict[str, Any] = answer
+        return data
+
+    async def run_action_text(self, name: str, body: dict[str, Any] | BaseModel,
+                              owner: str = "", waiter: Any = None) -> str:
+        """:meth:`run_action`'s answer as JSON text, for REST: an answer computed in a child
+        process comes as the text it wrote, and is neither parsed nor written again here."""
+        answer = await self._run_action(name, body, None, owner, waiter)
+        return answer if isinstance(answer, JsonText) else await self.dumps(answer)
+
+    async def _run_action(self, name: str, body: dict[str, Any] | BaseModel,
+                          progress: Callable[[float, str], None] | None, owner: str,
+                          waiter: Any) -> Any:
         if isinstance(body, BaseModel):
             req = self.validate(name, body)
         else:  # a large body validates for a while: in the pool
@@ -265,20 +285,18 @@ class Workbench:
                 if progress is not None:
                     loop.call_soon_threadsafe(progress, fraction, message)
 
-            def work() -> dict[str, Any]:
+            def work() -> Any:
                 return act.prepare(self.ctx, req)(report)
 
-            result: dict[str, Any] = await self.pool.run(work)
-            return result
+            return await self.pool.run(work)
         prepared = await self.pool.run(act.prepare, self.ctx, req)  # parses scores
         job = self.start_job(name, req, progress, prepared, owner)
         await self.jobs.wait(job, waiter)
         if job.status != "done":
             return job_outcome(job)
-        # the result lies on disk: read it back off the loop
-        answer: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(
-            None, job_outcome, job)
-        return answer
+        # the result lies on disk as JSON text: read back off the loop, parsed by the caller
+        text = await asyncio.get_running_loop().run_in_executor(None, _result_text, job)
+        return text
 
     # ----- transport -------------------------------------------------------------------------
     def transport_command(self, req: models.TransportRequest) -> dict[str, Any]:
@@ -306,17 +324,30 @@ class Workbench:
                                      "enabled})", field="loop")
             return c.set_loop(req.loop.start, req.loop.end, req.loop.enabled)
         if a == "load":
-            score = parse_score(req.score, limits=self.settings.limits)
-            check_render(score, self.settings.limits)
-            self.score = score
-            if not self.ableton.following:
-                c.set_tempo(score.tempo)
-            state = c.set_length(score.end / score.ppq)
-            self._render_for_output()
-            return state
+            return self._load(self._load_score(req))
         self.score = None
         self.output.set_buffer(None)
         return c.set_length(None)
+
+    async def transport(self, req: models.TransportRequest) -> dict[str, Any]:
+        """:meth:`transport_command` with a ``load``'s score parsed and checked in the worker
+        pool (200,000 notes take a while to read): only the swap happens on the loop."""
+        if req.action != "load":
+            return self.transport_command(req)
+        return self._load(await self.pool.run(self._load_score, req))
+
+    def _load_score(self, req: models.TransportRequest) -> Score:
+        score = parse_score(req.score, limits=self.settings.limits)
+        check_render(score, self.settings.limits)
+        return score
+
+    def _load(self, score: Score) -> dict[str, Any]:
+        self.score = score
+        if not self.ableton.following:
+            self.clock.set_tempo(score.tempo)
+        state = self.clock.set_length(score.end / score.ppq)
+        self._render_for_output()
+        return state
 
     def _transport_changed(self, event: str, state: dict[str, Any]) -> None:
         self.hub.push_transport(state)
@@ -387,6 +418,13 @@ class Workbench:
             return {"following": False, "live_tempo": ab.live_tempo}
         await ab.transport(req.action == "play")
         return {"live_playing": req.action == "play"}
+
+
+def _result_text(job: Job) -> JsonText:
+    text = job.result_text
+    if text is None:
+        raise NotFound(f"the result of job {job.id} has expired")
+    return text
 
 
 def job_outcome(job: Job) -> dict[str, Any]:

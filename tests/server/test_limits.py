@@ -1,12 +1,14 @@
 """The event loop only routes, and one request cannot ask for unbounded work (issue 18).
 
-Heavy work is held in a worker thread by a gate the test opens, so "status answered while the
-action ran" is an ordering of completions, never a timing threshold.
+Heavy work is held in a worker thread by a gate the test opens, or (work that runs in the
+process pool) its one child process is held by reading a named pipe, so "status answered
+while the action ran" is an ordering of completions, never a timing threshold.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -59,6 +61,24 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
 
 HEAVY = {"technique": "interference", "generators": [1, 1], "options": {"period": 20000},
          "score": True}
+#: the same rhythm without its score: computed in a worker thread, where the gate holds it
+LONG = {"technique": "interference", "generators": [1, 1], "options": {"period": 20000}}
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Iterator[Path]:
+    """A named pipe: ``Path.read_bytes`` on it blocks (in a child) until :func:`release`."""
+    path = tmp_path / "gate"
+    os.mkfifo(path)
+    yield path
+    with contextlib.suppress(OSError):  # a child still reading: let it go
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+
+
+def release(path: Path) -> None:
+    with open(path, "wb"):  # blocks until the child opened it for reading; closing ends it
+        pass
 
 
 def test_status_answers_while_a_rest_action_runs(api: Any, run: Any, gate: Gate) -> None:
@@ -70,7 +90,7 @@ def test_status_answers_while_a_rest_action_runs(api: Any, run: Any, gate: Gate)
             done.append(name)
             return out
 
-        heavy = asyncio.ensure_future(call("rhythm", "rhythm", HEAVY))
+        heavy = asyncio.ensure_future(call("rhythm", "rhythm", LONG))
         await wait_until_async(lambda: gate.entered, 10, "the rhythm to start in a worker")
         code, st = await call("status", "status")
         assert code == 200 and st["version"]
@@ -79,11 +99,51 @@ def test_status_answers_while_a_rest_action_runs(api: Any, run: Any, gate: Gate)
         gate.open.set()
         code, body = await heavy
         assert code == 200, body
-        assert body["period"] == 20000 and len(body["score"]["parts"][0]["notes"]) == 20000
+        assert body["period"] == 20000 and len(body["attacks"]) == 20000
         return done
 
     assert run(scenario()) == ["status", "transport", "rhythm"]
     assert all(name.startswith("sk-action") for name in gate.threads)
+
+
+def test_a_rhythm_with_its_score_runs_in_a_process_while_status_answers(
+        api: Any, wb: Any, run: Any, fifo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The score of a 20,000-unit rhythm is built in a child process: the server's own
+    ``_rhythm_value`` is never called, and ``/status`` answers while the rhythm waits for the
+    one child (held by the named pipe) and its answer comes after."""
+    procs = wb.ctx.procs
+    assert procs is not None and procs.workers == 1
+    here: list[Any] = []
+    monkeypatch.setattr(actions, "_rhythm_value",
+                        lambda req: here.append(req))  # in this process: must not run
+
+    async def scenario() -> list[str]:
+        loop = asyncio.get_running_loop()
+        done: list[str] = []
+        held = procs.submit(Path.read_bytes, fifo)
+        await wait_until_async(lambda: procs.running == 1, 30, "the child held by the pipe")
+
+        async def heavy() -> Any:
+            out = await api("rhythm", HEAVY)
+            done.append("rhythm")
+            return out
+
+        task = asyncio.ensure_future(heavy())
+        await wait_until_async(lambda: procs.pending == 2, 30, "the rhythm handed to a process")
+        for _ in range(3):
+            code, st = await api("status")
+            assert code == 200 and st["version"]
+            done.append("status")
+        assert not task.done()
+        await loop.run_in_executor(None, release, fifo)
+        code, body = await task
+        assert code == 200, body
+        assert body["period"] == 20000 and len(body["score"]["parts"][0]["notes"]) == 20000
+        assert held.result() == b""
+        return done
+
+    assert run(scenario()) == ["status", "status", "status", "rhythm"]
+    assert here == []  # the rhythm and its score were computed in the child
 
 
 def test_websocket_heartbeat_while_generate_runs(jp_ws_fetch: Any, wb: Any, run: Any,
@@ -98,7 +158,7 @@ def test_websocket_heartbeat_while_generate_runs(jp_ws_fetch: Any, wb: Any, run:
         try:
             for sock in (ws, other):
                 assert json.loads(await sock.read_message())["type"] == "hello"
-            ws.write_message(json.dumps({"type": "generate", "id": "g", **HEAVY}))
+            ws.write_message(json.dumps({"type": "generate", "id": "g", **LONG}))
             await wait_until_async(lambda: gate.entered, 10, "generate to start in a worker")
             other.write_message(json.dumps({"type": "heartbeat", "id": "h"}))
             beat = json.loads(await asyncio.wait_for(other.read_message(), 20))
@@ -201,7 +261,7 @@ def jp_server_config(jp_server_config: dict[str, Any]) -> dict[str, Any]:
     # small limits so the tests send small requests; pings every second
     jp_server_config["SchillingerApp"].update(
         {"max_ws_message_bytes": 2000, "action_workers": 1, "action_queue": 2,
-         "max_ws_send_queue_bytes": 1_000_000})
+         "max_ws_send_queue_bytes": 1_000_000, "process_workers": 1})
     jp_server_config["ServerApp"]["websocket_ping_interval"] = 1
     return jp_server_config
 
@@ -446,7 +506,7 @@ def test_large_sessions_announce_joins_without_the_whole_roster(
             await c.read_message()
             c.write_message(json.dumps({"type": "join", "session": "big"}))
             conns.append(c)
-        seen = []
+        seen: list[tuple[int, bool]] = []
         while len(seen) < 2:  # the first member hears two joins: 2 members, then 3
             msg = json.loads(await asyncio.wait_for(conns[0].read_message(), 10))
             if msg["type"] == "presence":
@@ -461,3 +521,18 @@ def test_large_sessions_announce_joins_without_the_whole_roster(
             c.close()
 
     run(scenario())
+
+
+def test_a_childs_answer_reaches_rest_as_the_text_it_wrote(wb: Any, run: Any) -> None:
+    """REST sends the child's JSON text as it is (never unpickled as a tree and written
+    again on the server); the other doors get the same answer as data."""
+    from schillinger_kernel.server.payload import JsonText
+
+    text = run(wb.run_action_text("rhythm", HEAVY))
+    assert isinstance(text, JsonText)
+    data = run(wb.run_action("rhythm", HEAVY))
+    assert isinstance(data, dict) and json.loads(text) == data
+    assert len(data["score"]["parts"][0]["notes"]) == 20000
+    job_text = run(wb.run_action_text("compose", {"mode": "generate_composition",
+                                                  "args": {"duration": 2}}))
+    assert isinstance(job_text, JsonText) and json.loads(job_text)["score"]["parts"]
