@@ -7,6 +7,7 @@
     schillinger harmony --key "A minor" --style jazz      a progression: symbols, numerals
     schillinger harmony --cycle C3 --length 7              a Book V cycle, voice-led
     schillinger demo DIR                           a short piece written to DIR
+    schillinger bridge https://hub.example/user/alice/ --token T   local OSC, MIDI, Link
 
 Bad input exits with code 2 and a one-line message.
 """
@@ -170,12 +171,13 @@ def _demo_run(ns: argparse.Namespace) -> int:
 
 
 def _compose_args(p: argparse.ArgumentParser) -> None:
-    from .compose import ENSEMBLES
-    from .harmony import STYLES
+    from .compose import COMPOSE_STYLES, ENSEMBLES
 
     p.add_argument("out", nargs="+", metavar="PATH",
                    help="files to write: .mid/.midi (MIDI), .musicxml/.xml/.mxl (MusicXML)")
-    p.add_argument("--style", default="classical", choices=STYLES, help="style")
+    p.add_argument("--style", default="classical", choices=COMPOSE_STYLES,
+                   help="style (blues: 12-bar choruses, --bars 12 or more; shuffle: pop "
+                        "harmony with the shuffle feel)")
     p.add_argument("--key", default="C major", help="key, e.g. 'D minor' (default C major)")
     p.add_argument("--bars", type=int, default=16, help="length in bars (default 16)")
     p.add_argument("--tempo", type=float, default=120.0, help="BPM (default 120)")
@@ -253,6 +255,20 @@ def _harmony_run(ns: argparse.Namespace) -> int:
     for c in prog:
         print(f"{c.symbol:>10} {c.roman:>8}  " + " ".join(pitch_name(p) for p in c.pitches))
     return 0
+
+
+def _bridge_args(p: argparse.ArgumentParser) -> None:
+    from .server.bridge.cli import add_arguments
+
+    add_arguments(p)
+
+
+@command("bridge", "relay a remote hub to this machine: local OSC, MIDI out, Ableton Link")(
+    _bridge_args)
+def _bridge_run(ns: argparse.Namespace) -> int:
+    from .server.bridge.cli import run
+
+    return run(ns)
 
 
 class _Parser(argparse.ArgumentParser):

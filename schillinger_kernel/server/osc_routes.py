@@ -21,33 +21,47 @@ model) or the shared transport/Ableton command. Replies use the request's addres
 - ``/schillinger/auth <secret> [reply_port]``: answers ``1 <ttl seconds>`` (:mod:`.osc_auth`)
 
 Addresses marked *changes* (transport commands other than ``get``, every ``ableton`` address
-except ``tempo`` without an argument) need an authenticated sender; the rest only read.
+except ``tempo`` without an argument) need an authenticated sender; the rest only read. Jobs
+an address starts belong to its sender (:func:`sender_owner`): bounded per user as on REST.
 Errors answer ``/schillinger/error <address> <message> <field> <status>``, the same message
 and field as REST and the WebSocket give for the same request.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import ParameterError, ParameterTypeError
 from . import models
-from .actions import jsonable, scales_keywords
+from .calling import scales_keywords
+from .payload import jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from .osc import OscBridge
 
 __all__ = [
     "HELP",
+    "OWNER",
+    "TRANSPORT_VERBS",
     "Client",
     "as_float",
     "as_int",
     "flat_numbers",
     "install",
     "int_like",
+    "sender_owner",
+    "server_identity",
+    "transport_body",
 ]
+
+#: Whose jobs the message being dispatched starts: set by the bridge around each dispatch
+#: (:func:`sender_owner`), read by the routes; tasks the routes start keep the value.
+OWNER: ContextVar[str] = ContextVar("schillinger_osc_owner", default="")
 
 
 Client = tuple[str, int]
@@ -63,6 +77,77 @@ HELP = (
     "/schillinger/ableton/follow 1|0",
     "/schillinger/auth <secret> [reply_port] (needed before transport and ableton changes)",
 )
+
+
+TRANSPORT_VERBS = ("play", "stop", "toggle", "get", "tempo", "seek", "loop")
+
+
+def transport_body(verb: str, args: tuple[Any, ...]) -> dict[str, Any]:
+    """The WebSocket ``transport`` fields of ``/schillinger/transport/<verb> args...``.
+
+    >>> transport_body("tempo", (93,)), transport_body("loop", (0, 8.0))
+    ({'action': 'tempo', 'tempo': 93.0}, {'action': 'loop', 'loop': {'start': 0.0, 'end': 8.0, \
+'enabled': True}})
+    >>> transport_body("seek", ())
+    Traceback (most recent call last):
+    ...
+    schillinger_kernel.errors.ParameterError: seek: give one number, the position in beats
+    """
+    body: dict[str, Any] = {"action": verb}
+    if verb == "tempo":
+        if len(args) != 1:
+            raise ParameterError("tempo: give one number, the BPM", field="tempo")
+        body["tempo"] = as_float(args[0], "tempo")
+    elif verb == "seek":
+        if len(args) != 1:
+            raise ParameterError("seek: give one number, the position in beats",
+                                 field="position_beats")
+        body["position_beats"] = as_float(args[0], "position_beats")
+    elif verb == "loop":
+        if len(args) not in (2, 3):
+            raise ParameterError("loop: give start end [on]", field="loop")
+        body["loop"] = {"start": as_float(args[0], "loop.start"),
+                        "end": as_float(args[1], "loop.end"),
+                        "enabled": bool(as_int(args[2], "loop.on")) if len(args) == 3
+                        else True}
+    elif verb not in TRANSPORT_VERBS:
+        raise ParameterError(f"unknown transport verb {verb!r}; use play, stop, toggle, get, "
+                             "tempo, seek or loop", field="action")
+    return body
+
+
+
+def server_identity() -> str:
+    """The user this server runs for: ``JUPYTERHUB_USER`` on a JupyterHub, else the account
+    the server runs as (whoever may read the OSC key file).
+
+    >>> server_identity() != ""
+    True
+    """
+    hub = os.environ.get("JUPYTERHUB_USER", "")
+    if hub:
+        return hub
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return f"uid-{os.getuid()}"
+
+
+def sender_owner(host: str, authenticated: bool) -> str:
+    """The owner of the jobs an OSC sender starts, so they count against a per-user bound
+    (``SchillingerApp.job_user_queue``) as REST jobs do.
+
+    A sender that proved the server's secret acts as the server's user
+    (:func:`server_identity`, the name a JupyterHub user's REST jobs carry too). UDP names no
+    one else, so the others share one owner per IP: one local program flooding OSC holds at
+    most that many jobs, whatever source ports it uses.
+
+    >>> sender_owner("127.0.0.1", False)
+    'osc:127.0.0.1'
+    >>> sender_owner("127.0.0.1", True) == server_identity()
+    True
+    """
+    return server_identity() if authenticated else f"osc:{host}"
 
 
 def as_int(value: Any, field: str) -> int:
@@ -134,7 +219,7 @@ def install(bridge: OscBridge) -> None:
                                 "generators": [int_like(a) for a in args]}
         if notes:
             body["score"] = True
-        return await wb.run_action("rhythm", body), notes
+        return await wb.run_action("rhythm", body, owner=OWNER.get()), notes
 
     def _flat_notes(score_dict: dict[str, Any]) -> list[Any]:
         from ..score import Score
@@ -152,7 +237,7 @@ def install(bridge: OscBridge) -> None:
     async def scales(client: Client, address: str, *args: Any) -> None:
         fn = address.rsplit("/", 1)[-1]
         body = {"function": fn, "args": scales_keywords(fn, [int_like(a) for a in args])}
-        result = (await wb.run_action("scales", body))["result"]
+        result = (await wb.run_action("scales", body, owner=OWNER.get()))["result"]
         if isinstance(result, dict) and isinstance(result.get("pitches"), list):
             result = result["pitches"]  # a Scale is sent as its pitches
         flat = flat_numbers(result)
@@ -165,34 +250,15 @@ def install(bridge: OscBridge) -> None:
         for name in ("length", "seed"):  # the request model checks them, as on REST
             if name in body:
                 body[name] = int_like(body[name])
-        result = await wb.run_action("harmony/progression", body)
+        result = await wb.run_action("harmony/progression", body, owner=OWNER.get())
         bridge.reply(client, address, [json.dumps(result["progression"])])
 
     def transport(client: Client, address: str, *args: Any) -> None:
         verb = address.rsplit("/", 1)[-1]
-        body: dict[str, Any] = {"action": verb}
         if verb == "get":
             st = wb.clock.state()
         else:
-            if verb == "tempo":
-                if len(args) != 1:
-                    raise ParameterError("tempo: give one number, the BPM", field="tempo")
-                body["tempo"] = as_float(args[0], "tempo")
-            elif verb == "seek":
-                if len(args) != 1:
-                    raise ParameterError("seek: give one number, the position in beats",
-                                         field="position_beats")
-                body["position_beats"] = as_float(args[0], "position_beats")
-            elif verb == "loop":
-                if len(args) not in (2, 3):
-                    raise ParameterError("loop: give start end [on]", field="loop")
-                body["loop"] = {"start": as_float(args[0], "loop.start"),
-                                "end": as_float(args[1], "loop.end"),
-                                "enabled": bool(as_int(args[2], "loop.on")) if len(args) == 3
-                                else True}
-            elif verb not in ("play", "stop", "toggle"):
-                raise ParameterError(f"unknown transport verb {verb!r}; use play, stop, "
-                                     "toggle, get, tempo, seek or loop", field="action")
+            body = transport_body(verb, args)
             st = wb.transport_command(_validate(models.TransportRequest, body))
         bridge.reply(client, address, [int(st["playing"]), float(st["position_beats"]),
                                        float(st["tempo"])])
