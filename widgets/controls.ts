@@ -4,7 +4,7 @@
 
 import type { AnyModel } from "@anywidget/types";
 import { audioState, enableAudio, ensureContext, onAudioState } from "./audio";
-import { onChange, type PcmMeta, type ScoreModel } from "./model";
+import { onChange, type PcmMeta, type ScoreModel, watchConnection } from "./model";
 import { everyFrame } from "./playhead";
 import { decodeScore, formatTime } from "./score_data";
 import { STOP_ALL_EVENT, Transport } from "./transport";
@@ -178,6 +178,8 @@ function typing(t: EventTarget | null): boolean {
  */
 export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean; root?: HTMLElement } = {}): [HTMLElement, () => void] {
   const tr = transportOf(model);
+  // the view's root says when its kernel is gone (widgets/model.ts)
+  const offStale = opts.root ? watchConnection(opts.root, model) : () => {};
   const enable = h("button", { class: "sk-enable", type: "button", title: "Browsers keep audio off until you click" }, "♪ Enable audio");
   const play = h("button", { class: "sk-play", type: "button", title: "Play or stop (Space while the widget has focus)" }, "▶ Play");
   const stopAll = h("button", { class: "sk-stop-all", type: "button", title: "Stop every widget playing in this page (Escape in a widget)" }, "■ all");
@@ -246,6 +248,7 @@ export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean
   const offModel = onChange(model, ["loop", "tempo"], syncModel);
   return [bar, () => {
     root?.removeEventListener("keydown", onKey);
+    offStale();
     offFrame();
     offAudio();
     offTr();

@@ -16,7 +16,7 @@ import { Menu } from '@lumino/widgets';
 import { FRONTEND_VERSION } from './api';
 import { addCommands, CommandIDs } from './commands';
 import { iconSvg, schillingerIcon } from './icon';
-import { listenForCode } from './notebook';
+import { listenForCode, listenForRerun } from './notebook';
 import { TUTORIALS } from './tutorials';
 import { WorkbenchPanel } from './panel';
 
@@ -45,6 +45,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     addCommands(app, settings, () => app.shell.activateById(panel.id));
     listenForCode(app);
+    listenForRerun(app);
 
     // The launcher card: the command labels itself "Schillinger Workbench" when isLauncher is set.
     if (launcher) {

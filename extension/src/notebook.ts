@@ -120,3 +120,41 @@ export function listenForCode(app: JupyterFrontEnd): () => void {
   window.addEventListener(INSERT_CODE_EVENT, onInsert);
   return () => window.removeEventListener(INSERT_CODE_EVENT, onInsert);
 }
+
+/** The window event a disconnected widget's "Run the cell again" sends (widgets/model.ts). */
+export const RERUN_CELL_EVENT = 'schillinger-rerun-cell';
+
+/**
+ * Answer a stale widget's "Run the cell again": after a kernel restart the widget's model is
+ * gone from the kernel, so the cell that made it runs again (with the notebook's own command),
+ * which replaces the stale view with one of the new kernel's model. The event is cancelled
+ * when a notebook of the main area holds the cell. Returns what stops listening.
+ */
+export function listenForRerun(app: JupyterFrontEnd): () => void {
+  const onRerun = (ev: Event) => {
+    const cellNode = (ev as CustomEvent<{ cell?: Element | null }>).detail?.cell;
+    if (!cellNode) {
+      return;
+    }
+    for (const widget of app.shell.widgets('main')) {
+      const panel = widget as unknown as {
+        content?: { activeCellIndex?: number; widgets?: ReadonlyArray<{ node: HTMLElement }> };
+      };
+      const cells = panel.content?.widgets;
+      if (!cells || !widget.node.contains(cellNode)) {
+        continue;
+      }
+      const index = cells.findIndex(c => c.node === cellNode);
+      if (index < 0) {
+        continue;
+      }
+      panel.content!.activeCellIndex = index;
+      app.shell.activateById(widget.id);
+      ev.preventDefault();
+      void app.commands.execute('notebook:run-cell');
+      return;
+    }
+  };
+  window.addEventListener(RERUN_CELL_EVENT, onRerun);
+  return () => window.removeEventListener(RERUN_CELL_EVENT, onRerun);
+}
