@@ -33,9 +33,11 @@ from ..dsp.threads import cpu_threads
 
 __all__ = [
     "EFFECTS",
+    "LIMIT_CEILING",
     "ORDER",
     "ROOMS",
     "add_room",
+    "add_room_peak",
     "apply_chain",
     "check_chain",
     "delay",
@@ -43,6 +45,7 @@ __all__ = [
     "limit",
     "reverb",
     "room",
+    "room_q",
     "tail_seconds",
 ]
 
@@ -220,7 +223,34 @@ def _decimate(xp: Any, send: Any, q: int, m: int, rows: int = 1 << 16) -> Any:
     return out
 
 
-def room(xp: Any, send: Any, sr: int, name: str = "studio") -> tuple[Any, int]:
+@functools.lru_cache(maxsize=16)
+def _room_ir(sr: int, decay: float, predelay: float) -> np.ndarray:
+    """:func:`_reverb_ir` convolved with the send's smoothing ``(0.25, 0.5, 0.25)``: one
+    sample longer, and causal because the tail's first sample is silent (predelay).
+
+    >>> ir = _room_ir(12000, 0.9, 0.012)
+    >>> ir.shape, float(abs(ir[:, 0]).max())
+    ((2, 10945), 0.0)
+    """
+    ir = _reverb_ir(sr, decay, predelay).astype(np.float64)
+    out = np.zeros((2, ir.shape[1] + 1))
+    out[:, 1:] += 0.25 * ir
+    out[:, :-1] += 0.5 * ir
+    out[:, :-2] += 0.25 * ir[:, 1:]
+    return out.astype(np.float32)
+
+
+def room_q(sr: int) -> int:
+    """The factor :func:`room` lowers the rate by: ``sr // 12000`` (at least 1).
+
+    >>> room_q(48000), room_q(44100), room_q(8000)
+    (4, 3, 1)
+    """
+    return max(1, sr // _ROOM_RATE)
+
+
+def room(xp: Any, send: Any, sr: int, name: str = "studio", *,
+         decimated: bool = False) -> tuple[Any, int]:
     """The room's stereo answer to a mono ``send`` ``(frames,)``, at a ``q``-th of the rate:
     ``(answer (ceil(frames / q), 2), q)``; :func:`add_room` brings it back to ``sr``.
 
@@ -228,7 +258,8 @@ def room(xp: Any, send: Any, sr: int, name: str = "studio") -> tuple[Any, int]:
     at ``sr / q`` (``q = sr // 12000``): the send is averaged over ``q`` samples and lightly
     smoothed, then convolved (one FFT of the mono send serves both ears), which costs about
     a ``q``-th of a full-rate convolution; what the tail loses above 5 kHz a real room
-    absorbs too.
+    absorbs too. ``decimated``: ``send`` is the mean of each ``q`` samples already
+    (``(ceil(frames / q),)``, as :func:`.engine.synthesize_send` gives it).
 
     >>> x = np.zeros(48000, dtype=np.float32); x[0] = 1.0
     >>> answer, q = room(np, x, 48000)
@@ -239,30 +270,36 @@ def room(xp: Any, send: Any, sr: int, name: str = "studio") -> tuple[Any, int]:
     if name not in ROOMS:
         raise ValueError(f"room must be one of {', '.join(ROOMS)} or None, got {name!r}")
     decay, predelay = ROOMS[name]
-    n = send.shape[0]
-    q = max(1, sr // _ROOM_RATE)
-    m = -(-n // q)
-    x = _decimate(xp, send, q, m)
-    x = 0.5 * x + 0.25 * (xp.concat([x[:1], x[:-1]]) + xp.concat([x[1:], x[-1:]]))
-    ir = xp.asarray(_reverb_ir(-(-sr // q), decay, predelay))
-    # Overlap-add in blocks as long as the tail, a group of blocks at a time (bounded
-    # memory); both ears share the send's spectrum.
+    q = room_q(sr)
+    m = send.shape[0] if decimated else -(-send.shape[0] // q)
+    x = send if decimated else _decimate(xp, send, q, m)
+    # The light smoothing (0.25, 0.5, 0.25) is folded into the tail (see _room_ir): one
+    # pass over the send fewer.
+    ir = xp.asarray(_room_ir(-(-sr // q), decay, predelay))
+    taps = ir.shape[1]
+    # Overlap-add: blocks of ``lb`` samples whose whole convolution (``lb + taps - 1``)
+    # fits one transform of ``nfft``, at least twice the tail (fewer, fuller transforms
+    # than blocks as long as the tail), a group of blocks at a time (bounded memory); both
+    # ears share the send's spectrum.
     fft = _fft(xp)
     # SciPy shares a batch of blocks' transforms among the CPU's threads.
     kw = {"workers": cpu_threads()} if xp is np else {}
-    lb = 1 << max(12, math.ceil(math.log2(ir.shape[1])))
+    nfft = 1 << max(13, math.ceil(math.log2(2 * taps)))
+    lb = nfft - taps + 1
     nb = -(-m // lb)
     xb = xp.reshape(xp.concat([x, xp.zeros(nb * lb - m, dtype=x.dtype)]), (nb, lb))
-    h = xp.reshape(fft.rfft(ir, n=2 * lb, axis=-1, **kw), (2, 1, lb + 1))
+    h = xp.reshape(fft.rfft(ir, n=nfft, axis=-1, **kw), (2, 1, nfft // 2 + 1))
     y = xp.zeros((2, (nb + 1) * lb), dtype=xp.float32)
     group = 16
     for g0 in range(0, nb, group):
         g1 = min(nb, g0 + group)
-        spec = xp.reshape(fft.rfft(xb[g0:g1, :], n=2 * lb, axis=-1, **kw),
-                          (1, g1 - g0, lb + 1))
-        yb = xp.astype(fft.irfft(spec * h, n=2 * lb, axis=-1, **kw), xp.float32, copy=False)
+        spec = xp.reshape(fft.rfft(xb[g0:g1, :], n=nfft, axis=-1, **kw),
+                          (1, g1 - g0, nfft // 2 + 1))
+        yb = xp.astype(fft.irfft(spec * h, n=nfft, axis=-1, **kw), xp.float32, copy=False)
         y[:, g0 * lb:g1 * lb] += xp.reshape(yb[:, :, :lb], (2, (g1 - g0) * lb))
-        y[:, (g0 + 1) * lb:(g1 + 1) * lb] += xp.reshape(yb[:, :, lb:], (2, (g1 - g0) * lb))
+        # Each block's last ``taps - 1`` samples ring into the next block's span.
+        nxt = xp.reshape(y[:, (g0 + 1) * lb:(g1 + 1) * lb], (2, g1 - g0, lb))
+        nxt[:, :, :taps - 1] += yb[:, :, lb:]
     fade = min(m, max(1, round(0.02 * sr / q)))  # the cut tail ends without a click
     y[:, m - fade:m] *= xp.reshape(xp.linspace(1.0, 0.0, fade, dtype=xp.float32), (1, -1))
     return xp.matrix_transpose(y[:, :m]), q
@@ -273,11 +310,24 @@ def add_room(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14) -> An
     back to the full rate (linearly, between the answer's frames).
 
     Frame ``k q + p`` gets ``(1 - w) answer[k - 1] + w answer[k]`` with ``w = (p + 0.5) / q``
-    (``answer[-1]`` is silence).
+    (``answer[-1]`` is silence). :func:`add_room_peak` also measures the result.
 
     >>> answer = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
     >>> add_room(np, np.zeros((4, 2), dtype=np.float32), answer, 2)[:, 0].tolist()
     [0.25, 0.75, 1.5, 2.5]
+    """
+    return add_room_peak(xp, into, answer, q, rows)[0]
+
+
+def add_room_peak(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14
+                  ) -> tuple[Any, float]:
+    """:func:`add_room`, and the sample peak ``max |into|`` of the result (NaN if it holds
+    NaN), measured while each span is in cache: the limiter need not read the bus again.
+
+    >>> answer = np.array([[1.0, 2.0], [3.0, -4.0]], dtype=np.float32)
+    >>> y, peak = add_room_peak(np, np.zeros((4, 2), dtype=np.float32), answer, 2)
+    >>> y[:, 1].tolist(), peak
+    ([0.5, 1.5, 0.5, -2.5], 2.5)
     """
     n = into.shape[0]
     m = -(-n // q)
@@ -285,31 +335,36 @@ def add_room(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14) -> An
             and into.shape[1] == 2):
         # A stereo frame seen as one complex64: the strided adds below run as 1-D loops
         # (rows of two floats cost NumPy an inner loop each, several times the arithmetic),
-        # a block of ``rows`` answer frames at a time while it is in cache. Same sums, bit
-        # for bit, as the generic loop.
+        # a block of ``rows`` answer frames at a time while it is in cache; the weights
+        # multiply the frames' floats (real products, not complex ones). The same products
+        # and sums, bit for bit, as the generic loop.
         dst = into.view(np.complex64).reshape(-1)
 
-        def span(k0: int) -> None:  # frames k0 q .. k1 q: disjoint, so threads share them
+        def span(k0: int) -> float:  # frames k0 q .. k1 q: disjoint, so threads share them
             k1 = min(m, k0 + rows)
             # answer[k0 - 1:k1] (a silent frame before the first), contiguous: a block's copy
-            src = np.zeros(k1 - k0 + 1, dtype=np.complex64)
-            src.view(np.float32).reshape(-1, 2)[1 if k0 == 0 else 0:] = answer[max(0, k0 - 1):k1]
-            prev, cur = src[:-1], src[1:]
+            src = np.zeros((k1 - k0 + 1, 2), dtype=np.float32)
+            src[1 if k0 == 0 else 0:] = answer[max(0, k0 - 1):k1]
+            prev, cur = src[:-1].reshape(-1), src[1:].reshape(-1)
+            tmp = np.empty_like(prev)
+            f0, f1 = k0 * q, min(n, k1 * q)
             for p in range(q):
                 w = (p + 0.5) / q
-                f1 = min(n, k1 * q)
-                n_p = len(range(k0 * q + p, f1, q))
+                n_p = 2 * len(range(f0 + p, f1, q))
                 if n_p:
-                    dst[k0 * q + p:f1:q] += (1.0 - w) * prev[:n_p] + w * cur[:n_p]
+                    t = np.multiply(prev[:n_p], np.float32(1.0 - w), out=tmp[:n_p])
+                    t += cur[:n_p] * np.float32(w)
+                    dst[f0 + p:f1:q] += t.view(np.complex64)
+            seg = into[f0:f1]
+            return float(np.maximum(seg.max(), -seg.min())) if f1 > f0 else 0.0
 
         starts = range(0, m, rows)
         if cpu_threads() > 1 and len(starts) > 1:
             with ThreadPoolExecutor(cpu_threads()) as pool:
-                list(pool.map(span, starts))
+                peaks = list(pool.map(span, starts))
         else:
-            for k0 in starts:
-                span(k0)
-        return into
+            peaks = [span(k0) for k0 in starts]
+        return into, float(np.max(peaks, initial=0.0))
     for p in range(q):  # one phase of the interpolation at a time (little memory)
         w = (p + 0.5) / q
         n_p = -(-(n - p) // q)  # frames p, p + q, ... below n
@@ -318,7 +373,7 @@ def add_room(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14) -> An
         phase = xp.concat([w * answer[:1, :], (1.0 - w) * answer[:n_p - 1, :] +
                            w * answer[1:n_p, :]], axis=0)
         into[p::q, :] += phase
-    return into
+    return into, (max(float(xp.max(into)), -float(xp.min(into))) if n else 0.0)
 
 
 def _running_min(xp: Any, a: Any) -> Any:
@@ -330,14 +385,18 @@ def _running_min(xp: Any, a: Any) -> Any:
     return a
 
 
-def limit(xp: Any, x: Any, sr: int, ceiling: float = 0.891, release: float = 0.25,
-          block: int = 128) -> Any:
+LIMIT_CEILING = 0.891  # the master limiter's ceiling: -1 dBFS, under the soft limit's knee
+
+
+def limit(xp: Any, x: Any, sr: int, ceiling: float = LIMIT_CEILING, release: float = 0.25,
+          block: int = 128, peak: float | None = None) -> Any:
     """A gentle peak limiter for the master bus ``(frames, channels)``, applied in place:
     sample peaks stay at or under ``ceiling`` (-1 dBFS by default). Returns ``x``.
 
     The gain is set per ``block`` samples, looking one block ahead so it has come down
     before a peak arrives, ramps linearly between block edges and recovers at 6 dB per
-    ``release`` seconds. Below the ceiling the bus passes untouched.
+    ``release`` seconds. Below the ceiling the bus passes untouched. ``peak``: the bus's
+    sample peak where it is known already (:func:`add_room_peak`), saving a pass over it.
 
     >>> t = np.arange(48000) / 48000
     >>> x = np.sin(2 * np.pi * 220 * t) * np.where(t < 0.5, 0.3, 1.5)
@@ -347,7 +406,8 @@ def limit(xp: Any, x: Any, sr: int, ceiling: float = 0.891, release: float = 0.2
     (True, True)
     """
     n, c = x.shape
-    peak = max(float(xp.max(x)), -float(xp.min(x))) if n else 0.0  # no |x| copy
+    if peak is None:  # else measured already (add_room_peak)
+        peak = max(float(xp.max(x)), -float(xp.min(x))) if n else 0.0  # no |x| copy
     if peak <= ceiling:
         return x
     nb = -(-n // block)

@@ -39,14 +39,16 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import check_int
 from ..dsp.threads import cpu_threads  # shared with io.audio's exporter
+from ..errors import ParameterError
 from .backend import Backend
 from .notes import NoteTable, add_notes, note_table
 from .presets import DRUM_KINDS, drum_template
 from .timeline import BLOCK, Timeline, plan, resolve_presets, tail_seconds
 
-__all__ = ["BLOCK", "Timeline", "chunk_blocks", "cpu_threads", "plan", "resolve_presets",
-           "soft_limit", "synthesize", "synthesize_send", "tail_seconds"]
+__all__ = ["BLOCK", "Timeline", "chunk_blocks", "cpu_threads", "decimate", "plan",
+           "resolve_presets", "soft_limit", "synthesize", "synthesize_send", "tail_seconds"]
 
 CHUNK_BLOCKS = 256  # on the CPU: a chunk's mono rows stay in cache
 GPU_CHUNK_BLOCKS = 8192  # on a GPU: fewer, larger kernels
@@ -121,9 +123,9 @@ def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None
 
 def _render_chunk(be: Backend, tl: Timeline, nt: NoteTable | None, dr: dict[str, Any] | None,
                   gains: Any, c0: int, c1: int, out: Any, send: Any | None,
-                  limit: bool = False) -> None:
+                  limit: bool = False, send_q: int = 1) -> None:
     """Write the sound of blocks c0..c1 into ``out[c0 * BLOCK:c1 * BLOCK, :]`` (and the room
-    send into ``send``'s span).
+    send, the mean of each ``send_q`` samples, into ``send``'s span).
 
     Each pan position is summed in mono (the pitched notes placed by :func:`.notes.add_notes`,
     the drums at their sample positions) and one small product pans them all.
@@ -140,15 +142,58 @@ def _render_chunk(be: Backend, tl: Timeline, nt: NoteTable | None, dr: dict[str,
     if not heard and d is None:
         out[s0:s1, :] = xp.zeros((s1 - s0, out.shape[1]), dtype=xp.float32)
         if send is not None:
-            send[s0:s1] = xp.zeros(s1 - s0, dtype=xp.float32)
+            send[s0 // send_q:s1 // send_q] = xp.zeros((s1 - s0) // send_q, dtype=xp.float32)
         return
-    # Frames x (left, right) straight into ``out``: the product reads ``mono`` transposed.
-    be.matmul_to(xp.matrix_transpose(mono), xp.matrix_transpose(gains[:2, :]), out,
-                 (slice(s0, s1), slice(None)))
-    if send is not None:  # the room's mono send, contiguous: the room reads it in one pass
-        be.matmul_to(gains[2, :], mono, send, slice(s0, s1))
+    # The send at the full rate, in a chunk's scratch when it is to be decimated here.
+    full = send if send is None or send_q == 1 else _scratch(be, "send", (s1 - s0,))
+    at = slice(s0, s1) if send_q == 1 else slice(None)
+    if be.name == "numpy" and gains.shape[1] <= _FEW_ROWS:
+        _pan_few(mono, gains, out[s0:s1, :], None if full is None else full[at])
+    else:
+        # Frames x (left, right) straight into ``out``: the product reads ``mono`` transposed.
+        be.matmul_to(xp.matrix_transpose(mono), xp.matrix_transpose(gains[:2, :]), out,
+                     (slice(s0, s1), slice(None)))
+        if full is not None:  # the room's mono send, contiguous: the room reads it in one pass
+            be.matmul_to(gains[2, :], mono, full, at)
+    if send is not None and send_q > 1:
+        send[s0 // send_q:s1 // send_q] = decimate(xp, full, send_q)
     if limit:  # while the chunk is in cache
         out[s0:s1, :] = soft_limit(xp, out[s0:s1, :])
+
+
+_FEW_ROWS = 2  # mono rows up to which a chunk is panned row by row (a solo, a duo)
+
+
+def _pan_few(mono: np.ndarray, gains: np.ndarray, out: np.ndarray, send: np.ndarray | None
+             ) -> None:
+    """``out = mono.T @ gains[:2].T`` (and ``send = gains[2] @ mono``) for a few rows, NumPy.
+
+    A stereo frame seen as one complex64, so each row is one contiguous multiply (a row
+    times ``left + i right``): BLAS with an inner dimension of one or two and two outputs
+    per frame spends several times the arithmetic on its loop overhead.
+    """
+    dst = out.view(np.complex64).reshape(-1)
+    pan = gains[0, :].astype(np.complex64) + 1j * gains[1, :].astype(np.complex64)
+    np.multiply(mono[0, :], pan[0], out=dst)
+    for r in range(1, mono.shape[0]):
+        dst += mono[r, :] * pan[r]
+    if send is not None:
+        np.multiply(mono[0, :], gains[2, 0], out=send)
+        for r in range(1, mono.shape[0]):
+            send += mono[r, :] * gains[2, r]
+
+
+def decimate(xp: Any, x: Any, q: int) -> Any:
+    """The mean of each ``q`` samples of ``x`` (its length a multiple of ``q``): the phases
+    summed in order, then divided, as :func:`.effects.room` decimates its send.
+
+    >>> decimate(np, np.arange(8, dtype=np.float32), 4).tolist()
+    [1.5, 5.5]
+    """
+    acc = x[0::q] + x[1::q] if q > 1 else x[0::1] * 1.0
+    for p in range(2, q):
+        acc += x[p::q]
+    return acc / q
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
@@ -173,9 +218,14 @@ def synthesize(tl: Timeline, be: Backend, on_chunk: Callable[[int, int], None] |
 
 def synthesize_send(tl: Timeline, be: Backend,
                     on_chunk: Callable[[int, int], None] | None = None,
-                    threads: int | None = None, limit: bool = False) -> tuple[Any, Any | None]:
-    """:func:`synthesize`, and the parts' room send ``(total_blocks * BLOCK,)`` in mono when
-    ``tl`` was planned with a room (its pans have a third column), else None.
+                    threads: int | None = None, limit: bool = False, send_q: int = 1
+                    ) -> tuple[Any, Any | None]:
+    """:func:`synthesize`, and the parts' room send ``(total_blocks * BLOCK // send_q,)`` in
+    mono when ``tl`` was planned with a room (its pans have a third column), else None.
+
+    ``send_q`` (a divisor of :data:`BLOCK`): the send comes as the mean of each ``send_q``
+    samples, decimated chunk by chunk while in cache (the room works at a lower rate), so
+    no full-rate send is kept.
 
     On NumPy the time chunks are shared among ``threads`` worker threads (default: one per
     CPU); NumPy releases the GIL inside its array operations.
@@ -183,9 +233,12 @@ def synthesize_send(tl: Timeline, be: Backend,
     xp = be.xp
     n = tl.total_blocks * BLOCK
     has_send = tl.pans.shape[1] == 3
+    if BLOCK % check_int("send_q", send_q, 1, BLOCK):
+        raise ParameterError(f"send_q must divide a block of {BLOCK} samples (1, 2, 4, .., "
+                             f"{BLOCK}), got {send_q}", field="send_q")
     if tl.voices["on"].shape[0] == 0 and tl.hits["pos"].shape[0] == 0:
         return (xp.zeros((n, 2), dtype=xp.float32),
-                xp.zeros(n, dtype=xp.float32) if has_send else None)
+                xp.zeros(n // send_q, dtype=xp.float32) if has_send else None)
     step = chunk_blocks(be)
     spans = [(c0, min(c0 + step, tl.total_blocks)) for c0 in range(0, tl.total_blocks, step)]
     workers = (threads or cpu_threads()) if be.name == "numpy" else 1
@@ -203,15 +256,17 @@ def synthesize_send(tl: Timeline, be: Backend,
         g = [] if nt is None else [xp.asarray(tl.pans[nt.pans].T, dtype=xp.float32)]
         g += [] if dr is None else [dr["gains"]]
         gains = xp.concat(g, axis=1)
-        if gains.shape[1] == 1:  # a silent second row: an inner dimension of one misses BLAS
+        if gains.shape[1] == 1 and be.name != "numpy":
+            # A silent second row: an inner dimension of one misses BLAS (NumPy pans a
+            # single row without it, see _pan_few).
             gains = xp.concat([gains, xp.zeros((gains.shape[0], 1), dtype=xp.float32)], axis=1)
         # Left and right and, with a room, its send (tl.pans' columns); each chunk writes its
         # span.
         out = xp.empty((n, 2), dtype=xp.float32)
-        send = xp.empty(n, dtype=xp.float32) if has_send else None
+        send = xp.empty(n // send_q, dtype=xp.float32) if has_send else None
 
         def work(span: tuple[int, int]) -> int:
-            _render_chunk(be, tl, nt, dr, gains, span[0], span[1], out, send, limit)
+            _render_chunk(be, tl, nt, dr, gains, span[0], span[1], out, send, limit, send_q)
             return span[1]
 
         done = mapper(work, spans)

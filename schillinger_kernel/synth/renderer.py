@@ -22,11 +22,13 @@ from ..score import Score
 from .backend import Backend, get_backend
 from .effects import (
     EFFECTS,
+    LIMIT_CEILING,
     ROOMS,
-    add_room,
+    add_room_peak,
     apply_chain,
     check_chain,
     limit,
+    room_q,
     tail_seconds,
 )
 from .effects import room as room_answer  # ``room`` is render's argument
@@ -122,6 +124,10 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
     # Without effects or room the soft limit is the last step: the engine applies it chunk by
     # chunk. Otherwise the master bus (dry + room + effects) goes through the limiter.
     final = not parts and not master and room_name is None
+    # The engine hands over the room's send at the room's rate where a block holds whole
+    # groups of its samples (no full-rate send kept); else the room decimates it.
+    q = 1 if room_name is None else room_q(sample_rate)
+    send_q = q if BLOCK % q == 0 else 1
     buses = []
     for i, (keep, chain) in enumerate(groups):
         tl = plan(scores, sample_rate, extra, keep, presets, ensemble, room_name is not None)
@@ -129,7 +135,7 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
         if on_chunk is not None:
             def report(done: int, total: int, i: int = i) -> None:
                 on_chunk(i * total + done, total * len(groups))
-        y, send = synthesize_send(tl, be, report, limit=final)
+        y, send = synthesize_send(tl, be, report, limit=final, send_q=send_q)
         buses.append((y, send, chain))
     out = []
     for k in range(len(scores)):  # the same layout in every bus: slice each score out
@@ -139,25 +145,32 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
             send = None
             for _y, sends, _chain in buses:
                 assert sends is not None  # planned with a room: the engine made a send
-                part = sends[s0:s0 + n]
+                part = sends[s0 // send_q:(s0 + n + send_q - 1) // send_q]
                 send = part if send is None else send + part
-            answer, q = room_answer(xp, send, sample_rate, room_name)
+            answer, q = room_answer(xp, send, sample_rate, room_name,
+                                    decimated=send_q > 1)
             del send
         mix = None
         for y, _sends, chain in buses:
             # The engine's buffer itself where it is the only bus: the mix is ours to change.
             seg = _fx(xp, y[s0:s0 + n, :], chain, sample_rate) if chain else y[s0:s0 + n, :]
             mix = seg if mix is None else mix + seg
+        peak = None
         if answer is not None:  # in place: the mix is ours (the engine's buffer or a sum)
-            mix = add_room(xp, mix, answer, q)
+            mix, peak = add_room_peak(xp, mix, answer, q)
         if master:
             mix = _fx(xp, mix, master, sample_rate)
+            peak = None
         if final:  # soft-limited and checked finite by the engine, chunk by chunk
             samples = be.to_numpy(mix)
             out.append(Audio._trusted(samples, sample_rate) if samples.flags.c_contiguous
                        else Audio(samples, sample_rate))
+        elif peak is not None and peak <= LIMIT_CEILING:
+            # Measured as the room went in: finite and under the limiter's ceiling, which
+            # is under the soft limit's knee, so both would leave every sample as it is.
+            out.append(Audio(be.to_numpy(mix), sample_rate))
         else:
-            mix = limit(xp, mix, sample_rate)  # in place: the mix is ours
+            mix = limit(xp, mix, sample_rate, peak=peak)  # in place: the mix is ours
             out.append(Audio(be.to_numpy(soft_limit(xp, mix)), sample_rate))
     return out
 
