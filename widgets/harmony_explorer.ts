@@ -1,6 +1,7 @@
 // HarmonyExplorer: key, root cycle (C3, C5, C7 and their negative forms), chord structure and
 // length; the progression as chord symbols and as a circle of roots with the cycle's path;
-// playback of the progression.
+// playback of the progression; the voiced progression engraved on a grand staff with its chord
+// symbols (notation_pane.ts).
 //
 // The kernel (schillinger_kernel.harmony) computes the progression; this view only lays out
 // what it receives in `_chords` and `_circle`.
@@ -10,6 +11,7 @@ import { bindModel, h, transportBar, transportOf, widgetRoot } from "./controls"
 import { onChange, type ScoreModel } from "./model";
 import { explorerTools, type ExplorerTraits } from "./explorer_tools";
 import { everyFrame } from "./playhead";
+import { notationPane } from "./notation_pane";
 
 /** One chord of the progression; `degree` counts from 0, `start`/`end` are score seconds. */
 interface Chord { symbol: string; degree: number; start: number; end: number; pitches: number[] }
@@ -32,6 +34,12 @@ export interface HarmonyModel extends ScoreModel, ExplorerTraits {
   _chords: Chord[];
   /** empty until a progression was computed */
   _circle: Partial<Circle>;
+  /** show the progression engraved (the kernel engraves only while it is shown) */
+  notation: boolean;
+  /** why there is no engraving */
+  notation_error: string;
+  /** the engraved pages, SVG documents (empty while hidden) */
+  _notation: string[];
 }
 
 const SVGNS = "http://www.w3.org/2000/svg";
@@ -102,7 +110,8 @@ const render: Render<HarmonyModel> = ({ model, el }) => {
   const error = h("div", { class: "sk-error" });
   const chips = h("div", { class: "sk-chords" });
   const circleBox = h("div", { class: "sk-circle-box" });
-  el.append(grid, bar, tools, error, h("div", { class: "sk-harmony-body" }, circleBox, chips));
+  const [pane, cleanupPane, paneStale] = notationPane(model);
+  el.append(grid, bar, tools, error, h("div", { class: "sk-harmony-body" }, circleBox, chips), pane);
 
   const fill = (sel: HTMLSelectElement, options: string[], value: string) => {
     if ([...sel.options].map((o) => o.value).join("|") !== options.join("|")) {
@@ -126,6 +135,8 @@ const render: Render<HarmonyModel> = ({ model, el }) => {
     current = -2;  // new chips and circle: highlight again on the next frame
   };
   const set = <K extends "key" | "cycle" | "structure" | "length" | "instrument">(name: K, value: HarmonyModel[K]) => {
+    // another instrument plays the same chords: the same notation
+    if (name !== "instrument" && model.get(name) !== value) paneStale();
     model.set(name, value);
     model.save_changes();
   };
@@ -156,6 +167,7 @@ const render: Render<HarmonyModel> = ({ model, el }) => {
     offFrame();
     cleanupBar();
     cleanupTools();
+    cleanupPane();
     offModel();
   };
 };

@@ -6,12 +6,14 @@
 // for by each new view), the graph for every value of each slider with the other sliders where
 // they are; while a slider is dragged
 // the view swaps in those graphs, and the kernel's answer (`_svg`, `rhythm`, the score) follows.
+// Below the graph, the notation pane shows the resultant engraved by the kernel (notation_pane.ts).
 
 import type { Initialize, Render } from "@anywidget/types";
 import { bindModel, h, transportBar, transportOf, widgetRoot } from "./controls";
 import { onChange, type ScoreModel } from "./model";
 import { explorerTools, type ExplorerTraits } from "./explorer_tools";
 import { everyFrame, placePlayhead } from "./playhead";
+import { notationPane } from "./notation_pane";
 
 type Generator = "a" | "b" | "c";
 const GENERATORS: readonly Generator[] = ["a", "b", "c"];
@@ -43,6 +45,12 @@ export interface RhythmModel extends ScoreModel, ExplorerTraits {
   explanation: string;
   /** a word when generators share a factor; "" when they are coprime */
   note: string;
+  /** show the resultant engraved (the kernel engraves only while it is shown) */
+  notation: boolean;
+  /** why there is no engraving */
+  notation_error: string;
+  /** the engraved pages, SVG documents (empty while hidden) */
+  _notation: string[];
 }
 
 /** Durations written out, the middle elided past `max` terms. */
@@ -78,7 +86,8 @@ const render: Render<RhythmModel> = ({ model, el }) => {
   const graph = h("div", { class: "sk-graph" });
   const head = h("div", { class: "sk-playhead" });
   const wrap = h("div", { class: "sk-graph-wrap" }, graph, head);
-  el.append(grid, bar, tools, summary, explain, note, error, wrap);
+  const [pane, cleanupPane, paneStale] = notationPane(model);
+  el.append(grid, bar, tools, summary, explain, note, error, wrap, pane);
 
   // The kernel tags each graph with the generators it was drawn for (`_svg_key`, "" when the
   // rhythm was set from Python). A graph is shown only when it matches the sliders, so an answer
@@ -158,6 +167,7 @@ const render: Render<RhythmModel> = ({ model, el }) => {
   const onSlide = (name: Generator, final: boolean) => {
     const v = Number(sliders[name].value);
     outputs[name].textContent = String(v);
+    if (model.get(name) !== v) paneStale();
     const look = lookahead[name]?.[String(v)];
     if (look) {  // instant: the kernel computed this graph ahead of time
       showSvg(look);
@@ -180,7 +190,7 @@ const render: Render<RhythmModel> = ({ model, el }) => {
     model.set("c", cOn.checked ? model.get("c_default") : null);
     model.save_changes();
   });
-  technique.addEventListener("change", () => { model.set("technique", technique.value); model.save_changes(); });
+  technique.addEventListener("change", () => { paneStale(); model.set("technique", technique.value); model.save_changes(); });
   instrument.addEventListener("change", () => { model.set("instrument", instrument.value); model.save_changes(); });
 
   const offControls = onChange(model, ["a", "b", "c", "technique", "techniques", "error", "rhythm",
@@ -203,6 +213,7 @@ const render: Render<RhythmModel> = ({ model, el }) => {
     offFrame();
     cleanupBar();
     cleanupTools();
+    cleanupPane();
     model.off("msg:custom", onMsg);
     offControls();
     offSvg();

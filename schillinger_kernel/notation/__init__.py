@@ -32,6 +32,7 @@ from .engrave import (
     pages,
     svg,
     toolkit,
+    with_symbols,
 )
 from .timemap import MAX_SVG_BYTES, EngravedNote, Engraving, engraving
 
@@ -55,4 +56,5 @@ __all__ = [
     "pages",
     "svg",
     "toolkit",
+    "with_symbols",
 ]

@@ -26,6 +26,7 @@ import math
 import re
 import tempfile
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ __all__ = [
     "pages",
     "svg",
     "toolkit",
+    "with_symbols",
 ]
 
 DEFAULT_WIDTH = 860
@@ -101,7 +103,7 @@ def as_score(music: Any) -> Score:
     if isinstance(music, Part):
         return Score(parts=(music,), title=music.name)
     if isinstance(music, Progression):
-        return _with_symbols(music.to_score(), music)
+        return with_symbols(music.to_score(), music)
     if isinstance(music, Rhythm):
         return music.to_score(RHYTHM_DRUM, instrument="drums",
                               time_signature=_rhythm_meter(music.period))
@@ -109,9 +111,16 @@ def as_score(music: Any) -> Score:
                              field="music")
 
 
-def _with_symbols(score: Score, progression: Progression) -> Score:
-    """The progression's score carrying its chord symbols, one per chord's attack, in
-    ``metadata["chords"]`` (the MusicXML writer prints them over the staff)."""
+def with_symbols(score: Score, progression: Progression) -> Score:
+    """``score`` (the progression played, e.g. ``progression.to_score(...)``) carrying the
+    progression's chord symbols, one per chord's attack, in ``metadata["chords"]`` (the
+    MusicXML writer prints them over the staff).
+
+    >>> import schillinger_kernel as sk
+    >>> p = sk.harmony.cycle_progression("C major", "C5", length=3)
+    >>> [c["symbol"] for c in with_symbols(p.to_score(), p).metadata["chords"]] == list(p.symbols)
+    True
+    """
     onsets = sorted({n.start for n in score.notes})
     chords = [{"tick": t, "symbol": s} for t, s in zip(onsets, progression.symbols, strict=False)]
     return replace(score, metadata={**score.metadata, "chords": chords})
@@ -196,6 +205,10 @@ def toolkit(xml: str, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
 
     _check_sizes(width, height, scale)
     verovio.enableLog(verovio.LOG_OFF)
+    # Verovio keeps its default resource path per thread and sets it on import only: in any
+    # other thread (a kernel's subshell handling a widget's message) it points at the build
+    # folder, no font loads and no MusicXML reads
+    verovio.setDefaultResourcePath(str(resources.files("verovio") / "data"))
     tk = verovio.toolkit()
     tk.setOptions({
         "pageWidth": math.ceil(width * 100 / scale),

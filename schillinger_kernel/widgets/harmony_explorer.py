@@ -2,7 +2,9 @@
 
 Key, cycle (C3, C5, C7 and their negative forms -C3, -C5, -C7), chord structure and length
 in; the progression out as chord symbols, as a circle of the key's seven roots with the
-cycle's path drawn across it, and as a score that plays. The progression comes from
+cycle's path drawn across it, as a score that plays, and engraved on a grand staff with
+its chord symbols (the notation pane of :mod:`~schillinger_kernel.widgets._notation_pane`,
+shown while ``notation`` is on). The progression comes from
 :func:`schillinger_kernel.harmony.cycle_progression`; the view only draws it.
 """
 
@@ -16,6 +18,7 @@ from .. import instruments
 from ..pitch import KEY_NAMES, key
 from ._base import ScoreWidget, bundle
 from ._code import harmony_code
+from ._notation_pane import NotationPane
 from ._presets import Snapshots
 
 __all__ = ["CYCLE_CHOICES", "HarmonyExplorer"]
@@ -28,11 +31,12 @@ INSTRUMENTS = ("piano", "electric piano 1", "drawbar organ", "string ensemble 1"
                "acoustic guitar (nylon)", "vibraphone", "brass section")
 
 
-class HarmonyExplorer(Snapshots, ScoreWidget):
+class HarmonyExplorer(NotationPane, Snapshots, ScoreWidget):
     """Root cycles of Book V: ``key``, ``cycle``, ``structure``, ``length``; ``progression``.
 
     ``progression`` (a :class:`~schillinger_kernel.harmony.Progression`) and ``score`` are
-    traits Python can read and observe.
+    traits Python can read and observe; ``notation`` shows the voiced progression engraved
+    (``_notation``: its SVG pages).
 
     >>> h = HarmonyExplorer(key="C major", cycle="C3", structure="S7", length=4)
     >>> h.progression.symbols[0], len(h.progression), h.score.parts[0].name
@@ -67,6 +71,7 @@ class HarmonyExplorer(Snapshots, ScoreWidget):
                  length: int = 7, *, tempo: float = 90.0, loop: bool = False,
                  **kwargs: Any) -> None:
         self._ready = False
+        self._engraved: tuple[Any, ...] = ()
         super().__init__(key=key, cycle=cycle, structure=structure, length=length, loop=loop,
                          tempo=tempo, **kwargs)
 
@@ -166,3 +171,20 @@ class HarmonyExplorer(Snapshots, ScoreWidget):
             self.code = harmony_code(self.key, self.cycle, self.structure, self.length,
                                      tempo=self.tempo, beats_per_chord=self.beats_per_chord,
                                      instrument=self.instrument)
+        # another instrument plays the same notes: the same notation, not engraved again
+        engraved = (prog.chords, self.tempo, self.beats_per_chord)
+        if engraved != self._engraved:
+            self._engraved = engraved
+            self._notation_stale()
+
+    def _notation_music(self) -> Any:
+        """The progression voiced on a grand staff with its chord symbols, at the explorer's
+        tempo and chord length."""
+        from ..notation import with_symbols
+        from ..score import PPQ
+
+        prog = self.progression
+        if prog is None:
+            return None
+        return with_symbols(prog.to_score(bar_ticks=self.beats_per_chord * PPQ,
+                                          tempo=self.tempo), prog)

@@ -8,6 +8,9 @@ are. While one slider is dragged its table stays valid; the others are recompute
 kernel hears the new value. The tables go as a custom message (``lookahead``, also the answer
 to a view's ``lookahead_request``), not as state: the state is saved with the notebook, and
 the tables (a quarter of a megabyte) are only of use while a kernel answers.
+
+Beside the graph, the resultant is engraved on a one-line percussion staff (the notation pane
+of :mod:`~schillinger_kernel.widgets._notation_pane`, shown while ``notation`` is on).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ..server.actions import compute  # the doors' action table; imports no Jupy
 from ..server.errors import map_error
 from ._base import ScoreWidget, bundle
 from ._code import durations_code, rhythm_code
+from ._notation_pane import NotationPane
 from ._presets import Snapshots
 
 __all__ = ["GENERATOR_MAX", "INSTRUMENTS", "RhythmExplorer", "c_default", "coprime_note",
@@ -160,11 +164,12 @@ class _RhythmTrait(t.Instance):  # type: ignore[type-arg]
             obj._notify_trait(name, old, new)
 
 
-class RhythmExplorer(Snapshots, ScoreWidget):
+class RhythmExplorer(NotationPane, Snapshots, ScoreWidget):
     """Generators ``a``, ``b`` (, ``c``), ``technique``, ``tempo``, ``loop``; ``rhythm``, ``score``.
 
     ``rhythm`` and ``score`` are traits: read them, ``observe`` them, or set ``rhythm`` to draw
     and play any rhythm. A generator outside 1..``GENERATOR_MAX`` is refused with a TraitError.
+    ``notation`` shows the resultant engraved (``_notation``: its SVG pages).
 
     >>> ex = RhythmExplorer(a=3, b=2)
     >>> ex.rhythm, ex.score.parts[0].name
@@ -361,6 +366,11 @@ class RhythmExplorer(Snapshots, ScoreWidget):
                 self.error = f"graph not drawn: {exc}"
             self._svg_key = key
             self._update_score()
+        self._notation_stale()
+
+    def _notation_music(self) -> Rhythm | None:
+        """The resultant, engraved as :func:`schillinger_kernel.notation.as_score` puts it."""
+        return self.rhythm
 
     @t.observe("tempo", "pitch", "instrument")
     def _sound_changed(self, change: dict[str, Any]) -> None:
