@@ -7,7 +7,7 @@ import { audioState, enableAudio, ensureContext, onAudioState } from "./audio";
 import { onChange, type PcmMeta, type ScoreModel, watchConnection } from "./model";
 import { everyFrame } from "./playhead";
 import { decodeScore, formatTime } from "./score_data";
-import { STOP_ALL_EVENT, Transport } from "./transport";
+import { drivenChanged, STOP_ALL_EVENT, Transport } from "./transport";
 
 // anywidget hands `initialize` and each `render` its own proxy of the model, so the transport
 // is keyed by the widget's `_uid` (a synced uuid), not by the model object.
@@ -36,6 +36,18 @@ function isPcmMeta(p: Partial<PcmMeta>): p is PcmMeta {
   return Boolean(p.id) && (p.frames ?? 0) > 0 && (p.chunks ?? 0) > 0 && (p.rate ?? 0) > 0
     && (p.channels ?? 0) > 0;
 }
+
+/** The widget classes' names in a musician's words (the Python class is anywidget's `_anywidget_id`). */
+const KINDS: Record<string, string> = {
+  ScoreView: "ScoreView", RhythmExplorer: "Rhythm explorer", HarmonyExplorer: "Harmony explorer",
+  PianoRoll: "Piano roll", Player: "Player",
+};
+
+/** Traits some widgets have beside ScoreModel: anywidget's class id, the explorers' title. */
+interface Named { _anywidget_id?: string; title?: string }
+
+const TEMPO_MIN = 20;
+const TEMPO_MAX = 400;  // ScoreWidget.tempo's range (schillinger_kernel/widgets/_base.py)
 
 /** Bind the model's traits to its Transport (once per model: call from `initialize`). */
 export function bindModel(model: AnyModel<ScoreModel>): () => void {
@@ -67,6 +79,30 @@ export function bindModel(model: AnyModel<ScoreModel>): () => void {
       tr.stop();
     }
   });
+  const named = model as unknown as AnyModel<Named>;
+  const setTempo = (bpm: number): number => {
+    const v = Math.min(TEMPO_MAX, Math.max(TEMPO_MIN, bpm));
+    if (model.get("tempo") !== v) {
+      model.set("tempo", v);
+      model.save_changes();
+    }
+    return v;
+  };
+  tr.driven = {
+    describe: () => {
+      const cls = (named.get("_anywidget_id") ?? "").split(".").pop() ?? "";
+      const title = named.get("title");
+      return { kind: KINDS[cls] ?? (cls || "Widget"), tempo: model.get("tempo") || tr.data.tempo || 120,
+        title: typeof title === "string" && title ? title : tr.data.title };
+    },
+    // beats of the lab's clock are the score's beats: seconds at the score's own tempo
+    play: (beats, at) => {
+      ensureContext();
+      void enableAudio();
+      tr.play(Math.max(0, beats) * 60 / (tr.data.tempo || 120), at);
+    },
+    tempo: setTempo,
+  };
   listen("position", () => {
     const p = model.get("position") || 0;
     if (Math.abs(p - tr.position()) > 0.3) tr.seek(p);
@@ -225,13 +261,17 @@ export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean
     e.preventDefault();
     e.stopPropagation();
   };
+  // the view the lab's transport finds inside its notebook
+  const view = root ?? bar;
+  tr.views.add(view);
+  drivenChanged();
   if (root) {
     if (!root.hasAttribute("tabindex")) root.tabIndex = 0;  // focusable, so its keys reach us
     root.addEventListener("keydown", onKey);
   }
   loopBox.addEventListener("change", () => { model.set("loop", loopBox.checked); model.save_changes(); });
   tempo.addEventListener("change", () => {
-    const v = Math.min(400, Math.max(20, Number(tempo.value) || 120));
+    const v = Math.min(TEMPO_MAX, Math.max(TEMPO_MIN, Number(tempo.value) || 120));
     model.set("tempo", v);
     model.save_changes();
   });
@@ -247,6 +287,8 @@ export function transportBar(model: AnyModel<ScoreModel>, opts: { seek?: boolean
   const offTr = tr.on(syncPlay);
   const offModel = onChange(model, ["loop", "tempo"], syncModel);
   return [bar, () => {
+    tr.views.delete(view);
+    drivenChanged();
     root?.removeEventListener("keydown", onKey);
     offStale();
     offFrame();

@@ -15,11 +15,74 @@ const TICK_MS = 25;
 const START_DELAY = 0.06;  // a little headroom so the first note is never clipped
 
 /** What the page's one registry keeps of each transport (every widget bundle shares it). */
-interface Playable { playing: boolean; stop(): void }
-interface Registry { all: Set<Playable>; listening: boolean }
+interface Playable { playing: boolean; stop(): void; views: Set<HTMLElement>; driven: Driven | null }
+interface Registry { all: Set<Playable>; listening: boolean; driving?: boolean }
 
 /** The window event every transport of the page stops on (the lab's "Stop all playback"). */
 export const STOP_ALL_EVENT = "schillinger-stop-all";
+
+// ----- the lab's transport driving the widgets ------------------------------------------------
+// The sidebar (extension/src/drive.ts) and the widget bundles share one page but no module, so
+// they talk by two window events whose detail types are mirrored there one to one.
+
+/** Lab → widgets: a command for the widgets with a view inside `scope`; they answer in `widgets`. */
+export const DRIVE_EVENT = "schillinger-transport-drive";
+/** Widgets → lab: a driven widget appeared, went, started or stopped (no detail). */
+export const DRIVEN_CHANGED_EVENT = "schillinger-transport-driven";
+
+/** What the sidebar asks: `list` only answers; `play` starts at beat `beats` of the shared clock. */
+export type DriveCommand =
+  | { action: "list" }
+  | { action: "play"; beats: number }
+  | { action: "stop" }
+  | { action: "tempo"; tempo: number };
+
+/** One driven widget as the sidebar names it: "ScoreView 'Etude'", playing at `tempo` BPM. */
+export interface DrivenWidget { kind: string; title: string; playing: boolean; tempo: number }
+
+/** The detail of DRIVE_EVENT: the listener fills `widgets` synchronously. */
+export interface DriveDetail { command: DriveCommand; scope: Node | null; widgets: DrivenWidget[] }
+
+/** What a widget's model adds to its transport so the lab can drive it (controls.ts bindModel). */
+export interface Driven {
+  describe(): { kind: string; title: string; tempo: number };
+  /** start at beat `beats` of the score, the first note at audio-clock time `at` */
+  play(beats: number, at: number): void;
+  /** set the model's tempo (BPM); answers the tempo applied (the widget's range may clamp it) */
+  tempo(bpm: number): number;
+}
+
+function isDriveDetail(d: unknown): d is DriveDetail {
+  if (typeof d !== "object" || d === null) return false;
+  const x = d as Partial<Record<keyof DriveDetail, unknown>>;
+  return typeof x.command === "object" && x.command !== null && Array.isArray(x.widgets);
+}
+
+function inScope(t: Playable, scope: Node | null): boolean {
+  for (const v of t.views) if (v.isConnected && (scope === null || scope.contains(v))) return true;
+  return false;
+}
+
+function drive(d: DriveDetail): void {
+  const targets = [...registry().all].filter((t) => t.driven && inScope(t, d.scope));
+  const c = d.command;
+  // one anchor for every widget, so they start on the same audio-clock sample; widgets all
+  // playing already are left alone (a second "play" from the same click must not restart them)
+  if (c.action === "play" && targets.some((t) => !t.playing)) {
+    const at = ensureContext().currentTime + START_DELAY;
+    for (const t of targets) t.driven!.play(c.beats, at);
+  } else if (c.action === "stop") {
+    for (const t of targets) t.stop();
+  } else if (c.action === "tempo") {
+    for (const t of targets) t.driven!.tempo(c.tempo);
+  }
+  for (const t of targets) d.widgets.push({ ...t.driven!.describe(), playing: t.playing });
+}
+
+/** Tell the lab the set of driven widgets or their state changed. */
+export function drivenChanged(): void {
+  if (typeof window !== "undefined") window.dispatchEvent(new Event(DRIVEN_CHANGED_EVENT));
+}
 
 function registry(): Registry {
   const g = globalThis as unknown as Record<string, Registry | undefined>;
@@ -31,6 +94,14 @@ function registry(): Registry {
   if (!r.listening && typeof window !== "undefined") {
     r.listening = true;
     window.addEventListener(STOP_ALL_EVENT, () => { stopAll(); });
+  }
+  // a page may hold a registry made by an older bundle: the drive listener is added apart
+  if (!r.driving && typeof window !== "undefined") {
+    r.driving = true;
+    window.addEventListener(DRIVE_EVENT, (e) => {
+      const d = (e as CustomEvent<unknown>).detail;
+      if (isDriveDetail(d)) drive(d);
+    });
   }
   return r;
 }
@@ -53,6 +124,10 @@ export class Transport {
   rate = 1;
   loop = false;
   playing = false;
+  /** the roots of the views drawn of this transport (the lab drives those inside its scope) */
+  views = new Set<HTMLElement>();
+  /** how the lab drives it; null: not driven (no model bound) */
+  driven: Driven | null = null;
   /** position the transport rests at while stopped (score seconds) */
   restPos = 0;
   /** the part of the score a loop repeats (score seconds); null: the whole score */
@@ -76,6 +151,7 @@ export class Transport {
   }
 
   private emit(ev: string): void {
+    if (ev === "play" || ev === "stop") drivenChanged();
     for (const cb of [...this.listeners]) {
       try { cb(ev); } catch (e) { console.error("schillinger transport listener", e); }
     }
@@ -168,16 +244,20 @@ export class Transport {
     this.emit("seek");
   }
 
-  play(from?: number): void {
+  /** Play from score second `from` (default: where it rests); `at`: the audio-clock start. */
+  play(from?: number, at?: number): void {
     const ctx = ensureContext();
     if (this.playing) this.cancel();
     let pos = from ?? this.restPos;
+    // a driven start past the end of a looping score falls where the loop would be by then
+    // (a region's loop starts at the region, below)
+    if (this.loop && !this.region && this.duration > 0 && pos >= this.duration) pos %= this.duration;
     if (pos >= this.duration - 1e-6) pos = 0;
     const [l0, l1] = this.span();
     if (this.loop && this.region && (pos < l0 || pos >= l1)) pos = l0;
     this.playing = true;
     this.buildParts();
-    this.anchorCtx = ctx.currentTime + START_DELAY;
+    this.anchorCtx = at !== undefined && at >= ctx.currentTime ? at : ctx.currentTime + START_DELAY;
     this.anchorPos = pos;
     this.cursor = pos;
     this.startPcm();
@@ -200,6 +280,9 @@ export class Transport {
   dispose(): void {
     this.stop();
     registry().all.delete(this);
+    this.views.clear();
+    this.driven = null;
+    drivenChanged();
     this.listeners.clear();
     for (const g of this.partOut) g.disconnect();
     this.partOut = [];

@@ -18,9 +18,29 @@ import { addCommands, CommandIDs } from './commands';
 import { iconSvg, schillingerIcon } from './icon';
 import { listenForCode, listenForRerun } from './notebook';
 import { TUTORIALS } from './tutorials';
-import { WorkbenchPanel } from './panel';
+import { IDriveScope, WorkbenchPanel } from './panel';
 
 const PALETTE_CATEGORY = 'Schillinger Workbench';
+
+/** The sidebar's transport drives the widgets of the main area's widget in front. */
+function driveScope(app: JupyterFrontEnd): IDriveScope {
+  // JupyterLab's and Notebook 7's shells both signal `currentChanged`; the base type does not say so
+  const shell = app.shell as JupyterFrontEnd.IShell & { currentChanged?: { connect(cb: () => void): unknown } };
+  return {
+    current: () => {
+      const widget = shell.currentWidget;
+      if (!widget) {
+        return null;
+      }
+      const name = widget.title.label || 'the open document';
+      const where = widget.hasClass('jp-NotebookPanel') ? `this notebook (${name})` : name;
+      return { node: widget.node, where };
+    },
+    onChange: cb => {
+      shell.currentChanged?.connect(() => cb());
+    }
+  };
+}
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'schillinger-workbench:plugin',
@@ -36,7 +56,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const settings = ServerConnection.makeSettings();
 
-    const panel = new WorkbenchPanel(settings);
+    const panel = new WorkbenchPanel(settings, driveScope(app));
     panel.title.icon = schillingerIcon;
     app.shell.add(panel, 'left', { rank: 900 });
     if (restorer) {

@@ -1,6 +1,6 @@
 // The sidebar panel: is the server side alive (version handshake), which render backend it
-// uses, the OSC address to type into a DAW, the transport (play/stop/tempo, live) and the
-// shared sessions (sessions.ts).
+// uses, the OSC address to type into a DAW, the transport (play/stop/tempo, live; it drives the
+// widgets of the notebook in front, drive.ts) and the shared sessions (sessions.ts).
 
 import { STOP_ALL_EVENT } from './stop';
 import { Clipboard } from '@jupyterlab/apputils';
@@ -8,6 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 
 import { SessionsView } from './sessions';
+import { describeDriving, DRIVEN_CHANGED_EVENT, driveWidgets, DriveCommand, IDrivenWidget } from './drive';
 
 import {
   describeBackend,
@@ -52,6 +53,14 @@ function row(label: string, value: HTMLElement): HTMLElement {
   return line;
 }
 
+/** Where the transport's widgets are: the main area's widget in front, and how to name it. */
+export interface IDriveScope {
+  /** the node holding the widgets to drive and the words for it; null: nothing open */
+  current(): { node: HTMLElement; where: string } | null;
+  /** call `cb` whenever the widget in front changes */
+  onChange(cb: () => void): void;
+}
+
 /** The text a DAW needs: host:port of the OSC server. */
 export function oscAddress(osc: IOscStatus): string {
   return `${osc.host}:${osc.port}`;
@@ -59,15 +68,19 @@ export function oscAddress(osc: IOscStatus): string {
 
 export class WorkbenchPanel extends Widget {
   constructor(
-    private settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+    private settings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+    private scope: IDriveScope | null = null
   ) {
     super();
     this.id = 'schillinger-workbench-panel';
     this.addClass('sk-panel');
     this.title.caption = 'Schillinger Workbench';
-    this._feed = new TransportFeed(state => this._showTransport(state), this.settings);
+    this._feed = new TransportFeed(state => this._showTransport(state, 'feed'), this.settings);
     this._sessions = new SessionsView(this.settings);
     this._build();
+    this._onDriven = () => this._scheduleRelist();
+    window.addEventListener(DRIVEN_CHANGED_EVENT, this._onDriven);
+    scope?.onChange(() => this._scheduleRelist());
   }
 
   /** The latest handshake (null before the first answer). */
@@ -90,6 +103,14 @@ export class WorkbenchPanel extends Widget {
         void this.refresh();
       }
     }, STATUS_INTERVAL);
+    // widget views come and go without telling (a cell cleared, a notebook closed): a cheap
+    // look once a second keeps the "driving" line true; it asks the page, not the server
+    this._relistTimer = setInterval(() => {
+      if (this.isVisible) {
+        this._relist();
+      }
+    }, 1000);
+    this._relist();
   }
 
   protected onAfterShow(): void {
@@ -101,11 +122,20 @@ export class WorkbenchPanel extends Widget {
       clearInterval(this._timer);
       this._timer = null;
     }
+    if (this._relistTimer !== null) {
+      clearInterval(this._relistTimer);
+      this._relistTimer = null;
+    }
     this._feed.stop();
   }
 
   dispose(): void {
     this._feed.stop();
+    window.removeEventListener(DRIVEN_CHANGED_EVENT, this._onDriven);
+    if (this._relistTimer !== null) {
+      clearInterval(this._relistTimer);
+      this._relistTimer = null;
+    }
     this._sessions.dispose();
     if (this._timer !== null) {
       clearInterval(this._timer);
@@ -187,10 +217,11 @@ export class WorkbenchPanel extends Widget {
       'data-sk': 'tempo',
       'aria-label': 'Tempo (BPM)'
     });
+    // any number goes to the server, which alone knows the range: its refusal is shown
     this._tempo.onchange = () => {
-      const bpm = Number(this._tempo.value);
-      if (Number.isFinite(bpm) && bpm >= 1 && bpm <= 999) {
-        void this._act('tempo', { tempo: bpm });
+      const text = this._tempo.value.trim();
+      if (text !== '') {
+        void this._act('tempo', { tempo: Number(text) });
       }
     };
     this._tempo.onkeydown = event => {
@@ -201,7 +232,11 @@ export class WorkbenchPanel extends Widget {
     tempoBox.appendChild(this._tempo);
     tempoBox.appendChild(el('span', {}, ' BPM'));
     transport.appendChild(row('Tempo', tempoBox));
-    this._transportError = el('div', { class: 'sk-note sk-error', 'data-sk': 'transport-error' });
+    this._driving = el('div', { class: 'sk-note sk-driving', 'data-sk': 'transport-driving' }, 'driving: –');
+    transport.appendChild(this._driving);
+    this._driveNote = el('div', { class: 'sk-note', 'data-sk': 'transport-note' });
+    transport.appendChild(this._driveNote);
+    this._transportError = el('div', { class: 'sk-note sk-error', 'data-sk': 'transport-error', role: 'alert' });
     transport.appendChild(this._transportError);
     root.appendChild(transport);
 
@@ -268,14 +303,29 @@ export class WorkbenchPanel extends Widget {
       this._oscCopy.disabled = true;
     }
     if (status.transport) {
-      this._showTransport(status.transport);
+      this._showTransport(status.transport, 'status');
     }
     void this._sessions.refresh(status.sessions);
   }
 
-  private _showTransport(state: ITransportState): void {
+  /**
+   * Show the server clock's state. The widgets follow what the live feed says changed (from
+   * this panel, another browser or a DAW over OSC); a button's answer drives them even when the
+   * clock did not change (it was playing already, the widgets were not). The periodic status
+   * may be older than the feed, so it only shows.
+   */
+  private _showTransport(state: ITransportState, cause: 'feed' | 'status' | 'play' | 'stop' | 'tempo' | 'shown'): void {
+    const last = this._lastTransport;
     this._lastTransport = state;
     const playing = Boolean(state.playing);
+    const tempo = typeof state.tempo === 'number' ? state.tempo : null;
+    const edge = (a: boolean) => cause === 'feed' && last !== null && a;
+    if (tempo !== null && (cause === 'tempo' || cause === 'play' || edge(last?.tempo !== tempo))) {
+      this._drive({ action: 'tempo', tempo });
+    }
+    if (cause === 'play' || cause === 'stop' || edge(Boolean(last?.playing) !== playing)) {
+      this._drive(playing ? { action: 'play', beats: Number(state.position_beats) || 0 } : { action: 'stop' });
+    }
     this._state.textContent = playing ? 'playing' : 'stopped';
     this._state.classList.toggle('sk-playing', playing);
     this.node.dataset.skTransport = playing ? 'playing' : 'stopped';
@@ -287,22 +337,69 @@ export class WorkbenchPanel extends Widget {
     }
   }
 
+  /** The widgets in front (null: nothing open) and the words for where they are. */
+  private _where(): { node: HTMLElement; where: string } | null {
+    return this.scope ? this.scope.current() : { node: document.body, where: 'this page' };
+  }
+
+  /** Send `command` to the widgets in front and show what is driven. */
+  private _drive(command: DriveCommand): IDrivenWidget[] {
+    const here = this._where();
+    if (command.action === 'stop') {
+      // stop is for the whole page: widgets started here keep no sound going behind another tab
+      driveWidgets(command, null);
+      command = { action: 'list' };
+    }
+    const widgets = here ? driveWidgets(command, here.node) : [];
+    this._driving.textContent = describeDriving(widgets, here ? here.where : null);
+    this.node.dataset.skDriving = String(widgets.length);
+    if (command.action === 'tempo') {
+      // a widget's own range is narrower than the clock's: say where it stopped
+      const off = widgets.filter(w => Math.abs(w.tempo - command.tempo) > 1e-6);
+      this._driveNote.textContent = off.length
+        ? `Widgets play from 20 to 400 BPM: ${off.map(w => w.kind).join(', ')} at ${Math.round(off[0].tempo)} BPM.`
+        : '';
+    }
+    return widgets;
+  }
+
+  private _relist(): void {
+    this._relistPending = false;
+    this._drive({ action: 'list' });
+  }
+
+  private _scheduleRelist(): void {
+    if (!this._relistPending) {
+      this._relistPending = true;
+      // after the view that announced itself is in the page
+      setTimeout(() => this._relist(), 0);
+    }
+  }
+
   private async _act(action: 'play' | 'stop' | 'tempo', extra: Record<string, unknown> = {}): Promise<void> {
     this._transportError.textContent = '';
     try {
       const state = await transportAction(action, extra, this.settings);
       if (state && typeof state.playing === 'boolean') {
-        this._showTransport(state);
+        this._showTransport(state, action);
       }
     } catch (error) {
-      this._transportError.textContent = `Transport ${action} failed: ${error instanceof Error ? error.message : String(error)}`;
+      const why = error instanceof Error ? error.message : String(error);
+      this._transportError.textContent = action === 'tempo'
+        ? `Tempo ${String(extra.tempo)} refused: ${why}`
+        : `Transport ${action} failed: ${why}`;
       if (this._lastTransport) {
-        this._showTransport(this._lastTransport);
+        this._showTransport(this._lastTransport, 'shown');
       }
     }
   }
 
   private _feed: TransportFeed;
+  private _onDriven: () => void;
+  private _relistTimer: ReturnType<typeof setInterval> | null = null;
+  private _relistPending = false;
+  private _driving!: HTMLElement;
+  private _driveNote!: HTMLElement;
   private _handshake: Handshake | null = null;
   private _timer: ReturnType<typeof setInterval> | null = null;
   private _lastTransport: ITransportState | null = null;
