@@ -12,6 +12,7 @@ its cadence, keeps the melody on top and shapes the dynamics and feel (:mod:`.dy
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -24,7 +25,7 @@ from ..score import Note, Part, Score, TempoChange, TimeSignature
 from . import dynamics
 from . import parts as builders
 from .args import METERS, choice, count, key_name, meter_beats, number, seed_of, theme_rhythm
-from .blues import boogie_bass
+from .blues import blue_line, blues_scale, boogie_bass
 from .form import Section, plan_form
 from .inner import moving_voice
 
@@ -150,7 +151,10 @@ def compose(progression: Progression | Sequence[str], themes: Sequence[Any] = ((
                              f"the progression {bars}; they must be equal")
     built = []
     for _name, instrument, role in roles:
-        if role == "melody":
+        if role == "melody" and style == "blues":  # the same axes, on the blues scale
+            notes = blue_line(_melody(dataclasses.replace(plan, scale=blues_scale(k)),
+                                      sections, instrument, cx, rng), plan, k)
+        elif role == "melody":
             notes = _melody(plan, sections, instrument, cx, rng)
         else:
             notes = _role_notes(role, instrument, plan, acc, groove, style)

@@ -322,6 +322,7 @@ def read_musicxml(path: str | os.PathLike[str]) -> Score:
     from music21 import converter
 
     from .m21 import from_music21
+    from .musicxml_feel import played_feel
 
     if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
@@ -340,4 +341,4 @@ def read_musicxml(path: str | os.PathLike[str]) -> Score:
             stream = converter.parse(str(p), format="musicxml")
     except Exception as exc:
         raise ValueError(f"path {str(p)!r} is not readable MusicXML: {exc}") from None
-    return from_music21(join_staves(stream))
+    return played_feel(from_music21(join_staves(stream)), stream)

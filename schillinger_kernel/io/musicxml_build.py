@@ -7,8 +7,10 @@ voices of a multi-voice bar with stems apart and rests moved off the other voice
 accidentals by bar against the key signature, beams by beat. Transposing instruments are
 written at written pitch in the written key with a ``<transpose>``; clefs, names and
 abbreviations come from :mod:`~schillinger_kernel.instruments`. On the first part: tempo marks
-and rehearsal marks; chord symbols over the first keyboard or guitar (else the first part at
-concert pitch); on every part: dynamics from the velocities.
+and rehearsal marks, and the feel of a swung score (its long-short pairs written as plain
+eighths under a "Swing" or "Shuffle" mark, see :mod:`~.musicxml_feel`); chord symbols over
+the first keyboard or guitar (else the first part at concert pitch); on every part:
+dynamics from the velocities.
 
 >>> from schillinger_kernel import Note, Part, Score
 >>> s = Score(parts=(Part.create("Piano", (Note(0, 480, 72), Note(0, 480, 43))),))
@@ -31,6 +33,7 @@ from ..pitch import key as parse_key
 from ..pitch import pitch_name
 from ..score import PPQ, Note, Part, Score
 from .m21 import music21_instrument, unpitched_hit, written_key
+from .musicxml_feel import feel_words, straight_score
 from .musicxml_staves import (
     KEYBOARDS,
     Chord,
@@ -212,6 +215,9 @@ def to_notation(score: Score, *, chords: Sequence[tuple[int, str]] = (),
     out.metadata.composer = "Schillinger Workbench"
     ends = [score.end, *(t for t, _ in chords), *(t for t, _ in sections)]
     bar_list = bars(score.time_signatures, max(*ends, 1))
+    words = feel_words(score, bar_list)
+    if words:
+        score = straight_score(score, bar_list)
     groups = _group_parts(score)
     comping = _chord_staff([m[0] for m, _g in groups])
     spellings = _chord_spellings(chords, parse_key(score.key).spelling)
@@ -307,7 +313,8 @@ def to_notation(score: Score, *, chords: Sequence[tuple[int, str]] = (),
                 if si == 0:
                     _directions(m, bar, marks, score.tempos if gi == 0 else (),
                                 chords if gi == comping else (), sections if gi == 0 else (),
-                                dynamics, expressions, harmony, tempo)
+                                dynamics, expressions, harmony, tempo,
+                                words if gi == 0 and bi == 0 else None)
                 st.append(m)
             if not part.is_drums:
                 makeNotation.makeAccidentalsInMeasureStream(st)
@@ -425,7 +432,8 @@ def _chord_staff(parts: Sequence[Part]) -> int:
 
 def _directions(m: Any, bar: Bar, marks: list[tuple[int, str]], tempos: Sequence[Any],
                 chords: Sequence[tuple[int, str]], sections: Sequence[tuple[int, str]],
-                dynamics: Any, expressions: Any, harmony: Any, tempo: Any) -> None:
+                dynamics: Any, expressions: Any, harmony: Any, tempo: Any,
+                feel: str | None = None) -> None:
     lo, hi = bar.start, bar.start + bar.length
 
     def at(t: int) -> Fraction:
@@ -434,6 +442,11 @@ def _directions(m: Any, bar: Bar, marks: list[tuple[int, str]], tempos: Sequence
     for t, mark in marks:
         if lo <= t < hi:
             m.insert(at(t), dynamics.Dynamic(mark))
+    if feel:  # "Shuffle" over the first bar, in the tempo's bold words, before its number
+        text = expressions.TextExpression(feel)
+        text.placement = "above"
+        text.style.fontWeight = "bold"
+        m.insert(0, text)
     for tc in tempos:
         if lo <= tc.tick < hi:
             mark = tempo.MetronomeMark(number=round(tc.bpm, 2))

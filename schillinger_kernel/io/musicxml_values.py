@@ -23,10 +23,14 @@ each beat (the 64th grid, or the tuplet whose grid is within :data:`TOLERANCE` t
 ...   (192, 480, 'c'), (480, 1920, None)])][:3]  # doctest: +NORMALIZE_WHITESPACE
 [(Fraction(0, 1), 120, (5, 4, 120)), (Fraction(96, 1), 120, (5, 4, 120)),
  (Fraction(192, 1), 360, (5, 4, 120))]
+
+:func:`straighten` writes swung eighths as a player reads them, two plain eighths a beat
+(the feel is named over the first bar, not spelled in triplets).
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -43,6 +47,7 @@ __all__ = [
     "beats",
     "snap_times",
     "spell_bar",
+    "straighten",
 ]
 
 # Written values in ticks: whole to 64th, with one and two dots.
@@ -301,3 +306,36 @@ def _brackets(pieces: list[Piece], kinds: list[tuple[int, int, int]]) -> list[Pi
             out[inside[-1]] = replace(out[inside[-1]], bracket="stop" if len(inside) > 1
                                       else "startStop")
     return out
+
+
+def straighten(t: int, bar_list: Sequence[Bar], ratio: Fraction = Fraction(2, 3), *,
+               played: bool = False) -> int:
+    """Where a swung time is written: inside each quarter-note beat the swung middle (at
+    ``ratio`` of the beat, as :func:`~schillinger_kernel.compose.dynamics.swing` plays it)
+    goes back to the half, and the times around it with it; other beats (dotted quarters,
+    halves) are not swung and keep their times. With ``played`` the other way: where a
+    written time is played (reading a swing chart back).
+
+    >>> bar_list = bars((TimeSignature(0, 4, 4),), 3840)
+    >>> [straighten(t, bar_list) for t in (320, 480 + 160, 480 + 400, 1920 + 320)]
+    [240, 600, 840, 2160]
+    >>> [straighten(t, bar_list, played=True) for t in (240, 600, 840, 2160)]
+    [320, 640, 880, 2240]
+    """
+    i = bisect.bisect_right([b.start for b in bar_list], t) - 1
+    if i < 0:
+        return t
+    bar = bar_list[i]
+    off = t - bar.start
+    for start, length, compound in beats(bar):
+        if start <= off < start + length:
+            if compound or length != PPQ:
+                return t
+            o = off - start
+            mid, half = PPQ * ratio, Fraction(PPQ, 2)
+            if played:
+                mid, half = half, mid
+            written = o * half / mid if o <= mid else half + (o - mid) * (PPQ - half) / (
+                PPQ - mid)
+            return bar.start + start + round(written)
+    return t

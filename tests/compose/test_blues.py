@@ -17,10 +17,20 @@ from schillinger_kernel.compose import (
     generate_composition,
     quick_compose,
 )
-from schillinger_kernel.compose.blues import blues_chorus, blues_form
+from schillinger_kernel.compose.blues import (
+    BLUE_NOTES,
+    blue_line,
+    blue_report,
+    blues_chorus,
+    blues_form,
+    blues_scale,
+)
+from schillinger_kernel.compose.parts import Plan
 from schillinger_kernel.compose.rules import final_cadence, melody_on_top, section_cadences
 from schillinger_kernel.errors import ParameterError
+from schillinger_kernel.pitch import parse_key
 from schillinger_kernel.rhythm import Rhythm
+from schillinger_kernel.score import Note
 
 EXE = Path(sys.executable).with_name("schillinger")
 HAT, SNARE = 42, 38
@@ -118,3 +128,80 @@ def test_blues_and_shuffle_from_every_entry_point(tmp_path: Path) -> None:
     bad = subprocess.run([str(EXE), "compose", str(tmp_path / "x.mid"), "--style", "blues",
                           "--bars", "8"], capture_output=True, text=True, timeout=180)
     assert bad.returncode != 0 and "12 bars" in bad.stderr
+
+
+# Keys, complexity and seeds the melody rules are held to: major and minor, plain changes
+# and the ones with passing chords, 4/4 and 3/4.
+MELODY_CASES = [("F major", 0.2, 1, "4/4"), ("Bb major", 0.8, 2, "4/4"),
+                ("E major", 0.5, 3, "4/4"), ("G minor", 0.2, 4, "4/4"),
+                ("C minor", 0.8, 5, "4/4"), ("A major", 0.8, 6, "3/4")]
+
+
+def _sounding(score, note) -> list[set[int]]:
+    chords = sorted((c["tick"], set(c["pitch_classes"])) for c in score.metadata["chords"])
+    return [pcs for k, (t, pcs) in enumerate(chords)
+            if t < note.end and (k + 1 == len(chords) or chords[k + 1][0] > note.start)]
+
+
+def test_the_blues_scale() -> None:
+    assert blues_scale("C major").pitch_classes == (0, 3, 4, 5, 6, 7, 10)
+    assert blues_scale("A minor").pitch_classes == (9, 0, 2, 3, 4, 7)
+    assert {(p - 5) % 12 for p in blues_scale("F major").pitch_classes} >= BLUE_NOTES
+
+
+@pytest.mark.parametrize(("key", "cx", "seed", "meter"), MELODY_CASES)
+def test_the_blues_melody_sings_blue_notes_against_the_chords(key, cx, seed, meter) -> None:
+    s = generate_composition("Blues", 96, key, 24, "blues", cx, seed=seed, meter=meter)
+    tonic = parse_key(key)[0]
+    report = blue_report(s)
+    assert report["clashes"] == 0
+    if "minor" not in key:  # (b3 and b7 are the minor key's own tones)
+        # the major scale gave these cases 0.03 to 0.12
+        assert report["blue"] >= 0.14, report
+    melody = sorted(s.parts[0].notes)
+    for n in melody:
+        for pcs in _sounding(s, n):
+            # never a minor ninth over a chord tone: no natural 7 over a dominant seventh
+            assert n.pitch % 12 in pcs or (n.pitch - 1) % 12 not in pcs, (n, pcs)
+    if "minor" not in key:
+        # the b3 over chords with the major third is a bend: the 3 comes straight after
+        # (a b3 held on into IV7 is that chord's seventh and stays)
+        third = (tonic + 4) % 12
+        blue3 = [(a, b) for a, b in itertools.pairwise(melody) if (a.pitch - tonic) % 12 == 3
+                 and all(third in pcs for pcs in _sounding(s, a))]
+        assert all(b.pitch == a.pitch + 1 for a, b in blue3), blue3
+        assert report["bends"] >= 1
+
+
+def test_blue_notes_over_many_seeds() -> None:
+    """The melody over 16 pieces: a quarter of its notes blue, none clashing."""
+    total = blue = clashes = bends = 0
+    for seed in range(16):
+        key = ("F major", "Bb major", "G minor", "E major")[seed % 4]
+        r = blue_report(generate_composition("B", 96, key, 12, "blues", 0.2 + 0.2 * (seed % 4),
+                                             seed=seed))
+        total += r["notes"]
+        blue += round(r["blue"] * r["notes"])
+        clashes += r["clashes"]
+        bends += r["bends"]
+    assert clashes == 0
+    assert blue / total >= 0.22
+    assert bends >= 16
+
+
+def test_blue_line_moves_clashes_and_bends_blue_notes() -> None:
+    from schillinger_kernel.harmony import voice
+    from schillinger_kernel.scales import key_scale
+
+    plan = Plan(voice(blues_chorus("C major", 0.0, final=False), "C major"),
+                key_scale("C major"), 1920, 240, 1920, 12)
+    line = [Note(0, 480, 63), Note(480, 480, 63), Note(960, 480, 71), Note(1440, 240, 66),
+            Note(1680, 240, 67), Note(7680, 480, 64), Note(7680 + 480, 480, 66)]
+    out = [(n.start, n.duration, n.pitch) for n in blue_line(line, plan, "C major")]
+    assert out == [
+        (0, 120, 63), (120, 360, 64),  # Eb over C7 bends up to E
+        (480, 480, 64),  # and a repeated Eb stays bent
+        (960, 480, 70),  # B (a natural 7 over C7) becomes the chord's Bb
+        (1440, 240, 66), (1680, 240, 67),  # Gb going to G is already its own bend
+        (7680, 480, 63),  # E over F7 (its major 7) becomes Eb, F7's b7
+        (8160, 480, 65)]  # Gb over F7 (its b9) becomes F

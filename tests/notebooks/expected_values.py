@@ -65,6 +65,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ('blues = sk.generate_composition("Shuffle Blues"', "shuffle [('A', 12, 'half'), ('Coda', 4, 'authentic')]"),
         ('blues = sk.generate_composition("Shuffle Blues"', "F7 Bb7 Am7 F7 Bb7 Bdim7 F7 D7 Gm7 C7 F7 C7 Gm7 Bb7 C7 F7"),
         ('blues = sk.generate_composition("Shuffle Blues"', "long-short: [(0, 320), (320, 160), (480, 320), (800, 160)]"),
+        ('blues = sk.generate_composition("Shuffle Blues"', "'clashes': 0, 'bends': 5}"),
         ("data = json.loads(blues.to_json())", "['chords', 'feel', 'form', 'themes']"),
     ],
     "05_audio.ipynb": [
