@@ -31,10 +31,12 @@ CELLS = [
     "RhythmExplorer(a=3, b=2)",
     "HarmonyExplorer(key='C major', cycle='C3', length=4)",
     "Player(song)",
+    "from schillinger_kernel.widgets import ScoreView\nScoreView(song)",
     "print('ROLL', roll.loop, round(roll.position, 2))",
 ]
 
-WIDGETS = ["sk-pianoroll", "sk-rhythm-explorer", "sk-harmony-explorer", "sk-player"]
+WIDGETS = ["sk-pianoroll", "sk-rhythm-explorer", "sk-harmony-explorer", "sk-player",
+           "sk-scoreview"]
 
 # relative luminance and contrast ratio of two CSS colours, computed by the browser
 CONTRAST_JS = """([a, b]) => {
@@ -89,7 +91,7 @@ def test_pianoroll_and_themes(page: Any, write_notebook: Callable[..., Path],
                               artifacts: Path, light_theme_after: Iterator[None]) -> None:
     write_notebook("roll_themes.ipynb", CELLS)
     open_notebook(page, "roll_themes.ipynb")
-    for i in range(4):
+    for i in range(5):
         run_cell(page, i)
     for cls in WIDGETS:
         page.locator(f".{cls}").first.wait_for(timeout=60_000)
@@ -132,7 +134,7 @@ def test_pianoroll_and_themes(page: Any, write_notebook: Callable[..., Path],
     page.mouse.click(*point(1.0, 70))
     _wait(lambda: "0:01.0" in (roll.locator(".sk-time").text_content() or ""), 5,
           "the time to read 0:01.0 after a click at 1 s")
-    out = run_cell(page, 4)
+    out = run_cell(page, 5)
     _wait(lambda: "ROLL" in (out.text_content() or ""), 30, "the ROLL line")
     assert "ROLL False 1.0" in (out.text_content() or ""), out.text_content()
 
@@ -159,7 +161,7 @@ def test_pianoroll_and_themes(page: Any, write_notebook: Callable[..., Path],
     _wait(wrapped, 10, "the playhead to loop back inside the selection")
     assert min(seen) >= keys + 1.98 * zoom and max(seen) < keys + 3.05 * zoom, seen
     roll.locator("button.sk-play").click()
-    out = run_cell(page, 4)
+    out = run_cell(page, 5)
     _wait(lambda: "ROLL True" in (out.text_content() or ""), 30, "the kernel to hear loop")
     roll.locator("button.sk-clear-region").click()
     assert not sel.is_visible()
@@ -189,6 +191,10 @@ def test_pianoroll_and_themes(page: Any, write_notebook: Callable[..., Path],
     label = hx.locator(".sk-circle .sk-node:not(.sk-used) text").first.evaluate(
         "e => getComputedStyle(e).fill")
     assert page.evaluate(CONTRAST_JS, [label, bg]) >= 4.5, (label, bg)
+    # the engraving is black on paper: in a dark theme the page stays white, so notes read
+    paper = page.locator(".sk-scoreview .sk-score-page").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor")
+    assert page.evaluate(CONTRAST_JS, [paper, "#000000"]) >= 15, paper
 
     # high contrast: every widget photographed; the arrows at full strength, readable
     _theme(page, "JupyterLab Dark High Contrast")
