@@ -219,7 +219,9 @@ def toolkit(xml: str, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
         "header": "none",
         "footer": "none",
         "pageMarginTop": 20, "pageMarginBottom": 20,
-        "pageMarginLeft": 20, "pageMarginRight": 20,
+        # the names sit left of the system, and Verovio measures them a little narrower than
+        # the browser draws them: a wider left margin keeps "Tenor Saxophone" whole
+        "pageMarginLeft": 60, "pageMarginRight": 20,
         "xmlIdSeed": 1,  # the same score engraves to the same SVG
     })
     if not tk.loadData(xml):  # pragma: no cover - our writer's files load

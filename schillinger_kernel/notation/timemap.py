@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..checks import check_int
 from ..errors import ParameterError
 from ..score import PPQ
-from .engrave import DEFAULT_HEIGHT, DEFAULT_SCALE, DEFAULT_WIDTH, musicxml, toolkit
+from .engrave import DEFAULT_HEIGHT, DEFAULT_SCALE, DEFAULT_WIDTH, as_score, musicxml, toolkit
 
 __all__ = ["MAX_SVG_BYTES", "EngravedNote", "Engraving", "engraving"]
 
@@ -131,7 +132,30 @@ def engraving(music: Any, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_H
             starts.setdefault(i, tick)
         for i in event.get("off", ()):
             ends[i] = tick
-    notes = sorted((EngravedNote(i, page_of[i], t, max(ends.get(i, t), t))
+    played = _played_ticks(music)
+    notes = sorted((EngravedNote(i, page_of[i], played(t), max(played(ends.get(i, t)),
+                                                                   played(t)))
                     for i, t in starts.items() if i in page_of),
                    key=lambda n: (n.start, n.page, n.id))
     return Engraving(pages, tuple(notes))
+
+
+def _played_ticks(music: Any) -> Callable[[int], int]:
+    """Drawn ticks -> the ticks the score plays them at: a swung score is written straight
+    under a "Swing"/"Shuffle" mark (io.musicxml_feel), so its drawn eighths must be swung
+    back for the highlight to follow the sound."""
+    from ..io.musicxml_feel import feel_words
+    from ..io.musicxml_values import bars, straighten
+
+    score = as_score(music)
+    bar_list = bars(score.time_signatures, max(1, score.end))
+    if feel_words(score, bar_list) is None:
+        return lambda t: t
+    cache: dict[int, int] = {}
+
+    def played(t: int) -> int:
+        if t not in cache:
+            cache[t] = straighten(t, bar_list, played=True)
+        return cache[t]
+
+    return played
