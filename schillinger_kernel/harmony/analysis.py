@@ -83,9 +83,11 @@ def _events(notes: Any) -> list[tuple[int, int, int]]:
                 for n in p.notes]
     if isinstance(notes, Part):
         return [(n.start, n.duration, n.pitch) for n in notes.notes]
+    if hasattr(notes, "flatten") and hasattr(notes, "recurse"):
+        return _stream_events(notes)
     if isinstance(notes, str) or not isinstance(notes, Sequence):
-        raise ParameterTypeError(f"notes must be a Score, Part, notes or a list of chords, got "
-                        f"{type(notes).__name__}")
+        raise ParameterTypeError(f"notes must be a Score, Part, Progression, music21 stream, "
+                                 f"notes or a list of chords, got {type(notes).__name__}")
     if notes and all(isinstance(v, int | str) and not isinstance(v, bool) for v in notes):
         notes = [list(notes)]  # one chord given as its pitches
     triples = [it for it in notes if isinstance(it, tuple) and len(it) == 3
@@ -106,6 +108,20 @@ def _events(notes: Any) -> list[tuple[int, int, int]]:
             out.extend((i * 4 * PPQ, 4 * PPQ, to_midi_pitch(p)) for p in item)
         else:
             raise ParameterTypeError(f"notes: cannot read item {item!r}")
+    return out
+
+
+def _stream_events(stream: Any) -> list[tuple[int, int, int]]:
+    """(start, duration, pitch) of every pitched note and chord tone of a music21 stream,
+    its offsets (quarter notes) in ticks; unpitched percussion is left out as for a Score's
+    drums."""
+    out: list[tuple[int, int, int]] = []
+    for el in stream.flatten().notes:
+        start = round(float(el.offset) * PPQ)
+        dur = max(1, round(float(el.quarterLength) * PPQ))
+        out.extend((start, dur, int(p.midi)) for p in getattr(el, "pitches", ()))
+    if not out:
+        raise ParameterError("notes: the music21 stream holds no pitched notes")
     return out
 
 
@@ -150,10 +166,11 @@ def analyze_harmony(notes: Any, key: str | None = None,
     Parameters
     ----------
     notes : a Score (drums ignored), Part, a :class:`Progression` (analysed in its own key
-        unless ``key`` is given), Note values, ``(pitch, start, duration)`` tuples,
-        a list of chords (each a list or tuple of MIDI pitches or names, one chord per bar),
-        or one chord as a flat list of pitches. Triples count as timed notes when one of
-        them starts at 0 or holds a value beyond 127; otherwise they are chords.
+        unless ``key`` is given), a music21 stream (its notes and chords), Note values,
+        ``(pitch, start, duration)`` tuples, a list of chords (each a list or tuple of MIDI
+        pitches or names, one chord per bar), or one chord as a flat list of pitches.
+        Triples count as timed notes when one of them starts at 0 or holds a value beyond
+        127; otherwise they are chords.
     key : analyse in this key (e.g. ``"A minor"``) instead of finding it.
     window : group by windows of this many ticks instead of by simultaneities.
     """
