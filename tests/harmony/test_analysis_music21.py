@@ -10,8 +10,9 @@ from schillinger_kernel.errors import ParameterError, ParameterTypeError
 
 
 def test_a_stream_of_chords_is_named_in_its_key() -> None:
-    st = music21.stream.Stream([music21.chord.Chord(c, quarterLength=4) for c in
-                                ("C4 E4 G4", "F3 A3 C4", "G3 B3 D4 F4", "C4 E4 G4")])
+    st: music21.stream.Stream[music21.chord.Chord] = music21.stream.Stream([
+        music21.chord.Chord(c, quarterLength=4) for c in
+        ("C4 E4 G4", "F3 A3 C4", "G3 B3 D4 F4", "C4 E4 G4")])
     r = sk.analyze_harmony(st)
     assert r.key == "C major"
     assert r.romans == ("I", "IV", "V7", "I") and r.symbols == ("C", "F", "G7", "C")
