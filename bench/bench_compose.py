@@ -17,7 +17,7 @@ import time
 from collections import Counter
 
 from schillinger_kernel.compose import COMPOSE_STYLES as STYLES
-from schillinger_kernel.compose import generate_composition
+from schillinger_kernel.compose import accompany, generate_composition
 from schillinger_kernel.compose.rules import (
     bass_part,
     bass_steps,
@@ -28,6 +28,7 @@ from schillinger_kernel.compose.rules import (
     section_cadences,
 )
 from schillinger_kernel.dsp.loudness import loudness_range
+from schillinger_kernel.rhythm import interference
 from schillinger_kernel.synth.renderer import render
 
 TONICS = ("C", "G", "D", "A", "E", "B", "F#", "Db", "Ab", "Eb", "Bb", "F")
@@ -115,6 +116,32 @@ def main() -> None:
               f"max {max(lras):.1f}, pieces >= 4 LU: {sum(x >= 4 for x in lras)}/{len(lras)}; "
               + ", ".join(f"{k} {statistics.median(v):.1f}"
                           for k, v in sorted(lra_by_style.items())))
+    whole, names = resultants_heard_whole()
+    print(f"  named resultants heard whole in accompany's keys: {len(whole)}/{len(names)}"
+          + (f"  (not whole: {sorted(set(names) - set(whole))})" if len(whole) < len(names)
+             else ""))
+
+
+GENERATORS = ((3, 2), (4, 3), (5, 3), (5, 4), (7, 4), (7, 5), (8, 3))
+
+
+def resultants_heard_whole() -> tuple[list[str], list[str]]:
+    """Which r a÷b sound whole (every attack of the period, in eighths) in ``accompany``'s
+    keyboard part over four chords, across bar lines and chord changes."""
+    whole, names = [], []
+    for a, b in GENERATORS:
+        r = interference(a, b)
+        bars = max(4, -(-2 * r.period // 8))  # at least two periods
+        chords = ["Dm7", "G7", "Cmaj7", "A7"] * (bars // 4 + 1)
+        s = accompany(chords[:bars], bpm=100, key="C", tracks=["keys"], generators=(a, b),
+                      seed=1)
+        onsets = {n.start // 240 for n in s.parts[0].notes}
+        heard = {x + r.period * k for k in range(bars * 8 // r.period + 1) for x in r.attacks
+                 if x + r.period * k < bars * 8}
+        names.append(f"r{a}÷{b}")
+        if heard <= onsets:
+            whole.append(names[-1])
+    return whole, names
 
 
 if __name__ == "__main__":
