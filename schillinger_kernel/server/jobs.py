@@ -13,7 +13,8 @@ deleted ``ttl`` seconds after the job ended (or when the job is forgotten). A fa
 its error as plain data (:class:`~.errors.ErrorAnswer`): the exception, and with it every
 frame and array of the failed work, is released. A job some clients wait for is cancelled
 when the last of them goes away (:meth:`JobManager.abandon`), unless it was handed out as a
-resource to poll (``detached``).
+resource to poll (``detached``); so is the work a connection waits for outside any job
+(:meth:`JobManager.watching`: a REST rhythm computed in a child process).
 
 >>> jm = JobManager(max_workers=1)
 >>> job = jm.submit("demo", lambda rep: {"answer": 42})
@@ -37,7 +38,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,6 +205,10 @@ class JobManager:
         self._log = log or logging.getLogger("schillinger")
         self._listeners: list[Callable[[dict[str, Any]], None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._watched: dict[Hashable, set[StopSignal]] = {}
+        # results are deleted by a thread of their own: an unlink on a busy disk held the
+        # event loop (submit and list forget and expire results) up to ~0.1 s
+        self._remover = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sk-job-rm")
         if results_dir is not None:
             os.makedirs(results_dir, mode=0o700, exist_ok=True)
         # mkdtemp: a fresh folder only this user can read, whoever else shares the parent
@@ -302,10 +307,11 @@ class JobManager:
         job.result_path = path
 
     def _forget(self, job: Job) -> None:
-        if job.result_path is not None:
-            with contextlib.suppress(OSError):
-                job.result_path.unlink()
-            job.result_path = None
+        path, job.result_path = job.result_path, None  # nobody reads it from now on
+        if path is not None:
+            # after shutdown the submit fails: the folder goes with everything in it
+            with contextlib.suppress(RuntimeError):
+                self._remover.submit(_unlink, path)
 
     def expire(self, now: float | None = None) -> int:
         """Delete the results of jobs that ended ``ttl`` seconds ago; how many."""
@@ -357,9 +363,36 @@ class JobManager:
             job.waiters.discard(waiter)
         return job
 
+    @contextlib.contextmanager
+    def watching(self, waiter: Hashable | None, signal: StopSignal) -> Iterator[None]:
+        """Within the block, :meth:`abandon` of ``waiter`` sets ``signal``: work one
+        connection waits for outside a job (which only it waits for) stops when it goes.
+
+        >>> jm, sig = JobManager(max_workers=1), StopSignal()
+        >>> with jm.watching("conn", sig):
+        ...     _ = jm.abandon("conn")
+        >>> sig.is_set()
+        True
+        >>> jm.shutdown()
+        """
+        if waiter is None:
+            yield
+            return
+        self._watched.setdefault(waiter, set()).add(signal)
+        try:
+            yield
+        finally:
+            signals = self._watched.get(waiter)
+            if signals is not None:
+                signals.discard(signal)
+                if not signals:
+                    del self._watched[waiter]
+
     def abandon(self, waiter: Hashable) -> tuple[Job, ...]:
-        """``waiter`` went away: cancel each unfinished job it alone waited for (not the
-        detached ones); returns those cancelled."""
+        """``waiter`` went away: stop the work it watched (:meth:`watching`) and cancel each
+        unfinished job it alone waited for (not the detached ones); returns those cancelled."""
+        for signal in self._watched.pop(waiter, set()):
+            signal.set()
         gone = []
         for job in list(self._jobs.values()):
             if waiter not in job.waiters:
@@ -375,4 +408,10 @@ class JobManager:
         for job in self._jobs.values():
             job.cancel_event.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._remover.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(self.results_dir, ignore_errors=True)
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

@@ -29,6 +29,7 @@ from .jobs import Job, JobManager, Reporter, WorkPool
 from .osc import OscBridge
 from .payload import JsonText, answer_data
 from .sessions import SessionStore
+from .stopping import StopSignal, running_under
 from .transport import TransportClock
 
 __all__ = [
@@ -264,10 +265,12 @@ class Workbench:
         return data
 
     async def run_action_text(self, name: str, body: dict[str, Any] | BaseModel,
-                              owner: str = "", waiter: Any = None) -> str:
-        """:meth:`run_action`'s answer as JSON text, for REST: an answer computed in a child
-        process comes as the text it wrote, and is neither parsed nor written again here."""
-        answer = await self._run_action(name, body, None, owner, waiter)
+                              owner: str = "", waiter: Any = None,
+                              progress: Callable[[float, str], None] | None = None) -> str:
+        """:meth:`run_action`'s answer as JSON text, for REST and the WebSocket: an answer
+        computed in a child process comes as the text it wrote, and is neither parsed nor
+        written again here."""
+        answer = await self._run_action(name, body, progress, owner, waiter)
         return answer if isinstance(answer, JsonText) else await self.dumps(answer)
 
     async def _run_action(self, name: str, body: dict[str, Any] | BaseModel,
@@ -285,10 +288,7 @@ class Workbench:
                 if progress is not None:
                     loop.call_soon_threadsafe(progress, fraction, message)
 
-            def work() -> Any:
-                return act.prepare(self.ctx, req)(report)
-
-            return await self.pool.run(work)
+            return await self._watched_call(waiter, act.prepare, req, report)
         prepared = await self.pool.run(act.prepare, self.ctx, req)  # parses scores
         job = self.start_job(name, req, progress, prepared, owner)
         await self.jobs.wait(job, waiter)
@@ -297,6 +297,31 @@ class Workbench:
         # the result lies on disk as JSON text: read back off the loop, parsed by the caller
         text = await asyncio.get_running_loop().run_in_executor(None, _result_text, job)
         return text
+
+    async def _watched_call(self, waiter: Any, prepare: Callable[..., actions.Work],
+                            req: BaseModel, report: Callable[..., None]) -> Any:
+        """A fast action's work in the worker pool, stopped when ``waiter`` (a connection)
+        goes away: dropped while it waits for a thread; when it waits on a child process
+        (:class:`~.procpool.ProcessPool`), that child is ended and its slot freed."""
+        signal = StopSignal()
+
+        def work() -> Any:
+            with running_under(signal):
+                return prepare(self.ctx, req)(report)
+
+        fut = self.pool.submit(work)
+        key = signal.on_set(fut.cancel)  # a running call is not cancelled: its child is
+        try:
+            with self.jobs.watching(waiter, signal):
+                return await asyncio.wrap_future(fut)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if signal.is_set() and fut.cancelled() and not (task and task.cancelling()):
+                # dropped for the client that went away, not a cancel of this task
+                raise Cancelled("the client went away before the work started") from None
+            raise
+        finally:
+            signal.discard(key)
 
     # ----- transport -------------------------------------------------------------------------
     def transport_command(self, req: models.TransportRequest) -> dict[str, Any]:

@@ -95,6 +95,9 @@ MAX_MESSAGE = 4 * 1024 * 1024
 BACKGROUND = frozenset({"generate", "ableton"})
 #: Such answers one connection may have running at once (more: 429).
 MAX_IN_FLIGHT = 8
+#: messages longer than this (characters) are parsed in the worker pool: checking and parsing
+#: a 4 MB message held the event loop ~0.5 s
+PARSE_INLINE_CHARS = 64 * 1024
 #: Largest session whose join and leave broadcasts carry the member list (beyond: ``count``).
 PRESENCE_LIST_MAX = 50
 TYPES = ("generate", "join", "leave", "presence", "param_change", "operation", "transport",
@@ -264,7 +267,11 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             if isinstance(message, bytes):
                 await self.yjs.on_binary(message, limits.ws_message_bytes)
                 return
-            data = self._parse(message, limits.ws_message_bytes, limits.json_depth)
+            args = (message, limits.ws_message_bytes, limits.json_depth)
+            # off the loop, the order of messages is kept: the next frame is read once this
+            # one returns
+            data = self._parse(*args) if len(message) <= PARSE_INLINE_CHARS \
+                else await self.wb.offload(self._parse, *args)
             self._size = len(message)
             msg_id = data.get("id")
             kind = data.get("type")
@@ -323,9 +330,11 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             self.send({"type": "progress", "id": msg_id, "progress": fraction,
                        "message": message})
 
-        result = await self.wb.run_action(endpoint, body, progress, owner=self.user.username,
-                                          waiter=self)
-        self.send_text(await self.wb.dumps({"type": "result", "id": msg_id, "result": result}))
+        result = await self.wb.run_action_text(endpoint, body, owner=self.user.username,
+                                               waiter=self, progress=progress)
+        # the answer is JSON text already (a child's, or written off the loop): wrapped, not
+        # parsed and written again
+        self.send_text(f'{{"type": "result", "id": {json.dumps(msg_id)}, "result": {result}}}')
 
     def _members(self) -> list[dict[str, Any]]:
         s = self.wb.sessions.get(self.session_id or "")

@@ -319,7 +319,8 @@ def test_job_results_live_on_disk_and_expire(tmp_path: Path) -> None:
         assert job_outcome(job)["notes"][-1] == 999
         assert jm.expire(now=time.time() + 30) == 0  # not yet
         assert jm.expire(now=time.time() + 61) == 1
-        assert not list(jm.results_dir.iterdir()) and job.expired and job.result is None
+        assert job.expired and job.result is None  # at once; the file goes off the loop
+        wait_until(lambda: not list(jm.results_dir.iterdir()), 30, "the result file deleted")
         with pytest.raises(NotFound, match="expired"):
             job_outcome(job)
     finally:

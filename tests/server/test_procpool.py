@@ -9,6 +9,7 @@ opens the pipe for writing and closes it, so no test depends on how fast anythin
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -112,5 +113,51 @@ def test_status_answers_while_a_compose_job_waits_for_a_process(
         assert code == 200, answer
         assert answer["score"]["parts"]
         assert held.result() == b""
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("score", [True, False])  # a child's JSON text; data written here
+def test_websocket_generate_answers_what_rest_answers(
+        api: Callable[..., Any], jp_ws_fetch: Any, run: Callable[[Any], Any],
+        score: bool) -> None:
+    body = {"technique": "interference", "generators": [4, 3], "score": score}
+    msg_id = {"n": [1, "x\u00e9\""]}  # any JSON the client chose comes back as it was
+
+    async def scenario() -> None:
+        code, rest = await api("rhythm", body, timeout=120)
+        assert code == 200, rest
+        ws = await jp_ws_fetch("schillinger", "api", "ws")
+        assert json.loads(await ws.read_message())["type"] == "hello"
+        ws.write_message(json.dumps({"type": "generate", "id": msg_id, "endpoint": "rhythm",
+                                     **body}))
+        while (msg := json.loads(await ws.read_message()))["type"] == "progress":
+            assert msg["id"] == msg_id
+        ws.close()
+        assert msg == {"type": "result", "id": msg_id, "result": rest}
+        assert ("score" in rest) is score
+
+    run(scenario())
+
+
+def test_long_websocket_messages_are_checked_and_answered_in_order(
+        jp_ws_fetch: Any, wb: Any, run: Any) -> None:
+    from schillinger_kernel.server.ws import PARSE_INLINE_CHARS
+
+    pad = "x" * (2 * PARSE_INLINE_CHARS)  # parsed in the worker pool, not on the loop
+    deep = "[" * 200 + "]" * 200
+
+    async def scenario() -> None:
+        ws = await jp_ws_fetch("schillinger", "api", "ws")
+        assert json.loads(await ws.read_message())["type"] == "hello"
+        ws.write_message(f'{{"type": "heartbeat", "id": 0, "pad": "{pad}"}}')
+        ws.write_message(f'{{"type": "heartbeat", "id": 1, "pad": {deep}, "more": "{pad}"}}')
+        ws.write_message('{"type": "heartbeat", "id": 2}')
+        answers = [json.loads(await ws.read_message()) for _ in range(3)]
+        ws.close()
+        assert [a.get("id") for a in answers] == [0, None, 2]  # the messages' own order
+        assert answers[0]["type"] == answers[2]["type"] == "heartbeat"
+        assert answers[1]["type"] == "error" and answers[1]["status"] == 400
+        assert "nests 201 levels" in answers[1]["message"]  # the message is one more
 
     run(scenario())
