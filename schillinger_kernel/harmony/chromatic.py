@@ -195,6 +195,16 @@ def passing_seventh(key: str, degree: int, *, chromatic: bool = True, bass_octav
     return ((bass, *upper), (bass, *middle), (bass2, *last))
 
 
+def _check_seventh_and_cycle(quality: str, kind: str) -> None:
+    """A continuity moves seventh chords (four voices) by C3, C5 or C7."""
+    if quality not in CHROMATIC_QUALITIES or len(CHROMATIC_QUALITIES[quality]) != 4:
+        four = [q for q, ivs in CHROMATIC_QUALITIES.items() if len(ivs) == 4]
+        raise ParameterError(f"quality must be a seventh chord, one of {', '.join(four)}; "
+                             f"got {quality!r}", field="quality")
+    if kind not in _CYCLE_STEPS:
+        raise ParameterError(f"kind must be C3, C5 or C7, got {kind!r}", field="kind")
+
+
 def chromatic_continuity(root: int | str = "C", length: int = 8, quality: str = "7",
                          kind: str = "C5", direction: str = "positive", *,
                          octave: int = 4) -> Progression:
@@ -234,12 +244,7 @@ def chromatic_continuity(root: int | str = "C", length: int = 8, quality: str = 
     """
     pc = pitch_class(root) if isinstance(root, str) else check_int("root", root, 0, 11)
     check_int("length", length, 1, 512)
-    if quality not in CHROMATIC_QUALITIES or len(CHROMATIC_QUALITIES[quality]) != 4:
-        four = [q for q, ivs in CHROMATIC_QUALITIES.items() if len(ivs) == 4]
-        raise ParameterError(f"quality must be a seventh chord, one of {', '.join(four)}; "
-                             f"got {quality!r}", field="quality")
-    if kind not in _CYCLE_STEPS:
-        raise ParameterError(f"kind must be C3, C5 or C7, got {kind!r}", field="kind")
+    _check_seventh_and_cycle(quality, kind)
     fmap = function_map(kind, "S7", direction)
     step = _CYCLE_STEPS[kind] * (1 if direction == "positive" else -1)
     ivs = CHROMATIC_QUALITIES[quality]
@@ -295,12 +300,7 @@ def hybrid_continuity(key: str = "C major", length: int = 5, quality: str = "7",
     """
     sc, key = key_and_scale(key)
     check_int("length", length, 2, 64)
-    if quality not in CHROMATIC_QUALITIES or len(CHROMATIC_QUALITIES[quality]) != 4:
-        four = [q for q, ivs in CHROMATIC_QUALITIES.items() if len(ivs) == 4]
-        raise ParameterError(f"quality must be a seventh chord, one of {', '.join(four)}; "
-                             f"got {quality!r}", field="quality")
-    if kind not in _CYCLE_STEPS:
-        raise ParameterError(f"kind must be C3, C5 or C7, got {kind!r}", field="kind")
+    _check_seventh_and_cycle(quality, kind)
     # run the cycle backward from the tonic, then read it forward so it ends there
     degrees = cycle_degrees(kind, "negative", length, 1)[::-1]
     ivs = CHROMATIC_QUALITIES[quality]

@@ -87,6 +87,18 @@ def cycle_progression(key: str, kind: str | Sequence[str] = "C5",
                  register=(c - 5, c + 19), moves=moves)
 
 
+def _symmetric_structures(structures: str | Sequence[str]) -> tuple[str, ...]:
+    """The structure names of a symmetric progression, each checked (one name or several,
+    taken in turn)."""
+    names = (structures,) if isinstance(structures, str) else tuple(structures)
+    if not names:
+        raise ParameterError("structures must not be empty")
+    for s in names:
+        if s not in SYMMETRIC_STRUCTURES:
+            raise ParameterError(f"structures must be among S1, S2, S3, S4, got {s!r}")
+    return names
+
+
 def type_iii(tonic: int | str = 0, n: int = 3, structures: str | Sequence[str] = "S1",
              direction: str = "positive", length: int | None = None, *,
              key: str | None = None, voicing: str = "hybrid") -> Progression:
@@ -101,12 +113,7 @@ def type_iii(tonic: int | str = 0, n: int = 3, structures: str | Sequence[str] =
     ('Cm', 'Eb', 'F#m', 'A')
     """
     tonics = symmetric_tonics(n, tonic)
-    names = (structures,) if isinstance(structures, str) else tuple(structures)
-    if not names:
-        raise ParameterError("structures must not be empty")
-    for s in names:
-        if s not in SYMMETRIC_STRUCTURES:
-            raise ParameterError(f"structures must be among S1, S2, S3, S4, got {s!r}")
+    names = _symmetric_structures(structures)
     sign = check_direction(direction)
     falls = TYPE_III_CYCLE[n] in ("C3", "C5") if n > 1 else True
     step = (12 // n) * (-1 if falls else 1) * sign
@@ -174,12 +181,7 @@ def symmetric_progression(tonic: int | str = 0, n: int = 12, octaves: int = 5,
     ('Cdim', 'Bbdim', 'Abdim', 'Gbdim', 'Edim', 'Ddim')
     """
     tonics = symmetric_tonics(n, tonic, octaves=octaves)
-    names = (structures,) if isinstance(structures, str) else tuple(structures)
-    if not names:
-        raise ParameterError("structures must not be empty")
-    for s in names:
-        if s not in SYMMETRIC_STRUCTURES:
-            raise ParameterError(f"structures must be among S1, S2, S3, S4, got {s!r}")
+    names = _symmetric_structures(structures)
     sign = check_direction(direction)
     c = (12 * octaves // n) % 12
     if n > 1 and c == 0:
