@@ -5,9 +5,11 @@ whatever ``allow_unauthenticated_access`` says) and then authorized by jupyter-s
 Authorizer (``@authorized``) on the extension's own resource :data:`AUTH_RESOURCE`
 (``"schillinger"``) with the action the route table (:func:`routes`) gives that route and
 method: ``read`` for status and pure queries and computations, ``write`` for whatever changes
-state or writes files (transport, sessions, render and export jobs, Live). A JupyterHub scope
-such as ``custom:jupyter_server:read:schillinger`` (or a read-only share) therefore lets a user
-look without changing anything; a route the table does not list is refused (fails closed).
+state or writes files (transport, sessions, render and export jobs, Live). Under JupyterHub the
+default ``JupyterHubAuthorizer`` ignores the action; with
+:class:`~.hub.HubScopeAuthorizer` a plain share lets a user look without changing anything
+(writes need the owner or ``custom:schillinger:write``). A route the table does not list is
+refused (fails closed).
 
 Each handler class carries ``spec``: per HTTP method, a summary, the request model and the
 answer schema, from which :mod:`openapi` builds ``openapi.json``.

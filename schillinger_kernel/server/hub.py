@@ -16,6 +16,10 @@ keep-alive pings (:class:`~.ws.SessionSocket`).
 Every broadcast's hand-off time (serialise, frame, write to every socket) is kept for the last
 :data:`STATS_KEPT` broadcasts and reported by ``GET status`` under ``websocket``.
 
+Under JupyterHub, :class:`HubScopeAuthorizer` (``--ServerApp.authorizer_class``) makes shares
+read-only for the extension: writes need the server's owner or the custom hub scope
+:data:`WRITE_SCOPE`.
+
 >>> text_frame(b"hi")
 b'\\x81\\x02hi'
 >>> len(text_frame(b"x" * 200)), len(text_frame(b"x" * 70_000))
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import statistics
 import struct
 import time
@@ -33,6 +38,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from jupyter_server.auth.authorizer import Authorizer
 from tornado.iostream import IOStream, StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
@@ -40,7 +46,9 @@ __all__ = [
     "SEND_LIMIT",
     "SLOW_CONSUMER",
     "STATS_KEPT",
+    "WRITE_SCOPE",
     "Hub",
+    "HubScopeAuthorizer",
     "Peer",
     "queued_bytes",
     "text_frame",
@@ -50,6 +58,9 @@ __all__ = [
 STATS_KEPT = 1024
 SLOW_CONSUMER = 1008  #: close code for a peer whose unread messages passed the send limit
 SEND_LIMIT = 16 * 1024 * 1024  #: bytes that may wait for one peer (``max_ws_send_queue_bytes``)
+#: The custom JupyterHub scope that lets a user who is not the owner write (declare it in
+#: ``c.JupyterHub.custom_scopes``; grant it filtered, e.g. ``!server=alice/``).
+WRITE_SCOPE = "custom:schillinger:write"
 
 
 def queued_bytes(stream: Any) -> int:
@@ -247,3 +258,37 @@ class Hub:
                 conn.close(1001, "server shutting down")
         self.clients.clear()
         self.transport_subscribers.clear()
+
+
+class HubScopeAuthorizer(Authorizer):
+    """jupyter-server Authorizer for a JupyterHub single-user server: shares read, owners write.
+
+    For every action and resource it first makes JupyterHub's own check (the user's hub scopes
+    include this server's ``access:servers``, as ``JupyterHubAuthorizer`` does). On the
+    extension's resource ``"schillinger"``, ``write`` further needs the server's owner
+    (``JUPYTERHUB_USER``) or :data:`WRITE_SCOPE` for this server (unfiltered, or with a
+    ``!user=`` or ``!server=`` filter naming it). Set with
+    ``--ServerApp.authorizer_class=schillinger_kernel.server.hub.HubScopeAuthorizer``.
+    No example: it answers only inside a hub-spawned server (tests/server/test_hub_readonly.py).
+    """
+
+    # jupyterhub is an optional (dev) dependency: it is reached through the hub's identity
+    # provider at call time, never imported here, so this module loads without it
+    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        """Whether ``user`` may do ``action`` on ``resource`` (see the class docstring)."""
+        hub_auth = getattr(self.identity_provider, "hub_auth", None)
+        hub_user = getattr(user, "hub_user", None)
+        if hub_auth is None or not isinstance(hub_user, dict):
+            return False  # not under a hub: fail closed rather than guess
+        if not hub_auth.check_scopes(hub_auth.access_scopes, hub_user):
+            return False
+        # imported here: handlers imports the workbench, which imports this module
+        from .handlers import AUTH_RESOURCE, WRITE
+        if resource != AUTH_RESOURCE or action != WRITE:
+            return True
+        owner = os.environ.get("JUPYTERHUB_USER", "")
+        if owner and user.username == owner:
+            return True
+        server = f"{owner}/{os.environ.get('JUPYTERHUB_SERVER_NAME', '')}"
+        return bool(owner and hub_auth.check_scopes({f"{WRITE_SCOPE}!server={server}"},
+                                                    hub_user))
