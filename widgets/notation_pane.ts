@@ -24,7 +24,7 @@ export function notationPane<M extends NotationTraits>(model: AnyModel<M>): [HTM
   const error = h("div", { class: "sk-error sk-notation-error" });
   const sheet = h("div", { class: "sk-notation-pane" });
   const box = h("div", { class: "sk-notation-box" },
-    h("label", { class: "sk-tools" }, toggle, " notation"), error, sheet);
+    h("label", { class: "sk-notation-label" }, toggle, " notation"), error, sheet);
 
   let shown: string[] | null = null;
   const sync = () => {

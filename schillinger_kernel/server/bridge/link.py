@@ -37,7 +37,8 @@ class LinkFollower:
     ...         follower = LinkFollower.create(quantum=4.0)
     ...     except LinkUnavailable as exc:  # without the [bridge] extra
     ...         return "93" if str(exc).startswith("Ableton Link is off") else str(exc)
-    ...     follower.update(Snapshot(True, 0.0, 93.0, at=0.0))
+    ...     follower.link.enabled = False  # off the network: another Link app here (a test's
+    ...     follower.update(Snapshot(True, 0.0, 93.0, at=0.0))  # peer) cannot move the tempo
     ...     tempo = follower.link.tempo
     ...     follower.close()
     ...     return f"{tempo:.0f}"
