@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import test_hub_singleuser as base
-from helpers import free_port, wait_until
 from test_hub_singleuser import Hub, _api, _token
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
@@ -38,43 +33,7 @@ c.JupyterHub.load_roles = [{"name": "admin", "services": ["tester"]},
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """The hub and proxy on loopback, alice's server started; alice may share it."""
-    tmp = tmp_path_factory.mktemp("hubshare")
-    for user in ("alice", "bob"):
-        (tmp / "home" / user).mkdir(parents=True)
-    ports = {k: free_port() for k in ("public", "hub", "proxy_api")}
-    token = secrets.token_hex(16)
-    config = tmp / "jupyterhub_config.py"
-    config.write_text(base._hub_config(tmp, ports, token) + ROLES)
-    log = tmp / "hub.log"
-    env = {**os.environ, "PATH": f"{base.BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)],
-                                stdout=out, stderr=subprocess.STDOUT, cwd=tmp, env=env)
-    h = Hub(f"http://127.0.0.1:{ports['public']}/", token, log, proc)
-
-    def answers() -> bool:
-        if proc.poll() is not None:
-            pytest.fail(f"jupyterhub exited with {proc.returncode}:\n{h.log_tail()}")
-        try:
-            return requests.get(f"{h.url}hub/api/", timeout=5).status_code == 200
-        except requests.RequestException:
-            return False
-
-    try:
-        wait_until(answers, base.HUB_START_TIMEOUT, "JupyterHub behind its proxy", interval=0.5)
-        h.api("POST", "users/alice/server")
-        wait_until(lambda: h.api("GET", "users/alice")["servers"].get("", {}).get("ready"),
-                   base.SPAWN_TIMEOUT, "alice's single-user server", interval=0.5)
-        yield h
-    except AssertionError as e:
-        pytest.fail(f"{e}:\n{h.log_tail()}")
-    finally:
-        proc.terminate()  # the hub stops the servers it spawned and its proxy
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    yield from base.running_hub(tmp_path_factory.mktemp("hubshare"), ROLES)
 
 
 def _refused(r: Any) -> bool:

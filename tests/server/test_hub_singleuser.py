@@ -102,16 +102,15 @@ c.JupyterHub.load_roles = [{{"name": "admin", "services": ["tester"]}}]
 """
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """JupyterHub and its proxy on loopback, with alice's single-user server started."""
-    tmp = tmp_path_factory.mktemp("hub")
-    (tmp / "home" / "alice").mkdir(parents=True)
-    (tmp / "home" / "bob").mkdir(parents=True)
+def running_hub(tmp: Path, extra_config: str = "") -> Iterator[Hub]:
+    """Start JupyterHub and its proxy on loopback in ``tmp`` (config: :func:`_hub_config`
+    plus ``extra_config``), spawn alice's single-user server, yield the hub, stop it all."""
+    for user in ("alice", "bob"):
+        (tmp / "home" / user).mkdir(parents=True)
     ports = {k: free_port() for k in ("public", "hub", "proxy_api")}
     token = secrets.token_hex(16)
     config = tmp / "jupyterhub_config.py"
-    config.write_text(_hub_config(tmp, ports, token))
+    config.write_text(_hub_config(tmp, ports, token) + extra_config)
     log = tmp / "hub.log"
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     with log.open("wb") as out:
@@ -145,6 +144,12 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """JupyterHub and its proxy on loopback, with alice's single-user server started."""
+    yield from running_hub(tmp_path_factory.mktemp("hub"))
 
 
 def _token(hub: Hub, user: str, **body: Any) -> str:
