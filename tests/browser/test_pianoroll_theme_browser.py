@@ -118,10 +118,28 @@ def test_pianoroll_and_themes(page: Any, write_notebook: Callable[..., Path],
     zoom, row = float(canvas.get_attribute("data-zoom")), float(canvas.get_attribute("data-row"))
     high = int(canvas.get_attribute("data-high"))
 
-    def point(t: float, pitch: int) -> tuple[float, float]:
-        wrap.scroll_into_view_if_needed()  # running a cell may have scrolled the notebook
-        box = canvas.bounding_box()
-        return box["x"] + t * zoom, box["y"] + (high - pitch + 0.5) * row
+    def steady_box() -> dict[str, float]:
+        """The canvas's box once it has stopped moving: running a cell can scroll the notebook,
+        and a press computed from a box that then moves lands off the roll."""
+        wrap.scroll_into_view_if_needed()
+        last: list[Any] = [None]
+
+        def settled() -> bool:
+            box = canvas.bounding_box()
+            same = box is not None and box == last[0]
+            last[0] = box
+            return same
+        _wait(settled, 10, "the roll to stop moving")
+        return last[0]
+
+    def point(t: float, pitch: int, box: dict[str, float] | None = None) -> tuple[float, float]:
+        box = box or steady_box()
+        x, y = box["x"] + t * zoom, box["y"] + (high - pitch + 0.5) * row
+        # the press must land on the roll itself, not on a cell or toolbar scrolled over it
+        hit = page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y);"
+                            " return e ? e.tagName + '.' + e.className : ''; }", [x, y])
+        assert hit.startswith("CANVAS.sk-roll") or "sk-selection" in hit, (t, pitch, hit)
+        return x, y
 
     page.mouse.move(*point(0.2, 60))
     tip = roll.locator(".sk-tip")
@@ -139,13 +157,14 @@ def test_pianoroll_and_themes(page: Any, write_notebook: Callable[..., Path],
     assert "ROLL False 1.0" in (out.text_content() or ""), out.text_content()
 
     # a drag selects 2 s .. 3 s: the selection shows, loop is on, playing stays inside it
-    page.mouse.move(*point(2.0, 70))
+    box = steady_box()  # one box for the whole gesture: no scrolling between press and release
+    page.mouse.move(*point(2.0, 70, box))
     page.mouse.down()
-    page.mouse.move(*point(2.5, 70), steps=4)
-    page.mouse.move(*point(3.0, 70), steps=4)
+    page.mouse.move(*point(2.5, 70, box), steps=4)
+    page.mouse.move(*point(3.0, 70, box), steps=4)
     page.mouse.up()
     sel = roll.locator(".sk-selection")
-    assert sel.is_visible()
+    _wait(sel.is_visible, 5, "the selection after a drag from 2 s to 3 s")
     assert abs(float(sel.get_attribute("data-from")) - 2.0) < 0.02
     assert abs(float(sel.get_attribute("data-to")) - 3.0) < 0.02
     assert roll.locator("input.sk-loop").is_checked()
