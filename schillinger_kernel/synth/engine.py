@@ -43,7 +43,8 @@ from ..checks import check_int
 from ..dsp.threads import cpu_threads  # shared with io.audio's exporter
 from ..errors import ParameterError
 from .backend import Backend
-from .notes import NoteTable, add_notes, note_table
+from .notes import NoteTable, note_table
+from .placing import add_notes
 from .presets import DRUM_KINDS, drum_template
 from .timeline import BLOCK, Timeline, plan, resolve_presets, tail_seconds
 
@@ -121,13 +122,31 @@ def _drum_chunk(be: Backend, dr: dict[str, Any], s0: int, s1: int) -> Any | None
     return mono[:, n_max - 1:n_max - 1 + m] if heard else None
 
 
+def _add_drums_np(dr: dict[str, Any], mono: np.ndarray, s0: int, s1: int) -> bool:
+    """:func:`_drum_chunk` on NumPy, added straight into ``mono`` (drum pans x (s1 - s0)):
+    each hit's part inside the span by one ``axpy``, so a hit across the span's edges adds
+    only what sounds inside it. Returns whether any hit sounded there."""
+    from scipy.linalg.blas import saxpy as axpy  # y += a x in place (float32, contiguous)
+
+    heard = False
+    for j, pos, amp, tmpl in dr["groups"]:
+        n = tmpl.shape[0]
+        lo, hi = np.searchsorted(pos, [s0 - n + 1, s1]).tolist()
+        row = mono[j, :]
+        for p, g in zip(pos[lo:hi].tolist(), amp[lo:hi].tolist(), strict=True):
+            a, b = max(s0, p), min(s1, p + n)
+            axpy(tmpl[a - p:b - p], row[a - s0:b - s0], a=g)
+            heard = True
+    return heard
+
+
 def _render_chunk(be: Backend, tl: Timeline, nt: NoteTable | None, dr: dict[str, Any] | None,
                   gains: Any, c0: int, c1: int, out: Any, send: Any | None,
                   limit: bool = False, send_q: int = 1) -> None:
     """Write the sound of blocks c0..c1 into ``out[c0 * BLOCK:c1 * BLOCK, :]`` (and the room
     send, the mean of each ``send_q`` samples, into ``send``'s span).
 
-    Each pan position is summed in mono (the pitched notes placed by :func:`.notes.add_notes`,
+    Each pan position is summed in mono (the pitched notes placed by :func:`.placing.add_notes`,
     the drums at their sample positions) and one small product pans them all.
     """
     xp = be.xp
@@ -136,10 +155,14 @@ def _render_chunk(be: Backend, tl: Timeline, nt: NoteTable | None, dr: dict[str,
     mono = _scratch(be, "mono", (gains.shape[1], s1 - s0))
     mono[...] = 0.0
     heard = nt is not None and add_notes(be, nt, mono, s0, s1)
-    d = None if dr is None else _drum_chunk(be, dr, s0, s1)
-    if d is not None:
-        mono[n_p:n_p + d.shape[0], :] = d
-    if not heard and d is None:
+    if dr is not None and be.name == "numpy":
+        drums = _add_drums_np(dr, mono[n_p:, :], s0, s1)
+    else:
+        d = None if dr is None else _drum_chunk(be, dr, s0, s1)
+        if d is not None:
+            mono[n_p:n_p + d.shape[0], :] = d
+        drums = d is not None
+    if not heard and not drums:
         out[s0:s1, :] = xp.zeros((s1 - s0, out.shape[1]), dtype=xp.float32)
         if send is not None:
             send[s0 // send_q:s1 // send_q] = xp.zeros((s1 - s0) // send_q, dtype=xp.float32)

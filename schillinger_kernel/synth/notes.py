@@ -4,11 +4,11 @@ A pitched note's sound depends only on its preset, its pitch, its gate (in sampl
 its onset falls between two samples; its velocity only scales each layer (a forte's brighter
 layers grow faster, see :class:`~.presets.Layer`). So every distinct note is rendered once,
 one row per layer, and each note adds its layers, weighted by its own gains, into the mono row
-of its pan position at its onset sample (:func:`add_notes`); a chord that recurs whole (same
-notes, same velocities) is rendered once as one row and placed as one. A typical piece
-repeats its notes and chords many times over; a note that occurs once, or is very long, is
-rendered straight into each time chunk it sounds in. What is kept stays within
-:data:`BANK_BYTES`.
+of its pan position at its onset sample (:mod:`.placing`); a chord that recurs whole (same
+notes, same velocities) is rendered once as one row and placed as one, and a kept note's
+layers that share a velocity exponent as one row. A typical piece repeats its notes and
+chords many times over; a note that occurs once, or is very long, is rendered straight into
+each time chunk it sounds in. What is kept stays within :data:`BANK_BYTES`.
 
 A layer of a note is ``env(t) * sum_p a_p sin(2 pi f_p t)``, ``t`` counted from the note's
 onset sample: the exact ADSR envelope at every sample (attacks as short as the instrument's
@@ -41,8 +41,9 @@ from .backend import Backend
 from .envelopes import held
 from .timeline import BLOCK, Timeline
 
-__all__ = ["BANK_BYTES", "CURVE_SAMPLES", "FRACTIONS", "MAX_BANKED", "NoteTable", "add_notes",
-           "envelope", "note_table", "oscillators", "render_note"]
+__all__ = ["BANK_BYTES", "CURVE_SAMPLES", "FRACTIONS", "MAX_BANKED", "SETTLED", "NoteTable",
+           "envelope", "held_curve", "note_table", "oscillators", "release_curve", "release_key",
+           "render_note"]
 
 BANK_BYTES = 64 << 20  # the rendered notes kept for reuse
 MAX_BANKED = 1 << 20  # samples: longer notes are rendered chunk by chunk, never kept whole
@@ -87,6 +88,10 @@ class NoteTable:
     pans: np.ndarray
     curves: dict[tuple[bytes, int], Any]
     oscs: dict[tuple[int, int], Any]
+    levels: np.ndarray
+    plans: dict[tuple[int, int], list[tuple[np.ndarray, tuple[bytes, int], tuple[bytes, int],
+                                             float, int]]]
+    merged: dict[int, list[int]]
 
 
 def _partials(tl: Timeline, rows: np.ndarray, pitch: int) -> tuple[np.ndarray, np.ndarray]:
@@ -182,6 +187,9 @@ def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> N
     key_pre = sounds[key_pp] // 128
     keys = [(int(p), int(g), int(lt.count[pr]), int(g + tail[pr]), int(f))
             for p, g, pr, f in zip(key_pp, key_gate, key_pre, key_frac, strict=True)]
+    # Each layer's held level at each distinct note's gate: its release starts there.
+    k_adsr = lt.adsr[rows[key_pre]]  # (keys, layers, 4); past a preset's layers unused
+    levels = held(np, (key_gate / sr)[:, None], k_adsr[..., 0], k_adsr[..., 1], k_adsr[..., 2])
     freqs, amps, basis, envs = [], [], [], []
     for s in sounds.tolist():
         r = rows[s // 128, :lt.count[s // 128]]
@@ -244,7 +252,7 @@ def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> N
     nt = NoteTable(sr, i_start[order], i_len[order], np.concatenate([key[idx], c_src])[order],
                    np.concatenate([row[idx], c_row])[order],
                    xp.asarray(all_gains), all_gains, keys, freqs, amps,
-                   basis, envs, {}, int(i_len.max()), pans, {}, {})
+                   basis, envs, {}, int(i_len.max()), pans, {}, {}, levels, {}, {})
     for (s_u, fr, _n), w in zip(oscs, mapper(lambda o: oscillators(be, nt, o[0], o[1], 0, o[2]),
                                            oscs), strict=True):
         nt.oscs[(s_u, fr)] = w
@@ -264,7 +272,35 @@ def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> N
 
     for i, w in enumerate(mapper(chord, kept)):
         nt.bank[n_k + i] = w
+    if be.name == "numpy":
+        _merge_layers(nt, lt.velocity[rows[key_pre]], lt.count[key_pre])
     return nt
+
+
+def _merge_layers(nt: NoteTable, exponents: np.ndarray, counts: np.ndarray) -> None:
+    """Sum the rows of each kept single note whose layers share a velocity exponent.
+
+    Such layers get the same gain in every note (velocity ** exponent times the note's
+    level), so one row and one ``axpy`` serve them all; ``nt.merged[k]`` names the layer
+    whose gain weighs each row of note ``k``. (Bowed strings: body and bow share one.)
+    ``exponents``: keys x layers, the first ``counts[k]`` of key ``k`` its preset's.
+    """
+    for k in [k for k in nt.bank if k < len(nt.keys)]:
+        e = exponents[k, :counts[k]].tolist()
+        groups: dict[float, list[int]] = {}
+        for layer, x in enumerate(e):
+            groups.setdefault(x, []).append(layer)
+        if len(groups) == len(e):
+            continue
+        w = nt.bank[k]
+        rows = []
+        for members in groups.values():
+            row = w[members[0], :].copy()
+            for m in members[1:]:
+                row += w[m, :]
+            rows.append(row)
+        nt.bank[k] = np.stack(rows)
+        nt.merged[k] = [members[0] for members in groups.values()]
 
 
 def render_note(be: Backend, nt: NoteTable, k: int, a: int, b: int) -> Any:
@@ -292,17 +328,29 @@ def render_note(be: Backend, nt: NoteTable, k: int, a: int, b: int) -> Any:
     g_at = min(b, max(a, math.ceil(gate - lead)))  # the first sample at or after the gate
     if g_at > CURVE_SAMPLES:  # a very long note: its own envelope, nothing kept
         return envelope(xp, nt.adsr[s], gate / sr, a + lead, n, sr) * osc
-    env = xp.empty((n_l, n), dtype=xp.float32)
+    out = xp.empty((n_l, n), dtype=xp.float32)
     h = g_at - a
-    if b > g_at:  # seconds since the gate, then the release's cubic from the level there
-        since = (xp.astype(xp.arange(g_at, b), xp.float32) + (lead - gate)) / sr
+    g0 = math.ceil(gate - lead)  # the first sample at or after the gate, unclamped
+    levels = nt.levels[k].tolist()
+    # Each stretch's envelope times the oscillator, written into the result (NumPy: in
+    # place, no envelope array).
+    mul = _multiply_into if xp is np else _assign_product
     for layer, p in enumerate(nt.adsr[s]):
         if h > 0:
-            env[layer, :h] = _curve(xp, nt, p, frac, g_at)[a:g_at]
-        if b > g_at:
-            r = xp.clip(1.0 - since / float(p[3]), 0.0, 1.0)
-            env[layer, h:] = float(held(np, np.float64(gate / sr), *p[:3])) * r * r * r
-    return env * osc
+            mul(held_curve(xp, nt, p, frac, g_at)[a:g_at], osc[layer, :h], out[layer, :h])
+        if b > g_at:  # the release's cubic from the level at the gate
+            rc = release_curve(xp, nt, float(p[3]), frac, b - g0)
+            mul(rc[g_at - g0:b - g0], osc[layer, h:], out[layer, h:])
+            out[layer, h:] *= levels[layer]
+    return out
+
+
+def _multiply_into(x: np.ndarray, y: np.ndarray, out: np.ndarray) -> None:
+    np.multiply(x, y, out=out)
+
+
+def _assign_product(x: Any, y: Any, out: Any) -> None:
+    out[...] = x * y  # the standard has no ``out=``
 
 
 def oscillators(be: Backend, nt: NoteTable, s: int, frac: int, a: int, b: int) -> Any:
@@ -328,7 +376,7 @@ def oscillators(be: Backend, nt: NoteTable, s: int, frac: int, a: int, b: int) -
 CURVE_SAMPLES = 1 << 18  # the longest attack-decay-sustain curve kept per layer and onset
 
 
-def _curve(xp: Any, nt: NoteTable, params: np.ndarray, frac: int, upto: int) -> Any:
+def held_curve(xp: Any, nt: NoteTable, params: np.ndarray, frac: int, upto: int) -> Any:
     """The held (attack, decay, sustain) levels of one layer at its first ``upto`` samples or
     more, for onsets ``frac`` / :data:`FRACTIONS` of a sample before the first; kept."""
     key = (params.tobytes(), frac)
@@ -342,7 +390,36 @@ def _curve(xp: Any, nt: NoteTable, params: np.ndarray, frac: int, upto: int) -> 
     return c
 
 
-_SETTLED = 17.0 / 5.0  # decay constants after which exp(-5 u / d) < 5e-8: the sustain level
+def release_key(rel: float, frac: int) -> tuple[bytes, int]:
+    """Where :func:`release_curve` keeps a release of ``rel`` seconds in ``NoteTable.curves``.
+
+    >>> release_key(0.25, 0)[1]
+    0
+    """
+    return (b"release" + np.float64(rel).tobytes(), frac)
+
+
+def release_curve(xp: Any, nt: NoteTable, rel: float, frac: int, upto: int) -> Any:
+    """The release's shape ``clip(1 - u / rel, 0, 1) ** 3`` at the first ``upto`` or more
+    samples at or after the gate, ``u`` seconds after it; kept per (release, onset's place).
+
+    A note's gate is a whole number of samples after its onset, so its first sample at or
+    after the gate lies ``lead mod 1`` samples after it (``lead`` = frac / FRACTIONS): the
+    same for every note of that place, whatever its gate.
+    """
+    key = release_key(rel, frac)
+    c = nt.curves.get(key)
+    if c is None or c.shape[0] < upto:
+        lead = frac / FRACTIONS
+        size = max(upto, math.ceil(rel * nt.sample_rate) + 2)
+        u = (np.arange(size) + (lead - math.floor(lead))) / nt.sample_rate
+        r = np.clip(1.0 - u / rel, 0.0, 1.0)
+        c = xp.asarray((r * r * r).astype(np.float32))
+        nt.curves[key] = c
+    return c
+
+
+SETTLED = 17.0 / 5.0  # decay constants after which exp(-5 u / d) < 5e-8: the sustain level
 
 
 def envelope(xp: Any, params: np.ndarray, gate: float, a: float, n: int, sr: int) -> Any:
@@ -370,7 +447,7 @@ def envelope(xp: Any, params: np.ndarray, gate: float, a: float, n: int, sr: int
         env = xp.zeros(n, dtype=xp.float32)
         i_gate, i_end = at(gate), at(gate + rel)
         i_att = min(at(att), i_gate)
-        i_set = min(max(at(att + _SETTLED * dec), i_att), i_gate)
+        i_set = min(max(at(att + SETTLED * dec), i_att), i_gate)
         if i_att > 0:
             env[:i_att] = time(0, i_att) / att
         if i_set > i_att:
@@ -382,41 +459,3 @@ def envelope(xp: Any, params: np.ndarray, gate: float, a: float, n: int, sr: int
             env[i_gate:i_end] = float(held(np, np.float64(gate), att, dec, sus)) * r * r * r
         rows.append(env)
     return xp.stack(rows)
-
-
-def _axpy() -> Callable[..., Any]:
-    """BLAS ``saxpy``: ``y += a x`` in place on contiguous float32 vectors."""
-    from scipy.linalg.blas import saxpy
-
-    return saxpy  # type: ignore[no-any-return]
-
-
-def add_notes(be: Backend, nt: NoteTable, mono: Any, s0: int, s1: int) -> bool:
-    """Add every note sounding in samples ``s0..s1`` into ``mono`` (rows x (s1 - s0)).
-
-    Returns whether any note sounded there.
-    """
-    lo, hi = np.searchsorted(nt.start, [s0 - nt.longest + 1, s1]).tolist()
-    start, length = nt.start[lo:hi], nt.length[lo:hi]
-    here = np.nonzero(start + length > s0)[0]
-    if here.shape[0] == 0:
-        return False
-    a = np.maximum(s0 - start[here], 0)
-    b = np.minimum(s1 - start[here], length[here])
-    x0 = start[here] + a - s0
-    axpy = _axpy() if be.name == "numpy" else None
-    for i, j, p, q, x, r in zip((here + lo).tolist(), nt.key[here + lo].tolist(), a.tolist(),
-                                b.tolist(), x0.tolist(), nt.row[here + lo].tolist(),
-                                strict=True):
-        w = nt.bank.get(j)
-        seg = w[:, p:q] if w is not None else render_note(be, nt, j, p, q)
-        if axpy is not None:
-            # Layer by layer, in place: one pass over the row per layer, no temporary.
-            tgt = mono[r, x:x + q - p]
-            for layer, g in enumerate(nt.gains_host[i, :seg.shape[0]].tolist()):
-                if g != 0.0:
-                    axpy(seg[layer, :], tgt, a=g)
-        else:
-            mono[r, x:x + q - p] = mono[r, x:x + q - p] + nt.gains[i, :seg.shape[0]] @ seg
-    return True
-

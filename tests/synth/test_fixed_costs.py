@@ -44,6 +44,7 @@ def plain_room(send: np.ndarray, sr: int, name: str) -> np.ndarray:
 
 
 @pytest.mark.parametrize(("name", "sr", "n"), [("studio", 48000, 300_001),
+                                               ("studio", 48000, 1_000_003),  # a long send
                                                ("hall", 44100, 250_000),
                                                ("chamber", 96000, 123_457),
                                                ("studio", 12000, 5_000)])

@@ -1,0 +1,172 @@
+"""Placing pitched notes: each note sounding in a time chunk added into its pan row.
+
+A kept note (:attr:`.notes.NoteTable.bank`) is added from its rendered rows, one ``axpy``
+per row weighted by the note's gain for that layer. On NumPy a note that is not kept is
+added without an envelope array: up to its gate a layer's envelope is the curve every note
+of that layer and onset place shares (:func:`.notes.held_curve`), after it the release's
+shape (:func:`.notes.release_curve`) times the level at the gate, so each stretch of a
+layer is one product with its oscillator and one ``axpy`` with the number in its weight;
+a layer that decays to silence (sustain 0) is left out where its curve is exactly silent.
+Other namespaces add :func:`.notes.render_note`'s rows by a product.
+
+>>> import numpy as np
+>>> from schillinger_kernel.score import Score
+>>> from schillinger_kernel.synth.backend import get_backend
+>>> from schillinger_kernel.synth.notes import note_table
+>>> from schillinger_kernel.synth.timeline import plan
+>>> be = get_backend("numpy")
+>>> nt = note_table(be, plan([Score.from_durations((1, 1), pitches=(60, 64))], 8000))
+>>> mono = np.zeros((1, 4096), dtype=np.float32)
+>>> add_notes(be, nt, mono, 0, 4096), bool(np.abs(mono).max() > 0)
+(True, True)
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import notes
+from .backend import Backend
+from .notes import (
+    FRACTIONS,
+    SETTLED,
+    NoteTable,
+    held_curve,
+    oscillators,
+    release_curve,
+    release_key,
+    render_note,
+)
+
+__all__ = ["add_notes"]
+
+_GONE = 5e-8  # a decay this far down is taken as its sustain level (see notes.SETTLED)
+
+
+def _settled(params: np.ndarray, lead: float, sr: int) -> int:
+    """The first sample (from the note's first) where a layer's decay has settled: from
+    there its curve holds the sustain level (:func:`.notes.envelope`'s ``i_set``, gate aside)."""
+    att, dec = float(params[0]), float(params[1])
+    return max(0, math.ceil((att + SETTLED * dec) * sr - lead))
+
+
+_BUF = threading.local()
+
+
+def _buffer(n: int) -> np.ndarray:
+    """A per-thread float32 work row of ``n`` samples (contents undefined), reused."""
+    buf = getattr(_BUF, "row", None)
+    if buf is None or buf.shape[0] < n:
+        buf = np.empty(max(n, 1 << 16), dtype=np.float32)
+        _BUF.row = buf
+    return buf[:n]  # type: ignore[no-any-return]
+
+
+def _place(be: Backend, nt: NoteTable, k: int, a: int, b: int, tgt: np.ndarray,
+           gains: np.ndarray, axpy: Callable[..., Any]) -> None:
+    """Add samples ``a..b`` of distinct note ``k``, weighted by its layers' ``gains``, into
+    ``tgt`` (NumPy, in place): :func:`.notes.render_note` without its envelope array.
+
+    Each layer's envelope is a kept curve times a number (the attack-decay-sustain curve up
+    to the gate; the release's shape, times the level at the gate, after it), so a layer is
+    one product with its oscillator and one ``axpy`` per stretch, the number in its weight.
+    """
+    s, gate, _n_l, _, frac = nt.keys[k]
+    lead = frac / FRACTIONS
+    g0 = math.ceil(gate - lead)
+    g_at = min(b, max(a, g0))
+    # A very long note: its own envelope, as render_note does (the bound read at call time).
+    if g_at > notes.CURVE_SAMPLES:
+        seg = render_note(be, nt, k, a, b)
+        for layer, g in enumerate(gains[:seg.shape[0]].tolist()):
+            if g != 0.0:
+                axpy(seg[layer, :], tgt, a=g)
+        return
+    kept = nt.oscs.get((s, frac))
+    osc = kept[:, a:b] if kept is not None and kept.shape[1] >= b else \
+        oscillators(be, nt, s, frac, a, b)
+    h, n = g_at - a, b - a
+    levels = nt.levels[k].tolist()
+    buf = _buffer(n)
+    curves = nt.curves
+    for layer, (g, (p, c_key, r_key, rel, settled)) in enumerate(zip(
+            gains.tolist(), _layer_plan(nt, s, frac), strict=False)):
+        if g == 0.0:
+            continue
+        # A layer that decays to silence is exactly silent in its curve once settled
+        # (see envelope) and at its gate's level past that: nothing to add there.
+        hl = h if settled < 0 else min(h, max(0, settled - a))
+        if hl > 0:
+            c = curves.get(c_key)
+            if c is None or c.shape[0] < g_at:
+                c = held_curve(np, nt, p, frac, g_at)
+            np.multiply(c[a:a + hl], osc[layer, :hl], out=buf[:hl])
+            axpy(buf[:hl], tgt[:hl], a=g)
+        if b > g_at and (settled < 0 or levels[layer] >= _GONE):
+            rc = curves.get(r_key)
+            if rc is None or rc.shape[0] < b - g0:
+                rc = release_curve(np, nt, rel, frac, b - g0)
+            np.multiply(rc[g_at - g0:b - g0], osc[layer, h:], out=buf[h:])
+            axpy(buf[h:], tgt[h:n], a=g * levels[layer])
+
+
+def _layer_plan(nt: NoteTable, s: int, frac: int) -> list[tuple[np.ndarray, tuple[bytes, int],
+                                                                 tuple[bytes, int], float, int]]:
+    """Per layer of sound ``s`` at onset place ``frac``: its ADSR row, the keys of its kept
+    curve and release shape, its release (seconds), and the sample where a layer that decays
+    to silence has settled (-1 for a layer that sustains); kept."""
+    got = nt.plans.get((s, frac))
+    if got is None:
+        lead = frac / FRACTIONS
+        got = [(p, (p.tobytes(), frac), release_key(float(p[3]), frac), float(p[3]),
+                _settled(p, lead, nt.sample_rate) if p[2] == 0.0 else -1)
+               for p in nt.adsr[s]]
+        nt.plans[(s, frac)] = got
+    return got
+
+
+def _axpy() -> Callable[..., Any]:
+    """BLAS ``saxpy``: ``y += a x`` in place on contiguous float32 vectors."""
+    from scipy.linalg.blas import saxpy
+
+    return saxpy  # type: ignore[no-any-return]
+
+
+def add_notes(be: Backend, nt: NoteTable, mono: Any, s0: int, s1: int) -> bool:
+    """Add every note sounding in samples ``s0..s1`` into ``mono`` (rows x (s1 - s0)).
+
+    Returns whether any note sounded there.
+    """
+    lo, hi = np.searchsorted(nt.start, [s0 - nt.longest + 1, s1]).tolist()
+    start, length = nt.start[lo:hi], nt.length[lo:hi]
+    here = np.nonzero(start + length > s0)[0]
+    if here.shape[0] == 0:
+        return False
+    a = np.maximum(s0 - start[here], 0)
+    b = np.minimum(s1 - start[here], length[here])
+    x0 = start[here] + a - s0
+    axpy = _axpy() if be.name == "numpy" else None
+    for i, j, p, q, x, r in zip((here + lo).tolist(), nt.key[here + lo].tolist(), a.tolist(),
+                                b.tolist(), x0.tolist(), nt.row[here + lo].tolist(),
+                                strict=True):
+        w = nt.bank.get(j)
+        if w is None and axpy is not None:
+            _place(be, nt, j, p, q, mono[r, x:x + q - p], nt.gains_host[i], axpy)
+            continue
+        seg = w[:, p:q] if w is not None else render_note(be, nt, j, p, q)
+        if axpy is not None:
+            # Layer by layer, in place: one pass over the row per layer, no temporary.
+            tgt = mono[r, x:x + q - p]
+            g_row = nt.gains_host[i].tolist()
+            for row, layer in enumerate(nt.merged.get(j, range(seg.shape[0]))):
+                if g_row[layer] != 0.0:
+                    axpy(seg[row, :], tgt, a=g_row[layer])
+        else:
+            mono[r, x:x + q - p] = mono[r, x:x + q - p] + nt.gains[i, :seg.shape[0]] @ seg
+    return True
+
