@@ -11,9 +11,14 @@ FluidSynth (reverb and chorus off, ``-R 0 -C 0``); printed per family:
 * the onset error: each note's onset (the first millisecond its envelope passes a tenth of
   that note's peak) minus the score's time, mean and worst in ms, for both.
 
-Then a full piece (the jazz sketch, seed 4) rendered both ways with their default rooms:
-the stereo correlation of left and right (1 = mono) and each part's loudness (LUFS, the part
-rendered alone), with the lead's margin over the drums.
+Then the composer's pieces (:data:`PIECES`: jazz, string quartet, pop, blues) rendered both
+ways with their default rooms: the stereo correlation of left and right (1 = mono) and each
+part's loudness (LUFS; ours with the other parts at gain 0, so every part keeps the role it
+has in the piece; FluidSynth's from the part alone), each against the lead.
+
+``python -m bench.listen calibrate`` prints the loudness tables the ensemble balances with
+(:data:`~schillinger_kernel.synth.ensemble.SOUND_LEVEL`, ``KIT_LEVEL``, ``KIT_BALANCE``),
+measured on :func:`reference_phrase` and :func:`kit_phrase`.
 
 The measures are public (:func:`mfcc`, :func:`centroid`, :func:`stereo_correlation`,
 :func:`onsets`) so the tests and the tutorial use the very same code.
@@ -42,8 +47,9 @@ import numpy as np
 import schillinger_kernel as sk
 from schillinger_kernel.score import Note, Part, Score, TempoChange
 
-__all__ = ["FAMILIES", "SOUNDFONT", "centroid", "main", "mfcc", "mfcc_distance", "onsets",
-           "phrase", "stereo_correlation"]
+__all__ = ["FAMILIES", "KIT_NOTES", "PIECES", "SOUNDFONT", "calibrate", "centroid",
+           "fluidsynth", "kit_phrase", "main", "mfcc", "mfcc_distance", "onsets",
+           "part_loudness", "phrase", "piece", "reference_phrase", "stereo_correlation"]
 
 SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
 SR = 48000
@@ -63,6 +69,18 @@ TICKS = 480  # a beat: four notes of a beat, each after a beat of rest
 STEPS = (0, 4, 7, 12)
 VELOCITIES = (50, 75, 100, 120)
 KIT = (36, 42, 38, 46)
+# The composer's pieces the balance is measured on: generate_composition's arguments.
+PIECES: dict[str, tuple[str, float, str, int, str, float, int]] = {
+    "jazz": ("Jazz Sketch", 140, "Bb major", 16, "jazz", 0.7, 4),
+    "quartet": ("Quartet", 96, "D minor", 16, "classical", 0.6, 3),
+    "pop": ("Pop", 116, "G major", 16, "pop", 0.5, 2),
+    "blues": ("Blues", 120, "F major", 24, "blues", 0.6, 5),
+}
+# A General MIDI note for each drum of our kit.
+KIT_NOTES = {"kick": 36, "rim": 37, "snare": 38, "clap": 39, "hat_closed": 42, "hat_open": 46,
+             "tom_low": 43, "tom_mid": 47, "tom_high": 50, "crash": 49, "ride": 51, "perc": 56}
+_LOW_SOUNDS = {"bass", "acoustic_bass", "electric_bass", "synth_bass", "contrabass", "tuba"}
+_MID_SOUNDS = {"cello", "trombone", "timpani"}
 
 
 def phrase(family: str, tempo: float = 120.0) -> Score:
@@ -77,6 +95,34 @@ def phrase(family: str, tempo: float = 120.0) -> Score:
                       for i, (s, v) in enumerate(zip(STEPS, VELOCITIES, strict=True)))
         part = Part(family.title(), notes, program=program)
     return Score(parts=(part,), tempos=(TempoChange(0, tempo),))
+
+
+def piece(name: str) -> Score:
+    """One of :data:`PIECES`, composed."""
+    title, tempo, key, bars, style, cx, seed = PIECES[name]
+    return sk.generate_composition(title, tempo, key, bars, style, cx, seed=seed)
+
+
+def reference_phrase(sound: str) -> Score:
+    """Eight legato quarters at 120 BPM, velocity 100, an arpeggio (0 4 7 12) from E2 for
+    the basses and tuba, E3 for cello, trombone and timpani, E4 for the rest, played by
+    ``sound`` (a row of the render's sound table): what its loudness is calibrated on."""
+    from schillinger_kernel.synth.presets import PRESETS, timbre_for_program
+
+    base = 40 if sound in _LOW_SOUNDS else 52 if sound in _MID_SOUNDS else 64
+    notes = tuple(Note(i * TICKS, TICKS, base + STEPS[i % 4], 100) for i in range(8))
+    if sound in PRESETS and PRESETS[sound].layers:
+        part = Part("Ref", notes, preset=sound)
+    else:
+        part = Part("Ref", notes, program=min(p for p in range(128)
+                                              if timbre_for_program(p, "") == sound))
+    return Score(parts=(part,), tempos=(TempoChange(0, 120.0),))
+
+
+def kit_phrase(kind: str) -> Score:
+    """Eight hits of one drum (:data:`KIT_NOTES`) at 120 BPM, velocity 100."""
+    notes = tuple(Note(i * TICKS, TICKS // 2, KIT_NOTES[kind], 100) for i in range(8))
+    return Score(parts=(Part("Drums", notes, channel=9),), tempos=(TempoChange(0, 120.0),))
 
 
 # ----- measures --------------------------------------------------------------------------------
@@ -138,7 +184,9 @@ def onsets(y: np.ndarray, sr: int, times: Sequence[float], window: float = 0.2) 
 
 
 # ----- the two renderers ---------------------------------------------------------------------
-def _fluidsynth(score: Score, d: Path, name: str, dry: bool) -> np.ndarray:
+def fluidsynth(score: Score, d: Path, name: str, dry: bool) -> np.ndarray:
+    """FluidSynth's render of ``score`` (our MIDI export, FluidR3_GM, 48 kHz) written as
+    ``d/name.wav``: ``(frames, 2)``; ``dry`` turns its reverb and chorus off."""
     import soundfile as sf
 
     from schillinger_kernel.io.midi import write_midi
@@ -173,7 +221,7 @@ def families(d: Path) -> None:
         s = phrase(fam)
         times = [s.seconds_at(n.start) for n in s.parts[0].notes]
         ours = _ours(s, dry=True).mean(axis=1)
-        theirs = _fluidsynth(s, d, fam.replace(" ", "_"), dry=True).mean(axis=1)
+        theirs = fluidsynth(s, d, fam.replace(" ", "_"), dry=True).mean(axis=1)
         e_o = (onsets(ours, SR, times) - times) * 1000
         e_t = (onsets(theirs, SR, times) - times) * 1000
         print(f"{fam:15} {centroid(ours, SR):11.0f} {centroid(theirs, SR):10.0f} "
@@ -182,23 +230,64 @@ def families(d: Path) -> None:
               f"{np.mean(e_t):10.2f} / {np.max(np.abs(e_t)):6.2f}", flush=True)
 
 
+def part_loudness(score: Score, sample_rate: int = SR, **kw: object) -> dict[str, float]:
+    """LUFS of each part of ``score`` as it sounds in the mix (our render, default room):
+    the other parts stay in the score at gain 0, so roles and seats are those of the piece.
+    ``kw`` goes to :func:`schillinger_kernel.render`."""
+    from schillinger_kernel.dsp.loudness import integrated_loudness
+
+    out = {}
+    for i, p in enumerate(score.parts):
+        muted = dataclasses.replace(score, parts=tuple(
+            q if j == i else dataclasses.replace(q, gain=0.0)
+            for j, q in enumerate(score.parts)))
+        v = integrated_loudness(sk.render(muted, sample_rate=sample_rate, backend="numpy",
+                                          **kw))  # type: ignore[arg-type]
+        out[p.name] = float("nan") if v is None else float(v)
+    return out
+
+
 def ensemble(d: Path) -> None:
-    """Print the full piece's stereo correlation and part loudness, both renderers."""
-    s = sk.generate_composition("Jazz Sketch", 140, "Bb major", 16, "jazz", 0.7, seed=4)
-    ours, theirs = _ours(s, dry=False), _fluidsynth(s, d, "jazz", dry=False)
-    print(f"\njazz sketch (seed 4): stereo correlation ours {stereo_correlation(ours):.3f}, "
-          f"fluidsynth {stereo_correlation(theirs):.3f}; "
-          f"integrated ours {_lufs(ours):.1f} LUFS, fluidsynth {_lufs(theirs):.1f} LUFS")
-    print(f"{'part':12} {'ours LUFS':>9} {'fluidsynth':>10}")
-    level: dict[str, tuple[float, float]] = {}
-    for i, p in enumerate(s.parts):
-        alone = dataclasses.replace(s, parts=(p,))
-        level[p.name] = (_lufs(_ours(alone, dry=False)),
-                         _lufs(_fluidsynth(alone, d, f"part{i}", dry=False)))
-        print(f"{p.name:12} {level[p.name][0]:9.1f} {level[p.name][1]:10.1f}", flush=True)
-    lead, drums = s.parts[0].name, next(p.name for p in s.parts if p.is_drums)
-    print(f"lead over drums: ours {level[lead][0] - level[drums][0]:+.1f} LU, "
-          f"fluidsynth {level[lead][1] - level[drums][1]:+.1f} LU")
+    """Print each piece's stereo correlation and part loudness, both renderers, with each
+    part's role and its level against the lead."""
+    from schillinger_kernel.synth.ensemble import roles
+    from schillinger_kernel.synth.timeline import sound_of
+
+    for name in PIECES:
+        s = piece(name)
+        ours, theirs = _ours(s, dry=False), fluidsynth(s, d, name, dry=False)
+        print(f"\n{name} ({PIECES[name][0]}, seed {PIECES[name][-1]}): stereo correlation "
+              f"ours {stereo_correlation(ours):.3f}, fluidsynth {stereo_correlation(theirs):.3f}"
+              f"; integrated ours {_lufs(ours):.1f} LUFS, fluidsynth {_lufs(theirs):.1f} LUFS")
+        print(f"{'part':12} {'role':8} {'ours LUFS':>9} {'vs lead':>7} {'fluidsynth':>10} "
+              f"{'vs lead':>7}")
+        mine = part_loudness(s)
+        fs = {p.name: _lufs(fluidsynth(dataclasses.replace(s, parts=(p,)), d,
+                                        f"{name}{i}", dry=False))
+              for i, p in enumerate(s.parts)}
+        rs = roles(s.parts, [sound_of(p) for p in s.parts])
+        lead = s.parts[rs.index("lead")].name
+        for p, r in zip(s.parts, rs, strict=True):
+            print(f"{p.name:12} {r:8} {mine[p.name]:9.1f} {mine[p.name] - mine[lead]:+7.1f} "
+                  f"{fs[p.name]:10.1f} {fs[p.name] - fs[lead]:+7.1f}", flush=True)
+
+
+def calibrate() -> None:
+    """Print the loudness tables of :mod:`schillinger_kernel.synth.ensemble`, measured now."""
+    from schillinger_kernel.synth.timeline import SOUNDS
+
+    def ours(s: Score) -> float:
+        return round(_lufs(np.asarray(sk.render(s, sample_rate=SR, backend="numpy", room=None,
+                                                ensemble=False).samples)), 1)
+
+    print("SOUND_LEVEL =", {snd: ours(reference_phrase(snd)) for snd in SOUNDS})
+    print("KIT_LEVEL =", {k: ours(kit_phrase(k)) for k in KIT_NOTES})
+    if shutil.which("fluidsynth") is None or not os.path.exists(SOUNDFONT):
+        print("KIT_BALANCE needs fluidsynth and FluidR3_GM.sf2")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        fs = {k: _lufs(fluidsynth(kit_phrase(k), Path(tmp), k, dry=True)) for k in KIT_NOTES}
+    print("KIT_BALANCE =", {k: round(v - fs["snare"], 1) for k, v in fs.items()})
 
 
 def main() -> None:
@@ -213,5 +302,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    calibrate() if sys.argv[1:] == ["calibrate"] else main()
     sys.exit(0)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..score import Part, Score
-from .ensemble import DRUM_LEVEL, kit_pan, room_send, seat, spread
+from .ensemble import kit_level, kit_pan, kit_send, levels, room_send, seat, spread
 from .presets import (
     DRUM_KINDS,
     DRUM_LENGTH,
@@ -179,9 +179,10 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
          room: bool = False) -> Timeline:
     """Lay ``scores`` end to end and flatten their notes into arrays (host side).
 
-    ``ensemble``: seat parts left at pan 0 by instrument, spread the drum kit and play it at
-    :data:`.ensemble.DRUM_LEVEL`. ``room``: a third gain per pan position, each part's send
-    to the room (mono), which the renderer's room reverb reads.
+    ``ensemble``: seat parts left at pan 0 by instrument, spread the drum kit, and play
+    parts left at gain 1.0 at their role's level (:func:`.ensemble.levels`). ``room``: a
+    third gain per pan position, each part's send to the room (mono), which the renderer's
+    room reverb reads.
     """
     table = resolve_presets(presets)
     kinds = drum_kind_table()
@@ -206,21 +207,23 @@ def plan(scores: Sequence[Score], sample_rate: int, extra_tail: float = 0.0,
         block_start.append(cursor)
         frames.append(n_frames)
         placed = seats(score, overridden) if ensemble else [p.pan for p in score.parts]
-        for part, part_pan in zip(score.parts, placed, strict=True):
+        gains = (levels(score.parts, [sound_of(p, overridden) for p in score.parts])
+                 if ensemble else [p.gain for p in score.parts])
+        for part, part_pan, gain in zip(score.parts, placed, gains, strict=True):
             if not part.notes or (part_filter is not None and not part_filter(part.name)):
                 continue
             arr = np.array([(n.start, n.duration, n.pitch, n.velocity) for n in part.notes],
                            dtype=np.int64)
             on_s = _seconds(score, arr[:, 0].astype(np.float64))
             off_s = _seconds(score, (arr[:, 0] + arr[:, 1]).astype(np.float64))
-            amp = velocity_gain(arr[:, 3]) * (part.gain * MASTER_GAIN)
+            amp = velocity_gain(arr[:, 3]) * (gain * MASTER_GAIN)
             if part.render_preset == "drum" or part.is_drums:
                 kind = kinds[arr[:, 2]]
-                if ensemble:  # each drum at its place in the kit, the kit under the band
-                    spot = np.array([pan_index(part_pan + kit_pan(k), room_send("drum"))
+                if ensemble:  # each drum at its place and level in the kit
+                    spot = np.array([pan_index(part_pan + kit_pan(k), kit_send(k))
                                      for k in DRUM_KINDS], dtype=np.int64)
                     pan = spot[kind]
-                    amp = amp * DRUM_LEVEL
+                    amp = amp * np.array([kit_level(k) for k in DRUM_KINDS])[kind]
                 else:
                     pan = np.full(len(arr), pan_index(part_pan, room_send("drum")),
                                   dtype=np.int64)
