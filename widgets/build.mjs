@@ -6,7 +6,7 @@ import * as esbuild from "esbuild";
 
 const watch = process.argv.includes("--watch");
 const options = {
-  entryPoints: ["player.ts", "pianoroll.ts", "rhythm_explorer.ts", "harmony_explorer.ts", "scoreview.ts", "style.css"],
+  entryPoints: ["player.ts", "pianoroll.ts", "rhythm_explorer.ts", "harmony_explorer.ts", "scoreview.ts", "identify.ts", "style.css"],
   outdir: "../schillinger_kernel/widgets/static",
   bundle: true,
   format: "esm",

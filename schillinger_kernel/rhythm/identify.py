@@ -5,7 +5,8 @@ the given durations (interference of two or three generators, countertheme, frac
 expansion, contraction, balance, distributive powers, the circular permutations of a
 resultant, permutations of one group, and one bar of a grouped resultant), each under every
 rotation, and ranks what fits. :func:`durations_of` reads the durations of a quantized part
-(a drum track from a MIDI file, say), so ``identify(read_midi(path).parts[0])`` works too.
+(a drum track from a MIDI file, say), so ``identify(read_midi(path).parts[0])`` works too;
+:func:`durations_from_taps` quantizes onsets tapped by hand (the identify widget's tap pad).
 
 >>> identify((2, 1, 1, 2))[0].technique, identify((2, 1, 1, 2))[0].generators
 ('interference', (3, 2))
@@ -33,7 +34,7 @@ from .resultants import (
 )
 from .value import MAX_GENERATOR, Rhythm, as_rhythm, group
 
-__all__ = ["MAX_IDENTIFY", "Identification", "durations_of", "identify"]
+__all__ = ["MAX_IDENTIFY", "Identification", "durations_from_taps", "durations_of", "identify"]
 
 MAX_IDENTIFY = 4096
 """The most durations :func:`identify` looks at."""
@@ -325,3 +326,80 @@ def durations_of(part: Part | Score, *, period: int | None = None, loop: bool = 
     unit = math.gcd(*gaps)
     durs = tuple(g // unit for g in gaps)
     return _smallest_repeat(durs) if loop else durs
+
+
+#: Taps closer than this (seconds) are one attack: a finger bouncing on the pad.
+TAP_BOUNCE = 0.03
+
+
+def durations_from_taps(times: Sequence[float], max_division: int = 4,
+                        slack: float = 0.25) -> tuple[int, ...]:
+    """Durations, in the largest unit that fits, between onsets tapped by hand.
+
+    The last tap closes the loop (tap the pattern, then its first note again), so n taps
+    give n - 1 durations. The unit is the shortest gap divided by the smallest k in
+    1..``max_division`` that puts every gap within ``slack`` units of a whole number (the
+    k with the least error when none does), refined to the mean unit of the whole pattern
+    and reduced by the durations' common factor. Taps closer than :data:`TAP_BOUNCE`
+    seconds count as one.
+
+    Parameters
+    ----------
+    times : sequence of float
+        Onset times in seconds, ascending (any origin).
+    max_division : int
+        The finest subdivision of the shortest gap tried, 1..8.
+    slack : float
+        The largest distance from a whole number of units, 0 < slack < 0.5.
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> durations_from_taps([0.0, 0.78, 1.5, 2.0])          # a tresillo, tapped loosely
+    (3, 3, 2)
+    >>> durations_from_taps([10.0, 10.5, 10.74, 11.0, 11.5])
+    (2, 1, 1, 2)
+    """
+    check_int("max_division", max_division, 1, 8)
+    if isinstance(slack, bool) or not isinstance(slack, int | float) or not 0 < slack < 0.5:
+        raise ParameterError(f"slack must be a number between 0 and 0.5, got {slack!r}",
+                             field="slack")
+    if isinstance(times, str | bytes) or not isinstance(times, Sequence):
+        raise ParameterTypeError(f"times must be a sequence of seconds, got "
+                                 f"{type(times).__name__}", field="times")
+    ts: list[float] = []
+    for x in times:
+        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+            raise ParameterTypeError(f"times must hold finite numbers, got {x!r}",
+                                     field="times")
+        if ts and x < ts[-1]:
+            raise ParameterError(f"times must ascend, got {x} after {ts[-1]}", field="times")
+        if not ts or x - ts[-1] >= TAP_BOUNCE:
+            ts.append(float(x))
+    if len(ts) < 2:
+        raise ParameterError(f"tap at least twice (the pattern, then its first note again); "
+                             f"got {len(ts)} distinct tap{'s' if len(ts) != 1 else ''}",
+                             field="times")
+    gaps = [b - a for a, b in itertools.pairwise(ts)]
+    if len(gaps) > MAX_IDENTIFY:
+        raise ParameterError(f"times: up to {MAX_IDENTIFY + 1} taps, got {len(ts)}",
+                             field="times")
+    shortest = min(gaps)
+    best: tuple[float, list[int]] | None = None
+    for k in range(1, max_division + 1):
+        unit = shortest / k
+        q = [max(1, round(g / unit)) for g in gaps]
+        err = max(abs(g / unit - n) for g, n in zip(gaps, q, strict=True))
+        if best is None or err < best[0] - 1e-9:
+            best = (err, q)
+        if err <= slack:
+            break
+    assert best is not None  # max_division >= 1
+    # the shortest gap alone is a noisy unit: re-quantize against the whole pattern's
+    unit = sum(gaps) / sum(best[1])
+    q = [max(1, round(g / unit)) for g in gaps]
+    common = math.gcd(*q)
+    return tuple(n // common for n in q)

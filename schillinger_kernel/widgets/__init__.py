@@ -1,4 +1,5 @@
-"""Notebook widgets (anywidget): RhythmExplorer, HarmonyExplorer, PianoRoll, Player, ScoreView.
+"""Notebook widgets (anywidget): RhythmExplorer, HarmonyExplorer, PianoRoll, Player, ScoreView,
+RhythmIdentifier.
 
 Imported on first access of ``sk.widgets`` (the core never imports Jupyter). The front-ends are
 TypeScript in the repository's ``widgets/`` folder, bundled by esbuild into ``static/`` by the
@@ -14,9 +15,11 @@ from __future__ import annotations
 
 from ._base import stop_all
 from .harmony_explorer import HarmonyExplorer
+from .identify import RhythmIdentifier
 from .pianoroll import PianoRoll
 from .player import Player
 from .rhythm_explorer import RhythmExplorer
 from .scoreview import ScoreView
 
-__all__ = ["HarmonyExplorer", "PianoRoll", "Player", "RhythmExplorer", "ScoreView", "stop_all"]
+__all__ = ["HarmonyExplorer", "PianoRoll", "Player", "RhythmExplorer", "RhythmIdentifier",
+           "ScoreView", "stop_all"]
