@@ -57,7 +57,7 @@ def cycle_progression(key: str, kind: str | Sequence[str] = "C5",
     With ``voicing="full"`` the upper voices carry all functions of the structure, so the
     maps apply: roots stay as common tones and the moving voices go by step (S5, S7: the
     book's maps; S9 .. S13: the maps its rule implies, :func:`.voice_leading.derived_map`,
-    where a voice may leap up to a fourth and S13 holds every tone). ``length=None`` gives
+    where no voice moves more than a third and S13 holds every tone). ``length=None`` gives
     the closure.
 
     A cycle drifts by a step at a time (positive C7 with S7 falls about two octaves in 21

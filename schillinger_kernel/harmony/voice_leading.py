@@ -14,7 +14,8 @@ the next chord, at the nearest pitch (SCHILLINGER.md, Book V):
 S5: clockwise 1->3, 3->5, 5->1 (C3); counter-clockwise 1->5, 5->3, 3->1 (C5 and C7). Negative
 cycles use the inverse maps. The book gives no maps for S9, S11 and S13; :func:`derived_map`
 finds them by the rule that reproduces every map above (common tones stay, the other voices
-take the nearest free function, no voice moves from 1 to 1 or 5 to 5). No map sends 1 to 1
+take the nearest free function, no voice moves from 1 to 1 or 5 to 5), with no voice moving
+more than a third where an assignment allows it. No map sends 1 to 1
 or 5 to 5, so a voice led by a map never moves in parallel octaves or fifths with a bass on
 the root. Every other motion (hybrid chords, chromatic or symmetric progressions) uses the
 assignment with the least total motion, keeping common tones (:func:`ranked_moves` lists
@@ -30,8 +31,10 @@ the others, best first).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 
 from ..errors import ParameterError
 
@@ -87,8 +90,17 @@ def derived_map(kind: str, structure: str = "S9") -> FunctionMap:
     *(convention)* the book gives no maps beyond S7. S13 holds all seven units, so every
     tone is a common tone.
 
+    Two more rules keep the book's step-wise motion where S9 and S11 would break it
+    *(convention)*, in this order: no voice moves more than a third (two scale units) when
+    some assignment allows it, and the orbits of the map (the functions one voice walks
+    through, chord after chord) drift by the same units per chord, so voices do not pull
+    apart until they cross; only then do the fewest common tones give way. S9 on C3 would
+    otherwise take the ninth to the next root, a fourth (D -> A under C -> A); here three
+    voices fall a step (D -> C, C -> B, B -> A) and E and G stay. For S5 and S7 the book's
+    maps already keep both rules.
+
     >>> derived_map("C3", "S9")
-    {1: 3, 3: 5, 5: 7, 7: 9, 9: 1}
+    {1: 9, 3: 5, 5: 7, 7: 1, 9: 3}
     >>> derived_map("C5", "S13") == {1: 5, 3: 7, 5: 9, 7: 11, 9: 13, 11: 1, 13: 3}
     True
     """
@@ -97,23 +109,45 @@ def derived_map(kind: str, structure: str = "S9") -> FunctionMap:
     if structure not in _STRUCTURE_FUNCTIONS:
         raise ParameterError(f"structure: {structure!r} has no function map; maps exist for "
                              f"{', '.join(_STRUCTURE_FUNCTIONS)}")
+    return dict(_derived(kind, structure))
+
+
+@functools.cache
+def _derived(kind: str, structure: str) -> tuple[tuple[int, int], ...]:
     fs = _STRUCTURE_FUNCTIONS[structure]
     units = {_UNIT[f] for f in fs}
     lands = {f: (_UNIT[f] + _FALL[kind]) % 7 for f in fs}
-    out = {f: _FUNCTION[u] for f, u in lands.items() if u in units}
-    moving = [f for f in fs if f not in out]
-    free = [f for f in fs if f not in out.values()]
-    best: tuple[int, int, tuple[int, ...]] | None = None
-    for targets in itertools.permutations(free):
-        motion = [(_UNIT[t] - lands[f] + 3) % 7 - 3 for f, t in zip(moving, targets, strict=True)]
-        if any(f == t and f in (1, 5) for f, t in zip(moving, targets, strict=True)):
+    common = {f: _FUNCTION[u] for f, u in lands.items() if u in units}
+    best: tuple[bool, Fraction, int, int, int, tuple[int, ...]] | None = None
+    for targets in itertools.permutations(fs):
+        if any(f == t and f in (1, 5) for f, t in zip(fs, targets, strict=True)):
             continue
-        key = (sum(abs(m) for m in motion), sum(m > 0 for m in motion), targets)
+        motion = {f: (_UNIT[t] - lands[f] + 3) % 7 - 3 for f, t in zip(fs, targets, strict=True)}
+        released = sum(f in common and common[f] != t for f, t in zip(fs, targets, strict=True))
+        drifts = _orbit_drifts(dict(zip(fs, targets, strict=True)), motion)
+        key = (max(abs(m) for m in motion.values()) > 2, max(drifts) - min(drifts), released,
+               sum(abs(m) for m in motion.values()), sum(m > 0 for m in motion.values()),
+               targets)
         if best is None or key < best:
             best = key
-    assert best is not None  # a derangement of the moving voices always exists
-    out.update(zip(moving, best[2], strict=True))
-    return {f: out[f] for f in fs}
+    assert best is not None  # a derangement of 1 and 5 always exists
+    return tuple(zip(fs, best[-1], strict=True))
+
+
+def _orbit_drifts(fmap: Mapping[int, int], motion: Mapping[int, int]) -> list[Fraction]:
+    # A voice led by a map walks one orbit of it; orbits that drift at different rates
+    # (scale units per chord) pull the voices apart until they cross.
+    seen: set[int] = set()
+    out = []
+    for f in fmap:
+        orbit = []
+        while f not in seen:
+            seen.add(f)
+            orbit.append(f)
+            f = fmap[f]
+        if orbit:
+            out.append(Fraction(sum(motion[g] for g in orbit), len(orbit)))
+    return out
 
 
 def function_map(kind: str, structure: str = "S7", direction: str = "positive") -> FunctionMap:
