@@ -23,6 +23,10 @@ Organic (spiral) forms: :func:`spiral_melody` swings around the primary axis wit
 the series of organic growth), or shrink (the contracting spiral), moving one scale step
 per attack so the line is continuous.
 
+Combinations of axes: :func:`superimposed_melody` lets secondary axes run on a moving axis,
+a wave of sub-axes (``aT + bT``) riding the trajectory of the main terms (``a2T``), the
+way a melody's ornaments ride its line.
+
 >>> parse_terms("a2T + bT")
 (AxisTerm(axis='a', time=Fraction(2, 1), pitch=1), AxisTerm(axis='b', time=Fraction(1, 1), pitch=1))
 >>> notes = axis_melody("C major", "aT + bT", rhythm=(1, 1, 1, 1), unit=240)
@@ -34,6 +38,7 @@ per attack so the line is continuous.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -56,6 +61,7 @@ __all__ = [
     "primary_axis",
     "secondary_axes",
     "spiral_melody",
+    "superimposed_melody",
 ]
 
 
@@ -489,4 +495,61 @@ def spiral_melody(scale: Scale | str | Sequence[int], turns: int | Sequence[int]
                                  f"use fewer turns or move the axis", field="turns")
         notes.append(Note(t * unit, d * unit, pitch, velocity))
         t += d
+    return tuple(notes)
+
+
+def superimposed_melody(scale: Scale | str | Sequence[int], terms: str | Sequence[Any],
+                        sub_terms: str | Sequence[Any], rhythm: Sequence[int] = (1,), *,
+                        axis: int | str | None = None, unit: int = 240, T: int | None = None,
+                        sub_T: int | None = None, velocity: int = 90) -> tuple[Note, ...]:
+    """Secondary axes on secondary axes: ``sub_terms`` ride the trajectory of ``terms``.
+
+    The main ``terms`` make a continuous line (:func:`axis_melody` with ``continuous``);
+    ``sub_terms``, repeated over the whole melody with their own time unit ``sub_T``, make a
+    wave about the axis, and each attack of the line is raised by the wave's height at that
+    moment, in scale steps. *(convention)* our sources quote no text of Book IV on
+    combined axes; Symbolic Composer's Schillinger library describes the same device
+    (``axis-sub-plot``: sub-axes a, b, c, d with their own displacements superimposed on
+    an axis). We read the combination as the sum of the two trajectories, so a flat wave
+    (``0T``) leaves the line as it is and a flat line (``0T``) leaves the wave.
+
+    Parameters
+    ----------
+    scale, terms, rhythm, axis, unit, T, velocity : as in :func:`axis_melody`.
+    sub_terms : the terms of the wave (text like ``"aT + bT"`` or AxisTerms).
+    sub_T : the time of the wave's ``T`` in units; default one period of the rhythm.
+
+    Returns
+    -------
+    tuple of :class:`~schillinger_kernel.score.Note`: the line's attacks, pitches raised.
+
+    Examples
+    --------
+    >>> line = superimposed_melody("C major", "a2T", "aT + bT", rhythm=(1, 1, 1, 1), sub_T=2)
+    >>> [n.pitch for n in line]                       # 0..7 plus the wave 0 1 2 1
+    [60, 64, 67, 67, 67, 71, 74, 74]
+    """
+    sc = as_scale(scale)
+    main = axis_melody(sc, terms, rhythm, axis=axis, unit=unit, T=T, velocity=velocity,
+                       continuous=True)
+    base = sc.nearest(to_midi_pitch(60 + sc.tonic if axis is None else axis))
+    period = sub_T if sub_T is not None else sum(rhythm)
+    if isinstance(period, bool) or not isinstance(period, int) or period < 1:
+        raise ParameterError(f"sub_T must be a positive int (units), got {sub_T!r}",
+                             field="sub_T")
+    seq = parse_terms(sub_terms)
+    once = sum(term.time for term in seq) * period
+    total = Fraction(main[-1].start + main[-1].duration, unit)
+    wave = axis_melody(sc, seq * math.ceil(total / once), rhythm, axis=base, unit=unit,
+                       T=sub_T, velocity=velocity)
+    starts = [n.start for n in wave]
+    notes = []
+    for n in main:
+        lift = sc.index_of(wave[bisect.bisect_right(starts, n.start) - 1].pitch, base)
+        pitch = sc.at(sc.index_of(n.pitch, sc.tonic) + lift, sc.tonic)
+        if not 0 <= pitch <= 127:
+            raise ParameterError(f"sub_terms: the melody leaves the MIDI range (pitch {pitch}); "
+                                 f"lower the pitch coefficients or move the axis",
+                                 field="sub_terms")
+        notes.append(Note(n.start, n.duration, pitch, velocity))
     return tuple(notes)

@@ -6,7 +6,7 @@ import itertools
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schillinger_kernel.melody import (
@@ -17,6 +17,7 @@ from schillinger_kernel.melody import (
     primary_axis,
     secondary_axes,
     spiral_melody,
+    superimposed_melody,
 )
 from schillinger_kernel.pitch import to_midi_pitch
 from schillinger_kernel.scales import as_scale, key_scale
@@ -277,3 +278,59 @@ def test_continuity_moves_by_at_most_the_pitch_coefficient(
     assert steps[0] == sc.index_of(72, 0)                 # the continuity starts on the axis
     largest = max(p for _a, _t, p in spec)
     assert all(abs(b - a) <= largest for a, b in itertools.pairwise(steps))
+
+
+
+# ----- combinations of axes: sub-axes riding a line -------------------------------------------
+
+def test_superimposed_worked_example() -> None:
+    # the line a2T rises 0..7 steps over eight attacks; the wave aT + bT (T = 2 units) is
+    # 0 1 2 1, repeated; their sum is 0 2 4 4 4 6 8 8 steps above C4
+    notes = superimposed_melody("C major", "a2T", "aT + bT", rhythm=(1, 1, 1, 1), sub_T=2,
+                                unit=240)
+    assert pitches(notes) == [60, 64, 67, 67, 67, 71, 74, 74]
+    assert [n.start for n in notes] == [240 * k for k in range(8)]
+    # with a rhythm and another axis: the attacks are the line's own
+    line = axis_melody("A minor", "a2T + b2T", (2, 1, 1), axis="A4", continuous=True)
+    combo = superimposed_melody("A minor", "a2T + b2T", "dT + cT", (2, 1, 1), axis="A4",
+                                sub_T=4)
+    assert [(n.start, n.duration) for n in combo] == [(n.start, n.duration) for n in line]
+    assert pitches(combo) != pitches(line)
+
+
+# small enough that a continuous line of them stays inside the MIDI range
+TERMS = st.lists(st.tuples(st.sampled_from("0abcd"), st.integers(1, 2), st.integers(0, 1)),
+                 min_size=1, max_size=3)
+RHYTHMS = st.lists(st.integers(1, 2), min_size=1, max_size=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(TERMS, RHYTHMS, st.sampled_from(["C major", "D dorian", "A minor", "E harmonic minor"]))
+def test_a_flat_wave_leaves_the_line(terms: list[tuple[str, int, int]], rhythm: list[int],
+                                     key: str) -> None:
+    line = axis_melody(key, terms, rhythm, axis=64, continuous=True)
+    assert superimposed_melody(key, terms, "0T", rhythm, axis=64) == line
+
+
+@settings(max_examples=40, deadline=None)
+@given(TERMS, RHYTHMS, st.integers(1, 6))
+def test_a_flat_line_carries_the_wave_and_stays_in_the_scale(
+        terms: list[tuple[str, int, int]], rhythm: list[int], sub_t: int) -> None:
+    sc = key_scale("C major")
+    period = sum(rhythm)
+    # the line 0 for as long as the wave's statement: the wave comes out unchanged
+    length = sum(t for _, t, _ in terms) * sub_t
+    flat = superimposed_melody("C major", [("0", Fraction(length, period))], terms, rhythm,
+                               sub_T=sub_t)
+    wave = axis_melody("C major", terms, rhythm, T=sub_t)
+    at = {n.start: n.pitch for n in wave}
+    assert all(n.pitch == at[n.start] for n in flat if n.start in at)
+    combo = superimposed_melody("C major", terms, terms, rhythm, sub_T=sub_t)
+    assert all(n.pitch % 12 in sc.pitch_classes for n in combo)
+
+
+def test_superimposed_bad_input() -> None:
+    with pytest.raises(ValueError, match="sub_T must be a positive int"):
+        superimposed_melody("C major", "aT", "aT + bT", sub_T=0)
+    with pytest.raises(ValueError, match="terms"):
+        superimposed_melody("C major", "aT", "x2T")
