@@ -1,11 +1,13 @@
 // The "Shared sessions" part of the sidebar: who is in each session (names in their colours),
-// and Join/Leave, Rename, Delete (the owner only) and New session.
+// and Join/Leave, Rename, Delete (the owner only) and New session. The session joined is
+// synced as a Y document (ydoc.ts): its parameters live, and who is in it.
 
 import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { API_PATH, ApiError, ISessionSummary, listSessions, memberCount, requestAPI } from './api';
+import { IMember, SessionDoc } from './ydoc';
 
 /** A user as the server reports it (jupyter-server's identity, the session's owner). */
 export interface IPerson {
@@ -34,6 +36,10 @@ export function mayManage(owner: IPerson | null | undefined, me: IPerson | null)
   return me.username === owner.username;
 }
 
+// the session this tab was in, so that a reload joins it again (per tab, as sessionStorage is)
+const JOINED_KEY = 'schillinger-workbench:joined-session';
+const REJOIN_MS = 2000;
+
 function button(label: string, sk: string, title: string): HTMLButtonElement {
   const b = document.createElement('button');
   b.className = `sk-button sk-session-${sk}`;
@@ -60,7 +66,9 @@ export class SessionsView {
     this._error.dataset.sk = 'sessions-error';
     const create = button('+ New session', 'new', 'Create a shared session');
     create.onclick = () => void this._create();
-    this.node.append(this._list, create, this._error);
+    this._docHost = document.createElement('div');
+    this._docHost.className = 'sk-ydoc-host';
+    this.node.append(this._list, create, this._error, this._docHost);
   }
 
   readonly node: HTMLElement;
@@ -76,15 +84,29 @@ export class SessionsView {
       this._me = await this._whoAmI();
     }
     let raw: unknown = fallback;
+    let listed = false;
     try {
       raw = await requestAPI<unknown>('sessions', {}, this.settings);
+      listed = true;
     } catch (error) {
       this._error.textContent = `Listing sessions failed: ${message(error)}`;
     }
     this._show(raw);
+    // a reload, or a dropped connection, comes back into the session this tab was in (its
+    // state comes from the server) once the server lists it: a join names a session to create
+    // when it is missing. At most one try per REJOIN_MS, should the server keep hanging up.
+    const again = this._rejoin;
+    if (again && listed && Date.now() - this._rejoinedAt >= REJOIN_MS) {
+      this._rejoin = null;
+      if (this._socket === null && listSessions(raw).some(s => s.id === again)) {
+        this._rejoinedAt = Date.now();
+        this._join(again);
+      }
+    }
   }
 
   dispose(): void {
+    this._closeDoc();
     if (this._socket) {
       this._socket.onclose = null;
       this._socket.close();
@@ -220,12 +242,29 @@ export class SessionsView {
 
   private _join(id: string): void {
     this._error.textContent = '';
-    this._send({ type: 'join', session: id });
+    this._send({ type: 'join', session: id, sync: 'yjs' });
   }
 
   private _leave(): void {
+    this._closeDoc();  // its awareness says "gone" before the leave
     this._send({ type: 'leave' });
   }
+
+  private _closeDoc(): void {
+    this._doc?.dispose();
+    this._doc = null;
+  }
+
+  // binary frames are numbered per socket, as the server counts them for `sync_ack`
+  private _sendFrame = (frame: Uint8Array): number => {
+    const socket = this._socket;
+    if (socket?.readyState !== WebSocket.OPEN) {
+      return this._frames;
+    }
+    socket.send(frame);
+    this._frames += 1;
+    return this._frames;
+  };
 
   private _send(msg: Record<string, unknown>): void {
     const socket = this._socket ?? this._open();
@@ -245,7 +284,9 @@ export class SessionsView {
       url += `?token=${encodeURIComponent(s.token)}`;
     }
     const socket = new s.WebSocket(url);
+    socket.binaryType = 'arraybuffer';
     this._socket = socket;
+    this._frames = 0;
     socket.onopen = () => {
       for (const m of this._pending.splice(0)) {
         socket.send(JSON.stringify(m));
@@ -254,26 +295,49 @@ export class SessionsView {
     socket.onmessage = event => this._onMessage(event.data);
     socket.onclose = () => {
       this._socket = null;
+      this._rejoin = this._joined ?? this._rejoin;
       this._joined = null;
+      this._closeDoc();  // the stored session stays: a reload joins it again
       void this.refresh();
     };
     return socket;
   }
 
   private _onMessage(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      this._doc?.receive(data);
+      return;
+    }
     let msg: Record<string, unknown>;
     try {
       msg = JSON.parse(String(data)) as Record<string, unknown>;
     } catch {
       return;
     }
-    if (msg.type === 'joined') {
-      const session = msg.session as { id?: string } | undefined;
-      this._joined = session?.id ?? null;
+    if (msg.type === 'hello') {
+      this._hello = { client: typeof msg.client === 'string' ? msg.client : '', identity: (msg.identity as IMember | undefined) ?? {} };
+      return;
+    } else if (msg.type === 'sync_ack') {
+      this._doc?.acked(Number(msg.frames));
+      return;
+    } else if (msg.type === 'joined') {
+      this._joinedDoc(msg);
     } else if (msg.type === 'left') {
       this._joined = null;
+      this._closeDoc();
+      sessionStorage.removeItem(JOINED_KEY);
     } else if (msg.type === 'session' && msg.event === 'deleted') {
       this._joined = null;
+      this._closeDoc();
+      sessionStorage.removeItem(JOINED_KEY);
+    } else if (msg.type === 'session' && msg.event === 'renamed' && this._doc && msg.id === this._doc.session) {
+      this._doc.setTitle(typeof msg.name === 'string' ? msg.name : this._doc.session);
+    } else if (msg.type === 'presence' && this._doc && msg.session === this._doc.session) {
+      const members = Array.isArray(msg.members) ? (msg.members as IMember[]) : null;
+      this._doc.setMembers(members, msg.event === 'join');
+      if (members === null && msg.event !== 'update') {
+        this._send({ type: 'presence' }); // too many to send with each join: ask for the list
+      }
     } else if (msg.type === 'error') {
       this._error.textContent = `Session: ${typeof msg.message === 'string' ? msg.message : JSON.stringify(msg)}`;
       return;
@@ -283,7 +347,28 @@ export class SessionsView {
     void this.refresh();
   }
 
+  private _joinedDoc(msg: Record<string, unknown>): void {
+    const session = msg.session as { id?: string; name?: string; members?: IMember[] } | undefined;
+    this._joined = session?.id ?? null;
+    this._closeDoc();
+    if (!session?.id || !this._hello) {
+      return;
+    }
+    sessionStorage.setItem(JOINED_KEY, session.id);
+    const doc = new SessionDoc(session.id, session.name ?? session.id, this._hello, this._sendFrame);
+    this._doc = doc;
+    this._docHost.appendChild(doc.node);
+    doc.setMembers(Array.isArray(session.members) ? session.members : []);
+    doc.start();
+  }
+
   private _me: IPerson | null = null;
+  private _hello: { client: string; identity: IMember } | null = null;
+  private _doc: SessionDoc | null = null;
+  private _frames = 0;
+  private _rejoin: string | null = sessionStorage.getItem(JOINED_KEY);
+  private _rejoinedAt = 0;
+  private _docHost: HTMLElement;
   private _joined: string | null = null;
   private _socket: WebSocket | null = null;
   private _pending: Record<string, unknown>[] = [];
