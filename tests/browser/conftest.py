@@ -2,7 +2,8 @@
 
 * ``lab_server`` (session): ``jupyter lab`` started as a subprocess of this Python on a free
   loopback port, with a random token, ``--allow-root`` when running as root, its own root
-  folder (``lab_server.root``), settings, runtime and workspace folders, and news checks off.
+  folder (``lab_server.root``), settings, runtime, workspace and shared-session folders, and
+  news checks off.
   ``lab_server.url_for("lab/tree/x.ipynb")`` gives an authenticated URL.
 * ``browser`` (session) / ``page`` (per test): Playwright for Python driving
   ``/usr/bin/chromium`` (never a downloaded browser), headless, with the flags that keep it off
@@ -120,6 +121,8 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
            "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False",
            # OSC on any free UDP port: the default 7440 may be taken by another server
            "--SchillingerApp.osc_port=0", f"--LabApp.extra_labextensions_path={extra}",
+           # shared sessions in this run's folder, not the user's data dir: runs stay apart
+           f"--SchillingerApp.sessions_dir={base / 'sessions'}",
            f"--JupyterNotebookApp.extra_labextensions_path={extra}"]  # Notebook 7's pages
     if os.geteuid() == 0:
         cmd.append("--allow-root")
