@@ -33,7 +33,9 @@ export const TUTORIALS: ITutorial[] = [
   { file: '06_daw.ipynb', title: 'Driving the workbench from a DAW',
     url: new URL('../../notebooks/06_daw.ipynb', import.meta.url).href },
   { file: '07_widgets.ipynb', title: 'Widgets: see and hear the system while you change it',
-    url: new URL('../../notebooks/07_widgets.ipynb', import.meta.url).href }
+    url: new URL('../../notebooks/07_widgets.ipynb', import.meta.url).href },
+  { file: '08_teams.ipynb', title: 'Teams on JupyterHub: shares that look, owners who change',
+    url: new URL('../../notebooks/08_teams.ipynb', import.meta.url).href }
 ];
 
 async function exists(app: JupyterFrontEnd, path: string): Promise<boolean> {

@@ -18,7 +18,9 @@ Every broadcast's hand-off time (serialise, frame, write to every socket) is kep
 
 Under JupyterHub, :class:`HubScopeAuthorizer` (``--ServerApp.authorizer_class``) makes shares
 read-only for the extension: writes need the server's owner or the custom hub scope
-:data:`WRITE_SCOPE`.
+:data:`WRITE_SCOPE`. Its decision is :func:`hub_decision` (a pure function of the user's hub
+scopes, so it can be shown and tested without a hub), and :func:`hub_config_lines` writes the
+``jupyterhub_config.py`` lines that switch it on (notebooks/08_teams.ipynb, docs/hub-admin.md).
 
 >>> text_frame(b"hi")
 b'\\x81\\x02hi'
@@ -36,20 +38,27 @@ import struct
 import time
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from jupyter_server.auth.authorizer import Authorizer
 from tornado.iostream import IOStream, StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
+from ..errors import ParameterError, ParameterTypeError
+
 __all__ = [
+    "AUTHORIZER",
     "SEND_LIMIT",
     "SLOW_CONSUMER",
     "STATS_KEPT",
     "WRITE_SCOPE",
     "Hub",
+    "HubDecision",
     "HubScopeAuthorizer",
     "Peer",
+    "hub_config_lines",
+    "hub_decision",
     "queued_bytes",
     "text_frame",
 ]
@@ -61,6 +70,8 @@ SEND_LIMIT = 16 * 1024 * 1024  #: bytes that may wait for one peer (``max_ws_sen
 #: The custom JupyterHub scope that lets a user who is not the owner write (declare it in
 #: ``c.JupyterHub.custom_scopes``; grant it filtered, e.g. ``!server=alice/``).
 WRITE_SCOPE = "custom:schillinger:write"
+#: What a hub passes to each single-user server as ``--ServerApp.authorizer_class``.
+AUTHORIZER = "schillinger_kernel.server.hub.HubScopeAuthorizer"
 
 
 def queued_bytes(stream: Any) -> int:
@@ -260,6 +271,156 @@ class Hub:
         self.transport_subscribers.clear()
 
 
+@dataclass(frozen=True)
+class HubDecision:
+    """What :class:`HubScopeAuthorizer` answers for one request, and why (for people)."""
+
+    allowed: bool
+    reason: str
+
+
+def _strings(name: str, values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+        raise ParameterTypeError(f"{name} must be an iterable of scope strings such as "
+                                 f"'access:servers!server=alice/', got {values!r}", field=name)
+    return frozenset(values)
+
+
+def hub_decision(action: str, resource: str, *, username: str, scopes: Iterable[str],
+                 owner: str, server_name: str = "",
+                 access_scopes: Iterable[str] | None = None) -> HubDecision:
+    """Whether hub user ``username`` holding ``scopes`` may do ``action`` on ``resource`` of
+    ``owner``'s server ``server_name``: the decision :class:`HubScopeAuthorizer` makes.
+
+    First JupyterHub's own check (as its ``JupyterHubAuthorizer``): ``scopes`` must grant one
+    of ``access_scopes`` (by default what the hub's spawner requires for that server,
+    ``access:servers!server=<owner>/<server_name>`` or ``access:servers!user=<owner>``). Then,
+    for ``write`` on the extension's resource ``"schillinger"`` only: the owner may, anyone
+    else needs :data:`WRITE_SCOPE` for this server (plain, or filtered ``!user=<owner>`` or
+    ``!server=<owner>/<server_name>``). Scopes are matched by JupyterHub's own
+    ``check_scopes`` (jupyterhub must be installed, as it is on every hub).
+
+    Parameters
+    ----------
+    action : str
+        The jupyter-server action: ``"read"``, ``"write"`` or ``"execute"``.
+    resource : str
+        The jupyter-server resource (``"schillinger"`` for this extension, ``"contents"``...).
+    username : str
+        The hub user asking.
+    scopes : iterable of str
+        That user's scopes as the hub expands them (``...!user=bob``, never a role's
+        bare ``!user``).
+    owner, server_name : str
+        Whose server is asked, and its name (``""``: the default server).
+    access_scopes : iterable of str, optional
+        The scopes that reach the server (a single-user server reads them from
+        ``JUPYTERHUB_OAUTH_ACCESS_SCOPES``).
+
+    Returns
+    -------
+    HubDecision
+        ``allowed``, and a one-line ``reason``.
+
+    Examples
+    --------
+    >>> share = ["access:servers!server=alice/"]
+    >>> hub_decision("read", "schillinger", username="bob", scopes=share, owner="alice")
+    HubDecision(allowed=True, reason='bob reaches alice/: read is allowed')
+    >>> hub_decision("write", "schillinger", username="bob", scopes=share, owner="alice").reason
+    'read-only share: writing needs the owner or custom:schillinger:write!server=alice/'
+    """
+    named = {"action": action, "resource": resource, "username": username, "owner": owner,
+             "server_name": server_name}
+    for name, value in named.items():
+        if not isinstance(value, str):
+            raise ParameterTypeError(f"{name} must be a string, got "
+                                     f"{type(value).__name__} {value!r}", field=name)
+    try:  # jupyterhub is on every hub, but a dev extra here: no import at module load
+        from jupyterhub.services.auth import check_scopes
+    except ImportError as exc:  # pragma: no cover - dev installs have it
+        raise ParameterError("hub_decision needs JupyterHub's scope matching: "
+                             "pip install jupyterhub") from exc
+    # imported here: handlers imports the workbench, which imports this module
+    from .handlers import AUTH_RESOURCE, WRITE
+    held = _strings("scopes", scopes)
+    server = f"{owner}/{server_name}"
+    needed = (_strings("access_scopes", access_scopes) if access_scopes is not None
+              else frozenset({f"access:servers!server={server}",
+                              f"access:servers!user={owner}"}))
+    try:
+        reaches = bool(check_scopes(set(needed), set(held)))
+        if not reaches:
+            return HubDecision(False, f"no access to {server}: {username} holds none of "
+                               f"{', '.join(sorted(needed)) or '(no access scopes)'}")
+        if resource != AUTH_RESOURCE or action != WRITE:
+            return HubDecision(True, f"{username} reaches {server}: {action} is allowed")
+        if owner and username == owner:
+            return HubDecision(True, f"{username} owns {server}")
+        wanted = f"{WRITE_SCOPE}!server={server}"
+        if owner and check_scopes({wanted}, set(held)):
+            return HubDecision(True, f"{username} holds {WRITE_SCOPE} for {server}")
+    except ValueError as exc:  # jupyterhub's parser: a malformed or unexpanded filter
+        raise ParameterError(f"scopes: {exc}; give them as the hub expands them, e.g. "
+                             f"'{WRITE_SCOPE}!user=bob'", field="scopes") from exc
+    return HubDecision(False, f"read-only share: writing needs the owner or {wanted}")
+
+
+def hub_config_lines(*, sharing: bool = True, shares_may_write: bool = True,
+                     authorizer: str = AUTHORIZER) -> str:
+    """The ``jupyterhub_config.py`` lines that make shared workbenches read-only.
+
+    They declare :data:`WRITE_SCOPE`, start every single-user server with
+    :class:`HubScopeAuthorizer` (``authorizer``), and widen the ``user`` role so users may
+    share their own servers (``sharing``) and put the write scope in a share
+    (``shares_may_write``). Each line adds to what the config already holds (``append``,
+    ``update``), so they go at the end of an existing ``jupyterhub_config.py``; if it defines
+    the ``user`` role itself, add these scopes there instead.
+
+    Parameters
+    ----------
+    sharing : bool
+        Users may share their own servers (``shares!user``, ``read:users:name``).
+    shares_may_write : bool
+        Users hold :data:`WRITE_SCOPE` on their own servers, so a share may carry it.
+    authorizer : str
+        The authorizer class (dotted path) the servers run.
+
+    Returns
+    -------
+    str
+        Python lines, one statement each, with a comment saying why.
+
+    Examples
+    --------
+    >>> print(hub_config_lines(sharing=False, shares_may_write=False).splitlines()[-1])
+    c.Spawner.args.append("--ServerApp.authorizer_class=schillinger_kernel.server.hub.HubScopeAuthorizer")
+    """
+    for name, flag in (("sharing", sharing), ("shares_may_write", shares_may_write)):
+        if not isinstance(flag, bool):
+            raise ParameterTypeError(f"{name} must be True or False, got {flag!r}", field=name)
+    if not isinstance(authorizer, str) or not authorizer.replace(".", "").replace(
+            "_", "").isalnum() or "." not in authorizer:
+        raise ParameterError("authorizer must be a dotted class path such as "
+                             f"{AUTHORIZER!r}, got {authorizer!r}", field="authorizer")
+    scope = {WRITE_SCOPE: {"description": "change a Schillinger workbench: transport, "
+                                          "sessions, exports"}}
+    lines = ["# Schillinger Workbench: shares read, owners (and holders of "
+             f"{WRITE_SCOPE}) write",
+             f"c.JupyterHub.custom_scopes.update({json.dumps(scope)})",
+             "# every single-user server asks this authorizer before each action",
+             f'c.Spawner.args.append("--ServerApp.authorizer_class={authorizer}")']
+    role = ["self"] + (["shares!user", "read:users:name"] if sharing else []) + (
+        [f"{WRITE_SCOPE}!user"] if shares_may_write else [])
+    why = (["share their own servers"] if sharing else []) + (
+        [f"put {WRITE_SCOPE} in shares of their servers"] if shares_may_write else [])
+    if why:
+        lines += [f"# users may {' and '.join(why)}",
+                  "c.JupyterHub.load_roles.append("
+                  f"{json.dumps({'name': 'user', 'scopes': role})})"]
+    return "\n".join(lines) + "\n"
+
+
 class HubScopeAuthorizer(Authorizer):
     """jupyter-server Authorizer for a JupyterHub single-user server: shares read, owners write.
 
@@ -269,26 +430,22 @@ class HubScopeAuthorizer(Authorizer):
     (``JUPYTERHUB_USER``) or :data:`WRITE_SCOPE` for this server (unfiltered, or with a
     ``!user=`` or ``!server=`` filter naming it). Set with
     ``--ServerApp.authorizer_class=schillinger_kernel.server.hub.HubScopeAuthorizer``.
-    No example: it answers only inside a hub-spawned server (tests/server/test_hub_readonly.py).
+    Its decision, with examples: :func:`hub_decision`; at work: tests/server/test_hub_readonly.py.
     """
 
-    # jupyterhub is an optional (dev) dependency: it is reached through the hub's identity
-    # provider at call time, never imported here, so this module loads without it
     def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
-        """Whether ``user`` may do ``action`` on ``resource`` (see the class docstring)."""
+        """Whether ``user`` may do ``action`` on ``resource``: :func:`hub_decision` with the
+        user's hub scopes, this server's owner (``JUPYTERHUB_USER``), name
+        (``JUPYTERHUB_SERVER_NAME``) and access scopes (the hub auth's)."""
         hub_auth = getattr(self.identity_provider, "hub_auth", None)
         hub_user = getattr(user, "hub_user", None)
         if hub_auth is None or not isinstance(hub_user, dict):
             return False  # not under a hub: fail closed rather than guess
-        if not hub_auth.check_scopes(hub_auth.access_scopes, hub_user):
-            return False
-        # imported here: handlers imports the workbench, which imports this module
-        from .handlers import AUTH_RESOURCE, WRITE
-        if resource != AUTH_RESOURCE or action != WRITE:
-            return True
-        owner = os.environ.get("JUPYTERHUB_USER", "")
-        if owner and user.username == owner:
-            return True
-        server = f"{owner}/{os.environ.get('JUPYTERHUB_SERVER_NAME', '')}"
-        return bool(owner and hub_auth.check_scopes({f"{WRITE_SCOPE}!server={server}"},
-                                                    hub_user))
+        try:
+            return hub_decision(action, resource, username=str(user.username),
+                                scopes=hub_user.get("scopes") or (),
+                                owner=os.environ.get("JUPYTERHUB_USER", ""),
+                                server_name=os.environ.get("JUPYTERHUB_SERVER_NAME", ""),
+                                access_scopes=hub_auth.access_scopes).allowed
+        except (ParameterError, ParameterTypeError):
+            return False  # scopes the hub's parser refuses grant nothing

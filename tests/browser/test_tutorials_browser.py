@@ -34,7 +34,7 @@ def test_every_tutorial_is_in_the_built_extension() -> None:
     static = REPO / "schillinger_kernel" / "labextension" / "static"
     assert static.is_dir(), "the lab extension is not built: run `npm run build`"
     shipped = {p.read_bytes() for p in static.glob("*.ipynb")}
-    assert len(TUTORIALS) == 7
+    assert len(TUTORIALS) == 8
     for nb in TUTORIALS:
         assert nb.read_bytes() in shipped, \
             f"{nb.name} is not in the built extension as it is now: run `npm run build`"

@@ -1,12 +1,12 @@
 """Authentication and authorization where teams use the workbench: a real JupyterHub.
 
 A JupyterHub (DummyAuthenticator for the login form, SimpleLocalProcessSpawner) with its
-configurable-http-proxy (the Python implementation, ``configurable-http-proxy`` on PyPI, run
-as the hub's proxy command) spawns alice's server with ``python -m jupyterhub.singleuser``: a
-jupyter-server with the hub's identity provider, JUPYTERHUB_* in its environment and our
-extension loaded as on any install. Every request goes through the proxy, as a browser's would,
-and every credential is checked by the hub: tokens it issued, its OAuth login cookie, its
-scopes. Nothing stands in for the hub.
+configurable-http-proxy (npm's, as hubs run it, from the repository's root ``npm ci``; else the
+Python port on PyPI; run as the hub's proxy command) spawns alice's server with
+``python -m jupyterhub.singleuser``: a jupyter-server with the hub's identity provider,
+JUPYTERHUB_* in its environment and our extension loaded as on any install. Every request
+goes through the proxy, as a browser's would, and every credential is checked by the hub:
+tokens it issued, its OAuth login cookie, its scopes. Nothing stands in for the hub.
 
 Checked: every REST route and method and the WebSocket refuse a request without credentials,
 with a wrong token, with bob's token (a hub user without access to alice's server) and with an
@@ -41,15 +41,22 @@ requests = pytest.importorskip("requests")
 pytest.importorskip("jupyterhub", reason="JupyterHub is in the dev extra: pip install -e .[dev]")
 
 BIN = Path(sys.executable).parent
-CHP = shutil.which("configurable-http-proxy", path=str(BIN)) or shutil.which(
-    "configurable-http-proxy")
+REPO = Path(__file__).resolve().parents[2]
+#: The proxy: $SCHILLINGER_TEST_CHP, else npm's (``npm ci`` at the repository root: what hubs
+#: run), else the Python port from PyPI (the dev extra).
+CHP = os.environ.get("SCHILLINGER_TEST_CHP") or shutil.which(
+    "configurable-http-proxy", path=str(REPO / "node_modules" / ".bin")) or shutil.which(
+    "configurable-http-proxy", path=str(BIN)) or shutil.which("configurable-http-proxy")
+#: The Python port forwards a client's binary WebSocket frames as text (its ``on_message``
+#: writes them without ``binary=True``), so Yjs frames reach the server only through npm's.
+PYPI_PROXY = CHP is not None and Path(CHP).parent == BIN
 HUB_START_TIMEOUT = 120.0
 SPAWN_TIMEOUT = 180.0
 PASSWORD = secrets.token_hex(8)
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHP is None, reason="configurable-http-proxy is missing "
-                                 "(pip install configurable-http-proxy, in the dev extra)")]
+                                 "(npm ci at the repository root, or pip install -e .[dev])")]
 
 
 @dataclass
