@@ -13,6 +13,7 @@ import { decodeScore, firstAtOrAfter, ScoreData } from "./score_data";
 const LOOKAHEAD = 0.15;
 const TICK_MS = 25;
 const START_DELAY = 0.06;  // a little headroom so the first note is never clipped
+const SEEK_DELAY = 0.01;  // a jump while playing: as soon as the cancelled notes are gone
 
 /** What the page's one registry keeps of each transport (every widget bundle shares it). */
 interface Playable { playing: boolean; stop(): void; views: Set<HTMLElement>; driven: Driven | null }
@@ -30,10 +31,14 @@ export const DRIVE_EVENT = "schillinger-transport-drive";
 /** Widgets → lab: a driven widget appeared, went, started or stopped (no detail). */
 export const DRIVEN_CHANGED_EVENT = "schillinger-transport-driven";
 
-/** What the sidebar asks: `list` only answers; `play` starts at beat `beats` of the shared clock. */
+/**
+ * What the sidebar asks: `list` only answers; `play` starts at beat `beats` of the shared clock;
+ * `seek` moves the widgets that are playing to beat `beats` (the clock was sought elsewhere).
+ */
 export type DriveCommand =
   | { action: "list" }
   | { action: "play"; beats: number }
+  | { action: "seek"; beats: number }
   | { action: "stop" }
   | { action: "tempo"; tempo: number };
 
@@ -71,6 +76,11 @@ function drive(d: DriveDetail): void {
   if (c.action === "play" && targets.some((t) => !t.playing)) {
     const at = ensureContext().currentTime + START_DELAY;
     for (const t of targets) t.driven!.play(c.beats, at);
+  } else if (c.action === "seek") {
+    // the playing ones jump together, on one anchor; the stopped ones start there on play
+    const playing = targets.filter((t) => t.playing);
+    const at = playing.length ? ensureContext().currentTime + SEEK_DELAY : 0;
+    for (const t of playing) t.driven!.play(c.beats, at);
   } else if (c.action === "stop") {
     for (const t of targets) t.stop();
   } else if (c.action === "tempo") {

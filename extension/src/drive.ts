@@ -7,10 +7,14 @@ export const DRIVE_EVENT = 'schillinger-transport-drive';
 /** Widgets → lab: a driven widget appeared, went, started or stopped (no detail). */
 export const DRIVEN_CHANGED_EVENT = 'schillinger-transport-driven';
 
-/** What the sidebar asks: `list` only answers; `play` starts at beat `beats` of the shared clock. */
+/**
+ * What the sidebar asks: `list` only answers; `play` starts at beat `beats` of the shared clock;
+ * `seek` moves the widgets that are playing to beat `beats` (the clock was sought elsewhere).
+ */
 export type DriveCommand =
   | { action: 'list' }
   | { action: 'play'; beats: number }
+  | { action: 'seek'; beats: number }
   | { action: 'stop' }
   | { action: 'tempo'; tempo: number };
 
@@ -64,4 +68,31 @@ export function describeDriving(widgets: IDrivenWidget[], where: string | null):
   }
   const n = widgets.length === 1 ? '1 widget' : `${widgets.length} widgets`;
   return `driving: ${n} in ${where} — ${widgets.map(widgetName).join(', ')}`;
+}
+
+/** The two transport states `seekedTo` compares (the server's `seeks` counts its seeks). */
+export interface ISeekable {
+  playing: boolean;
+  position_beats: number;
+  [key: string]: unknown;
+}
+
+/**
+ * Where the playing widgets must jump when the clock went from `last` to `state`: the new
+ * position when a seek happened in between (REST, OSC, another browser) and the clock played
+ * on; null otherwise (a play or stop drives the widgets itself).
+ *
+ *     seekedTo({ playing: true, position_beats: 3, seeks: 0 },
+ *              { playing: true, position_beats: 16, seeks: 1 })  // -> 16
+ */
+export function seekedTo(last: ISeekable | null, state: ISeekable): number | null {
+  if (last === null || !last.playing || !state.playing) {
+    return null;
+  }
+  const before = last.seeks;
+  const now = state.seeks;
+  if (typeof before !== 'number' || typeof now !== 'number' || before === now) {
+    return null;
+  }
+  return Number(state.position_beats) || 0;
 }

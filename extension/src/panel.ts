@@ -8,7 +8,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 
 import { SessionsView } from './sessions';
-import { describeDriving, DRIVEN_CHANGED_EVENT, driveWidgets, DriveCommand, IDrivenWidget } from './drive';
+import { describeDriving, DRIVEN_CHANGED_EVENT, driveWidgets, DriveCommand, IDrivenWidget, seekedTo } from './drive';
 
 import {
   describeBackend,
@@ -326,6 +326,12 @@ export class WorkbenchPanel extends Widget {
     if (cause === 'play' || cause === 'stop' || edge(Boolean(last?.playing) !== playing)) {
       this._drive(playing ? { action: 'play', beats: Number(state.position_beats) || 0 } : { action: 'stop' });
     }
+    // against the feed's own last state: the periodic status may be older
+    const seek = cause === 'feed' ? seekedTo(this._lastFeed, state) : null;
+    this._lastFeed = cause === 'feed' ? state : this._lastFeed;
+    if (seek !== null) {
+      this._drive({ action: 'seek', beats: seek });
+    }
     this._state.textContent = playing ? 'playing' : 'stopped';
     this._state.classList.toggle('sk-playing', playing);
     this.node.dataset.skTransport = playing ? 'playing' : 'stopped';
@@ -403,6 +409,7 @@ export class WorkbenchPanel extends Widget {
   private _handshake: Handshake | null = null;
   private _timer: ReturnType<typeof setInterval> | null = null;
   private _lastTransport: ITransportState | null = null;
+  private _lastFeed: ITransportState | null = null;
   private _banner!: HTMLElement;
   private _serverVersion!: HTMLElement;
   private _backend!: HTMLElement;

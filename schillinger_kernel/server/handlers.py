@@ -56,6 +56,7 @@ __all__ = [
     "Spec",
     "StatusHandler",
     "TransportHandler",
+    "TransportScoreHandler",
     "action_handler",
     "api",
     "authorize",
@@ -407,6 +408,22 @@ class TransportHandler(BaseHandler):
         self.answer(await self.wb.transport(req))
 
 
+class TransportScoreHandler(BaseHandler):
+    """``GET transport/score``: the score the transport has loaded (``null``: none) and the
+    ``loads`` count it goes with (the state's ``loads``: a follower refetches when it grows)."""
+
+    spec: ClassVar[Spec] = {"get": _op("The loaded score and its loads count", response={
+        "type": "object", "properties": {"loads": {"type": "integer"},
+                                         "score": {"type": ["object", "null"]}}})}
+
+    @api
+    async def get(self) -> None:
+        score, loads = self.wb.score, self.wb.clock.loads  # read together, on the loop
+        # a loaded score may hold 200,000 notes: serialised in the worker pool
+        self.answer_text(await self.wb.offload(lambda: json.dumps(
+            {"loads": loads, "score": None if score is None else score.to_dict()})))
+
+
 class AbletonHandler(BaseHandler):
     """``GET ableton`` (bridge status) and ``POST ableton`` (push a clip, tempo)."""
 
@@ -492,6 +509,8 @@ def routes() -> list[Route]:
         Route("/sessions/{session_id}", r"/sessions/(?P<session_id>[^/]+)", SessionHandler,
               {}, {"get": READ, "patch": WRITE, "delete": WRITE}),
         Route("/transport", r"/transport", TransportHandler, {}, {"get": READ, "post": WRITE}),
+        Route("/transport/score", r"/transport/score", TransportScoreHandler, {},
+              {"get": READ}),
         Route("/ableton", r"/ableton", AbletonHandler, {}, {"get": READ, "post": WRITE}),
         Route("/openapi.json", r"/openapi\.json", OpenApiHandler, {}, {"get": READ}),
         # the upgrade needs read; each message type then needs its own (ws.MESSAGE_ACTIONS)

@@ -259,6 +259,8 @@ class TransportState(BaseModel):
     loop: dict[str, Any]
     sample_rate: int
     length_beats: float | None
+    seeks: int = 0
+    loads: int = 0
 
 
 class ErrorResponse(BaseModel):

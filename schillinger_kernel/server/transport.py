@@ -3,7 +3,10 @@
 The clock never sleeps or ticks: it stores an anchor (a time and the beat position at that
 time) and computes the position on demand, so every reader sees the same position and nothing
 drifts. Positions are in beats (quarter = 1.0, the DAW wire unit) and in samples at the
-current tempo (the offset into a rendering of the loaded score).
+current tempo (the offset into a rendering of the loaded score). Two counters in the state let
+followers that only see states (widgets, the bridge) tell what happened between two of them:
+``seeks`` grows with every seek (a playing follower jumps), ``loads`` with every load and
+unload of a score (a follower that plays the score fetches it again).
 
 >>> t = [0.0]
 >>> clock = TransportClock(tempo=120.0, sample_rate=48000, clock=lambda: t[0])
@@ -14,6 +17,8 @@ current tempo (the offset into a rendering of the loaded score).
 0.0
 >>> t[0] = 2.25; clock.position_beats()  # 0.75 s later at 120 BPM
 1.5
+>>> clock.seek(8.0)["seeks"], clock.set_length(16.0)["loads"]
+(1, 1)
 """
 
 from __future__ import annotations
@@ -95,6 +100,8 @@ class TransportClock:
         self._loop = Loop()
         self._listeners: list[Listener] = []
         self.length_beats: float | None = None
+        self.seeks = 0  # seeks so far: a follower that sees this change jumps
+        self.loads = 0  # loads and unloads so far: a follower playing the score fetches it
 
     # ----- listeners -------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> None:
@@ -145,7 +152,8 @@ class TransportClock:
 
     def state(self) -> dict[str, Any]:
         """The state every client sees: ``playing``, ``position_beats``, ``position_samples``,
-        ``tempo``, ``loop``, ``sample_rate``, ``length_beats``."""
+        ``tempo``, ``loop``, ``sample_rate``, ``length_beats``, and the counters ``seeks``
+        and ``loads``."""
         now = self._clock()
         beats = self.position_beats(now)
         return {
@@ -156,6 +164,8 @@ class TransportClock:
             "loop": self._loop.to_dict(),
             "sample_rate": self.sample_rate,
             "length_beats": self.length_beats,
+            "seeks": self.seeks,
+            "loads": self.loads,
         }
 
     # ----- commands --------------------------------------------------------------------------
@@ -182,6 +192,7 @@ class TransportClock:
         """Jump to ``position_beats`` (0..1e7)."""
         beats = _number("position_beats", position_beats, 0.0, MAX_BEATS)
         self._reanchor(beats)
+        self.seeks += 1
         return self._changed("seek")
 
     def set_tempo(self, tempo: float) -> dict[str, Any]:
@@ -211,4 +222,5 @@ class TransportClock:
         """Record the length of the loaded score (None when nothing is loaded)."""
         self.length_beats = (None if length_beats is None
                              else _number("length_beats", length_beats, 0.0, MAX_BEATS))
+        self.loads += 1
         return self._changed("load")

@@ -8,13 +8,16 @@ typed in the sidebar becomes each widget's tempo (500, past their 400, is noted)
 them. A tempo of 5000 is refused by the server, and the sidebar shows the server's words while
 the widgets keep their tempo.
 A play and a stop sent to the server over REST (as a DAW or another browser would) start and
-stop the widgets too: one transport. With a launcher in front, the sidebar drives nothing, and
-says so. Screenshot: ``test-artifacts/transport_drives.png``.
+stop the widgets too, and a seek there moves the playing widgets: one transport. How long a
+REST seek takes to move ScoreView's playhead is written to
+``test-artifacts/transport_seek_latency.json`` (measured, not asserted). With a launcher in
+front, the sidebar drives nothing, and says so. Screenshot: ``test-artifacts/transport_drives.png``.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +54,51 @@ def _transport(server: Any, body: dict[str, Any] | None = None) -> Any:
     with urllib.request.urlopen(req, timeout=10) as r:
         answer = json.loads(r.read())
     return answer.get("transport", answer)
+
+
+# keep the anchor each playing transport takes on its next start (a seek restarts it there):
+# read at that moment, since a widget may re-anchor later on its own (a PCM rendering arriving)
+ARM_ANCHORS_JS = """() => {
+  const g = globalThis;
+  g.__skNextAnchors = [];
+  for (const t of [...g.__schillingerTransports.all].filter((x) => x.playing)) {
+    const off = t.on((ev) => {
+      if (ev === 'play') { off(); g.__skNextAnchors.push(t.anchorCtx); }
+    });
+  }
+}"""
+
+# where ScoreView's transport now stands, in beats of its score: its anchor and its position
+SCOREVIEW_JS = """() => {
+  const t = [...(globalThis.__schillingerTransports?.all ?? [])]
+    .find((x) => x.driven && x.driven.describe().kind === 'ScoreView');
+  const beat = 60 / (t.data.tempo || 120);
+  return [t.anchorPos / beat, t.position() / beat, t.data.tempo || 120];
+}"""
+
+
+# a seek sent by the page itself (token-authenticated, as a script would): the milliseconds
+# from the request to ScoreView's transport jumping (its "play" event on the new anchor)
+SEEK_LATENCY_JS = """async ([url, token, beats]) => {
+  const t = [...globalThis.__schillingerTransports.all]
+    .find((x) => x.driven && x.driven.describe().kind === 'ScoreView');
+  const jumped = new Promise((resolve) => {
+    const off = t.on((ev) => { if (ev === 'play') { off(); resolve(performance.now()); } });
+  });
+  const t0 = performance.now();
+  const answer = fetch(url, { method: 'POST', body: JSON.stringify(
+    { action: 'seek', position_beats: beats }), headers: {
+    Authorization: `token ${token}`, 'Content-Type': 'application/json' } });
+  const answered = answer.then(() => performance.now());
+  const t1 = await jumped;
+  return [t1 - t0, t.anchorPos * (t.data.tempo || 120) / 60, (await answered) - t0];
+}"""
+
+
+def _seconds(readout: str) -> float:
+    """The position of a widget's time read-out "0:12.3 / 0:18.0", in seconds."""
+    minutes, seconds = readout.split("/")[0].strip().split(":")
+    return int(minutes) * 60 + float(seconds)
 
 
 def _playing(widget: Any) -> str | None:
@@ -151,6 +199,36 @@ def test_sidebar_transport_drives_the_notebooks_widgets(
     _transport(lab_server, {"action": "play"})
     _wait(lambda: _playing(score) == "true" and _playing(rhythm) == "true", 10,
           "the widgets to follow a play from elsewhere")
+
+    # a seek there while playing: ScoreView's playhead jumps to the new time (beat 24 of the
+    # clock: 12 s into the 120 BPM score), both widgets on one new anchor, still playing (the
+    # 18 s score plays at 180 BPM now: 4 s are left)
+    page.evaluate(ARM_ANCHORS_JS)
+    _transport(lab_server, {"action": "seek", "position_beats": 24})
+    # (the clock's state is read a few microseconds after the seek: 24.00001)
+    _wait(lambda: abs(page.evaluate(SCOREVIEW_JS)[0] - 24.0) < 0.01, 10,
+          "ScoreView to jump to beat 24")
+    tempo_js = page.evaluate(SCOREVIEW_JS)[2]
+    _wait(lambda: 24.0 <= _seconds(score.locator(".sk-time").inner_text()) * tempo_js / 60
+          < 30.0, 10, "ScoreView's time read-out at beat 24")
+    moved = _wait(lambda: (a := page.evaluate("globalThis.__skNextAnchors")) and len(a) == 2
+                  and a, 10, "both widgets to restart at the seek")
+    assert moved[0] == moved[1], moved
+    assert _playing(score) == "true" and _playing(rhythm) == "true"
+    # how long a seek over REST takes to move the playhead (ScoreView's transport)
+    took, answered = [], []
+    for i in range(12):
+        beats = 8 if i % 2 == 0 else 24
+        ms, landed, answer_ms = page.evaluate(SEEK_LATENCY_JS, [
+            f"{lab_server.url}schillinger/api/transport", lab_server.token, beats])
+        assert abs(landed - beats) < 0.01, (beats, landed)
+        took.append(ms)
+        answered.append(answer_ms)
+    (artifacts / "transport_seek_latency.json").write_text(json.dumps({
+        "what": "REST seek from the page to ScoreView's transport jumping",
+        "seeks": len(took), "p50_ms": round(statistics.median(took), 2),
+        "max_ms": round(max(took), 2), "all_ms": [round(t, 2) for t in took],
+        "rest_answer_p50_ms": round(statistics.median(answered), 2)}, indent=1))
     _transport(lab_server, {"action": "stop"})
     _wait(lambda: _playing(score) == "false" and _playing(rhythm) == "false", 10,
           "the widgets to follow a stop from elsewhere")

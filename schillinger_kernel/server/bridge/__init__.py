@@ -7,10 +7,11 @@ nothing on the laptop. The bridge runs there and relays:
   (:mod:`.local_osc`, the server's own OSC door and routes), each message relayed over the
   authenticated WebSocket (:mod:`.remote`) and answered to its sender only;
 - **MIDI out**: a virtual port (mido + python-rtmidi) that follows the hub's transport with
-  MIDI clock, start/stop and song position, and plays a score given with ``--score``
-  (:mod:`.midi`);
-- **Ableton Link**: the hub's tempo, start/stop and beat on the Link session (:mod:`.link`,
-  ``aalink``), so Live, Bitwig or any Link app plays in time.
+  MIDI clock, start/stop and song position, and plays the score the hub's transport has
+  loaded (fetched again on each load), or one given with ``--score`` (:mod:`.midi`);
+- **Ableton Link**: the hub's tempo, start/stop and beat on the Link session, and a Link app's
+  tempo change back to the hub as the bridge's user (:mod:`.link`, ``aalink``), so Live,
+  Bitwig or any Link app plays in time.
 
 MIDI and Link are optional (``pip install schillinger-workbench[bridge]``); where the machine
 has neither, the bridge says why and relays OSC alone. :class:`~.app.Bridge` ties the parts

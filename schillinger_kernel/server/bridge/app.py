@@ -7,6 +7,13 @@ when the connection drops (OSC meanwhile answers 502: not connected). Transport 
 only restate where a running transport should be are dropped (:func:`~.timeline.is_change`),
 so MIDI clock and Link follow a smooth local timeline and re-anchor only on real changes.
 Positions are shifted by half the round trip measured with heartbeats at connect.
+
+Without ``--score``, MIDI out plays the score the server's transport has loaded: the state's
+``loads`` count says when a load or unload happened, and the bridge then fetches the score
+(``GET transport/score``; a newer load meanwhile is fetched in its turn). A tempo a Link app
+sets goes to the server as a ``transport tempo`` of the bridge's user (one request in flight;
+while it runs, only the latest tempo waits); a server that refuses it (a read-only share) is
+said once and its tempo put back on the Link session.
 """
 
 from __future__ import annotations
@@ -22,11 +29,13 @@ from typing import Any
 
 from ... import __version__
 from ...checks import check_float, check_int
-from ...errors import ParameterError, PeerUnavailable, WorkbenchError
+from ...errors import NotFound, ParameterError, PeerUnavailable, WorkbenchError
+from ...score import Score
+from ..errors import Answered
 from .link import LinkFollower, LinkUnavailable
 from .local_osc import LocalOsc
 from .midi import TICK_S, MidiFollower, MidiUnavailable, open_port
-from .remote import Remote
+from .remote import REQUEST_TIMEOUT, Remote
 from .timeline import Snapshot, is_change
 from .urls import hub_urls
 
@@ -53,6 +62,7 @@ class BridgeConfig:
     midi_port: str | None = None
     score: str | None = None
     link: bool = True
+    link_sets_tempo: bool = True
     quantum: float = 4.0
     validate_cert: bool = True
 
@@ -91,10 +101,13 @@ class Bridge:
         URL, token, ports and the optional parts.
     say
         Where one-line reports go (the terminal: ``print``).
+    midi_out
+        A mido output port to send MIDI to instead of opening one (a port the caller opened,
+        e.g. one that records what it is sent).
     """
 
     def __init__(self, config: BridgeConfig, say: Callable[[str], None] = print,
-                 log: logging.Logger | None = None) -> None:
+                 log: logging.Logger | None = None, midi_out: Any = None) -> None:
         self.config = config
         self.urls = hub_urls(config.url)
         check_int("osc_port", config.osc_port, 0, 65535)
@@ -114,6 +127,16 @@ class Bridge:
         self.latency = 0.0  # one-way seconds, from the heartbeat round trips
         self.reconnects = 0
         self._ticker: asyncio.Task[None] | None = None
+        self._midi_out = midi_out
+        self.loads: int | None = None  # the server's load count of the score MIDI plays
+        self._wanted_loads: int | None = None  # the latest load count heard
+        self._score_off: str | None = None  # why the server's score is not followed
+        self._fetching: asyncio.Task[None] | None = None
+        self._fetch_failed: int | None = None  # the load count whose fetch failed
+        self._started = False
+        self._tempo_wanted: float | None = None  # a Link app's tempo, not yet sent
+        self._tempo_task: asyncio.Task[None] | None = None
+        self.link_refusal: str | None = None
 
     # ----- the connection --------------------------------------------------------------------
     async def _connect(self) -> dict[str, Any]:
@@ -133,6 +156,10 @@ class Bridge:
             self._apply(msg["state"])
 
     def _apply(self, state: dict[str, Any]) -> None:
+        loads = state.get("loads")
+        if isinstance(loads, int) and not isinstance(loads, bool):
+            self._wanted_loads = loads
+            self._follow_score()
         snap = Snapshot.of(state, time.monotonic() - self.latency)
         if not is_change(self.snapshot, snap):
             return
@@ -146,6 +173,78 @@ class Bridge:
                     follower.update(snap)
                 except Exception as exc:  # a port unplugged must not stop the relay
                     self.log.warning("schillinger bridge: %s: %s", type(follower).__name__, exc)
+
+    # ----- the server's loaded score on MIDI out ----------------------------------------------
+    def _follow_score(self) -> None:
+        """Fetch the server's score when MIDI plays it and a load happened since."""
+        if (not self._started or self.midi is None or self.score is not None
+                or self._score_off is not None
+                or self._wanted_loads in (self.loads, self._fetch_failed)
+                or (self._fetching is not None and not self._fetching.done())):
+            return
+        self._fetching = asyncio.ensure_future(self._fetch_loop())
+        # a load heard after the fetch's answer: fetched in its turn
+        self._fetching.add_done_callback(lambda _: self._follow_score())
+
+    async def _fetch_loop(self) -> None:
+        try:
+            self.say(await self.fetch_score())
+        except (WorkbenchError, ValueError, TypeError) as exc:  # the next load or reconnect
+            # tries again (ValueError, TypeError: a score this version cannot read)
+            self._fetch_failed = self._wanted_loads
+            self.say(f"MIDI out: cannot fetch the server's score: {exc}")
+
+    async def fetch_score(self) -> str:
+        """Fetch the server's loaded score (until the one fetched is the latest load) and
+        play it on MIDI out; return what to tell the musician."""
+        while True:
+            want = self._wanted_loads
+            try:
+                answer = await self.remote.get("transport/score", REQUEST_TIMEOUT)
+            except NotFound:
+                self._score_off = (f"the server's workbench {self.remote.hello.get('version')}"
+                                   " cannot send its score (GET transport/score); --score FILE"
+                                   " plays a local one")
+                return f"MIDI out: {self._score_off}"
+            data = answer.get("score")
+            # a score of 200,000 notes takes a while to read: not on the loop
+            score = None if data is None else await asyncio.to_thread(Score.from_dict, data)
+            loads = answer.get("loads")
+            if self._wanted_loads not in (want, loads):
+                continue  # another load came meanwhile: fetch that one
+            if self.midi is None:
+                return "MIDI out: closed"
+            self.midi.set_score(score)
+            self.loads = loads if isinstance(loads, int) else want
+            if score is None:
+                return "MIDI out: the server has no score loaded (clock and transport only)"
+            notes = len(self.midi.events) // 2
+            name = f" {score.title!r}" if score.title else ""
+            return f"MIDI out: playing the server's score{name} ({notes} notes)"
+
+    # ----- a Link app's tempo to the server ---------------------------------------------------
+    def _link_tempo(self, bpm: float) -> None:
+        self._tempo_wanted = bpm
+        if self._tempo_task is None or self._tempo_task.done():
+            self._tempo_task = asyncio.ensure_future(self._send_tempo())
+
+    async def _send_tempo(self) -> None:
+        while self._tempo_wanted is not None:
+            bpm, self._tempo_wanted = self._tempo_wanted, None
+            try:
+                await self.remote.request({"type": "transport", "action": "tempo",
+                                           "tempo": bpm}, timeout=10.0)
+            except Answered as exc:  # a read-only share, a tempo out of range
+                if self.link_refusal is None:
+                    self.say(f"Ableton Link: the server refused tempo {bpm:g}: {exc}; Link "
+                             "apps follow the server's tempo")
+                self.link_refusal = str(exc)
+                if self.link is not None:
+                    self.link.lead()
+            except WorkbenchError as exc:  # not connected: the server's tempo stays
+                self.log.warning("schillinger bridge: Link tempo %g not sent: %s", bpm, exc)
+                if self.link is not None:
+                    self.link.lead()
 
     # ----- start, run, stop ------------------------------------------------------------------
     async def start(self) -> list[str]:
@@ -181,6 +280,14 @@ class Bridge:
         lines += self._start_midi() + self._start_link()
         if self.snapshot is not None:  # the state heard before the followers existed
             self._follow(self.snapshot)
+        if self.midi is not None and self.score is None:
+            try:
+                lines.append(await self.fetch_score())
+            except (WorkbenchError, ValueError, TypeError) as exc:
+                self._fetch_failed = self._wanted_loads
+                lines.append(f"MIDI out: cannot fetch the server's score yet: {exc}")
+        self._started = True
+        self._follow_score()  # a load heard while starting
         return lines
 
     def _start_midi(self) -> list[str]:
@@ -188,15 +295,18 @@ class Bridge:
         if not c.midi:
             return ["MIDI out: off (--no-midi)"]
         try:
-            port = open_port(c.midi_name, c.midi_port)
+            port = self._midi_out if self._midi_out is not None else open_port(
+                c.midi_name, c.midi_port)
         except MidiUnavailable as exc:
             self.midi_error = str(exc)
             return [self.midi_error]
         self.midi = MidiFollower(port, self.score)
         self._ticker = asyncio.ensure_future(self._tick())
-        what = f"clock, transport and {len(self.midi.events) // 2} notes" if self.score else \
-            "clock and transport (--score FILE adds notes)"
-        return [f"MIDI out on port {c.midi_port or c.midi_name!r}: {what}"]
+        what = (f"clock, transport and {len(self.midi.events) // 2} notes of --score"
+                if self.score else "clock, transport and the server's loaded score (each "
+                "load followed)")
+        name = getattr(port, "name", None) if self._midi_out is not None else None
+        return [f"MIDI out on port {name or c.midi_port or c.midi_name!r}: {what}"]
 
     def _start_link(self) -> list[str]:
         c = self.config
@@ -204,12 +314,15 @@ class Bridge:
             return ["Ableton Link: off (--no-link)"]
         tempo = self.snapshot.tempo if self.snapshot is not None else 120.0
         try:
-            self.link = LinkFollower.create(tempo, c.quantum)
+            self.link = LinkFollower.create(tempo, c.quantum, self._link_tempo
+                                            if c.link_sets_tempo else None)
         except LinkUnavailable as exc:
             self.link_error = str(exc)
             return [self.link_error]
+        back = ("; their tempo changes set the server's (as this token's user)"
+                if c.link_sets_tempo else " (--link-follow-only: they cannot change it)")
         return [f"Ableton Link on (quantum {c.quantum:g}): Live, Bitwig and other Link apps "
-                "follow the hub's tempo and start/stop"]
+                f"follow the hub's tempo and start/stop{back}"]
 
     async def _tick(self) -> None:
         while self.midi is not None:
@@ -241,12 +354,15 @@ class Bridge:
                     continue
                 self.reconnects += 1
                 self.say(f"reconnected to {self.urls.base}")
+                self._fetch_failed = None  # a load missed while away is fetched now
+                self._follow_score()
                 break
 
     def close(self) -> None:
         """Stop OSC, MIDI and Link and close the connection."""
-        if self._ticker is not None:
-            self._ticker.cancel()
+        for task in (self._ticker, self._fetching, self._tempo_task):
+            if task is not None:
+                task.cancel()
         midi, self.midi = self.midi, None
         for part in (midi, self.link):
             if part is not None:

@@ -11,6 +11,9 @@ exits with code 2 (bad arguments) or 1 (the server), never a traceback.
 >>> ns = p.parse_args(["https://hub.example/user/alice/", "--token", "t", "--no-midi"])
 >>> config(ns, {}).midi, config(ns, {}).osc_port
 (False, 7440)
+>>> config(p.parse_args(["http://127.0.0.1:8888/", "--link-follow-only"]),
+...        {"SCHILLINGER_TOKEN": "t"}).link_sets_tempo
+False
 """
 
 from __future__ import annotations
@@ -58,8 +61,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="name of the virtual MIDI port (default 'Schillinger Bridge')")
     p.add_argument("--no-midi", action="store_true", help="no MIDI out")
     p.add_argument("--score", default=None, metavar="FILE",
-                   help="a .mid or score .json whose notes MIDI out plays with the transport")
+                   help="a .mid or score .json whose notes MIDI out plays with the transport "
+                   "(default: the score the server's transport has loaded, fetched on each "
+                   "load)")
     p.add_argument("--no-link", action="store_true", help="do not join Ableton Link")
+    p.add_argument("--link-follow-only", action="store_true",
+                   help="Link apps follow the server's tempo but their tempo changes are not "
+                   "sent to the server (default: sent, as this token's user)")
     p.add_argument("--quantum", type=float, default=4.0,
                    help="Link quantum in beats (default 4: a 4/4 bar)")
     p.add_argument("--insecure", action="store_true",
@@ -84,7 +92,8 @@ def config(ns: argparse.Namespace, env: Mapping[str, str]) -> object:
                         osc_reply_hosts=tuple(ns.osc_reply_host),
                         key_file=key_file, midi=not ns.no_midi, midi_name=ns.midi_name,
                         midi_port=ns.midi_port, score=ns.score, link=not ns.no_link,
-                        quantum=ns.quantum, validate_cert=not ns.insecure)
+                        link_sets_tempo=not ns.link_follow_only, quantum=ns.quantum,
+                        validate_cert=not ns.insecure)
 
 
 async def _main(cfg: object) -> int:

@@ -1,20 +1,41 @@
-"""Ableton Link: the remote transport's tempo, start/stop and beat on the local Link session.
+"""Ableton Link both ways: the remote transport's tempo, start/stop and beat on the local
+Link session, and a Link app's tempo change back to the remote transport.
 
 Link (``aalink``, an optional extra) keeps every Link app on the local network at one tempo
 and phase. The bridge joins the session as a peer and, on each transport change, sets the
 session tempo, its start/stop state (start/stop sync on), and asks for the hub's beat
 position (``request_beat``: alone in the session the beat is set; with peers, Link keeps the
 session's phase and aligns at the next quantum, as Link's rules ask).
+
+The other way, a tempo another Link app puts on the session (Live's tempo field, a phone) is
+handed to ``on_tempo`` (the bridge sends it to the server as the bridge's user, whose token
+the server authorizes). Link reports every tempo, the bridge's own too, so the follower
+tells them apart: a tempo within :data:`SAME_BPM` of the one it put is its own, and the
+server's echo of a tempo it forwarded is not put back on the session (while a peer sweeps
+its tempo, older echoes would drag the session back). Joining a session also changes the
+tempo (to the session's), with the peer count; a tempo heard within :data:`SETTLE_S` of a
+change in the peer count is such a join, and the hub leads: its tempo goes on the session.
+Without ``on_tempo`` (``--link-follow-only``) the hub leads always.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from ...errors import PeerUnavailable
 from .timeline import JUMP_BEATS, Snapshot
 
-__all__ = ["LinkFollower", "LinkUnavailable"]
+__all__ = ["SAME_BPM", "SETTLE_S", "LinkFollower", "LinkUnavailable"]
+
+
+#: Two tempos nearer than this are one (Link's session tempo comes back from the network a
+#: few millionths of a BPM off the tempo set).
+SAME_BPM = 0.005
+#: Link reports a join's tempo and peer count a fraction of a millisecond apart, in either
+#: order: a tempo is judged this long after it is heard.
+SETTLE_S = 0.02
 
 
 class LinkUnavailable(PeerUnavailable):
@@ -46,13 +67,22 @@ class LinkFollower:
     '93'
     """
 
-    def __init__(self, link: Any) -> None:
+    def __init__(self, link: Any, on_tempo: Callable[[float], None] | None = None) -> None:
         self.link = link
         self.snapshot: Snapshot | None = None
+        self.on_tempo = on_tempo
+        self._put: float | None = None  # the tempo this follower last put on the session
+        self._forwarded: list[float] = []  # tempos handed to on_tempo, not yet echoed
+        self._peers = 0  # the peer count as Link last reported it
+        self._joins = 0  # changes of the peer count so far
+        link.set_tempo_callback(self._heard)
+        link.set_num_peers_callback(self._peers_changed)
 
     @classmethod
-    def create(cls, tempo: float = 120.0, quantum: float = 4.0) -> LinkFollower:
-        """Join the Link session (call on a running event loop: aalink needs one).
+    def create(cls, tempo: float = 120.0, quantum: float = 4.0,
+               on_tempo: Callable[[float], None] | None = None) -> LinkFollower:
+        """Join the Link session (call on a running event loop: aalink needs one);
+        ``on_tempo(bpm)`` hears the tempos other Link apps set (rounded to 0.001 BPM).
 
         Raises
         ------
@@ -71,17 +101,57 @@ class LinkFollower:
             link.enabled = True
         except Exception as exc:
             raise LinkUnavailable(f"Ableton Link is off: {exc}") from None
-        return cls(link)
+        return cls(link, on_tempo)
 
     @property
     def peers(self) -> int:
         """How many other Link apps share the session."""
         return int(self.link.num_peers)
 
+    def _peers_changed(self, count: int) -> None:
+        self._peers = int(count)
+        self._joins += 1
+
+    def _heard(self, bpm: float) -> None:
+        if self._put is not None and abs(bpm - self._put) < SAME_BPM:
+            return  # the tempo this follower put (Link calls back for its own changes too)
+        asyncio.get_running_loop().call_later(SETTLE_S, self._decide, bpm, self._peers,
+                                              self._joins)
+
+    def _decide(self, bpm: float, peers: int, joins: int) -> None:
+        if self.on_tempo is None or peers == 0 or joins != self._joins:
+            self.lead()  # a join (or follow-only): the session takes the hub's tempo
+            return
+        if abs(self.link.tempo - bpm) >= SAME_BPM:
+            return  # the session moved on meanwhile: that later tempo is judged in its turn
+        tempo = round(float(bpm), 3)
+        self._put = tempo  # the session is there now: the server's echo need not move it
+        self._forwarded.append(tempo)
+        del self._forwarded[:-64]  # echoes lost with a refused request must not pile up
+        self.on_tempo(tempo)
+
+    def _echo(self, tempo: float) -> bool:
+        """Whether ``tempo`` is the server's echo of one handed to ``on_tempo`` (that one
+        and all before it are then done)."""
+        for i, sent in enumerate(self._forwarded):
+            if abs(sent - tempo) < SAME_BPM:
+                del self._forwarded[:i + 1]
+                return True
+        return False
+
+    def lead(self) -> None:
+        """Put the hub's tempo on the session (the server refused the forwarded tempos, a
+        join, or ``--link-follow-only``)."""
+        self._forwarded.clear()
+        if self.snapshot is not None:
+            self._put = self.snapshot.tempo
+            self.link.tempo = self.snapshot.tempo
+
     def update(self, snap: Snapshot) -> None:
         """Put the hub's tempo, play state and (on play or a jump) beat on the session."""
         old, self.snapshot = self.snapshot, snap
-        if old is None or abs(old.tempo - snap.tempo) > 1e-9:
+        if (old is None or abs(old.tempo - snap.tempo) > 1e-9) and not self._echo(snap.tempo):
+            self._put = snap.tempo
             self.link.tempo = snap.tempo
         jumped = old is None or abs(old.beats_at(snap.at) - snap.beats) > JUMP_BEATS
         if old is None or old.playing != snap.playing:

@@ -34,10 +34,13 @@ from .timeline import (
     song_position,
 )
 
-__all__ = ["TICK_S", "MidiFollower", "MidiUnavailable", "open_port"]
+__all__ = ["LOCATE_SLACK", "TICK_S", "MidiFollower", "MidiUnavailable", "open_port"]
 
 
 TICK_S = 0.002  # a 120 BPM clock pulse is every 20.8 ms: 2 ms keeps its jitter small
+#: A state says where the transport was a moment after it moved (a play from beat 0 reads
+#: 0.00001): notes and the clock pulse this little before a new position still sound.
+LOCATE_SLACK = 0.02
 
 
 class MidiUnavailable(PeerUnavailable):
@@ -133,6 +136,21 @@ class MidiFollower:
         self._sounding: set[tuple[int, int]] = set()
         self.sent = 0
 
+    def set_score(self, score: Score | None) -> None:
+        """Play ``score`` from now on (None: clock and transport only). Notes of the old score
+        still sounding end at once; the new score's notes start from the current position.
+
+        >>> class Wire:
+        ...     def __init__(self): self.got = []
+        ...     def send(self, msg): self.got.append(msg.type)
+        >>> from schillinger_kernel.rhythm import interference
+        >>> follower = MidiFollower(Wire())
+        >>> follower.set_score(interference(3, 2).to_score("C4")); len(follower.events)
+        8
+        """
+        self._silence()
+        self.events = () if score is None else note_events(score)
+
     def _send(self, kind: str, **kw: Any) -> None:
         self.port.send(self._mido.Message(kind, **kw))
         self.sent += 1
@@ -145,7 +163,7 @@ class MidiFollower:
     def _locate(self, beats: float) -> None:
         self._silence()
         self._send("songpos", pos=song_position(beats))
-        self._last = beats
+        self._last = beats - LOCATE_SLACK
 
     def update(self, snap: Snapshot) -> None:
         """Take the transport's new state: send start, stop or a new position as it

@@ -196,10 +196,11 @@ class Remote:
         finally:
             self._pending.pop(key, None)
 
-    async def status(self) -> dict[str, Any]:
-        """The server's ``GET status`` (REST, with the same token)."""
-        req = HTTPRequest(self.urls.status, headers=self._headers(),
-                          request_timeout=CONNECT_TIMEOUT, validate_cert=self.validate_cert,
+    async def get(self, path: str, timeout: float = CONNECT_TIMEOUT) -> dict[str, Any]:
+        """The JSON answer of the REST ``GET path`` (under ``schillinger/api/``), with the same
+        token; a refusal or an unreachable server raises as :func:`connect_error` says."""
+        req = HTTPRequest(self.urls.api(path), headers=self._headers(),
+                          request_timeout=timeout, validate_cert=self.validate_cert,
                           follow_redirects=False)
         try:
             resp = await AsyncHTTPClient().fetch(req)
@@ -207,6 +208,10 @@ class Remote:
             raise connect_error(self.urls, exc) from None
         data: dict[str, Any] = json.loads(resp.body)
         return data
+
+    async def status(self) -> dict[str, Any]:
+        """The server's ``GET status`` (REST, with the same token)."""
+        return await self.get("status")
 
     def close(self) -> None:
         """Close the WebSocket (pending requests fail with :class:`PeerUnavailable`)."""

@@ -34,6 +34,14 @@ class HubUrls:
     ws: str
     status: str
 
+    def api(self, path: str) -> str:
+        """The address of the REST route ``path`` (relative to ``schillinger/api/``).
+
+        >>> hub_urls("http://127.0.0.1:8888/").api("transport/score")
+        'http://127.0.0.1:8888/schillinger/api/transport/score'
+        """
+        return self.base + API + path.lstrip("/")
+
     @property
     def host(self) -> str:
         """``host:port`` of the server (for messages)."""

@@ -1,0 +1,204 @@
+"""The bridge plays what the server has loaded, and Link changes reach the server.
+
+Against a real Jupyter server: without ``--score`` the bridge's MIDI out (a mido port that
+records what it is sent, as in test_midi_link.py) plays the score the server's transport has
+loaded and follows every load and unload; a tempo set by a real second Link peer (aalink, as
+Live would be) becomes the server's tempo as the bridge's user, and a read-only share refuses
+it, so the Link session goes back to the server's tempo.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import mido
+import pytest
+from helpers import wait_until_async
+from mido.ports import BaseOutput
+
+from schillinger_kernel.rhythm import interference
+from schillinger_kernel.server.bridge import Bridge, BridgeConfig
+from schillinger_kernel.server.models import TransportRequest
+
+
+class Kept(BaseOutput):  # type: ignore[misc]
+    """A mido output port that keeps the messages sent to it."""
+
+    def _open(self, **kwargs: Any) -> None:
+        self.got: list[mido.Message] = []
+
+    def _send(self, msg: mido.Message) -> None:
+        self.got.append(msg)
+
+
+def _command(wb: Any, action: str, **kw: Any) -> dict[str, Any]:
+    state: dict[str, Any] = wb.transport_command(
+        TransportRequest.model_validate({"action": action, **kw}))
+    return state
+
+
+def _ons(port: Kept) -> list[int]:
+    return [m.note for m in port.got if m.type == "note_on"]
+
+
+def test_midi_plays_the_servers_score_and_follows_its_loads(hub: dict[str, Any], wb: Any,
+                                                            run: Any) -> None:
+    # 4 notes in 3 beats on C4, and the same rhythm on G4
+    low = dataclasses.replace(interference(3, 2).to_score("C4"), title="Low")
+    high = dataclasses.replace(interference(3, 2).to_score("G4"), title="High")
+    _command(wb, "load", score=low.to_dict())
+    _command(wb, "loop", loop={"start": 0.0, "end": 3.0, "enabled": True})
+
+    async def scenario() -> None:
+        port = Kept(name="recorder")
+        said: list[str] = []
+        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
+                                     link=False), say=said.append, midi_out=port)
+        try:
+            lines = await bridge.start()
+            assert "MIDI out on port 'recorder': clock, transport and the server's loaded " \
+                   "score (each load followed)" in lines
+            assert "MIDI out: playing the server's score 'Low' (4 notes)" in lines
+            _command(wb, "play")
+            await wait_until_async(lambda: _ons(port).count(60) >= 4, 20,
+                                   "the loaded score's notes on MIDI out")
+            assert set(_ons(port)) == {60}
+
+            # a load while playing: from the first note of the new score on, only its notes
+            _command(wb, "load", score=high.to_dict())
+            await wait_until_async(lambda: 67 in _ons(port), 20, "the new score's notes")
+            first = _ons(port).index(67)
+            await wait_until_async(lambda: len(_ons(port)) >= first + 4, 20,
+                                   "a pass of the new score")
+            assert set(_ons(port)[_ons(port).index(67):]) == {67}
+            assert "MIDI out: playing the server's score 'High' (4 notes)" in said
+            # the notes of the old score that sounded were ended, none is left hanging
+            ended = [m.note for m in port.got if m.type == "note_off"]
+            assert ended.count(60) == _ons(port).count(60)
+
+            # an unload: clock and transport go on, no notes
+            _command(wb, "unload")
+            await wait_until_async(lambda: bridge.midi is not None and not bridge.midi.events,
+                                   20, "the bridge to drop the unloaded score")
+            notes = len(_ons(port))
+            clocks = sum(m.type == "clock" for m in port.got)
+            await wait_until_async(lambda: sum(m.type == "clock" for m in port.got)
+                                   >= clocks + 48, 20, "two more beats of MIDI clock")
+            assert len(_ons(port)) == notes
+            assert bridge.loads == wb.clock.loads
+            assert "MIDI out: the server has no score loaded (clock and transport only)" in said
+        finally:
+            bridge.close()
+            _command(wb, "stop")
+
+    run(scenario())
+
+
+def test_a_local_score_wins_over_the_servers(hub: dict[str, Any], wb: Any, run: Any,
+                                             tmp_path: Any) -> None:
+    local = interference(3, 2).to_score("E4")
+    (tmp_path / "mine.json").write_text(local.to_json(), encoding="utf-8")
+    _command(wb, "load", score=interference(3, 2).to_score("C4").to_dict())
+
+    async def scenario() -> None:
+        port = Kept(name="recorder")
+        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
+                                     link=False, score=str(tmp_path / "mine.json")),
+                        say=lambda line: None, midi_out=port)
+        try:
+            lines = await bridge.start()
+            assert any("4 notes of --score" in line for line in lines), lines
+            _command(wb, "play")
+            # the state says 0.00001 beats or so: the note at beat 0 sounds all the same
+            await wait_until_async(lambda: len(_ons(port)) >= 4, 20, "the local score's notes")
+            assert set(_ons(port)) == {64} and bridge.loads is None
+        finally:
+            bridge.close()
+            _command(wb, "stop")
+
+    run(scenario())
+
+
+def _link_peer(aalink: Any, tempo: float) -> Any:
+    live = aalink.Link(tempo)  # another Link app on this machine, as Live would be
+    live.start_stop_sync_enabled = True
+    live.enabled = True
+    return live
+
+
+async def _peers_meet(bridge: Bridge) -> None:
+    try:
+        await wait_until_async(lambda: bridge.link and bridge.link.peers > 0, 10,
+                               "the Link peers to find each other")
+    except AssertionError:
+        pytest.skip("Link peers on this machine do not see each other (no multicast on "
+                    "loopback here)")
+
+
+def test_a_link_apps_tempo_becomes_the_servers(hub: dict[str, Any], wb: Any,
+                                               run: Any) -> None:
+    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
+                                 "installed: Ableton Link is not tested")
+
+    async def scenario() -> None:
+        live = _link_peer(aalink, 100.0)
+        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
+                                     midi=False), say=lambda line: None)
+        try:
+            lines = await bridge.start()
+            assert any("their tempo changes set the server's" in line for line in lines)
+            await _peers_meet(bridge)
+            await wait_until_async(lambda: abs(live.tempo - 120.0) < 0.01, 10,
+                                   "the peer at the server's tempo")
+            live.tempo = 131.5  # the musician turns Live's tempo
+            await wait_until_async(lambda: wb.clock.tempo == 131.5, 10,
+                                   "the server at the Link app's tempo")
+            # a sweep: every step reaches the server, and the server's echoes of the earlier
+            # steps do not drag the session back
+            for bpm in (140.0, 141.0, 142.0, 143.0):
+                live.tempo = bpm
+            await wait_until_async(lambda: wb.clock.tempo == 143.0, 10, "the sweep's end")
+            await wait_until_async(lambda: abs(live.tempo - 143.0) < 0.01, 10,
+                                   "the peer to stay at its tempo")
+            # and the other way still: the server's tempo on the peer
+            _command(wb, "tempo", tempo=97.0)
+            await wait_until_async(lambda: abs(live.tempo - 97.0) < 0.01, 10,
+                                   "the peer to follow the server")
+            assert bridge.link_refusal is None
+        finally:
+            bridge.close()
+            live.enabled = False
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("jp_server_config", ["readonly"], indirect=True)
+def test_a_read_only_share_keeps_its_tempo_against_link(hub: dict[str, Any], wb: Any,
+                                                        run: Any) -> None:
+    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
+                                 "installed: Ableton Link is not tested")
+
+    async def scenario() -> None:
+        live = _link_peer(aalink, 100.0)
+        said: list[str] = []
+        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
+                                     midi=False), say=said.append)
+        try:
+            await bridge.start()
+            await _peers_meet(bridge)
+            await wait_until_async(lambda: abs(live.tempo - 120.0) < 0.01, 10,
+                                   "the peer at the server's tempo")
+            live.tempo = 150.0
+            await wait_until_async(lambda: bridge.link_refusal, 10, "the server's refusal")
+            assert "not authorized to write" in str(bridge.link_refusal)
+            assert any(line.startswith("Ableton Link: the server refused tempo 150:")
+                       for line in said), said
+            await wait_until_async(lambda: abs(live.tempo - 120.0) < 0.01, 10,
+                                   "the Link session back at the server's tempo")
+            assert wb.clock.tempo == 120.0
+        finally:
+            bridge.close()
+            live.enabled = False
+
+    run(scenario())
