@@ -15,6 +15,9 @@
   durable acknowledgement (``sync_ack``) of one edit at a time, of edits pipelined by one
   client, and of 10 clients pipelining at once (group commit: one SQLite transaction per
   session per turn of the server's event loop). ``python -m bench.bench_server crdt``.
+- The loop during commits (issue 18): a 1 ms timer's lateness while 200 operations are
+  stored one by one, with the fsync on the loop (``mark``) and in the store's writer thread
+  (``write``). ``python -m bench.bench_server store``.
 
 - Load (issue 18): 1,000 WebSocket clients in one session (``BENCH_WS_CLIENTS``), 10 of them
   upgraded and then never reading; the fan-out's p50/p99 and the server's RSS, with stalled
@@ -429,6 +432,54 @@ def bench_commit(n: int = 500) -> list[float]:
     return times
 
 
+def bench_commit_loop(n: int = 200, wait: bool = False) -> tuple[list[float], list[float]]:
+    """The event loop while ``n`` operations are stored one by one (issue 18): its lag (a
+    1 ms timer's lateness) and each commit's time, with ``SessionStore.write`` (the writer
+    thread does the fsync) or, ``wait=True``, with ``SessionStore.mark`` (the loop waits)."""
+    from schillinger_kernel.server.sessions import Identity, SessionStore
+
+    async def run(store: Any) -> tuple[list[float], list[float]]:
+        who = Identity("bench")
+        s = store.join("durable", "c", who)
+        lags: list[float] = []
+        commits: list[float] = []
+        done = False
+
+        async def tick() -> None:
+            while not done:
+                t0 = time.perf_counter()
+                await asyncio.sleep(0.001)
+                lags.append(time.perf_counter() - t0 - 0.001)
+
+        ticker = asyncio.ensure_future(tick())
+        for i in range(n):
+            s.add_operation("c", {"bar": i, "notes": [60, 64, 67]}, who)
+            t0 = time.perf_counter()
+            if wait:
+                store.mark(s)
+            else:
+                await store.write(s)
+            commits.append(time.perf_counter() - t0)
+            await asyncio.sleep(0.002)
+        done = True
+        await ticker
+        return lags, commits
+
+    with tempfile.TemporaryDirectory(dir=Path.home()) as d:  # the home disk, not a tmpfs
+        store = SessionStore(d)
+        try:
+            return asyncio.run(run(store))
+        finally:
+            store.close()
+
+
+def store_main() -> None:
+    """``python -m bench.bench_server store``: the loop's lag while commits run."""
+    for wait, how in ((True, "mark (fsync on the loop)"), (False, "write (writer thread)")):
+        lags, commits = bench_commit_loop(wait=wait)
+        print(f"{how}: loop lag {_pct(lags)}; commit {_pct(commits)}", flush=True)
+
+
 def _ack_latencies(c: Any) -> list[float]:
     """Per edit: from its frame's send to the first ``sync_ack`` covering it."""
     import bisect
@@ -619,6 +670,8 @@ def load_main(clients: int = 1000, stalled: int = 10) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["status"]:  # python -m bench.bench_server status
         status_main()
+    elif sys.argv[1:2] == ["store"]:  # python -m bench.bench_server store
+        store_main()
     elif sys.argv[1:2] == ["crdt"]:  # python -m bench.bench_server crdt
         crdt_main()
     elif sys.argv[1:2] == ["load"]:  # python -m bench.bench_server load 300

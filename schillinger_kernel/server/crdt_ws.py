@@ -14,6 +14,7 @@ frame it sent up to ``frames`` is stored. Awareness messages are relayed as they
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
@@ -59,7 +60,9 @@ class YjsPeer:
         self.sock = sock
         self.enabled = False
         self.frames = 0
-        self._waiting: str | None = None  # the session whose group commit will ack them
+        # the frames the latest successful commit covered, not yet acknowledged
+        self._ack: tuple[str, int] | None = None
+        self._refused: Exception | None = None
 
     @staticmethod
     def wants(sync: object) -> bool:
@@ -126,11 +129,14 @@ class YjsPeer:
             # the others merge it now; the sender hears "stored" only once it is on disk
             self.broadcast(s, update_message(done.update), exclude=sock.client_id)
             s.sync_params()
-        if not changes or self._waiting == s.id:  # none, or it rides in the asked commit
+        if not changes:
             return
         if s.doc.pending:  # what it holds may be in the document but not yet on disk
-            self._waiting = s.id
-            sock.wb.sessions.group.request(s.id, s, self._stored, self._more_to_read)
+            # a commit already running took its changes before this frame: each frame asks,
+            # and is acknowledged by the commit that started after it
+            sid, frames = s.id, self.frames
+            sock.wb.sessions.group.request(
+                s.id, s, lambda exc: self._stored(exc, sid, frames), self._more_to_read)
         else:  # all it holds was stored already (another client sent it first)
             sock.send({"type": "sync_ack", "session": s.id, "frames": self.frames})
 
@@ -139,16 +145,29 @@ class YjsPeer:
         stream = getattr(self.sock.ws_connection, "stream", None)
         return bool(getattr(stream, "_read_buffer_size", 0))
 
-    def _stored(self, exc: Exception | None) -> None:
-        sid, self._waiting = self._waiting, None
+    def _stored(self, exc: Exception | None, sid: str, frames: int) -> None:
         if isinstance(exc, PeerUnavailable):
             exc = PeerUnavailable(f"your updates are not stored yet ({exc}): the session's "
                                   "document holds them, and the next commit that succeeds "
                                   "stores them; until a sync_ack covers them they may be lost")
+        # one commit tells all the frames it covered at once: one answer, for the latest
+        if self._ack is None and self._refused is None:
+            asyncio.get_running_loop().call_soon(self._send_ack)
         if exc is not None:
-            self.sock.error(None, exc)
+            self._refused = exc
+        elif self._ack is None or frames > self._ack[1]:
+            self._ack = (sid, frames)
+
+    def _send_ack(self) -> None:
+        refused, self._refused = self._refused, None
+        if refused is not None:
+            self._ack = None
+            self.sock.error(None, refused)
             return
-        self.sock.send({"type": "sync_ack", "session": sid, "frames": self.frames})
-        s = self.sock.wb.sessions.get(sid or "")
+        if self._ack is None:
+            return
+        (sid, frames), self._ack = self._ack, None
+        self.sock.send({"type": "sync_ack", "session": sid, "frames": frames})
+        s = self.sock.wb.sessions.get(sid)
         if s is not None:  # what the server changed in the document while storing
             self.outbox(s)

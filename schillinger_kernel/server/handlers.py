@@ -350,7 +350,7 @@ class SessionsHandler(BaseHandler):
     @api
     async def post(self) -> None:
         req = models.SessionCreate.model_validate(self.body())
-        s = self.wb.sessions.create(req.name, owner=Identity.of(self.current_user))
+        s = await self.wb.sessions.acreate(req.name, owner=Identity.of(self.current_user))
         self.answer(s.to_dict(), 201)
 
 
@@ -373,15 +373,16 @@ class SessionHandler(BaseHandler):
     @api
     async def patch(self, session_id: str) -> None:
         req = models.SessionCreate.model_validate(self.body())
-        s = self.wb.sessions.rename(session_id, req.name, by=Identity.of(self.current_user))
+        s = await self.wb.sessions.arename(session_id, req.name,
+                                            by=Identity.of(self.current_user))
         self.wb.hub.broadcast(s.members, {"type": "session", "event": "renamed", **s.summary()})
         self.answer(s.summary())
 
     @api
     async def delete(self, session_id: str) -> None:
         s = self.wb.sessions.get(session_id)
-        if s is None or not self.wb.sessions.delete(session_id,
-                                                    by=Identity.of(self.current_user)):
+        if s is None or not await self.wb.sessions.adelete(session_id,
+                                                           by=Identity.of(self.current_user)):
             raise NotFound(f"no session {session_id!r}")
         self.wb.hub.broadcast(s.members, {"type": "session", "event": "deleted", "id": s.id,
                                           "name": s.name})

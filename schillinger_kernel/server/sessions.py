@@ -5,6 +5,9 @@ orders every ``operation`` (a sequence number per session) and keeps the log, so
 replays the history; ``param_change`` values are kept as the latest value per name. Sessions are
 stored in an embedded SQLite file in ``sessions_dir`` (:mod:`.session_db`), each change durably
 before the call that makes it returns, so the ``seq`` an operation is echoed with means "stored".
+The server's event loop uses the ``async`` methods (:meth:`SessionStore.write`,
+:meth:`SessionStore.acreate`...): the store's writer thread does the ``fsync`` while the loop
+serves other requests; the plain methods wait for the disk (scripts, tests, start-up).
 The shared state (parameters, the score being built, the operation history) is also a Y
 document (:class:`.crdt.SessionDoc`, ``Session.doc``) that clients edit concurrently; the
 server's own changes are written into it, and its updates are stored in the same transactions.
@@ -29,27 +32,22 @@ carry that identity's ``username``, ``display_name`` and ``color``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import (
-    Forbidden,
-    NotFound,
-    ParameterError,
-    ParameterTypeError,
-    PeerUnavailable,
-    TooLarge,
-)
+from ..errors import Forbidden, NotFound, ParameterError, PeerUnavailable, TooLarge
 from .crdt import MAX_DOC_BYTES, SessionDoc
 from .crdt_commit import GroupCommit
 from .identity import MAX_NAME, Identity
 from .session_db import SessionDB
+from .session_state import MAX_LOG_BYTES, Member, Session, Unstored, check_name
 
 __all__ = [
     "DB_NAME",
@@ -64,152 +62,14 @@ __all__ = [
     "check_name",
 ]
 
-
-#: Bytes (as JSON) a session's operation log may hold; older records are dropped past it.
-MAX_LOG_BYTES = 8 * 1024 * 1024
 DB_NAME = "sessions.sqlite3"
 #: Seconds a session nobody is in lives when nothing was ever done in it (a typo, a test)...
 EMPTY_TTL = 120.0
 #: ...and when it holds work: a week, so a team can come back to it the next days.
 IDLE_TTL = 7 * 86400.0
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def check_name(value: object, field_name: str = "name") -> str:
-    """A stripped, non-empty display name of at most 100 characters."""
-    if not isinstance(value, str):
-        raise ParameterTypeError(f"{field_name} must be a non-empty string", field=field_name)
-    if not value.strip():
-        raise ParameterError(f"{field_name} must be a non-empty string", field=field_name)
-    if len(value) > MAX_NAME:
-        raise ParameterError(f"{field_name} must be at most {MAX_NAME} characters",
-                             field=field_name)
-    return value.strip()
-
-
-@dataclass
-class Member:
-    """One connected client in a session, with the server-side identity of its user."""
-
-    client_id: str
-    user: Identity
-    joined: float = field(default_factory=time.time)
-    state: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        """The display name (from the identity provider)."""
-        return self.user.display_name
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON (``name`` is the display name)."""
-        return {"client": self.client_id, "name": self.name, **self.user.to_dict(),
-                "joined": self.joined, "state": self.state}
-
-
-@dataclass
-class Session:
-    """A shared session: id, name, owner, members, latest parameters and the operation log.
-
-    ``owner`` is the identity that created it (only the owner may rename or delete it);
-    ``idle_since`` the time the last member left (None while someone is in it).
-    """
-
-    id: str
-    name: str
-    created: float = field(default_factory=time.time)
-    members: dict[str, Member] = field(default_factory=dict)
-    params: dict[str, Any] = field(default_factory=dict)
-    operations: list[dict[str, Any]] = field(default_factory=list)
-    seq: int = 0
-    max_operations: int = 10_000
-    max_log_bytes: int = MAX_LOG_BYTES
-    dropped: int = 0
-    owner: Identity | None = None
-    idle_since: float | None = None
-    # what the store holds on disk: the last stored seq and each parameter's JSON text
-    stored_seq: int = field(default=0, repr=False)
-    stored_params: dict[str, str] = field(default_factory=dict, repr=False)
-    #: the shared Y document, and the number its next stored update row gets
-    doc: SessionDoc = field(default_factory=SessionDoc, repr=False)
-    y_next: int = field(default=0, repr=False)
-    log_bytes: int = field(default=0, repr=False)
-    _sizes: list[int] = field(default_factory=list, repr=False)
-
-    def __post_init__(self) -> None:
-        if not self._sizes and self.operations:
-            self._sizes = [len(json.dumps(r)) for r in self.operations]
-            self.log_bytes = sum(self._sizes)
-
-    def add_operation(self, client_id: str, op: Any, user: Identity | None = None
-                      ) -> dict[str, Any]:
-        """Append ``op`` with the next sequence number (to the log and the document's
-        ``history``); return the stored record (``from``: the client id, ``user``: the
-        identity of whoever sent it).
-
-        Past ``max_operations`` records or ``max_log_bytes`` bytes the oldest are dropped;
-        a record larger than ``max_log_bytes`` by itself is refused (:class:`TooLarge`)."""
-        record = {"seq": self.seq + 1, "from": client_id,
-                  "user": None if user is None else user.to_dict(), "time": time.time(),
-                  "op": op}
-        size = len(json.dumps(record))
-        if size > self.max_log_bytes:
-            raise TooLarge(f"op: one operation of {size} bytes is more than the session's "
-                           f"whole log may hold ({self.max_log_bytes} bytes); send smaller "
-                           "operations", field="op")
-        self.seq += 1
-        self.operations.append(record)
-        self._sizes.append(size)
-        self.log_bytes += size
-        self.doc.append_history(record)
-        cut = max(0, len(self.operations) - self.max_operations)
-        while self.log_bytes - sum(self._sizes[:cut]) > self.max_log_bytes:
-            cut += 1
-        if cut:
-            self.log_bytes -= sum(self._sizes[:cut])
-            del self.operations[:cut], self._sizes[:cut]
-            self.dropped += cut
-            self.doc.drop_history(cut)
-        return record
-
-    def sync_params(self) -> None:
-        """Take the document's parameters after a client edited them there."""
-        values = self.doc.param_values()
-        for k in [k for k in self.params if k not in values]:
-            del self.params[k]
-        for k, v in values.items():
-            if k not in self.params or self.params[k] != v:
-                self.params[k] = v
-
-    def people(self) -> list[dict[str, Any]]:
-        """Who is in the session: one entry per user (a user may have several tabs open),
-        with ``username``, ``display_name``, ``color`` and ``initials``."""
-        seen: dict[str, dict[str, Any]] = {}
-        for m in self.members.values():
-            seen.setdefault(m.user.username, m.user.to_dict())
-        return list(seen.values())
-
-    def summary(self) -> dict[str, Any]:
-        """Id, name, owner, member count and names, log length, idle time (the list view)."""
-        return {"id": self.id, "name": self.name, "created": self.created,
-                "owner": None if self.owner is None else self.owner.to_dict(),
-                "members": len(self.members), "people": self.people(),
-                "operations": self.seq, "idle_since": self.idle_since}
-
-    def to_dict(self, history: bool = True) -> dict[str, Any]:
-        """Everything a late joiner needs; ``history=False`` leaves the log out."""
-        out = {**self.summary(), "members": [m.to_dict() for m in self.members.values()],
-               "params": self.params, "dropped": self.dropped,
-               "score": self.doc.score_values(), "log_bytes": self.log_bytes,
-               "document_bytes": self.doc.size}
-        if history:
-            out["operations"] = self.operations
-        return out
-
-    def has_content(self) -> bool:
-        """Whether anything was done in it (an operation or a parameter)."""
-        return self.seq > 0 or bool(self.params)
-
+#: What the store's file can raise: the disk is full, gone or read-only.
+_DISK_ERRORS = (OSError, sqlite3.Error)
 
 class SessionStore:
     """All sessions of one server; with a ``directory``, stored durably in
@@ -219,8 +79,11 @@ class SessionStore:
     Every change goes to disk before the method that makes it returns (:meth:`create`,
     :meth:`join`, :meth:`leave`, :meth:`rename`, :meth:`delete`, and :meth:`mark` after an
     operation or a parameter change), so an answer sent after it is an acknowledgement of
-    something stored. Clients' Yjs updates are stored by :attr:`group` (a group commit,
-    :mod:`.crdt_commit`), which acknowledges them after. Each session's log holds at most
+    something stored. On the event loop their ``async`` twins (:meth:`acreate`,
+    :meth:`ajoin`, :meth:`arename`, :meth:`adelete`, :meth:`write`) await the same, while
+    the store's writer thread waits for the disk; everything the loop stores goes through
+    :attr:`group` (a group commit, :mod:`.crdt_commit`), clients' Yjs updates included, so
+    commits never overlap and changes made together share one. Each session's log holds at most
     ``max_operations`` records and ``max_log_bytes`` bytes, its Y document at most
     ``max_doc_bytes`` stored bytes. Sessions nobody is in expire: after ``empty_ttl``
     seconds when nothing was ever done in them, after ``idle_ttl`` seconds otherwise
@@ -238,7 +101,7 @@ class SessionStore:
         self.max_log_bytes = max_log_bytes
         self.max_doc_bytes = max_doc_bytes
         #: stores clients' updates of the Y documents, many per transaction
-        self.group: GroupCommit[Session] = GroupCommit(self._mark_if_kept)
+        self.group: GroupCommit[Session] = GroupCommit(self._commit_group)
         self.empty_ttl = empty_ttl
         self.idle_ttl = idle_ttl
         self.synchronous = synchronous
@@ -256,7 +119,7 @@ class SessionStore:
         return self._db
 
     def close(self) -> None:
-        """Close the store's file (everything is already on disk)."""
+        """Close the store's file once its writer thread has stored what it was given."""
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -274,9 +137,28 @@ class SessionStore:
     def create(self, name: str, owner: Identity | None = None) -> Session:
         """A new session named ``name`` owned by ``owner`` (names need not be unique; ids
         are); stored before it is returned."""
+        session = self._new(name, owner, wait=True)
+        try:
+            self.mark(session)
+        except Exception:
+            del self._sessions[session.id]
+            raise
+        return session
+
+    async def acreate(self, name: str, owner: Identity | None = None) -> Session:
+        """:meth:`create` for the event loop: the loop serves others while it is stored."""
+        session = self._new(name, owner, wait=False)
+        try:
+            await self.write(session)
+        except Exception:
+            self._sessions.pop(session.id, None)
+            raise
+        return session
+
+    def _new(self, name: str, owner: Identity | None, wait: bool) -> Session:
         name = check_name(name, "session")
         if len(self._sessions) >= self.max_sessions:
-            self.expire()
+            self.expire(wait=wait)
             if len(self._sessions) >= self.max_sessions:
                 raise TooLarge(f"session: the server already holds {self.max_sessions} "
                                "sessions; delete some first", field="session")
@@ -285,11 +167,6 @@ class SessionStore:
                           idle_since=time.time(), max_log_bytes=self.max_log_bytes,
                           doc=SessionDoc(max_bytes=self.max_doc_bytes))
         self._sessions[sid] = session
-        try:
-            self.mark(session)
-        except Exception:
-            del self._sessions[sid]
-            raise
         return session
 
     def _owned(self, key: str, by: Identity | None, verb: str) -> Session:
@@ -314,6 +191,17 @@ class SessionStore:
             raise
         return s
 
+    async def arename(self, key: str, name: str, by: Identity | None = None) -> Session:
+        """:meth:`rename` for the event loop."""
+        s = self._owned(key, by, "rename")
+        old, s.name = s.name, check_name(name, "name")
+        try:
+            await self.write(s)
+        except Exception:
+            s.name = old
+            raise
+        return s
+
     def delete(self, key: str, by: Identity | None = None) -> bool:
         """Remove a session and what is stored of it; False when there is none.
 
@@ -324,6 +212,22 @@ class SessionStore:
         if self.db is not None:
             self.db.delete(s.id)
         del self._sessions[s.id]
+        return True
+
+    async def adelete(self, key: str, by: Identity | None = None) -> bool:
+        """:meth:`delete` for the event loop."""
+        if self.get(key) is None:
+            return False
+        s = self._owned(key, by, "delete")
+        # gone from memory first, so that no commit waiting for it writes it back
+        del self._sessions[s.id]
+        db = self.db
+        if db is not None:
+            try:
+                await asyncio.wrap_future(db.delete_later(s.id))
+            except _DISK_ERRORS as exc:
+                self._sessions[s.id] = s
+                raise PeerUnavailable(f"cannot delete session {s.name!r}: {exc}") from exc
         return True
 
     def join(self, key: str, client_id: str, user: Identity) -> Session:
@@ -340,6 +244,17 @@ class SessionStore:
             self.mark(session)
         return session
 
+    async def ajoin(self, key: str, client_id: str, user: Identity) -> Session:
+        """:meth:`join` for the event loop."""
+        if not isinstance(user, Identity):
+            raise TypeError(f"user must be an Identity, got {type(user).__name__}")
+        session = self.get(check_name(key, "session")) or await self.acreate(key, owner=user)
+        session.members[client_id] = Member(client_id, user)
+        if session.idle_since is not None:
+            session.idle_since = None
+            await self.write(session)
+        return session
+
     def leave(self, key: str, client_id: str) -> Session | None:
         """Remove a member; return the session (None when unknown)."""
         session = self.get(key)
@@ -350,20 +265,40 @@ class SessionStore:
                 self.mark(session)
         return session
 
-    def expire(self, now: float | None = None) -> tuple[str, ...]:
-        """Delete the sessions nobody has been in for too long; return their ids."""
+    def leave_soon(self, key: str, client_id: str) -> Session | None:
+        """:meth:`leave` for the event loop (a closing connection cannot wait): the time the
+        session fell idle is stored by the next group commit."""
+        session = self.get(key)
+        if session is not None:
+            session.members.pop(client_id, None)
+            if not session.members and session.idle_since is None:
+                session.idle_since = time.time()
+                if self.db is not None:  # a refusal: the next commit that succeeds stores it
+                    self.group.request(session.id, session, lambda _exc: None)
+        return session
+
+    def expire(self, now: float | None = None, wait: bool = True) -> tuple[str, ...]:
+        """Delete the sessions nobody has been in for too long; return their ids.
+
+        ``wait=False`` (the event loop): gone from memory now, from the disk once the writer
+        thread gets to it (a failed delete leaves it to come back at the next start)."""
         now = time.time() if now is None else now
         gone = tuple(s.id for s in self._sessions.values()
                      if not s.members and s.idle_since is not None
                      and now - s.idle_since > (self.idle_ttl if s.has_content()
                                                else self.empty_ttl))
         for sid in gone:
-            self.delete(sid)
+            if wait or self.db is None:
+                self.delete(sid)
+            else:
+                del self._sessions[sid]
+                self.db.delete_later(sid)
         return gone
 
     def mark(self, session: Session) -> None:
         """Store what changed in ``session`` (new operations, parameters, name, idle time)
-        durably, now; an acknowledgement may be sent when this returns.
+        durably, now; an acknowledgement may be sent when this returns. It waits for the
+        disk: on the event loop use :meth:`write`.
 
         When the store cannot write, the unstored changes are undone in memory too (so the
         server never shows what it could not keep) and :class:`PeerUnavailable` is raised.
@@ -371,72 +306,75 @@ class SessionStore:
         db = self.db
         if db is None:
             return
+        todo = session.unstored()
         try:
-            current = {k: json.dumps(v) for k, v in session.params.items()}
-        except (TypeError, ValueError) as exc:
-            self._undo(session, None)
-            raise ParameterError(f"value must be plain JSON: {exc}", field="value") from exc
-        changed = {k: v for k, v in current.items() if session.stored_params.get(k) != v}
-        removed = [k for k in session.stored_params if k not in current]
-        before = None
-        if changed or removed:  # set by the server (a JSON message): into the document too
-            before = session.doc.param_values()
-            session.doc.replace_params(session.params)
-        fresh = min(len(session.operations), session.seq - session.stored_seq)
-        # the new records are the log's tail: no scan of a long history per operation
-        new_ops = [(r["seq"], json.dumps(r)) for r in session.operations[
-            len(session.operations) - fresh:]] if fresh > 0 else []
-        keep_from = session.operations[0]["seq"] if session.dropped and session.operations else 0
-        doc = session.doc
-        pending = doc.take_pending()
-        y_keep_from, compact = 0, doc.needs_compaction()
-        if compact:  # one snapshot replaces every earlier row
-            y_rows = [(session.y_next, doc.snapshot())]
-            y_keep_from = session.y_next
-        else:
-            y_rows = [(session.y_next + i, u) for i, u in enumerate(pending)]
-        meta = {"id": session.id, "name": session.name, "created": session.created,
-                "owner": None if session.owner is None else session.owner.to_dict(),
-                "seq": session.seq, "dropped": session.dropped,
-                "idle_since": session.idle_since}
-        try:
-            db.commit(meta, changed, removed, new_ops, keep_from, y_rows, y_keep_from)
-        except (OSError, sqlite3.Error) as exc:
-            self._undo(session, before)
-            raise PeerUnavailable(f"cannot store session {session.name!r} in {db.path}: "
-                                  f"{exc}; the change was not kept") from exc
-        session.stored_seq = session.seq
-        session.stored_params = current
-        session.y_next += len(y_rows)
-        nbytes = sum(len(u) for _n, u in y_rows)
-        doc.stored(len(pending), nbytes, rows=1 if compact else None)
+            outcome = db.commit_later([todo.change]).result()[0]
+        except _DISK_ERRORS as exc:
+            outcome = exc
+        self._told(todo, outcome, db)
 
-    def _mark_if_kept(self, session: Session) -> None:
-        # a session deleted while its commit waited must not be written back
-        if self._sessions.get(session.id) is session:
-            self.mark(session)
+    async def write(self, session: Session) -> None:
+        """:meth:`mark` for the event loop: stored by the group commit in the writer thread,
+        with whatever else changed meanwhile; returns once on disk (or raises the same)."""
+        if self.db is None:
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def tell(exc: Exception | None) -> None:
+            if done.done():  # the writer was cancelled (its client hung up)
+                return
+            if exc is None:
+                done.set_result(None)
+            else:
+                done.set_exception(exc)
+
+        self.group.request(session.id, session, tell)
+        await done
+
+    async def _commit_group(self, sessions: Sequence[Session]) -> Sequence[Exception | None]:
+        """The group commit's work: take each session's changes here on the loop, store them
+        in the writer thread, then note the outcome here again."""
+        db = self.db
+        outcomes: list[Exception | None] = [None] * len(sessions)
+        todo: list[tuple[int, Unstored]] = []
+        for i, s in enumerate(sessions):
+            # a session deleted while its commit waited must not be written back
+            if db is None or self._sessions.get(s.id) is not s:
+                continue
+            try:
+                todo.append((i, s.unstored()))
+            except ParameterError as exc:
+                outcomes[i] = exc
+        if not todo or db is None:
+            return outcomes
+        try:
+            results = await asyncio.wrap_future(db.commit_later([t.change for _, t in todo]))
+        except _DISK_ERRORS as exc:
+            results = [exc] * len(todo)
+        for (i, t), result in zip(todo, results, strict=True):
+            try:
+                self._told(t, result, db)
+            except Exception as exc:
+                outcomes[i] = exc
+        return outcomes
 
     @staticmethod
-    def _undo(session: Session, params_before: dict[str, Any] | None) -> None:
-        # the document cannot forget an update; later ones undo the server's refused changes
-        # there, and the next commit stores them all. Clients' updates stay: they merged them
-        # already, are not acknowledged, and are stored with the next commit
-        kept = [r["seq"] <= session.stored_seq for r in session.operations]
-        session.log_bytes -= sum(n for n, k in zip(session._sizes, kept, strict=True) if not k)
-        session._sizes[:] = [n for n, k in zip(session._sizes, kept, strict=True) if k]
-        session.operations[:] = [r for r, k in zip(session.operations, kept, strict=True) if k]
-        session.seq = session.stored_seq
-        session.doc.trim_history(session.stored_seq)
-        if params_before is not None:
-            session.doc.replace_params(params_before)
-        session.params = session.doc.param_values()
+    def _told(todo: Unstored, outcome: Exception | None, db: SessionDB) -> None:
+        if outcome is None:
+            todo.stored()
+            return
+        if not isinstance(outcome, _DISK_ERRORS):
+            raise outcome
+        todo.refused()
+        raise PeerUnavailable(f"cannot store session {todo.session.name!r} in {db.path}: "
+                              f"{outcome}; the change was not kept") from outcome
 
     # ----- start-up and upkeep ----------------------------------------------------------------
     def save(self) -> int:
         """Periodic upkeep (the server calls it every few seconds): expire idle sessions;
         return how many expired. Nothing waits here to be written: every change was stored
         when it was made."""
-        return len(self.expire())
+        return len(self.expire(wait=False))
 
     def load(self) -> int:
         """Read the stored sessions; return how many were loaded.

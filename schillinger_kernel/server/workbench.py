@@ -43,6 +43,9 @@ __all__ = [
 
 PUSH_HZ = 30.0
 SAVE_EVERY_S = 2.0
+#: how long stopping waits for commits already in the writer thread (a stuck disk must not
+#: hang exit)
+STOP_COMMIT_WAIT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,10 @@ class Workbench:
         await self.hub.close_all()
         self.jobs.shutdown()
         self.pool.shutdown()
+        # commits already handed to the writer thread finish first, so their waiters are
+        # answered and the final save does not race them
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.sessions.group.idle(), STOP_COMMIT_WAIT_S)
         with contextlib.suppress(OSError):
             self.sessions.save()
         self.started = False

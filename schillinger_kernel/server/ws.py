@@ -372,7 +372,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         yjs = self.yjs.wants(data.get("sync"))
         if self.session_id is not None:
             self._leave()
-        s = self.wb.sessions.join(key, self.client_id, user)  # type: ignore[arg-type]
+        s = await self.wb.sessions.ajoin(key, self.client_id, user)  # type: ignore[arg-type]
         self.session_id = s.id
         self.send({"type": "joined", "id": msg_id, "client": self.client_id,
                    "session": s.to_dict(history=True), "sync": "yjs" if yjs else None})
@@ -385,7 +385,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     def _leave(self) -> None:
         sid = self.session_id
         self.session_id = None
-        s = self.wb.sessions.leave(sid or "", self.client_id)
+        s = self.wb.sessions.leave_soon(sid or "", self.client_id)
         if s is not None:
             self.wb.hub.broadcast(list(s.members), {
                 "type": "presence", "session": s.id, "event": "leave",
@@ -422,7 +422,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             raise ParameterError("value is required", field="value")
         self._kept("value")
         s.params[param] = data["value"]
-        self.wb.sessions.mark(s)
+        await self.wb.sessions.write(s)
         self.yjs.outbox(s)
         hub = self.wb.hub
         delivered = hub.broadcast(s.members, {
@@ -439,7 +439,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             raise ParameterError("op is required", field="op")
         self._kept("op")
         record = s.add_operation(self.client_id, data["op"], self.user)
-        self.wb.sessions.mark(s)
+        await self.wb.sessions.write(s)
         self.yjs.outbox(s)
         self.wb.hub.broadcast(s.members, {"type": "operation", "id": msg_id,
                                                 "session": s.id, **record})

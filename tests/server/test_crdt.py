@@ -174,7 +174,7 @@ def test_updates_are_stored_with_the_session_and_compacted(tmp_path: Path) -> No
     store.mark(s)
     client.unobserve(sub)
     assert store.db is not None
-    rows = store.db._conn.execute("SELECT COUNT(*) FROM ydoc").fetchone()[0]
+    ((rows,),) = store.db.query("SELECT COUNT(*) FROM ydoc")
     assert rows < 20, rows  # one snapshot replaced the first few hundred rows
     again = SessionStore(tmp_path)
     assert again.load() == 1

@@ -200,8 +200,8 @@ def test_the_commit_waits_for_the_disk_as_configured(tmp_path: Path, mode: str,
     store = SessionStore(tmp_path, synchronous=mode)
     s = store.join("duet", "c1", Identity("ann"))
     assert store.db is not None
-    assert store.db._conn.execute("PRAGMA synchronous").fetchone() == (level,)
-    assert store.db._conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert store.db.query("PRAGMA synchronous") == [(level,)]
+    assert store.db.query("PRAGMA journal_mode") == [("wal",)]
     s.add_operation("c1", {"n": 1})
     store.mark(s)
     with pytest.raises(ValueError, match="synchronous must be one of FULL, NORMAL"):
