@@ -249,10 +249,12 @@ class SessionStore:
         if not isinstance(user, Identity):
             raise TypeError(f"user must be an Identity, got {type(user).__name__}")
         session = self.get(check_name(key, "session")) or await self.acreate(key, owner=user)
-        session.members[client_id] = Member(client_id, user)
         if session.idle_since is not None:
             session.idle_since = None
             await self.write(session)
+        # added after the awaits, in the same loop step as the caller's announcement, so the
+        # member counts that others hear rise in the order the joins finish
+        session.members[client_id] = Member(client_id, user)
         return session
 
     def leave(self, key: str, client_id: str) -> Session | None:
