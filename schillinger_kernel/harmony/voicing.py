@@ -290,7 +290,15 @@ def _next_voicing(prev: tuple[int, ...], chord: Mapping[int, int], nxt: Mapping[
         # Maps whose voices drift apart (two orbits rising and falling, as some S9 maps
         # do) are followed only while the structure stays within two octaves and its
         # outer voices within ten semitones of the register.
-        if max(block) - min(block) <= 24 and lo - 10 <= min(block) and max(block) <= hi + 10:
+        def fits(b: tuple[int, ...]) -> bool:
+            return max(b) - min(b) <= 24 and lo - 10 <= min(b) and max(b) <= hi + 10
+
+        if not fits(block):
+            # an outer voice left the register while the average did not: the structure
+            # moves as a whole octave (the map kept) rather than one voice leaping
+            block = next((s for s in (tuple(p + d for p in block) for d in (-12, 12))
+                          if fits(s) and min(s) > floor), block)
+        if fits(block):
             if _faults(prev, block, bass, lo, hi) == 0:
                 return block
             first.append(block)
