@@ -193,7 +193,7 @@ def parse_chord_symbol(symbol: str) -> tuple[int, dict[int, int]]:
     if not s or s[0].upper() not in _LETTERS:
         raise ParameterError(f"chord symbol {symbol!r} must start with a note letter A-G")
     i = 1
-    while i < len(s) and s[i] in "#b" and not (s[i] == "b" and s[i:].startswith("b5")):
+    while i < len(s) and s[i] in "#b":
         i += 1
     root = pitch_class(s[0].upper() + s[1:i])
     suffix = s[i:]
