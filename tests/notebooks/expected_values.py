@@ -26,6 +26,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ('for name in ("summation"', "primes      (1, 2, 3, 5, 7, 11, 13)"),
         ("kick_durations = rhythm.durations_of(part, pitch=36)", "kick: (3, 3, 2) -> grouping (8, 3) {'bar': 0, 'by': 8}"),
         ("kick_durations = rhythm.durations_of(part, pitch=36)", "conga: interference (4, 3) rotation 2"),
+        ('finder = RhythmIdentifier("x..x..x.")', "['bar 1 of r8÷3 grouped by 8'"),
     ],
     "02_scales_and_projection.ipynb": [
         ("print(f\"E{k}:\"", "E1: C4 E4 G4 B4 D5 F5 A5"),
@@ -38,6 +39,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("pearls = scales.string_of_pearls(3, (2, 1), octaves=2)", "(0, 2, 3, 8, 10, 11, 16, 18, 19) 24"),
         ("spiral = melody.spiral_melody(", "('a', 'b', 'd', 'c', 'a', 'b', 'd', 'c', 'a', 'b', 'd', 'c')"),
         ("spiral = melody.spiral_melody(", "continuity: C4 D4 E4 F4 G4 F4 E4 D4"),
+        ('line = melody.superimposed_melody("C major", "a2T"', "wave on a line: C4 E4 G4 G4 G4 B4 D5 D5"),
     ],
     "03_harmony.ipynb": [
         ('for s in ("S5", "S7", "S9", "S11", "S13"):', "S7 ['D4', 'F4', 'A4', 'C5']"),
@@ -52,7 +54,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("print([m.symbol for m in harmony.chromatic_group((60, 64, 67))])", "['Em', 'C#dim', 'Cm', 'Caug']"),
         ("print([m.symbol for m in harmony.chromatic_group((60, 64, 67))])", "('C7', 'F7', 'Bb7', 'Eb7', 'Ab7', 'Db7')"),
         ("print([m.symbol for m in harmony.chromatic_group((60, 64, 67))])", "('E7', 'A7', 'D7', 'G7', 'Cmaj7')"),
-        ('print(kind, "S7", harmony.derived_map(kind, "S7")', "C3 S7 True | S9 {1: 3, 3: 5, 5: 7, 7: 9, 9: 1}"),
+        ('print(kind, "S7", harmony.derived_map(kind, "S7")', "C3 S7 True | S9 {1: 9, 3: 5, 5: 7, 7: 1, 9: 3}"),
         ('print(kind, "S7", harmony.derived_map(kind, "S7")', "('C', 'F', 'Bb', 'Eb', 'Ab', 'Db')"),
     ],
     "04_composition.ipynb": [
@@ -71,6 +73,10 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "05_audio.ipynb": [
         ("audio = sk.render(score)", "2 ch, 48000 Hz)"),
         ('mp3 = audio.write(out / "resultant.mp3", normalize="streaming")', "-14.0 LUFS"),
+        ("role = dict(zip(level, roles(", "Tenor Sax  lead"),
+        ("role = dict(zip(level, roles(", "Piano      comping"),
+        ("role = dict(zip(level, roles(", "Bass       bass"),
+        ('print("comping at least 4 LU under the lead:"', "comping at least 4 LU under the lead: True"),
     ],
     "06_daw.ipynb": [
         ("-d '{{\"technique\": \"interference\", \"generators\": [5, \"x\"]}}'", "without a token: HTTP 403"),
@@ -85,5 +91,15 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("ex.a = 200", "generator a must be an int in 1..64, got 200"),
         ('print(" ".join(hx.progression.symbols))', "Cmaj7 Am7 Fmaj7 Dm7 Bm7b5 G7 Em7"),
         ("view.page = 2", "page 2 of 2 · 4 staves: Violin I, Violin II, Viola, Cello"),
+    ],
+    "08_teams.ipynb": [
+        ("print(lines)", 'c.Spawner.args.append("--ServerApp.authorizer_class=schillinger_kernel.server.hub.HubScopeAuthorizer")'),
+        ('exec(lines, {"c": c})', "role admin -> ['teacher']\nrole user -> ['self', 'shares!user', 'read:users:name', 'custom:schillinger:write!user']"),
+        ("answers = [hub_decision(", "bob, plain share    yes                 no                  yes"),
+        ("answers = [hub_decision(", "bob, share + write  yes                 yes                 yes"),
+        ("answers = [hub_decision(", "dave, write only    no                  no                  no"),
+        ("hub_decision('write', 'schillinger'", "bob, plain share     read-only share: writing needs the owner or custom:schillinger:write!server=alice/"),
+        ("from schillinger_kernel.server.ws import message_action", '{"type": "transport", "action": "play"}              needs write'),
+        ("from schillinger_kernel.server.ws import message_action", '{"type": "generate", "endpoint": "rhythm"}           needs read'),
     ],
 }
