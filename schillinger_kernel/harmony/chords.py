@@ -46,7 +46,8 @@ QUALITIES: dict[str, dict[int, int]] = {
     "m7b5": {3: 3, 5: 6, 7: 10}, "ø": {3: 3, 5: 6, 7: 10}, "ø7": {3: 3, 5: 6, 7: 10},
     "dim7": {3: 3, 5: 6, 7: 9}, "°7": {3: 3, 5: 6, 7: 9}, "o7": {3: 3, 5: 6, 7: 9},
     "m(maj7)": {3: 3, 5: 7, 7: 11}, "mM7": {3: 3, 5: 7, 7: 11}, "mmaj7": {3: 3, 5: 7, 7: 11},
-    "7sus4": {11: 5, 5: 7, 7: 10}, "7#5": {3: 4, 5: 8, 7: 10}, "aug7": {3: 4, 5: 8, 7: 10},
+    "7sus4": {11: 5, 5: 7, 7: 10}, "7sus2": {9: 2, 5: 7, 7: 10},
+    "9sus4": {11: 5, 5: 7, 7: 10, 9: 2}, "7#5": {3: 4, 5: 8, 7: 10}, "aug7": {3: 4, 5: 8, 7: 10},
     "maj7#5": {3: 4, 5: 8, 7: 11},
     "9": {3: 4, 5: 7, 7: 10, 9: 2}, "maj9": {3: 4, 5: 7, 7: 11, 9: 2},
     "m9": {3: 3, 5: 7, 7: 10, 9: 2}, "7b9": {3: 4, 5: 7, 7: 10, 9: 1},
@@ -114,7 +115,9 @@ def _quality(root: int, fs: Mapping[int, int]) -> tuple[str, str, bool]:
     else:
         triad = "m" if minor else ""
     natural = {9: 2, 11: 5, 13: 9}
-    top = max((f for f in (9, 11, 13) if iv.get(f) == natural[f]), default=7)
+    # a suspended tone stands in for the third: it names the chord's "sus", not its top
+    held = {"sus4": 11, "sus2": 9}.get(triad)
+    top = max((f for f in (9, 11, 13) if iv.get(f) == natural[f] and f != held), default=7)
     alts = ({1: "b9", 3: "#9"}.get(iv.get(9, -1), "") + {6: "#11"}.get(iv.get(11, -1), "")
             + {8: "b13"}.get(iv.get(13, -1), ""))
     if seventh is None:
@@ -163,12 +166,18 @@ def roman_numeral(root: int, functions: Mapping[int, int], scale: Any, key: str 
     'V7'
     >>> roman_numeral(8, {1: 8, 3: 0, 5: 3}, key_scale("C major"))
     'bVI'
+    >>> roman_numeral(8, {1: 8, 3: 11, 5: 2}, key_scale("A minor"))
+    'vii°'
     """
     pcs = scale.pitch_classes
     root %= 12
+    minor = len(pcs) == 7 and (pcs[2] - pcs[0]) % 12 == 3
     if root in pcs:
         prefix, degree = "", pcs.index(root)
-    elif (root + 1) % 12 in pcs:
+    elif minor and root == (pcs[0] - 1) % 12:
+        # the raised leading tone of a minor key is its usual vii, not a flat tonic
+        prefix, degree = "", 6
+    elif (root + 1) % 12 in pcs and pcs.index((root + 1) % 12) != 0:
         prefix, degree = "b", pcs.index((root + 1) % 12)
     elif (root - 1) % 12 in pcs:
         prefix, degree = "#", pcs.index((root - 1) % 12)

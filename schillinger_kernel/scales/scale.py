@@ -206,13 +206,16 @@ class Scale(tuple[int, ...]):
     def transpose(self, semitones: int) -> Scale:
         """The scale moved by ``semitones``."""
         check_int("semitones", semitones)
-        return Scale((p + semitones for p in self), self.span, self.name)
+        return Scale((p + semitones for p in self), self.span,
+                     _retonic(self.name, (self.tonic + semitones) % 12))
 
     def in_key(self, tonic: int | str) -> Scale:
         """The same intervals starting on ``tonic`` (a pitch class or a name like ``"F#"``).
 
         >>> scale("major").in_key("G").pitch_classes
         (7, 9, 11, 0, 2, 4, 6)
+        >>> scale("C major").in_key("G").name
+        'G major'
         """
         pc = tonic_pc(tonic)
         return self.transpose((pc - self.tonic) % 12)
@@ -278,6 +281,14 @@ def tonic_pc(tonic: int | str) -> int:
 
 
 # ----- construction -------------------------------------------------------------------------
+def _retonic(name: str, pc: int) -> str:
+    """``name`` with its leading tonic (``"C major"``) renamed to ``pc``; other names kept."""
+    head, sep, rest = name.partition(" ")
+    if sep and head[:1] in "ABCDEFG" and head[1:] in ("", "#", "b"):
+        return f"{NOTE_NAMES[pc]} {rest}"
+    return name
+
+
 def from_intervals(intervals: Sequence[int], tonic: int | str = 0, name: str = "") -> Scale:
     """A scale from its steps; the closing step (back to the tonic) may be given or left out.
 

@@ -31,8 +31,9 @@ from schillinger_kernel.scales import Scale, key_scale, scale
 
 # music21 spells a flat with "-" (B- is b flat), so "-" and "-7" (minor, in lead-sheet
 # shorthand) cannot be read by it; its "11" and "13" stack every third, where ours follow
-# lead-sheet practice (an 11 leaves out the third, a 13 the eleventh). The rest music21 reads.
-_M21_READS = [q for q in QUALITIES if q not in ("-", "-7", "11", "13")
+# lead-sheet practice (an 11 leaves out the third, a 13 the eleventh); it has no 7sus2 or
+# 9sus4 (tests/harmony/test_symbol_names.py reads those back). The rest music21 reads.
+_M21_READS = [q for q in QUALITIES if q not in ("-", "-7", "11", "13", "7sus2", "9sus4")
               and q not in ("°", "Δ", "Δ7", "ma7", "m(maj7)", "mmaj7", "maj9", "maj13", "ø",
                             "°7")]
 _ROOTS = (("C", "C", 0), ("F#", "F#", 6), ("Bb", "B-", 10), ("Eb", "E-", 3))
