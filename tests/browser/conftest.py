@@ -4,7 +4,8 @@
   loopback port, with a random token, ``--allow-root`` when running as root, its own root
   folder (``lab_server.root``), settings, runtime, workspace and shared-session folders, and
   news checks off.
-  ``lab_server.url_for("lab/tree/x.ipynb")`` gives an authenticated URL.
+  ``lab_server.url_for("lab/tree/x.ipynb")`` gives an authenticated URL;
+  ``lab_server.workbench("sessions")`` calls the workbench's REST API with the token.
 * ``browser`` (session) / ``page`` (per test): Playwright for Python driving
   ``/usr/bin/chromium`` (never a downloaded browser), headless, with the flags that keep it off
   the network. Console errors of the page are collected in ``page.console_errors``.
@@ -76,6 +77,18 @@ class LabServer:
     def api(self, path: str) -> Any:
         req = urllib.request.Request(f"{self.url}api/{path.lstrip('/')}",
                                      headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def workbench(self, path: str, body: dict[str, Any] | None = None,
+                  method: str | None = None) -> Any:
+        """Call ``{base_url}/schillinger/api/{path}`` with the token: GET, or POST ``body``
+        (or ``method``, e.g. ``"PATCH"``, ``"DELETE"``); the JSON answer."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(f"{self.url}schillinger/api/{path}", data=data,
+                                     method=method,
+                                     headers={"Authorization": f"token {self.token}",
+                                              "Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as r:
             return json.loads(r.read() or b"null")
 

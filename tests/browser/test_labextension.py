@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import sys
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +29,6 @@ CARD = '.jp-LauncherCard[title="Schillinger Workbench"]'
 NPM_NAME = "schillinger-workbench"
 
 
-def _api(server: Any, path: str, body: dict[str, Any] | None = None) -> Any:
-    """GET (or POST ``body`` to) ``{base_url}/schillinger/api/{path}`` with the token."""
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{server.url}schillinger/api/{path}", data=data,
-                                 headers={"Authorization": f"token {server.token}",
-                                          "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read())
 
 
 def _installed_is_current() -> None:
@@ -64,9 +55,9 @@ def _open_lab(page: Any, server: Any) -> None:
 def test_launcher_card_sidebar_and_transport(page: Any, lab_server: Any,
                                              artifacts: Path) -> None:
     _installed_is_current()
-    _api(lab_server, "transport", {"action": "stop"})
-    _api(lab_server, "transport", {"action": "tempo", "tempo": 120})
-    status = _api(lab_server, "status")
+    lab_server.workbench("transport", {"action": "stop"})
+    lab_server.workbench("transport", {"action": "tempo", "tempo": 120})
+    status = lab_server.workbench("status")
     _open_lab(page, lab_server)
     assert page.locator(CARD).count() == 1
 
@@ -91,14 +82,14 @@ def test_launcher_card_sidebar_and_transport(page: Any, lab_server: Any,
 
     # play / stop in the sidebar drive the server's transport (REST reports the change)
     panel.locator('[data-sk="play"]').click()
-    _wait(lambda: _api(lab_server, "transport")["playing"] is True, 10, "REST to say playing")
+    _wait(lambda: lab_server.workbench("transport")["playing"] is True, 10, "REST to say playing")
     _wait(lambda: panel.locator('[data-sk="transport-state"]').inner_text() == "playing", 10,
           "the sidebar to say playing")
     first = float(panel.locator('[data-sk="transport-position"]').inner_text())
     _wait(lambda: float(panel.locator('[data-sk="transport-position"]').inner_text()) > first,
           10, "the position to advance live")
     panel.locator('[data-sk="stop"]').click()
-    _wait(lambda: _api(lab_server, "transport")["playing"] is False, 10, "REST to say stopped")
+    _wait(lambda: lab_server.workbench("transport")["playing"] is False, 10, "REST to say stopped")
     _wait(lambda: panel.locator('[data-sk="transport-state"]').inner_text() == "stopped", 10,
           "the sidebar to say stopped")
 
@@ -106,18 +97,18 @@ def test_launcher_card_sidebar_and_transport(page: Any, lab_server: Any,
     tempo = panel.locator('[data-sk="tempo"]')
     tempo.fill("96")
     tempo.press("Enter")
-    _wait(lambda: _api(lab_server, "transport")["tempo"] == 96.0, 10, "REST tempo 96")
+    _wait(lambda: lab_server.workbench("transport")["tempo"] == 96.0, 10, "REST tempo 96")
 
     # live: a change made elsewhere (REST here; OSC or another browser alike) shows up by itself
-    _api(lab_server, "transport", {"action": "play"})
+    lab_server.workbench("transport", {"action": "play"})
     _wait(lambda: panel.locator('[data-sk="transport-state"]').inner_text() == "playing", 10,
           "the sidebar to follow a REST play")
-    _api(lab_server, "transport", {"action": "tempo", "tempo": 132})
+    lab_server.workbench("transport", {"action": "tempo", "tempo": 132})
     _wait(lambda: tempo.input_value() == "132", 10, "the sidebar to follow a REST tempo")
-    _api(lab_server, "transport", {"action": "stop"})
+    lab_server.workbench("transport", {"action": "stop"})
     _wait(lambda: panel.locator('[data-sk="transport-state"]').inner_text() == "stopped", 10,
           "the sidebar to follow a REST stop")
-    _api(lab_server, "transport", {"action": "tempo", "tempo": 120})
+    lab_server.workbench("transport", {"action": "tempo", "tempo": 120})
 
     # "Open DAW bridge help" fills in the address this server listens on
     page.locator(".lm-MenuBar-itemLabel", has_text="Schillinger").click()

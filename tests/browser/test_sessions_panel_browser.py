@@ -12,7 +12,6 @@ server's list; "New session" creates one. Rename and Delete show only to the ses
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +23,10 @@ CARD = '.jp-LauncherCard[title="Schillinger Workbench"]'
 DIALOG = ".jp-Dialog"
 
 
-def _api(server: Any, path: str, body: dict[str, Any] | None = None,
-         method: str | None = None) -> Any:
-    """Call ``{base_url}/schillinger/api/{path}`` with the token (GET, or POST ``body``)."""
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{server.url}schillinger/api/{path}", data=data,
-                                 method=method,
-                                 headers={"Authorization": f"token {server.token}",
-                                          "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read())
 
 
 def _listed(server: Any, sid: str) -> dict[str, Any] | None:
-    return next((s for s in _api(server, "sessions") if s["id"] == sid), None)
+    return next((s for s in server.workbench("sessions") if s["id"] == sid), None)
 
 
 def _open_panel(page: Any, server: Any) -> Any:
@@ -60,7 +49,7 @@ def _answer_dialog(page: Any, text: str | None = None) -> None:
 
 def test_sessions_in_the_sidebar_join_rename_delete(page: Any, lab_server: Any,
                                                     artifacts: Path) -> None:
-    created = _api(lab_server, "sessions", {"name": "Duet for panel"})
+    created = lab_server.workbench("sessions", {"name": "Duet for panel"})
     sid = created["id"]
     panel = _open_panel(page, lab_server)
     item = panel.locator(f'[data-sk-session="{sid}"]')
@@ -109,11 +98,11 @@ def test_sessions_in_the_sidebar_join_rename_delete(page: Any, lab_server: Any,
     # New session: created on the server with the name typed
     panel.locator('[data-sk="session-new"]').click()
     _answer_dialog(page, "Made in the panel")
-    _wait(lambda: any(s["name"] == "Made in the panel" for s in _api(lab_server, "sessions")),
+    _wait(lambda: any(s["name"] == "Made in the panel" for s in lab_server.workbench("sessions")),
           10, "the new session on the server")
-    made = next(s for s in _api(lab_server, "sessions") if s["name"] == "Made in the panel")
+    made = next(s for s in lab_server.workbench("sessions") if s["name"] == "Made in the panel")
     panel.locator(f'[data-sk-session="{made["id"]}"]').wait_for(timeout=10_000)
-    _api(lab_server, f"sessions/{made['id']}", method="DELETE")
+    lab_server.workbench(f"sessions/{made['id']}", method="DELETE")
     # the one failed request is the refused rename, which the browser logs
     unexpected = [e for e in page.console_errors if "400 (Bad Request)" not in e]
     assert not unexpected, unexpected
@@ -122,7 +111,7 @@ def test_sessions_in_the_sidebar_join_rename_delete(page: Any, lab_server: Any,
 def test_rename_and_delete_show_only_for_the_owner(page: Any, lab_server: Any) -> None:
     """Signed in as a named user who did not create the session (``/api/me`` answers as
     jupyter-server does for a user of an identity provider), the panel offers Join only."""
-    sid = _api(lab_server, "sessions", {"name": "Not yours"})["id"]
+    sid = lab_server.workbench("sessions", {"name": "Not yours"})["id"]
     bob = {"username": "bob", "name": "Bob", "display_name": "Bob", "initials": "B",
            "avatar_url": None, "color": "#1f77b4"}
     page.route("**/api/me*", lambda route: route.fulfill(
@@ -136,4 +125,4 @@ def test_rename_and_delete_show_only_for_the_owner(page: Any, lab_server: Any) -
         assert item.locator('[data-sk="session-rename"]').count() == 0
         assert item.locator('[data-sk="session-delete"]').count() == 0
     finally:
-        _api(lab_server, f"sessions/{sid}", method="DELETE")
+        lab_server.workbench(f"sessions/{sid}", method="DELETE")

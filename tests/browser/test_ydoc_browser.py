@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import urllib.request
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,15 +35,6 @@ YDOC = '[data-sk="ydoc"]'
 T = TypeVar("T")
 
 
-def _api(server: Any, path: str, body: dict[str, Any] | None = None,
-         method: str | None = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{server.url}schillinger/api/{path}", data=data,
-                                 method=method,
-                                 headers={"Authorization": f"token {server.token}",
-                                          "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        return json.loads(r.read())
 
 
 def _uint(n: int) -> bytes:
@@ -176,7 +166,7 @@ def _here(doc: Any) -> dict[str, str]:
 
 def test_two_tabs_and_python_share_the_session_document(
         page: Any, second_page: Any, lab_server: Any, artifacts: Path) -> None:
-    sid = _api(lab_server, "sessions", {"name": "Y duet"})["id"]
+    sid = lab_server.workbench("sessions", {"name": "Y duet"})["id"]
     ws = lab_server.url.replace("http", "ws", 1) + "schillinger/api/ws"
     py = PyPeer(ws, sid, lab_server.token)
     try:
@@ -265,11 +255,11 @@ def test_two_tabs_and_python_share_the_session_document(
         again.wait_for(timeout=20_000)
         _wait(lambda: _shown(again) == {"tempo": "120", "meter": "[3,4]", "key": "D minor"},
               20, "the whole state back after the reload")
-        assert _api(lab_server, f"sessions/{sid}")["params"] == {
+        assert lab_server.workbench(f"sessions/{sid}")["params"] == {
             "tempo": 120, "meter": [3, 4], "key": "D minor"}
 
         # renamed on the server: the view's title follows
-        _api(lab_server, f"sessions/{sid}", {"name": "Y trio"}, method="PATCH")
+        lab_server.workbench(f"sessions/{sid}", {"name": "Y trio"}, method="PATCH")
         for doc in (one, again):
             _wait(lambda d=doc: d.locator('[data-sk="ydoc-title"]').inner_text()
                   == "In “Y trio”", 20, "the new name in the view")
@@ -285,13 +275,13 @@ def test_two_tabs_and_python_share_the_session_document(
         assert not page.console_errors, page.console_errors
     finally:
         py.close()
-        _api(lab_server, f"sessions/{sid}", method="DELETE")
+        lab_server.workbench(f"sessions/{sid}", method="DELETE")
 
 
 def test_the_view_comes_back_after_the_connection_drops(page: Any, lab_server: Any) -> None:
     """The sidebar's WebSocket is cut (Playwright stands between page and server): the tab
     joins again by itself and shows what changed on the server meanwhile."""
-    sid = _api(lab_server, "sessions", {"name": "Y dropped"})["id"]
+    sid = lab_server.workbench("sessions", {"name": "Y dropped"})["id"]
     sockets: list[Any] = []
 
     def through(ws: Any) -> None:
@@ -322,4 +312,4 @@ def test_the_view_comes_back_after_the_connection_drops(page: Any, lab_server: A
         _wait(lambda: py.params() == {"tempo": 110}, 20, "tempo 110 from the rejoined tab")
     finally:
         py.close()
-        _api(lab_server, f"sessions/{sid}", method="DELETE")
+        lab_server.workbench(f"sessions/{sid}", method="DELETE")
