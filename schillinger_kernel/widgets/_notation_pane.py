@@ -90,7 +90,10 @@ class NotationPane(t.HasTraits):
 
     def _flush_notation(self) -> None:
         self._pending = None
-        self._engrave_notation()
+        try:
+            self._engrave_notation()
+        except Exception as exc:  # a timer callback has no caller to raise to: the pane says it
+            self.notation_error = f"notation not drawn: {type(exc).__name__}: {exc}"
 
     def _engrave_notation(self) -> None:
         music = self._notation_music() if self.notation else None

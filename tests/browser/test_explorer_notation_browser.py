@@ -74,13 +74,23 @@ def test_notation_panes_follow_the_controls(page: Any, write_notebook: Callable[
     harmony.wait_for(timeout=60_000)
     hpane = harmony.locator(".sk-notation-pane")
     harms = ".sk-notation-pane svg g.harm"
-    _wait(lambda: harmony.locator(harms).count() == 4, 30, "4 chord symbols engraved")
+    def engraved(n: int) -> None:
+        try:
+            _wait(lambda: harmony.locator(harms).count() == n, 30, f"{n} chord symbols engraved")
+        except AssertionError as e:  # say what the pane shows instead
+            raise AssertionError(
+                f"{e}: {harmony.locator(harms).count()} shown, length "
+                f"{harmony.locator('input.sk-length').input_value()}, chips "
+                f"{harmony.locator('.sk-chords').text_content()!r}, pane error "
+                f"{harmony.locator('.sk-notation-error').text_content()!r}") from None
+
+    engraved(4)
     first = hpane.inner_html()
     length = harmony.locator("input.sk-length")
     length.focus()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     assert length.input_value() == "6"
-    _wait(lambda: harmony.locator(harms).count() == 6, 30, "6 chord symbols engraved")
+    engraved(6)
     assert hpane.inner_html() != first
     harmony.screenshot(path=str(artifacts / "explorer_notation_harmony.png"))
