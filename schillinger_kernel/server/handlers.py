@@ -31,6 +31,7 @@ from ..errors import NotFound, ParameterError
 from . import models
 from .actions import ACTIONS, SCALES_FUNCTIONS, too_large
 from .errors import map_error
+from .jobs import collector_paused
 from .sessions import Identity
 from .workbench import Workbench, job_outcome
 
@@ -404,8 +405,11 @@ class TransportHandler(BaseHandler):
     @api
     async def post(self) -> None:
         # a load carries a score of up to max_body_bytes: read, validated and parsed off the loop
-        req = await self.wb.offload(
-            lambda: models.TransportRequest.model_validate(self.body()))
+        def read() -> models.TransportRequest:
+            with collector_paused():
+                return models.TransportRequest.model_validate(self.body())
+
+        req = await self.wb.offload(read)
         self.answer(await self.wb.transport(req))
 
 

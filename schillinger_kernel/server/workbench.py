@@ -25,7 +25,7 @@ from .actions import ACTIONS, Context, Limits, check_render, parse_score
 from .audio_out import LocalOutput
 from .errors import Answered
 from .hub import Hub
-from .jobs import Job, JobManager, Reporter, WorkPool
+from .jobs import Job, JobManager, Reporter, WorkPool, collector_paused
 from .osc import OscBridge
 from .payload import JsonText, answer_data
 from .sessions import SessionStore
@@ -369,8 +369,9 @@ class Workbench:
         return self._load(await self.pool.run(self._load_score, req))
 
     def _load_score(self, req: models.TransportRequest) -> Score:
-        score = parse_score(req.score, limits=self.settings.limits)
-        check_render(score, self.settings.limits)
+        with collector_paused():  # millions of objects: no full collections holding the GIL
+            score = parse_score(req.score, limits=self.settings.limits)
+            check_render(score, self.settings.limits)
         return score
 
     def _load(self, score: Score) -> dict[str, Any]:
