@@ -25,10 +25,13 @@ import html as _html
 import math
 import re
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..checks import check_int
 from ..errors import ParameterError, ParameterTypeError
@@ -49,12 +52,36 @@ __all__ = [
     "html",
     "mimebundle",
     "musicxml",
+    "one_engraving_at_a_time",
     "page_count",
     "pages",
     "svg",
     "toolkit",
     "with_symbols",
 ]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+# Verovio is not documented as thread-safe, and a kernel may engrave from two threads at once
+# (a widget's message in a subshell while a debounce timer fires on the main loop)
+_ENGRAVING = threading.RLock()
+
+
+def one_engraving_at_a_time(fn: _F) -> _F:
+    """Decorate a function that drives a Verovio toolkit: one such call runs at a time in the
+    process (re-entrant, so such functions may call each other).
+
+    >>> @one_engraving_at_a_time
+    ... def twice(x: int) -> int:
+    ...     return 2 * x
+    >>> twice(4)
+    8
+    """
+    @wraps(fn)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _ENGRAVING:
+            return fn(*args, **kwargs)
+    return locked  # type: ignore[return-value]
+
 
 DEFAULT_WIDTH = 860
 """Width of a page in pixels."""
@@ -235,6 +262,7 @@ def _check_sizes(width: int, height: int, scale: int) -> None:
     check_int("scale", scale, 10, 400)
 
 
+@one_engraving_at_a_time
 def pages(music: Any, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
           scale: int = DEFAULT_SCALE) -> tuple[str, ...]:
     """Every page of ``music`` engraved, as SVG documents.
@@ -272,6 +300,7 @@ def pages(music: Any, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGH
     return tuple(tk.renderToSVG(k) for k in range(1, tk.getPageCount() + 1))
 
 
+@one_engraving_at_a_time
 def page_count(music: Any, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
                scale: int = DEFAULT_SCALE) -> int:
     """How many pages :func:`pages` engraves (the same arguments).
@@ -284,6 +313,7 @@ def page_count(music: Any, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_
     return int(toolkit(musicxml(music), width, height, scale).getPageCount())
 
 
+@one_engraving_at_a_time
 def svg(music: Any, page: int = 1, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
         scale: int = DEFAULT_SCALE) -> str:
     """Page ``page`` (from 1) of ``music`` engraved as one SVG document (see :func:`pages`).
@@ -302,6 +332,7 @@ def svg(music: Any, page: int = 1, *, width: int = DEFAULT_WIDTH, height: int = 
 
 
 # ----- rich display -------------------------------------------------------------------------
+@one_engraving_at_a_time
 def html(music: Any, *, max_pages: int = DISPLAY_PAGES, max_bars: int = DISPLAY_BARS,
          width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
          scale: int = DEFAULT_SCALE) -> str:

@@ -25,7 +25,15 @@ from typing import Any
 from ..checks import check_int
 from ..errors import ParameterError
 from ..score import PPQ
-from .engrave import DEFAULT_HEIGHT, DEFAULT_SCALE, DEFAULT_WIDTH, as_score, musicxml, toolkit
+from .engrave import (
+    DEFAULT_HEIGHT,
+    DEFAULT_SCALE,
+    DEFAULT_WIDTH,
+    as_score,
+    musicxml,
+    one_engraving_at_a_time,
+    toolkit,
+)
 
 __all__ = ["MAX_SVG_BYTES", "EngravedNote", "Engraving", "engraving"]
 
@@ -80,6 +88,7 @@ def _scalable(page: str) -> str:
                         f'<svg width="{w}px" height="{h}px" viewBox="0 0 {w} {h}"', 1)
 
 
+@one_engraving_at_a_time
 def engraving(music: Any, *, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT,
               scale: int = DEFAULT_SCALE, max_bytes: int = MAX_SVG_BYTES) -> Engraving:
     """Engrave ``music`` and say when each drawn note sounds.
