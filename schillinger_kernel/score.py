@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -26,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 from . import instruments
 from .checks import check_float, check_int
 from .errors import ParameterError, ParameterTypeError
-from .pitch import FLAT_NAMES, KEY_NAMES, SHARP_NAMES, Key, parse_key, to_midi_pitch
 from .pitch import key as key_of
+from .pitch import parse_key, to_midi_pitch
 
 # The first build exported these from here; they live in pitch.py now and stay importable.
 from .pitch import pitch_class as pitch_class
 from .pitch import pitch_name as pitch_name
+from .score_metadata import joined_metadata, json_data, moved_metadata, transposed_key
 from .tempo import PPQ, TempoChange, TempoMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -338,9 +338,9 @@ class Score:
         parts = tuple(p.transpose(semitones) for p in self.parts)
         if semitones % 12 == 0 or all(p.is_drums for p in self.parts if p.notes):
             return replace(self, parts=parts)
-        old, new = key_of(self.key), _transposed_key(self.key, semitones)
+        old, new = key_of(self.key), transposed_key(self.key, semitones)
         return replace(self, parts=parts, key=new.name,
-                       metadata=_moved_metadata(self.metadata, semitones, old, new))
+                       metadata=moved_metadata(self.metadata, semitones, old, new))
 
     def with_tempo(self, bpm: float) -> Score:
         """The score at one tempo ``bpm``."""
@@ -380,7 +380,7 @@ class Score:
             for t in other.time_signatures)
         return replace(self, parts=tuple(parts), tempos=_dedupe(tempos),
                        time_signatures=_dedupe(sigs),
-                       metadata=_joined_metadata(self.metadata, other.metadata, offset))
+                       metadata=joined_metadata(self.metadata, other.metadata, offset))
 
     def layer(self, other: Score) -> Score:
         """Both scores sounding together: the parts of ``other`` added beside these."""
@@ -416,7 +416,7 @@ class Score:
                 "instrument": p.instrument, "preset": p.preset, "pan": p.pan, "gain": p.gain,
                 "notes": [[n.start, n.duration, n.pitch, n.velocity] for n in p.notes],
             } for p in self.parts],
-        } | ({"metadata": _json_data("score.metadata", self.metadata)} if self.metadata else {})
+        } | ({"metadata": json_data("score.metadata", self.metadata)} if self.metadata else {})
 
     def to_json(self, **kw: Any) -> str:
         """JSON text following the shipped schema (see :func:`score_schema`)."""
@@ -496,106 +496,6 @@ class Score:
         from .widgets import Player
 
         return Player(score=self, **kw)
-
-
-def _json_data(where: str, value: Any) -> Any:
-    """``value`` as plain JSON data (tuples as lists), refused where it holds anything else:
-    metadata must survive the trip through JSON.
-
-    >>> _json_data("m", {"form": ({"label": "A", "bars": 4},)})
-    {'form': [{'label': 'A', 'bars': 4}]}
-    """
-    if value is None or isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, list | tuple):
-        return [_json_data(f"{where}[{i}]", v) for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        bad = [k for k in value if not isinstance(k, str)]
-        if bad:
-            raise ParameterTypeError(f"{where}: keys must be str for JSON, got {bad[0]!r}")
-        return {k: _json_data(f"{where}.{k}", v) for k, v in value.items()}
-    raise ParameterTypeError(f"{where} must hold JSON data (str, int, float, bool, None, lists, "
-                             f"dicts with str keys), got {type(value).__name__}")
-
-
-# ----- metadata that follows transpose and concat --------------------------------------------
-# where a chord symbol's root and slash bass are: accidentals are # and b, except the b of a
-# "b5" quality (Bbm7b5 has the root Bb), as harmony.parse_chord_symbol reads them
-_ROOT = re.compile(r"^[A-G](?:#|b(?!5))*")
-_BASS = re.compile(r"/([A-G][#b]*)$")
-_LETTERS = "CDEFGAB"
-
-
-def _transposed_key(name: str, semitones: int) -> Key:
-    """The key ``name`` moved by ``semitones``, under the name with the fewest sharps or flats
-    (the usual name on a tie: F# major, Eb minor)."""
-    old = key_of(name)
-    pc = (old.tonic + semitones) % 12
-    names = [key_of(f"{n} {old.mode}") for n in dict.fromkeys((SHARP_NAMES[pc], FLAT_NAMES[pc]))]
-    return min(names, key=lambda k: (abs(k.fifths), k.name not in KEY_NAMES))
-
-
-def _moved_name(name: str, semitones: int, old: Key, new: Key) -> str:
-    """A note name moved as the key moved: the same degree of the new key, altered as
-    before (Ab in C major is Bb in D major); the new key's own name where that needs a
-    double sharp or flat."""
-    pc = (pitch_class(name) + semitones) % 12
-    steps = _LETTERS.index(new.tonic_name[0]) - _LETTERS.index(old.tonic_name[0])
-    letter = _LETTERS[(_LETTERS.index(name[0]) + steps) % 7]
-    alter = (pc - pitch_class(letter) + 6) % 12 - 6
-    if abs(alter) > 1:
-        return new.spelling[pc]
-    return letter + ("#" if alter > 0 else "b" if alter < 0 else "")
-
-
-def _moved_symbol(symbol: str, semitones: int, old: Key, new: Key) -> str:
-    """A chord symbol's root and slash bass moved; anything unreadable stays as it was."""
-    root = _ROOT.match(symbol)
-    if root is None:
-        return symbol
-    out = _moved_name(root.group(0), semitones, old, new) + symbol[root.end():]
-    bass = _BASS.search(out)
-    if bass is not None:
-        out = out[:bass.start(1)] + _moved_name(bass.group(1), semitones, old, new)
-    return out
-
-
-def _moved_metadata(metadata: dict[str, Any], semitones: int, old: Key,
-                    new: Key) -> dict[str, Any]:
-    """``metadata`` with its chord symbols (and their pitch classes) moved by ``semitones``."""
-    chords = metadata.get("chords")
-    if not isinstance(chords, list | tuple):
-        return metadata
-    moved = []
-    for c in chords:
-        if isinstance(c, dict):
-            c = dict(c)
-            if isinstance(c.get("symbol"), str):
-                c["symbol"] = _moved_symbol(c["symbol"], semitones, old, new)
-            if isinstance(c.get("pitch_classes"), list | tuple):
-                c["pitch_classes"] = sorted((p + semitones) % 12 for p in c["pitch_classes"])
-        moved.append(c)
-    return {**metadata, "chords": moved}
-
-
-# the entries of a metadata list that carry a time, and the name of that time
-_TIMED = {"chords": "tick", "form": "start_tick"}
-
-
-def _joined_metadata(first: dict[str, Any], second: dict[str, Any],
-                     offset: int) -> dict[str, Any]:
-    """The metadata of two scores played one after the other, ``second`` from ``offset``:
-    their chord symbols and form sections in one list, the later ones shifted."""
-    out = {**second, **first}
-    for entry, tick in _TIMED.items():
-        later = second.get(entry)
-        if not isinstance(later, list | tuple):
-            continue
-        shifted = [{**e, tick: e[tick] + offset} if isinstance(e, dict)
-                   and isinstance(e.get(tick), int) else e for e in later]
-        earlier = first.get(entry)
-        out[entry] = [*(earlier if isinstance(earlier, list | tuple) else ()), *shifted]
-    return out
 
 
 def _dedupe(items: Iterable[Any]) -> tuple[Any, ...]:

@@ -26,7 +26,7 @@ RANK: dict[str, int] = {
     "errors": 0,
     "checks": 1,
     "pitch": 2, "instruments": 2,
-    "tempo": 3,
+    "tempo": 3, "score_metadata": 3,
     "score": 4, "audio": 4,
     "dsp": 5,
     "rhythm": 6, "scales": 6,
