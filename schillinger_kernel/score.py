@@ -480,7 +480,7 @@ class Score:
     @classmethod
     def from_music21(cls, stream: music21.stream.Stream) -> Score:
         """A Score from a music21 stream (parts, notes, chords, tempo, meter, key)."""
-        from .io.m21 import from_music21
+        from .io.m21_read import from_music21
 
         return from_music21(stream)
 

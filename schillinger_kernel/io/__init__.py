@@ -3,5 +3,5 @@
 The only place in the core that touches the file system; every writer is atomic.
 """
 
-__all__ = ["atomic", "audio", "drumkit", "m21", "midi", "musicxml", "musicxml_build",
+__all__ = ["atomic", "audio", "drumkit", "m21", "m21_read", "midi", "musicxml", "musicxml_build",
            "musicxml_staves", "musicxml_values"]

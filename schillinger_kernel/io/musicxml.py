@@ -321,7 +321,7 @@ def read_musicxml(path: str | os.PathLike[str]) -> Score:
     """Read a MusicXML file (``.musicxml``, ``.xml``, ``.mxl``) into a :class:`Score`."""
     from music21 import converter
 
-    from .m21 import from_music21
+    from .m21_read import from_music21
     from .musicxml_feel import played_feel
 
     if not isinstance(path, str | os.PathLike):
