@@ -249,6 +249,15 @@ def _motion(a: Sequence[int], b: Sequence[int]) -> int:
     return sum(abs(x - y) for x, y in zip(sorted(a), sorted(b), strict=True))
 
 
+# The widest move a voice makes by step or third (a major third, in semitones).
+_THIRD = 4
+
+
+def _leap(a: Sequence[int], b: Sequence[int]) -> int:
+    """The widest motion of one voice from ``a`` to ``b``, voice by voice."""
+    return max(abs(x - y) for x, y in zip(a, b, strict=True))
+
+
 # Moves searched for one that keeps every rule, and the octave placements of each voice
 # tried for them; past these the candidates are only wider leaps.
 _SEARCH = 12
@@ -303,6 +312,13 @@ def _next_voicing(prev: tuple[int, ...], chord: Mapping[int, int], nxt: Mapping[
                 return block
             first.append(block)
     moves = ranked_moves(prev, nxt)
+    if mapped is not None:
+        # The map was given up (its block too wide, or breaking a rule): of the free moves,
+        # those that keep every voice within a third come first, so common tones held by
+        # the ranking never cost a fourth elsewhere (Fm11 -> Cm11: G, Ab -> F, G rather
+        # than G, Ab -> D, G). The ranking stands within each group.
+        moves = (*(m for m in moves if _leap(prev, m) <= _THIRD),
+                 *(m for m in moves if _leap(prev, m) > _THIRD))
     # A free move changes inversion instead: one outer voice by an octave.
     first.append(_lift_above(_into_register(moves[0], lo, hi), floor))
     for opt in first:

@@ -23,9 +23,12 @@ Organic (spiral) forms: :func:`spiral_melody` swings around the primary axis wit
 the series of organic growth), or shrink (the contracting spiral), moving one scale step
 per attack so the line is continuous.
 
-Combinations of axes: :func:`superimposed_melody` lets secondary axes run on a moving axis,
-a wave of sub-axes (``aT + bT``) riding the trajectory of the main terms (``a2T``), the
-way a melody's ornaments ride its line.
+Combinations of axes: :func:`axis_combinations` is the table of successions of axes (which
+join without a leap, which balance about the primary axis in pitch x time and which
+unbalance it; :func:`balancing_pairs`, :func:`unbalancing_pairs`), and
+:func:`axis_combination` classifies any succession of terms. :func:`superimposed_melody`
+lets secondary axes run on a moving axis, a wave of sub-axes (``aT + bT``) riding the
+trajectory of the main terms (``a2T``), the way a melody's ornaments ride its line.
 
 >>> parse_terms("a2T + bT")
 (AxisTerm(axis='a', time=Fraction(2, 1), pitch=1), AxisTerm(axis='b', time=Fraction(1, 1), pitch=1))
@@ -39,18 +42,32 @@ way a melody's ornaments ride its line.
 from __future__ import annotations
 
 from .axes import axis_melody
+from .combinations import (
+    AXIS_LEVELS,
+    AxisCombination,
+    axis_combination,
+    axis_combinations,
+    balancing_pairs,
+    unbalancing_pairs,
+)
 from .forms import spiral_melody, superimposed_melody
 from .reading import axis_changes, primary_axis, secondary_axes
 from .terms import AXES, AxisTerm, parse_terms
 
 __all__ = [
     "AXES",
+    "AXIS_LEVELS",
+    "AxisCombination",
     "AxisTerm",
     "axis_changes",
+    "axis_combination",
+    "axis_combinations",
     "axis_melody",
+    "balancing_pairs",
     "parse_terms",
     "primary_axis",
     "secondary_axes",
     "spiral_melody",
     "superimposed_melody",
+    "unbalancing_pairs",
 ]

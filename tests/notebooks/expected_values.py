@@ -40,6 +40,9 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("spiral = melody.spiral_melody(", "('a', 'b', 'd', 'c', 'a', 'b', 'd', 'c', 'a', 'b', 'd', 'c')"),
         ("spiral = melody.spiral_melody(", "continuity: C4 D4 E4 F4 G4 F4 E4 D4"),
         ('line = melody.superimposed_melody("C major", "a2T"', "wave on a line: C4 E4 G4 G4 G4 B4 D5 D5"),
+        ("table = melody.axis_combinations(2)", "balancing:   a + c | a + d | b + c | b + d | c + a | c + b | d + a | d + b"),
+        ("table = melody.axis_combinations(2)", "a + d: joined False balanced True  both  C4 D4 E4 F4 C4 B3 A3 G3"),
+        ("table = melody.axis_combinations(2)", "wave aT + dT (both, balanced True): C4 E4 E4 E4 G4 B4 B4 B4"),
     ],
     "03_harmony.ipynb": [
         ('for s in ("S5", "S7", "S9", "S11", "S13"):', "S7 ['D4', 'F4', 'A4', 'C5']"),
