@@ -93,23 +93,19 @@ const render: Render<IdentifyModel> = ({ model, el }) => {
   el.append(title, controls, bar, error, given, grids, list);
 
   const save = () => { model.save_changes(); };
-  const identifyTyped = () => {
-    // the same text again still identifies (the kernel hears no change otherwise)
-    if (model.get("pattern") === pattern.value) model.set("pattern", "");
-    model.set("pattern", pattern.value);
-    save();
+  // The kernel sets the field and identifies: the same text again (after a refusal, or a
+  // MIDI file rewritten on disk) changes no trait, so the view asks rather than sets.
+  const ask = (field: "pattern" | "midi", value: string) => {
+    model.send({ kind: "identify", field, value });
   };
+  const identifyTyped = () => { ask("pattern", pattern.value); };
   go.addEventListener("click", identifyTyped);
   pattern.addEventListener("keydown", (e) => { if (e.key === "Enter") identifyTyped(); });
   tolerance.addEventListener("change", () => {
     model.set("tolerance", Math.max(0, Math.min(16, Math.round(Number(tolerance.value) || 0))));
     save();
   });
-  const readMidi = () => {
-    if (model.get("midi") === midi.value) model.set("midi", "");
-    model.set("midi", midi.value);
-    save();
-  };
+  const readMidi = () => { ask("midi", midi.value); };
   read.addEventListener("click", readMidi);
   midi.addEventListener("keydown", (e) => { if (e.key === "Enter") readMidi(); });
 

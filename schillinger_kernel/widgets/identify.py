@@ -178,8 +178,34 @@ class RhythmIdentifier(ScoreWidget):
 
     def _setup(self) -> None:
         self._ready = True
+        self.on_msg(self._on_ask)
         if self.pattern:
             self._from_pattern(None)
+
+    def _on_ask(self, _widget: Any, content: Any, _buffers: list[Any]) -> None:
+        """The view's Identify (or Read MIDI): a text the kernel already holds changes no
+        trait, so the view asks instead of setting it, and the same text asks again (after
+        a refusal cleared the list, or with the file rewritten on disk).
+
+        >>> w = RhythmIdentifier("x..x..x.")
+        >>> w.midi = "../elsewhere.mid"                  # refused: the list is cleared
+        >>> w.matches, w.pattern
+        ([], 'x..x..x.')
+        >>> w._on_ask(w, {"kind": "identify", "field": "pattern", "value": "x..x..x."}, [])
+        >>> w.matches[0]["title"], w.error
+        ('bar 1 of r8÷3 grouped by 8', '')
+        """
+        if not isinstance(content, dict) or content.get("kind") != "identify":
+            return
+        field, value = content.get("field"), content.get("value")
+        if field not in ("pattern", "midi") or not isinstance(value, str):
+            return
+        if getattr(self, field) != value:
+            setattr(self, field, value)  # the observer identifies it
+        elif field == "pattern":
+            self._from_pattern(None)
+        else:
+            self._from_midi(None)
 
     # ----- the three doors -------------------------------------------------------------------
     @t.observe("pattern")

@@ -6,7 +6,9 @@ r3÷2 on the pad (the page's clock is set for each tap, so no test waits between
 checks the kernel quantized the taps to 2+1+1+2 and named r3÷2; names a MIDI file written
 into the server's root and gets r4÷3; then plays the chosen match and checks the shared
 AudioContext runs with notes scheduled and the kernel knows what is heard. A screenshot goes
-to ``test-artifacts/identify.png``.
+to ``test-artifacts/identify.png``. A second notebook identifies the same typed pattern again
+after a refusal cleared the list (by Enter and by the button), and reads one MIDI file name
+twice with the file rewritten in between.
 """
 
 from __future__ import annotations
@@ -111,5 +113,63 @@ def test_identify_widget_in_jupyterlab(page: Any, lab_server: Any,
     widget.locator("button.sk-stop-all").click()
     _wait(lambda: widget.locator(".sk-transport").get_attribute("data-playing") == "false", 5,
           "stop all")
+    assert not [e for e in page.console_errors if "schillinger" in e.lower()], \
+        page.console_errors
+
+
+def test_the_same_pattern_identifies_twice(page: Any, lab_server: Any,
+                                           write_notebook: Callable[..., Path],
+                                           open_notebook: Callable[..., None],
+                                           run_cell: Callable[..., Any]) -> None:
+    # Typing what the kernel already holds, or naming the same MIDI file again, must ask
+    # again: after a refusal cleared the list, and after the file changed on disk.
+    write_midi(R.interference(4, 3).to_score(pitch=38, repeat=2), lab_server.root / "twice.mid")
+    write_notebook("identify_twice.ipynb", CELLS)
+    open_notebook(page, "identify_twice.ipynb")
+    run_cell(page, 0)
+    widget = page.locator(".sk-identify")
+    widget.wait_for(timeout=60_000)
+    box = widget.locator("input.sk-pattern")
+    midi = widget.locator("input.sk-midi")
+    error = widget.locator(".sk-error")
+
+    box.fill("x..x..x.")
+    box.press("Enter")
+    _wait(lambda: _first_title(page) == "bar 1 of r8÷3 grouped by 8", 30, "the tresillo")
+
+    # a refusal clears the list but leaves the kernel's pattern as it was
+    midi.fill("../twice.mid")
+    midi.press("Enter")
+    _wait(lambda: (error.text_content() or "").startswith("midi:"), 30, "the refusal")
+    assert widget.locator("li.sk-match").count() == 0
+
+    # the same text again, by Enter and then by the button: identified each time
+    box.fill("x..x..x.")
+    box.press("Enter")
+    _wait(lambda: _first_title(page) == "bar 1 of r8÷3 grouped by 8", 30,
+          "the tresillo identified a second time")
+    assert (error.text_content() or "") == ""
+    assert widget.locator(".sk-given").get_attribute("data-rhythm") == "3,3,2"
+    midi.fill("../twice.mid")
+    midi.press("Enter")
+    _wait(lambda: widget.locator("li.sk-match").count() == 0, 30, "the refusal again")
+    box.fill("x..x..x.")
+    widget.locator("button.sk-identify-go").click()
+    _wait(lambda: _first_title(page) == "bar 1 of r8÷3 grouped by 8", 30,
+          "the tresillo identified a third time, by the button")
+    out = run_cell(page, 1)
+    _wait(lambda: "GIVEN" in (out.text_content() or ""), 30, "the GIVEN line")
+    assert "GIVEN [3, 3, 2] pattern bar 1 of r8÷3 grouped by 8" in (out.text_content() or "")
+
+    # one file name twice, the file rewritten in between: the new rhythm is read
+    midi.fill("twice.mid")
+    midi.press("Enter")
+    _wait(lambda: _first_title(page) == "r4÷3", 30, "r4÷3 from the file")
+    write_midi(R.interference(3, 2).to_score(pitch=38, repeat=4), lab_server.root / "twice.mid")
+    midi.fill("twice.mid")
+    midi.press("Enter")
+    _wait(lambda: widget.locator(".sk-given").get_attribute("data-rhythm") == "2,1,1,2", 30,
+          "the rewritten file read again")
+    _wait(lambda: _first_title(page) == "r3÷2", 30, "r3÷2 from the rewritten file")
     assert not [e for e in page.console_errors if "schillinger" in e.lower()], \
         page.console_errors
