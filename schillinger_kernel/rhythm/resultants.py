@@ -245,6 +245,13 @@ def groupings(*generators: int) -> tuple[int, ...]:
 
 
 def summation_triples() -> tuple[tuple[int, int, int], ...]:
-    """Practical triples a÷b÷c from the summation series: 2÷3÷5, 3÷5÷8, 3÷4÷7, 4÷5÷9."""
+    """Practical triples a÷b÷c from the summation series: 2÷3÷5, 3÷5÷8, 3÷4÷7, 4÷5÷9.
+
+    Book I, Ch. 6: three consecutive terms of summation series I (1, 2, 3, 5, 8),
+    II (1, 3, 4, 7) and III (1, 4, 5, 9) (:func:`~.powers.series`), listed smallest first.
+
+    >>> summation_triples()[0], groupings(*summation_triples()[0])
+    ((2, 3, 5), (2, 3, 5, 6, 10, 15))
+    """
     return ((2, 3, 5), (3, 5, 8), (3, 4, 7), (4, 5, 9))
 
