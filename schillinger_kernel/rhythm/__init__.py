@@ -42,9 +42,12 @@ from .permutations import (
 )
 from .powers import (
     SERIES_NAMES,
+    CubedBinomial,
     accelerate,
     binomials,
     converse_sync,
+    cube_binomials,
+    evolve,
     family_sizes,
     power,
     quintinomials,
@@ -84,10 +87,11 @@ from .value import (
 
 __all__ = [
     "MAX_GENERATOR", "MAX_PERIOD", "SERIES_NAMES", "TECHNIQUES", "Coordination",
-    "FractionedGrouping", "Identification", "Polyrhythm", "Rhythm",
+    "CubedBinomial", "FractionedGrouping", "Identification", "Polyrhythm", "Rhythm",
     "accelerate", "augment", "balance", "binomials", "canonical_pairs", "circular_permutations",
     "complementary_factors", "contraction", "converse_sync", "coordinate", "countertheme",
-    "diminish", "distribute", "distribution_closure", "durations_of", "expansion",
+    "cube_binomials", "diminish", "distribute", "distribution_closure", "durations_of",
+    "evolve", "expansion",
     "family_sizes", "fractioning",
     "fractioning_by_b", "from_attacks", "general_permutations", "generate_pattern",
     "generate_polyrhythm", "generate_variations", "group", "groupings", "higher_order",

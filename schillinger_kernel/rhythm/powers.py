@@ -1,5 +1,7 @@
 """Book I: distributive powers and their synchronization, converse synchronization,
-rubato, the growth series and acceleration by them.
+rubato, the growth series and acceleration by them; the charts of Ch. 12 (binomials and
+trinomials for squaring, the practical binomials for cubes, quintinomials) and the evolution
+of rhythm families of Ch. 13 (family sizes, :func:`evolve`, tracing a group to its origin).
 
 >>> power((2, 1), 2), converse_sync((5, 3))
 (Rhythm((4, 2, 2, 1)), Rhythm((3, 2, 3)))
@@ -10,17 +12,21 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ..checks import check_int
+from ..checks import check_int, check_int_sequence
 from ..errors import ParameterError, ParameterTypeError
 from .resultants import interference
 from .value import MAX_PERIOD, Rhythm, augment, check_generators, check_period, from_attacks
 
 __all__ = [
     "SERIES_NAMES",
+    "CubedBinomial",
     "accelerate",
     "binomials",
     "converse_sync",
+    "cube_binomials",
+    "evolve",
     "family_sizes",
     "power",
     "quintinomials",
@@ -273,6 +279,60 @@ def quintinomials(period: int) -> tuple[tuple[int, ...], ...]:
     return _chart(period, 5)
 
 
+@dataclass(frozen=True)
+class CubedBinomial:
+    """A binomial with its first and second powers synchronized to its cube (Book I, Ch. 12).
+
+    ``binomial`` is a+b; ``cube`` the distributive cube (8 terms, lasting (a+b)³);
+    ``square`` the distributive square with each term multiplied by a+b, and ``first`` the
+    binomial with each term multiplied by (a+b)², so that all three last as long as the cube
+    and can sound together as theme and counterthemes.
+    """
+
+    binomial: tuple[int, int]
+    first: Rhythm
+    square: Rhythm
+    cube: Rhythm
+
+
+def cube_binomials(determinant: int = 3) -> tuple[CubedBinomial, ...]:
+    """The practical binomials for cubes, each cubed and synchronized (Book I, Ch. 12, IV).
+
+    The cube is the square multiplied by the first term, then by the second, the products
+    kept in sequence: (2+1)³ = 2(4+2+2+1) + 1(4+2+2+1) = 8+4+4+2+4+2+2+1, lasting 3³ = 27
+    (three bars of 9/8 with t = 1/8). The square is synchronized with the cube by the sum
+    (12+6+6+3), the first power by the square of the sum (18+9).
+
+    *Reading:* "as cubes become relatively great number-values, it is practical to limit
+    them for musical purposes by the value 3": we read the value as the determinant a+b, so
+    the book's chart is determinant 3, that is 2+1 and its converse 1+2, and that is the
+    default. A larger determinant (up to 9, the largest series the book finds in music) gives
+    the same chart for it, the binomials of :func:`binomials` cubed in the same way.
+
+    Parameters
+    ----------
+    determinant : int
+        The sum a+b, 3..9 (3, the book's practical limit, by default).
+
+    Returns
+    -------
+    tuple of CubedBinomial
+        One per binomial of :func:`binomials`, in its order.
+
+    Examples
+    --------
+    >>> [c.binomial for c in cube_binomials()]
+    [(2, 1), (1, 2)]
+    >>> c = cube_binomials()[0]
+    >>> c.cube, c.square, c.first
+    (Rhythm((8, 4, 4, 2, 4, 2, 2, 1)), Rhythm((12, 6, 6, 3)), Rhythm((18, 9)))
+    """
+    check_int("determinant", determinant, 3, 9)
+    return tuple(CubedBinomial(b, synchronize_power(b, 1, 3), synchronize_power(b, 2, 3),
+                               power(b, 3))
+                 for b in binomials(determinant))
+
+
 def family_sizes(n: int) -> tuple[int, ...]:
     """Group sizes of the first ``n`` families of the evolution of rhythm (Book I, Ch. 13).
 
@@ -289,6 +349,52 @@ def family_sizes(n: int) -> tuple[int, ...]:
     while len(out) < n:
         out.append(2 * out[-1] - 1)
     return tuple(out)
+
+
+def evolve(group: Sequence[int]) -> Rhythm:
+    """The next family of a rhythm: its synchronized permutations (Book I, Ch. 13).
+
+    A group is synchronized with its converse (:func:`converse_sync`): 5+3 gives 3+2+3. A
+    palindrome such as 3+2+3 is its own converse, so the next family comes from its circular
+    permutations: take the first one that is not a palindrome and synchronize it with its
+    converse, 3+2+3 → (3+3+2) → 2+1+2+1+2. A group that is not a palindrome is its own first
+    such permutation, so ``evolve`` is :func:`converse_sync` on it. The result is always a
+    palindrome of the same total duration with more terms than the group (at most
+    2n - 1 for n terms, the family sizes of :func:`family_sizes`), so evolving again and
+    again ends in the uniform group of the determinant, which has no next family.
+
+    *Reading:* the book synchronizes "all permutations" of a resultant; the project's
+    contract takes the first non-palindromic circular permutation. The book writes the
+    permutation of 3+2+3 as 3+3+2; the first left rotation is 2+3+3, its converse, which
+    synchronizes to the same group (a group and its converse always do), so the rotation's
+    direction does not change the result.
+
+    Parameters
+    ----------
+    group : sequence of int
+        Positive durations (no rests), not all equal.
+
+    Returns
+    -------
+    Rhythm
+        The synchronized group, lasting ``sum(group)``.
+
+    Examples
+    --------
+    >>> evolve((3, 2, 3))
+    Rhythm((2, 1, 2, 1, 2))
+    >>> evolve((5, 3)), evolve(evolve((5, 3)))
+    (Rhythm((3, 2, 3)), Rhythm((2, 1, 2, 1, 2)))
+    """
+    g = check_int_sequence("group", group, 1, MAX_PERIOD, min_len=1)
+    for k in range(len(g)):
+        rotation = g[k:] + g[:k]
+        if rotation != rotation[::-1]:
+            return converse_sync(rotation)
+    raise ParameterError(
+        f"evolve: {'+'.join(map(str, g))} is uniform, so every permutation of it is a "
+        "palindrome and no further family evolves from it; give a group with unequal terms",
+        field="group")
 
 
 def trace_origin(durations: Sequence[int]) -> tuple[int, int]:

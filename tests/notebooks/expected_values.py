@@ -27,6 +27,12 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("kick_durations = rhythm.durations_of(part, pitch=36)", "kick: (3, 3, 2) -> grouping (8, 3) {'bar': 0, 'by': 8}"),
         ("kick_durations = rhythm.durations_of(part, pitch=36)", "conga: interference (4, 3) rotation 2"),
         ('finder = RhythmIdentifier("x..x..x.")', "['bar 1 of r8÷3 grouped by 8'"),
+        ("for c in rhythm.cube_binomials():", "trinomials of 5: ((3, 1, 1), (2, 2, 1), (2, 1, 2), (1, 3, 1), (1, 2, 2), (1, 1, 3))"),
+        ("for c in rhythm.cube_binomials():", "quintinomials of 8: 35 groups; 2+1+2+1+2 among them: True"),
+        ("for c in rhythm.cube_binomials():", "(2+1)³ = Rhythm((8, 4, 4, 2, 4, 2, 2, 1)) | square Rhythm((12, 6, 6, 3)) | first Rhythm((18, 9))"),
+        ("for c in rhythm.cube_binomials():", "5+3 -> 3+2+3\n3+2+3 -> 2+1+2+1+2\n2+1+2+1+2 -> 1+1+1+1+1+1+1+1"),
+        ("for c in rhythm.cube_binomials():", "fraction of (3, 1, 2, 2, 1, 3) -> Rhythm((3, 1, 2, 1, 1, 1, 1, 2, 1, 3))"),
+        ("for c in rhythm.cube_binomials():", "fraction of (3, 3, 2) -> Rhythm((9, 9, 6, 9, 9, 6, 6, 6, 4))"),
     ],
     "02_scales_and_projection.ipynb": [
         ("print(f\"E{k}:\"", "E1: C4 E4 G4 B4 D5 F5 A5"),
