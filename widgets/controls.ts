@@ -102,6 +102,12 @@ export function bindModel(model: AnyModel<ScoreModel>): () => void {
       tr.play(Math.max(0, beats) * 60 / (tr.data.tempo || 120), at);
     },
     tempo: setTempo,
+    // past the end a looping score rests where the loop would be by then (as play starts)
+    cue: (beats) => {
+      let pos = Math.max(0, beats) * 60 / (tr.data.tempo || 120);
+      if (tr.loop && tr.duration > 0 && pos >= tr.duration) pos %= tr.duration;
+      tr.seek(pos);
+    },
   };
   listen("position", () => {
     const p = model.get("position") || 0;

@@ -205,9 +205,21 @@ const render: Render<ScoreViewModel> = ({ model, el }) => {
   });
   const offPage = onChange(model, ["page"], () => { showPage(model.get("page"), !quiet); });
   const offControls = onChange(model, ["follow", "scale"], syncControls);
-  const offData = tr.on((ev) => { if (ev === "data") build(); });
+  // stopped, a seek (the lab's transport sought elsewhere) lights the notes at the new place
+  // and turns to them: where the next play starts
+  let cued: number[] = [];
+  const offData = tr.on((ev) => {
+    if (ev === "data") build();
+    if (ev === "seek" && !tr.playing) {
+      cued = soundingAt(map, tr.position(), longest);
+      light(cued);
+      followTo(cued);
+    } else if (ev === "play" || ev === "data") {
+      cued = [];
+    }
+  });
   const offFrame = everyFrame(tr, ({ position, playing }) => {
-    const now = playing ? soundingAt(map, position, longest) : [];
+    const now = playing ? soundingAt(map, position, longest) : cued;
     if (playing || lit.length) {
       if (now.join() !== lit.join()) light(now);
       if (playing) followTo(now);

@@ -33,7 +33,8 @@ export const DRIVEN_CHANGED_EVENT = "schillinger-transport-driven";
 
 /**
  * What the sidebar asks: `list` only answers; `play` starts at beat `beats` of the shared clock;
- * `seek` moves the widgets that are playing to beat `beats` (the clock was sought elsewhere).
+ * `seek` moves the widgets to beat `beats` (the clock was sought elsewhere): the playing ones
+ * jump there, the stopped ones put their playhead there, where their next play starts.
  */
 export type DriveCommand =
   | { action: "list" }
@@ -55,6 +56,9 @@ export interface Driven {
   play(beats: number, at: number): void;
   /** set the model's tempo (BPM); answers the tempo applied (the widget's range may clamp it) */
   tempo(bpm: number): number;
+  /** stopped: rest at beat `beats` (the playhead shows it, a play starts there); optional, as
+   * a page may hold transports of an older bundle */
+  cue?(beats: number): void;
 }
 
 function isDriveDetail(d: unknown): d is DriveDetail {
@@ -77,10 +81,11 @@ function drive(d: DriveDetail): void {
     const at = ensureContext().currentTime + START_DELAY;
     for (const t of targets) t.driven!.play(c.beats, at);
   } else if (c.action === "seek") {
-    // the playing ones jump together, on one anchor; the stopped ones start there on play
+    // the playing ones jump together, on one anchor; the stopped ones rest there
     const playing = targets.filter((t) => t.playing);
     const at = playing.length ? ensureContext().currentTime + SEEK_DELAY : 0;
     for (const t of playing) t.driven!.play(c.beats, at);
+    for (const t of targets) if (!t.playing) t.driven!.cue?.(c.beats);
   } else if (c.action === "stop") {
     for (const t of targets) t.stop();
   } else if (c.action === "tempo") {

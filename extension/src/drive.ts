@@ -9,7 +9,8 @@ export const DRIVEN_CHANGED_EVENT = 'schillinger-transport-driven';
 
 /**
  * What the sidebar asks: `list` only answers; `play` starts at beat `beats` of the shared clock;
- * `seek` moves the widgets that are playing to beat `beats` (the clock was sought elsewhere).
+ * `seek` moves the widgets to beat `beats` (the clock was sought elsewhere): the playing ones
+ * jump there, the stopped ones put their playhead there, where their next play starts.
  */
 export type DriveCommand =
   | { action: 'list' }
@@ -78,15 +79,20 @@ export interface ISeekable {
 }
 
 /**
- * Where the playing widgets must jump when the clock went from `last` to `state`: the new
- * position when a seek happened in between (REST, OSC, another browser) and the clock played
- * on; null otherwise (a play or stop drives the widgets itself).
+ * Where the widgets must move when the clock went from `last` to `state`: the new position
+ * when a seek happened in between (REST, OSC, another browser), playing or stopped (a stopped
+ * widget's playhead goes there, and a stop with a seek leaves them there); null otherwise, and
+ * when the clock started meanwhile (the play carries its position).
  *
  *     seekedTo({ playing: true, position_beats: 3, seeks: 0 },
  *              { playing: true, position_beats: 16, seeks: 1 })  // -> 16
+ *     seekedTo({ playing: false, position_beats: 3, seeks: 1 },
+ *              { playing: false, position_beats: 8, seeks: 2 })  // -> 8
+ *     seekedTo({ playing: false, position_beats: 3, seeks: 1 },
+ *              { playing: true, position_beats: 8, seeks: 2 })  // -> null
  */
 export function seekedTo(last: ISeekable | null, state: ISeekable): number | null {
-  if (last === null || !last.playing || !state.playing) {
+  if (last === null || (!last.playing && state.playing)) {
     return null;
   }
   const before = last.seeks;

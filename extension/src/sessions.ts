@@ -1,13 +1,16 @@
 // The "Shared sessions" part of the sidebar: who is in each session (names in their colours),
 // and Join/Leave, Rename, Delete (the owner only) and New session. The session joined is
-// synced as a Y document (ydoc.ts): its parameters live, and who is in it.
+// synced as a Y document (ydoc.ts): its parameters live, and who is in it. A dropped
+// connection keeps that document (changes made meanwhile are sent when the tab is back in it).
 
 import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
 import { API_PATH, ApiError, ISessionSummary, listSessions, memberCount, requestAPI } from './api';
+import { storeKey } from './offline';
 import { IMember, SessionDoc } from './ydoc';
+import { changes } from './ydoc_lists';
 
 /** A user as the server reports it (jupyter-server's identity, the session's owner). */
 export interface IPerson {
@@ -39,6 +42,10 @@ export function mayManage(owner: IPerson | null | undefined, me: IPerson | null)
 // the session this tab was in, so that a reload joins it again (per tab, as sessionStorage is)
 const JOINED_KEY = 'schillinger-workbench:joined-session';
 const REJOIN_MS = 2000;
+// while a session waits to be joined again, the next look is this long after the last (doubled
+// per failed try, up to RETRY_MAX_MS), whether or not the panel is shown
+const RETRY_MIN_MS = 2500;
+const RETRY_MAX_MS = 20000;
 
 function button(label: string, sk: string, title: string): HTMLButtonElement {
   const b = document.createElement('button');
@@ -95,6 +102,17 @@ export class SessionsView {
     // a reload, or a dropped connection, comes back into the session this tab was in (its
     // state comes from the server) once the server lists it: a join names a session to create
     // when it is missing. At most one try per REJOIN_MS, should the server keep hanging up.
+    const kept = this._doc;
+    if (kept && listed && this._joined === null && !listSessions(raw).some(s => s.id === kept.session)) {
+      // deleted while this tab was away: its offline changes have nowhere to go
+      this._error.textContent = `The session “${kept.session}” is gone (deleted while this tab was offline); ` +
+        `${kept.waiting === 0 ? 'no changes were lost' : `${changes(kept.waiting)} made offline could not be sent`}.`;
+      kept.forget();
+      this._closeDoc();
+      this._rejoin = null;
+      this._joining = null;
+      sessionStorage.removeItem(JOINED_KEY);
+    }
     const again = this._rejoin;
     if (again && listed && Date.now() - this._rejoinedAt >= REJOIN_MS) {
       this._rejoin = null;
@@ -106,6 +124,11 @@ export class SessionsView {
   }
 
   dispose(): void {
+    this._disposed = true;
+    if (this._retryTimer !== null) {
+      clearTimeout(this._retryTimer);
+      this._retryTimer = null;
+    }
     this._closeDoc();
     if (this._socket) {
       this._socket.onclose = null;
@@ -242,10 +265,12 @@ export class SessionsView {
 
   private _join(id: string): void {
     this._error.textContent = '';
+    this._joining = id;
     this._send({ type: 'join', session: id, sync: 'yjs' });
   }
 
   private _leave(): void {
+    this._joining = null;
     this._closeDoc();  // its awareness says "gone" before the leave
     this._send({ type: 'leave' });
   }
@@ -256,10 +281,10 @@ export class SessionsView {
   }
 
   // binary frames are numbered per socket, as the server counts them for `sync_ack`
-  private _sendFrame = (frame: Uint8Array): number => {
+  private _sendFrame = (frame: Uint8Array): number | null => {
     const socket = this._socket;
     if (socket?.readyState !== WebSocket.OPEN) {
-      return this._frames;
+      return null;
     }
     socket.send(frame);
     this._frames += 1;
@@ -294,11 +319,17 @@ export class SessionsView {
     };
     socket.onmessage = event => this._onMessage(event.data);
     socket.onclose = () => {
+      if (this._socket !== socket) {
+        return;
+      }
       this._socket = null;
-      this._rejoin = this._joined ?? this._rejoin;
+      this._pending = this._pending.filter(m => m.type !== 'join'); // the rejoin sends its own
+      // until it is back in, every try (refused or dropped too) is for the same session
+      this._rejoin = this._joined ?? this._doc?.session ?? this._joining ?? this._rejoin;
       this._joined = null;
-      this._closeDoc();  // the stored session stays: a reload joins it again
+      this._doc?.disconnected(); // kept, with what is changed meanwhile, for the rejoin
       void this.refresh();
+      this._retry();
     };
     return socket;
   }
@@ -324,10 +355,15 @@ export class SessionsView {
       this._joinedDoc(msg);
     } else if (msg.type === 'left') {
       this._joined = null;
+      this._joining = null;
       this._closeDoc();
       sessionStorage.removeItem(JOINED_KEY);
     } else if (msg.type === 'session' && msg.event === 'deleted') {
+      if (this._doc && (msg.id === undefined || msg.id === this._doc.session)) {
+        this._doc.forget(); // nowhere to send it any more
+      }
       this._joined = null;
+      this._joining = null;
       this._closeDoc();
       sessionStorage.removeItem(JOINED_KEY);
     } else if (msg.type === 'session' && msg.event === 'renamed' && this._doc && msg.id === this._doc.session) {
@@ -347,15 +383,42 @@ export class SessionsView {
     void this.refresh();
   }
 
+  // look again later while a session waits to be joined (the status timer runs only while
+  // the panel is shown, and offline changes should not wait for that)
+  private _retry(): void {
+    if (this._retryTimer !== null || this._disposed || this._rejoin === null) {
+      return;
+    }
+    const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this._retries);
+    this._retries += 1;
+    this._retryTimer = setTimeout(() => {
+      this._retryTimer = null;
+      if (this._rejoin !== null && this._socket === null) {
+        void this.refresh().finally(() => this._retry());
+      }
+    }, wait);
+  }
+
   private _joinedDoc(msg: Record<string, unknown>): void {
     const session = msg.session as { id?: string; name?: string; members?: IMember[] } | undefined;
     this._joined = session?.id ?? null;
+    this._joining = null;
+    this._retries = 0;
+    const kept = this._doc;
+    if (kept && session?.id === kept.session && this._hello) {
+      // back in after a drop: the same document syncs again, its offline changes with it
+      kept.setTitle(session.name ?? session.id);
+      kept.setMembers(Array.isArray(session.members) ? session.members : []);
+      kept.start(this._hello.client);
+      return;
+    }
     this._closeDoc();
     if (!session?.id || !this._hello) {
       return;
     }
     sessionStorage.setItem(JOINED_KEY, session.id);
-    const doc = new SessionDoc(session.id, session.name ?? session.id, this._hello, this._sendFrame);
+    const key = storeKey(this.settings.baseUrl, session.id);
+    const doc = new SessionDoc(session.id, session.name ?? session.id, this._hello, this._sendFrame, key);
     this._doc = doc;
     this._docHost.appendChild(doc.node);
     doc.setMembers(Array.isArray(session.members) ? session.members : []);
@@ -368,8 +431,12 @@ export class SessionsView {
   private _frames = 0;
   private _rejoin: string | null = sessionStorage.getItem(JOINED_KEY);
   private _rejoinedAt = 0;
+  private _retries = 0;
+  private _retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private _disposed = false;
   private _docHost: HTMLElement;
   private _joined: string | null = null;
+  private _joining: string | null = null;
   private _socket: WebSocket | null = null;
   private _pending: Record<string, unknown>[] = [];
   private _list: HTMLElement;

@@ -1,11 +1,17 @@
 // The browser side of a shared session's Y document: a Yjs doc kept in sync with the server's
 // (schillinger_kernel.server.crdt) over the sidebar's own WebSocket, and a view of it: the
-// session's parameters, live and editable, and who is in it now.
+// session's parameters, live and editable, the score being built and the operation history
+// (ydoc_lists.ts), and who is in it now.
 //
 // The socket also carries the workbench's JSON messages, so this is not y-websocket's provider
 // (which owns its socket): the panel hands binary frames here and sends what this gives back.
 // Frames are the Yjs protocol as y-websocket and jupyter-collaboration frame it: [0, step, ...]
 // sync, [1, ...] awareness (relayed by the server as it is).
+//
+// A dropped connection keeps the document and its view: what is changed meanwhile is kept (in
+// memory, and in IndexedDB through offline.ts, so a reload keeps it too) until a `sync_ack`
+// covers it; back in the session, the sync (the server's step 1 answered with step 2, and the
+// kept updates sent again) merges it on the server, which relays it to the others.
 //
 // Names come from the server, never from a peer: each awareness state carries the server's
 // client id and the identity from `hello`, and the view names a peer by the server's member
@@ -17,6 +23,9 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+
+import { loadUnstored, saveUnstored } from './offline';
+import { changes, HistoryList, parseValue, ScoreList, showValue } from './ydoc_lists';
 
 /** A member of the session as the server lists it (`joined`, `presence`). */
 export interface IMember {
@@ -36,20 +45,13 @@ interface ILocalState {
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
+// the origin of updates read back from IndexedDB: kept already, not new changes
+const RESTORED = Symbol('restored');
 
-/** A parameter's value as typed: JSON when it parses (96, true, [3, 2]), else the text. */
-export function parseValue(text: string): unknown {
-  const t = text.trim();
-  try {
-    return JSON.parse(t) as unknown;
-  } catch {
-    return t;
-  }
-}
-
-/** A parameter's value as shown (and edited): its JSON, a string as it is. */
-export function showValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/** A change made here: its update, and the socket frame that carried it (null: not sent). */
+interface IUnstored {
+  update: Uint8Array;
+  frame: number | null;
 }
 
 /** The sync step 1 of `doc` as one frame ("what I have"). */
@@ -74,14 +76,17 @@ function el(tag: string, cls: string, sk?: string, text?: string): HTMLElement {
 
 /**
  * One joined session's document and its view (`node`). `send` puts a binary frame on the
- * socket and returns its number on that socket (the count a `sync_ack` reaches).
+ * socket and returns its number on that socket (the count a `sync_ack` reaches), or null when
+ * the socket is not open. `keep`: the IndexedDB key (offline.ts) for the changes the server
+ * has not stored yet; null: kept in memory only.
  */
 export class SessionDoc {
   constructor(
     readonly session: string,
     title: string,
     me: { client: string; identity: IMember },
-    private _send: (frame: Uint8Array) => number
+    private _send: (frame: Uint8Array) => number | null,
+    private _keep: string | null = null
   ) {
     this.doc = new Y.Doc();
     this.params = this.doc.getMap<unknown>('params');
@@ -93,6 +98,8 @@ export class SessionDoc {
     this.node.dataset.skSession = session;
     this.node.dataset.skSynced = 'no';
     this.node.dataset.skStored = 'yes';
+    this.node.dataset.skOnline = 'yes';
+    this.node.dataset.skWaiting = '0';
     this._title = el('div', 'sk-session-name', 'ydoc-title');
     this.setTitle(title);
     this.node.appendChild(this._title);
@@ -100,7 +107,9 @@ export class SessionDoc {
     this._params = el('table', 'sk-ydoc-params', 'ydoc-params');
     this._counts = el('div', 'sk-note', 'ydoc-counts');
     this._status = el('div', 'sk-note', 'ydoc-status', 'connecting…');
-    this.node.append(this._here, this._params, this._adder(), this._counts, this._status);
+    const score = new ScoreList(this.score, parseValue);
+    const history = new HistoryList(this.history);
+    this.node.append(this._here, this._params, this._adder(), score.node, history.node, this._counts, this._status);
 
     this.doc.on('update', this._onUpdate);
     this.params.observe(() => this._render());
@@ -119,6 +128,7 @@ export class SessionDoc {
       editing: null
     };
     this._render();
+    void this._restore(); // what an earlier page kept of this session
   }
 
   readonly doc: Y.Doc;
@@ -133,10 +143,33 @@ export class SessionDoc {
     this._title.textContent = `In “${title}”`;
   }
 
-  /** Send sync step 1 and this tab's awareness (after `joined`). */
-  start(): void {
+  /** Send sync step 1 and this tab's awareness (after `joined`); `client`: this socket's
+   * id on the server, when it joined again on a new connection. */
+  start(client?: string): void {
+    if (client !== undefined) {
+      this._state = { ...this._state, client, editing: null };
+    }
+    this._online = true;
+    this.node.dataset.skOnline = 'yes';
     this._send(syncStep1(this.doc));
     this.awareness.setLocalState(this._state); // sent to the others by _onAwareness
+    this._showStatus();
+  }
+
+  /** The connection dropped: keep the document and what is changed meanwhile; forget the
+   * others (the server says who is there when this tab is back). */
+  disconnected(): void {
+    this._online = false;
+    this.node.dataset.skOnline = 'no';
+    this.node.dataset.skSynced = 'no';
+    for (const u of this._unstored) {
+      u.frame = null; // frames count per socket: a new one must carry it again
+    }
+    const others = [...this.awareness.getStates().keys()].filter(id => id !== this.doc.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, others, 'offline');
+    this._members = new Map();
+    this._renderHere();
+    this._showStatus();
   }
 
   /** The server's member list changed: redraw who is here; a newcomer gets our awareness
@@ -159,12 +192,13 @@ export class SessionDoc {
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_SYNC);
       const step = syncProtocol.readSyncMessage(decoder, encoder, this.doc, this);
-      if (step === syncProtocol.messageYjsSyncStep2) {
-        this.node.dataset.skSynced = 'yes';
-        this._showStatus();
-      }
       if (encoding.length(encoder) > 1) {
         this._send(encoding.toUint8Array(encoder));
+      }
+      if (step === syncProtocol.messageYjsSyncStep2) {
+        this.node.dataset.skSynced = 'yes';
+        this._flush();
+        this._showStatus();
       }
     } else if (kind === MESSAGE_AWARENESS) {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), this);
@@ -173,8 +207,23 @@ export class SessionDoc {
 
   /** The server stored every binary frame of this socket up to `frames`. */
   acked(frames: number): void {
-    this._acked = Math.max(this._acked, frames);
+    const before = this._unstored.length;
+    this._unstored = this._unstored.filter(u => u.frame === null || u.frame > frames);
+    if (this._unstored.length !== before) {
+      this._persist();
+    }
     this._showStatus();
+  }
+
+  /** How many changes made here the server has not stored yet. */
+  get waiting(): number {
+    return this._unstored.length;
+  }
+
+  /** Forget what is kept of this session (it was deleted). */
+  forget(): void {
+    this._unstored = [];
+    this._persist();
   }
 
   /** Tell the others this tab is gone, and stop. */
@@ -185,17 +234,68 @@ export class SessionDoc {
     this.node.remove();
   }
 
-  // a change made here (not one from the server) goes out at once
+  // a change made here (not one from the server) goes out at once when online, and is kept
+  // until the server says it is stored
   private _onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this) {
+    if (origin === this || origin === RESTORED) {
       return;
     }
+    const change: IUnstored = { update, frame: null };
+    this._unstored.push(change);
+    if (this._online && this.node.dataset.skSynced === 'yes') {
+      change.frame = this._sendUpdate(update);
+    }
+    this._persist();
+    this._showStatus();
+  };
+
+  private _sendUpdate(update: Uint8Array): number | null {
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, MESSAGE_SYNC);
     syncProtocol.writeUpdate(e, update);
-    this._waitingFor = this._send(encoding.toUint8Array(e));
+    return this._send(encoding.toUint8Array(e));
+  }
+
+  // synced again (or read back from IndexedDB): send what the server has not stored; the
+  // step 2 answered to its step 1 may hold it too, and an update applied twice is one
+  private _flush(): void {
+    if (!this._online || !this._isRestored || this.node.dataset.skSynced !== 'yes') {
+      return;
+    }
+    for (const u of this._unstored) {
+      if (u.frame === null) {
+        u.frame = this._sendUpdate(u.update);
+      }
+    }
+  }
+
+  private async _restore(): Promise<void> {
+    const kept = this._keep === null ? null : await loadUnstored(this._keep);
+    if (kept !== null && !this.doc.isDestroyed) {
+      // applied before the server's state arrives it waits (Yjs keeps it pending) until the
+      // state it was made on is here
+      Y.applyUpdate(this.doc, kept, RESTORED);
+      this._unstored.unshift({ update: kept, frame: null });
+    }
+    this._isRestored = true;
+    this._flush();
     this._showStatus();
-  };
+  }
+
+  // IndexedDB gets the unstored changes, merged, one write after another; `data-sk-kept`
+  // says how many it holds once written
+  private _persist(): void {
+    const key = this._keep;
+    if (key === null) {
+      return;
+    }
+    const updates = this._unstored.map(u => u.update);
+    const n = updates.length;
+    this._writes = this._writes.then(async () => {
+      const ok = await saveUnstored(key, n === 0 ? null : Y.mergeUpdates(updates));
+      this.node.dataset.skKept = ok ? String(n) : 'no';
+    });
+  }
 
   private _onAwareness = (
     changes: { added: number[]; updated: number[]; removed: number[] },
@@ -326,7 +426,7 @@ export class SessionDoc {
   }
 
   private _renderHere(): void {
-    this._here.textContent = 'here:';
+    this._here.textContent = this._online ? 'here:' : 'here: (offline)';
     const shown = new Set<string>();
     const states = [...this.awareness.getStates().entries()].sort((a, b) => a[0] - b[0]);
     for (const [yid, raw] of states) {
@@ -355,16 +455,27 @@ export class SessionDoc {
   }
 
   private _showStatus(): void {
-    const stored = this._acked >= this._waitingFor;
+    const waiting = this._unstored.length;
+    const stored = waiting === 0;
     this.node.dataset.skStored = stored ? 'yes' : 'no';
+    this.node.dataset.skWaiting = String(waiting);
     const synced = this.node.dataset.skSynced === 'yes';
-    this._status.textContent = !synced ? 'connecting…' : stored ? 'all changes stored on the server' : 'storing…';
+    const kept = this._keep === null ? 'in this page' : 'in this browser';
+    this._status.textContent = !this._online
+      ? `offline: ${waiting ? `${changes(waiting)} kept ${kept}, sent when the connection is back` : 'no changes waiting'}`
+      : !synced
+        ? 'connecting…'
+        : stored
+          ? 'all changes stored on the server'
+          : `storing ${changes(waiting)}…`;
   }
 
   private _state: ILocalState;
   private _members = new Map<string, IMember>();
-  private _acked = 0;
-  private _waitingFor = 0;
+  private _unstored: IUnstored[] = [];
+  private _online = false;
+  private _isRestored = false;
+  private _writes: Promise<void> = Promise.resolve();
   private _title: HTMLElement;
   private _here: HTMLElement;
   private _params: HTMLElement;

@@ -8,7 +8,9 @@ typed in the sidebar becomes each widget's tempo (500, past their 400, is noted)
 them. A tempo of 5000 is refused by the server, and the sidebar shows the server's words while
 the widgets keep their tempo.
 A play and a stop sent to the server over REST (as a DAW or another browser would) start and
-stop the widgets too, and a seek there moves the playing widgets: one transport. How long a
+stop the widgets too, and a seek there moves the playing widgets: one transport. A seek while
+stopped moves the stopped widgets' playheads (ScoreView lights the notes there and its time
+read-out shows it), and the sidebar's Play starts them there. How long a
 REST seek takes to move ScoreView's playhead is written to
 ``test-artifacts/transport_seek_latency.json`` (measured, not asserted). With a launcher in
 front, the sidebar drives nothing, and says so. Screenshot: ``test-artifacts/transport_drives.png``.
@@ -244,3 +246,79 @@ def test_sidebar_transport_drives_the_notebooks_widgets(
     # the one failed request is the refused tempo, which the browser logs
     unexpected = [e for e in page.console_errors if "400 (Bad Request)" not in e]
     assert not unexpected, unexpected
+
+
+# every driven transport of the page: its kind, where it rests or plays in beats of its own
+# score, its time read-out's seconds, and whether it plays
+TRANSPORTS_JS = """() => [...(globalThis.__schillingerTransports?.all ?? [])]
+  .filter((t) => t.driven).map((t) => [t.driven.describe().kind,
+    t.position() * (t.data.tempo || 120) / 60, t.position(), t.playing])"""
+
+
+def test_a_seek_while_stopped_moves_the_widgets_playheads(
+        page: Any, lab_server: Any, write_notebook: Callable[..., Path],
+        open_notebook: Callable[..., None], run_cell: Callable[..., Any],
+        artifacts: Path) -> None:
+    _transport(lab_server, {"action": "stop"})
+    _transport(lab_server, {"action": "tempo", "tempo": 120})
+    _transport(lab_server, {"action": "seek", "position_beats": 0})
+    write_notebook("transport_cue.ipynb", CELLS)
+    open_notebook(page, "transport_cue.ipynb")
+    run_cell(page, 0)
+    run_cell(page, 1)
+    score = page.locator(".sk-scoreview")
+    rhythm = page.locator(".sk-rhythm-explorer")
+    sheet = score.locator(".sk-score")
+    _wait(lambda: sheet.get_attribute("data-pages") == "5", 60, "the engraved pages")
+    rhythm.wait_for(timeout=60_000)
+    if not page.locator(PANEL).is_visible():
+        page.locator(PANEL_TAB).click()
+    panel = page.locator(PANEL)
+    page.wait_for_selector(f'{PANEL}[data-sk-handshake="ok"]', timeout=20_000)
+    driving = panel.locator('[data-sk="transport-driving"]')
+    _wait(lambda: "2 widgets" in driving.inner_text(), 20, "the sidebar to name both widgets")
+    head = rhythm.locator(".sk-playhead")
+    assert page.evaluate(TRANSPORTS_JS) and all(p == 0 for _, _, p, _ in
+                                                page.evaluate(TRANSPORTS_JS))
+    assert not sheet.get_attribute("data-sounding")
+
+    def where() -> dict[str, tuple[float, float, bool]]:
+        return {k: (b, s, on) for k, b, s, on in page.evaluate(TRANSPORTS_JS)}
+
+    # stopped, sought over REST (as a DAW would) to beat 2: both rest there (1 s into the
+    # 120 BPM score), ScoreView lights the notes at that beat, the explorer's playhead shows
+    _transport(lab_server, {"action": "seek", "position_beats": 2})
+    _wait(lambda: all(abs(b - 2) < 1e-6 for b, _, _ in where().values()), 10,
+          "both widgets to rest at beat 2")
+    assert set(where()) == {"ScoreView", "Rhythm explorer"}
+    assert not any(on for _, _, on in where().values())
+    _wait(lambda: sheet.get_attribute("data-sounding"), 10, "the notes at beat 2 lit")
+    at_two = sheet.get_attribute("data-sounding")
+    _wait(lambda: _seconds(score.locator(".sk-time").inner_text()) == 1.0, 10,
+          "ScoreView's read-out at 1 s")
+    _wait(lambda: head.is_visible() and float(head.get_attribute("data-x") or 0) > 0, 10,
+          "the explorer's playhead shown past its start")
+    x_two = float(head.get_attribute("data-x") or 0)
+
+    # sought again, to beat 16 (8 s into the score)
+    _transport(lab_server, {"action": "seek", "position_beats": 16})
+    _wait(lambda: abs(where()["ScoreView"][0] - 16) < 1e-6, 10, "ScoreView at beat 16")
+    _wait(lambda: sheet.get_attribute("data-sounding") not in (None, "", at_two), 10,
+          "other notes lit at beat 16")
+    _wait(lambda: _seconds(score.locator(".sk-time").inner_text()) == 8.0, 10,
+          "ScoreView's read-out at 8 s")
+    # the explorer loops its 3 beats: it rests where the loop is at beat 16, its beat 1
+    _wait(lambda: abs(where()["Rhythm explorer"][0] - 1) < 1e-6, 10, "the explorer at beat 1")
+    _wait(lambda: 0 < float(head.get_attribute("data-x") or 0) < x_two, 10,
+          "the explorer's playhead back at its beat 1")
+    assert _playing(score) == "false" and _playing(rhythm) == "false"
+    page.screenshot(path=str(artifacts / "transport_seek_stopped.png"))
+
+    # the sidebar's Play starts ScoreView where it rests: beat 16
+    panel.locator('[data-sk="play"]').click()
+    _wait(lambda: _playing(score) == "true", 10, "ScoreView to play")
+    assert abs(page.evaluate(SCOREVIEW_JS)[0] - 16) < 0.01
+    panel.locator('[data-sk="stop"]').click()
+    _wait(lambda: _playing(score) == "false" and _playing(rhythm) == "false", 10,
+          "both widgets to stop")
+    assert not page.console_errors, page.console_errors
