@@ -65,6 +65,13 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("print([m.symbol for m in harmony.chromatic_group((60, 64, 67))])", "('E7', 'A7', 'D7', 'G7', 'Cmaj7')"),
         ('print(kind, "S7", harmony.derived_map(kind, "S7")', "C3 S7 True | S9 {1: 9, 3: 5, 5: 7, 7: 1, 9: 3}"),
         ('print(kind, "S7", harmony.derived_map(kind, "S7")', "('C', 'F', 'Bb', 'Eb', 'Ab', 'Db')"),
+        ('s5 = harmony.cycle_progression("C major", "C7", structure="S5"', "map C7 S5: {1: 5, 5: 3, 3: 1}"),
+        ('s5 = harmony.cycle_progression("C major", "C7", structure="S5"', "C3 C4 E4 G4\n      Dm      ii   D3 A3 D4 F4"),
+        ('s5 = harmony.cycle_progression("C major", "C7", structure="S5"', "parallel octaves/fifths: 0"),
+        ('long = harmony.cycle_progression("C major", "C7", structure="S7", length=200)', "bass       E2 .. D3"),
+        ('long = harmony.cycle_progression("C major", "C7", structure="S7", length=200)', "voice 5    C4 .. C5"),
+        ('long = harmony.cycle_progression("C major", "C7", structure="S7", length=200)', "upper voices above the bass in all 200 chords: True\nparallel octaves/fifths: 0"),
+        ('t3 = harmony.type_iii(0, 12, "S1")', "12 chords, parallel octaves/fifths: 0"),
     ],
     "04_composition.ipynb": [
         ('prog = sk.generate_progression("C major", 4, 0.4, "classical", seed=2)', "('I', 'ii', 'V7', 'I')"),
