@@ -61,8 +61,9 @@ __all__ = [
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
-# Verovio is not documented as thread-safe, and a kernel may engrave from two threads at once
-# (a widget's message in a subshell while a debounce timer fires on the main loop)
+# Verovio is not documented as thread-safe, and a kernel may engrave from several threads at
+# once (a ScoreView's message on a subshell's thread, a cell on the main thread, the explorers'
+# notation engraver in widgets/_notation_pane.py)
 _ENGRAVING = threading.RLock()
 
 

@@ -9,6 +9,7 @@ message comes near the 10 MiB websocket limit and no audio is saved into the not
 from __future__ import annotations
 
 import contextlib
+import threading
 import uuid
 import weakref
 from pathlib import Path
@@ -86,6 +87,11 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
 
     def __init__(self, score: Score | None = None, **kwargs: Any) -> None:
         tempo = kwargs.pop("tempo", None)
+        # Held while a message from the browser is handled and while another thread (the
+        # notation engraver) changes the widget: ipykernel 7 may handle this widget's messages
+        # on the main thread or a subshell's, and ipywidgets' hold_sync and property lock are
+        # plain attributes, so two threads changing one widget at once can lose an update.
+        self._state_lock = threading.RLock()
         self._opening = True  # hold the comm until the state is complete: one opening message
         self._pcm_data: list[bytes] = []
         super().__init__(**kwargs)
@@ -101,6 +107,11 @@ class ScoreWidget(anywidget.AnyWidget):  # type: ignore[misc]
 
     def _setup(self) -> None:
         """Compute the derived state before the comm opens (subclasses)."""
+
+    def _handle_msg(self, msg: dict[str, Any]) -> None:
+        """A message from the browser, handled under the widget's state lock."""
+        with self._state_lock:
+            super()._handle_msg(msg)
 
     def open(self) -> None:
         """Open the comm, once the constructor has the whole state ready."""

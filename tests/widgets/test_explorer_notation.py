@@ -103,10 +103,11 @@ def test_under_an_event_loop_a_burst_of_changes_is_engraved_once_at_its_end() ->
         ex.notation_debounce = 3.0
         engraved: list[int] = []
         done = asyncio.Event()
+        loop = asyncio.get_running_loop()
 
-        def seen(change: dict[str, list[str]]) -> None:
+        def seen(change: dict[str, list[str]]) -> None:  # on the notation engraver's thread
             engraved.append(_drawn(change["new"]))
-            done.set()
+            loop.call_soon_threadsafe(done.set)
 
         ex.observe(seen, "_notation")
         for a in (5, 6, 7, 9, 11):
@@ -129,3 +130,39 @@ def test_a_change_handled_in_another_thread_is_engraved() -> None:
     worker.join()
     assert ex.notation_error == ""
     assert _drawn(ex._notation) == len(sk.rhythm.interference(5, 2))
+
+
+def test_a_change_on_another_thread_is_engraved_while_the_first_thread_is_busy() -> None:
+    """ipykernel 7 handles a widget's messages on the main thread or on a subshell's thread
+    (each its own event loop): a change handled on one of them must be engraved even while
+    the other is busy (running a cell), where an earlier change of the burst was handled."""
+    started, release = threading.Event(), threading.Event()
+    made: list[RhythmExplorer] = []
+
+    async def main_thread() -> None:  # the kernel's main thread: a change, then a long cell
+        ex = RhythmExplorer(a=3, b=2)
+        ex.notation_debounce = 1.0
+        made.append(ex)
+        ex.a = 4  # within the pause after the first engraving: it waits
+        started.set()
+        release.wait(120)
+
+    main = threading.Thread(target=asyncio.run, args=(main_thread(),))
+    main.start()
+    try:
+        assert started.wait(60)
+        ex = made[0]
+        want = len(sk.rhythm.interference(5, 2))
+        engraved = threading.Event()
+        ex.observe(lambda ch: engraved.set() if _drawn(ch["new"]) == want else None, "_notation")
+
+        async def subshell() -> None:  # the next change, handled on a subshell's own loop
+            ex.a = 5
+
+        asyncio.run(subshell())
+        assert engraved.wait(60), f"r5÷2 not engraved while the main thread was busy: " \
+                                  f"{_drawn(ex._notation)} notes shown"
+        assert ex.notation_error == ""
+    finally:
+        release.set()
+        main.join()
