@@ -2,11 +2,15 @@
 
 Two clients keep one kind of heavy request going on a real ``jupyter server`` while a third
 asks ``GET /status`` every 10 ms; printed per kind: median, p99 and longest ``/status``, the
-heavy requests answered and their status codes (any 5xx is a failure). The kinds are a rhythm
-answered with its 100,000-note score (a child process since issue 18), a transport ``load``
-of a 100,000-note score (parsed in a worker thread since issue 18) and a 512-bar composition.
+heavy requests answered and their status codes (any 5xx is a failure), and the machine's load
+averages at the end. The first kind, ``idle``, runs nothing heavy: on a shared machine it is
+the floor the others are read against. The heavy kinds are a rhythm answered with its
+100,000-note score (a child process since issue 18), a transport ``load`` of a 100,000-note
+score (read in a child process, its notes made again in a worker thread, since issue 18), a
+512-bar composition, and two exports (a MIDI file of 20,000 notes, 60 s of WAV) run as jobs.
 
-``python -m bench.bench_heavy [seconds per kind]`` (default 20). To measure an older checkout,
+``python -m bench.bench_heavy [seconds per kind] [word ...]`` (default 20 s; with words, only
+the kinds whose label holds one of them, e.g. ``transport``). To measure an older checkout,
 put it first on ``PYTHONPATH`` (``git archive HEAD | tar -x -C /tmp/head``). Prints; never
 asserts.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import statistics
 import sys
 import threading
@@ -25,15 +30,25 @@ from typing import Any
 
 SECONDS = 20.0
 #: 100,000 notes in chords of 50, one a beat: 500 bars, 1,000 s (inside the default limits)
-SCORE = {"title": "load", "parts": [{"name": "p", "notes": [
-    [(k // 50) * 480, 480, 36 + k % 50, 90] for k in range(100_000)]}]}
+NOTES = [[(k // 50) * 480, 480, 36 + k % 50, 90] for k in range(100_000)]
+SCORE = {"title": "load", "parts": [{"name": "p", "notes": NOTES}]}
 KINDS: dict[str, tuple[str, dict[str, Any]]] = {
+    # no heavy request: how long /status takes on this machine as loaded as it is now
+    "idle (the control)": ("", {}),
     "rhythm with score (period 100,000)": (
         "rhythm", {"technique": "interference", "generators": [1, 1],
                    "options": {"period": 100_000}, "score": True}),
     "transport load (100,000 notes)": ("transport", {"action": "load", "score": SCORE}),
     "compose (512 bars)": ("compose", {"mode": "generate_composition",
                                        "args": {"duration": 512}}),
+    # other work, in job threads: a file written from a 20,000-note body, 60 s of audio
+    "export MIDI (20,000 notes)": ("export", {
+        "score": {"parts": [{"name": "p", "notes": NOTES[:20_000]}]},
+        "format": "midi", "path": "heavy.mid", "overwrite": True}),
+    "export WAV (60 s of audio)": ("export", {
+        "score": {"parts": [{"name": "p", "notes": [[k * 240, 240, 48 + k % 24, 90]
+                                                     for k in range(240)]}]},
+        "format": "wav", "path": "heavy.wav", "overwrite": True}),
 }
 
 
@@ -86,7 +101,7 @@ def status_under(port: int, token: str, path: str, body: dict[str, Any], seconds
     return times, codes
 
 
-def main(seconds: float = SECONDS) -> None:
+def main(seconds: float = SECONDS, words: tuple[str, ...] = ()) -> None:
     from bench.bench_server import Server
 
     srv = Server(extra=("--SchillingerApp.audio_output=False",))
@@ -97,13 +112,18 @@ def main(seconds: float = SECONDS) -> None:
               f"({seconds:g} s each; schillinger_kernel from "
               f"{Path(schillinger_kernel.__file__).parent}):", flush=True)
         for label, (path, body) in KINDS.items():
-            times, codes = status_under(srv.port, srv.token, path, body, seconds)
-            answered = ", ".join(f"{n}x {c}" for c, n in sorted(codes.items()))
-            print(f"  {label}: {percentiles(times)}; heavy answers: {answered}", flush=True)
+            if words and not any(w in label for w in words):
+                continue
+            times, codes = status_under(srv.port, srv.token, path, body, seconds,
+                                        busy=2 if path else 0)
+            answered = ", ".join(f"{n}x {c}" for c, n in sorted(codes.items())) or "none"
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"  {label}: {percentiles(times)}; heavy answers: {answered}; "
+                  f"load {load}", flush=True)
     finally:
         srv.stop()
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else SECONDS)
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else SECONDS, tuple(sys.argv[2:]))

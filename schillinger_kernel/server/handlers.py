@@ -27,11 +27,11 @@ from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel
 from tornado import web
 
-from ..errors import NotFound, ParameterError
+from ..errors import NotFound
 from . import models
-from .actions import ACTIONS, SCALES_FUNCTIONS, too_large
+from .actions import ACTIONS, SCALES_FUNCTIONS
 from .errors import map_error
-from .jobs import collector_paused
+from .loading import read_body
 from .sessions import Identity
 from .workbench import Workbench, job_outcome
 
@@ -149,16 +149,7 @@ class BaseHandler(APIHandler):
 
     def body(self) -> dict[str, Any]:
         """The request body as a JSON object (400 otherwise)."""
-        raw = self.request.body
-        if not raw:
-            raise ParameterError("the request body must be a JSON object")
-        limit = self.wb.settings.limits.body_bytes
-        if len(raw) > limit:
-            raise too_large("bytes of request body", len(raw), limit, "body_bytes")
-        data = models.parse_json(raw, max_depth=self.wb.settings.limits.json_depth)
-        if not isinstance(data, dict):
-            raise ParameterError("the request body must be a JSON object")
-        return data
+        return read_body(self.request.body, self.wb.settings.limits)
 
     def answer(self, data: Any, status: int = 200) -> None:
         """Finish with JSON."""
@@ -404,13 +395,9 @@ class TransportHandler(BaseHandler):
 
     @api
     async def post(self) -> None:
-        # a load carries a score of up to max_body_bytes: read, validated and parsed off the loop
-        def read() -> models.TransportRequest:
-            with collector_paused():
-                return models.TransportRequest.model_validate(self.body())
-
-        req = await self.wb.offload(read)
-        self.answer(await self.wb.transport(req))
+        # a load carries a score of up to max_body_bytes: read, validated and parsed off the
+        # loop (a large one in a child process), so the body goes as it came
+        self.answer(await self.wb.transport_body(self.request.body))
 
 
 class TransportScoreHandler(BaseHandler):

@@ -29,12 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import json
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -53,50 +51,9 @@ from .errors import ErrorAnswer, map_error
 from .payload import JsonText
 from .stopping import StopSignal, running_under
 
-__all__ = ["GIL_SWITCH_S", "JOB_STATES", "Busy", "Cancelled", "Job", "JobManager", "Reporter",
-           "WorkPool", "collector_paused"]
+__all__ = ["JOB_STATES", "Busy", "Cancelled", "Job", "JobManager", "Reporter", "WorkPool"]
 
 JOB_STATES = ("queued", "running", "done", "error", "cancelled")
-#: The GIL switch interval (seconds) of a process that runs a :class:`WorkPool` (CPython's
-#: default is 5 ms). A thread that wants the GIL waits up to one interval per hand-over, and
-#: the event loop takes it back several times per request (after each select and socket
-#: call), so with two workers parsing a 100,000-note score ``GET /status`` waited tens of ms.
-GIL_SWITCH_S = 0.001
-
-
-_paused = 0
-_was_enabled = True
-_paused_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the block runs (in any thread; nested and
-    concurrent blocks count). Reading a 100,000-note score makes millions of objects, and
-    each full collection they trigger scans them all while holding the GIL (81-236 ms seen),
-    so the event loop stalls; plain reference counting still frees what they drop.
-
-    >>> import gc
-    >>> with collector_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    global _paused, _was_enabled
-    with _paused_lock:
-        _paused += 1
-        if _paused == 1:
-            _was_enabled = gc.isenabled()  # a host that turned it off keeps it off
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
-
 
 class Reporter:
     """Passed to a job's work function: ``report(fraction, message)`` updates the progress and
@@ -179,21 +136,18 @@ class WorkPool:
     At most ``workers`` calls run and ``queue`` more wait; one more is refused with
     :class:`Busy` (REST 429) at once instead of growing a queue without end.
 
-    The process's GIL switch interval is lowered to :data:`GIL_SWITCH_S` (the loop waits
-    less for the GIL while the workers compute).
+    Pure-Python work in these threads holds the GIL between switches: a server lowers the
+    switch interval while it runs (:func:`.interpreter.lower_switch_interval`).
 
-    >>> import asyncio, sys
+    >>> import asyncio
     >>> pool = WorkPool(1, 0)
-    >>> asyncio.run(pool.run(sum, [1, 2, 3])), sys.getswitchinterval() <= GIL_SWITCH_S
-    (6, True)
+    >>> asyncio.run(pool.run(sum, [1, 2, 3]))
+    6
     >>> pool.shutdown()
     """
 
     def __init__(self, workers: int = 2, queue: int = 16, name: str = "sk-action") -> None:
         self.workers, self.queue = max(1, workers), max(0, queue)
-        # pure-Python work in these threads holds the GIL: hand it to the loop sooner
-        if sys.getswitchinterval() > GIL_SWITCH_S:
-            sys.setswitchinterval(GIL_SWITCH_S)
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix=name)
         self._pending = 0
         self._lock = threading.Lock()

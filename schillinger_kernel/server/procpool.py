@@ -5,7 +5,8 @@ interpreter lock for hundreds of milliseconds at a time, and the event loop (``/
 heartbeats) waits for it. In a child process it cannot. The children are started with
 ``spawn`` (the server has threads: ``fork`` would copy locks held by them) and kept between
 calls; each serves one call at a time over its own pipe, so the pool knows which child runs
-which call and can stop that call alone.
+which call and can stop that call alone. They run at a lower CPU priority than the server
+(:data:`CHILD_NICE`).
 
 Bounded like :class:`~.jobs.WorkPool`: at most ``workers`` calls run and ``queue`` more wait;
 one more is refused with :class:`~schillinger_kernel.errors.Busy` (REST 429). A call's
@@ -26,7 +27,9 @@ slot; :meth:`ProcessPool.call` does so by itself when the job it runs under is c
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import pickle
 import threading
 from collections.abc import Callable
@@ -38,7 +41,11 @@ from typing import Any
 from ..errors import Busy, Cancelled, PeerUnavailable
 from . import stopping
 
-__all__ = ["ProcessPool", "default_workers"]
+__all__ = ["CHILD_NICE", "ProcessPool", "default_workers"]
+
+#: How much lower the children's CPU priority is than the server's (``nice``): when every
+#: core runs theory work, the event loop still gets one as soon as a request arrives.
+CHILD_NICE = 10
 
 
 def default_workers() -> int:
@@ -60,8 +67,20 @@ def _portable(exc: BaseException) -> BaseException:
     return exc.with_traceback(None)
 
 
+def _lower_priority() -> None:
+    """Run below the server: on a box with as many busy children as cores, the event loop
+    would wait for a core; and a server given a real-time policy keeps it for its loop, not
+    for seconds of theory work that would starve the machine."""
+    with contextlib.suppress(OSError, AttributeError):
+        if os.sched_getscheduler(0) in (os.SCHED_FIFO, os.SCHED_RR):
+            os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+    with contextlib.suppress(OSError):
+        os.nice(CHILD_NICE)
+
+
 def _serve(conn: connection.Connection) -> None:
     """A child's life: run each ``(fn, args)`` received, send back ``(ok, value)``."""
+    _lower_priority()
     while True:
         try:
             fn, args = conn.recv()

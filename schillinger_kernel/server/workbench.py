@@ -21,11 +21,18 @@ from .. import Score, __version__
 from ..errors import Cancelled, Conflict, NotFound, ParameterError
 from . import actions, models
 from .ableton import AbletonBridge, clip_length, part_notes
-from .actions import ACTIONS, Context, Limits, check_render, parse_score
+from .actions import ACTIONS, Context, Limits, parse_score
 from .audio_out import LocalOutput
 from .errors import Answered
 from .hub import Hub
-from .jobs import Job, JobManager, Reporter, WorkPool, collector_paused
+from .interpreter import (
+    freeze_heap,
+    lower_switch_interval,
+    restore_switch_interval,
+    thaw_heap,
+)
+from .jobs import Job, JobManager, Reporter, WorkPool
+from .loading import load_score, read_transport_body, release
 from .osc import OscBridge
 from .payload import JsonText, answer_data
 from .sessions import SessionStore
@@ -118,6 +125,10 @@ class Workbench:
         if self.started:
             return
         self.started = True
+        # the loop waits less for the GIL while workers compute, and full collections skip
+        # what the server holds from its start (see interpreter)
+        lower_switch_interval()
+        freeze_heap()
         self.jobs.bind_loop(asyncio.get_running_loop())
         self.output.probe()
         await asyncio.get_running_loop().run_in_executor(None, self._resolve_backend)
@@ -167,6 +178,9 @@ class Workbench:
             await asyncio.wait_for(self.sessions.group.idle(), STOP_COMMIT_WAIT_S)
         with contextlib.suppress(OSError):
             self.sessions.save()
+        if self.started:
+            thaw_heap()
+            restore_switch_interval()
         self.started = False
 
     async def _push_loop(self) -> None:
@@ -356,29 +370,37 @@ class Workbench:
                                      "enabled})", field="loop")
             return c.set_loop(req.loop.start, req.loop.end, req.loop.enabled)
         if a == "load":
-            return self._load(self._load_score(req))
-        self.score = None
-        self.output.set_buffer(None)
-        return c.set_length(None)
+            return self._load(*load_score(req.score, self.settings.limits))
+        return self._load(None)
 
     async def transport(self, req: models.TransportRequest) -> dict[str, Any]:
         """:meth:`transport_command` with a ``load``'s score parsed and checked in the worker
         pool (200,000 notes take a while to read): only the swap happens on the loop."""
         if req.action != "load":
             return self.transport_command(req)
-        return self._load(await self.pool.run(self._load_score, req))
+        return self._load(*await self.pool.run(load_score, req.score, self.settings.limits))
 
-    def _load_score(self, req: models.TransportRequest) -> Score:
-        with collector_paused():  # millions of objects: no full collections holding the GIL
-            score = parse_score(req.score, limits=self.settings.limits)
-            check_render(score, self.settings.limits)
-        return score
+    async def transport_body(self, raw: bytes) -> dict[str, Any]:
+        """``POST transport`` from its raw body, read off the loop, a large one in a child
+        process (:func:`~.loading.read_transport_body`); only the swap happens on the loop."""
+        req, loaded = await read_transport_body(raw, self.settings.limits, self.ctx.procs,
+                                                self.pool)
+        return self.transport_command(req) if loaded is None else self._load(*loaded)
 
-    def _load(self, score: Score) -> dict[str, Any]:
-        self.score = score
+    def _load(self, score: Score | None, length: float | None = None) -> dict[str, Any]:
+        """Swap ``score`` in (None: unload); the one it replaces is freed beside the loop."""
+        old, self.score = [self.score] if self.score is not None else [], score
+        if old:  # its notes are freed a slice at a time (see loading.release), off the loop
+            try:
+                asyncio.get_running_loop().run_in_executor(None, release, old)
+            except RuntimeError:  # called from a thread: freed in it
+                release(old)
+        if score is None:
+            self.output.set_buffer(None)
+            return self.clock.set_length(None)
         if not self.ableton.following:
             self.clock.set_tempo(score.tempo)
-        state = self.clock.set_length(score.end / score.ppq)
+        state = self.clock.set_length(length)
         self._render_for_output()
         return state
 

@@ -1,4 +1,4 @@
-"""``jobs.collector_paused``: no cyclic collection while a big score is read (issue 18).
+"""``interpreter.collector_paused``: no cyclic collection while a big score is read (issue 18).
 
 A 100,000-note transport load triggered full collections that held the GIL for 81-236 ms
 each, so ``GET /status`` waited up to 191 ms on a quiet machine; with the collector paused
@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from schillinger_kernel.server.jobs import collector_paused
+from schillinger_kernel.server.interpreter import collector_paused
 
 
 def test_overlapping_blocks_in_threads_keep_it_paused_until_the_last_ends() -> None:

@@ -20,7 +20,7 @@ from helpers import wait_until_async
 
 from schillinger_kernel.errors import Busy, TooLarge
 from schillinger_kernel.server.actions import Context, Limits, perform, validate
-from schillinger_kernel.server.procpool import ProcessPool
+from schillinger_kernel.server.procpool import CHILD_NICE, ProcessPool
 
 
 @pytest.fixture
@@ -83,6 +83,11 @@ def test_after_shutdown_calls_are_refused(gate: Path) -> None:
     p.shutdown()
     with pytest.raises(Exception, match="shutting down"):
         p.submit(sum, [1])
+
+
+def test_children_run_at_a_lower_cpu_priority(pool: ProcessPool) -> None:
+    # when every core runs theory work, the server's event loop must still win a core
+    assert pool.call(os.nice, 0) == min(19, os.nice(0) + CHILD_NICE)
 
 
 # ----- with a real Jupyter server -----------------------------------------------------------
@@ -161,3 +166,4 @@ def test_long_websocket_messages_are_checked_and_answered_in_order(
         assert "nests 201 levels" in answers[1]["message"]  # the message is one more
 
     run(scenario())
+

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from helpers import wait_until_async
 
-from schillinger_kernel.server import workbench as workbench_module
+from schillinger_kernel.server import loading
 
 SCORE = {"parts": [{"name": "p", "notes": [[k * 480, 480, 60 + k % 12, 90]
                                            for k in range(2000)]}]}
@@ -38,7 +38,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     g = Gate()
-    monkeypatch.setattr(workbench_module, "parse_score", g.wrap(workbench_module.parse_score))
+    monkeypatch.setattr(loading, "parse_score", g.wrap(loading.parse_score))
     yield g
     g.open.set()
 
