@@ -40,10 +40,12 @@ from pycrdt import (
     YSyncMessageType,
     create_sync_message,
     create_update_message,
+    get_update,
     write_message,
 )
 
 from ..errors import ParameterError, TooLarge
+from .awareness import read_uint
 
 __all__ = [
     "COMPACT_ROWS",
@@ -282,6 +284,42 @@ or awareness (1) message
             self._client = False
         return Handled(update=self._capture())
 
+    def changes(self, message: bytes) -> bool:
+        """Whether sync message ``message`` (a step 2 or an update) would change the
+        document: it holds items the document lacks, or deletes items it still has.
+
+        A client that only watches answers the server's sync step 1 with a step 2 too; this
+        tells such a harmless one (nothing new, or deletions already made) from an edit,
+        without applying it.
+
+        >>> server, client = SessionDoc(), SessionDoc()
+        >>> _ = server.set_param("tempo", 96)
+        >>> _ = client.handle(server.handle(sync_step1(client.doc), "c").reply, "s")
+        >>> client.params["key"] = "C"
+        >>> same = update_message(client.doc.get_update(client.doc.get_state()))
+        >>> server.changes(same), server.changes(update_message(client.doc.get_update()))
+        (False, True)
+        """
+        kind = message[:1]
+        if kind != bytes([YMessageType.SYNC]) or message[1:2] not in (
+                bytes([YSyncMessageType.SYNC_STEP2]), bytes([YSyncMessageType.SYNC_UPDATE])):
+            return False
+        payload = self._payload(message)
+        if payload == _EMPTY_UPDATE:
+            return False
+        try:  # the items this document lacks, and the update's whole delete set
+            missing = get_update(payload, self.doc.get_state())
+        except ValueError as exc:
+            raise ParameterError(f"binary message: not a Yjs update: {exc}",
+                                 field="message") from exc
+        structs, i = read_uint(missing, 0)
+        if structs:
+            return True
+        have = _delete_set(self.doc.get_update(self.doc.get_state()), 1)
+        return any(not _covered(have.get(client, []), start, length)
+                   for client, ranges in _delete_set(missing, i).items()
+                   for start, length in ranges)
+
     @staticmethod
     def _payload(message: bytes) -> bytes:
         # a var-uint length, then exactly that many bytes: nothing missing, nothing after
@@ -300,3 +338,32 @@ or awareness (1) message
             raise ParameterError(f"binary message: the sync message says {length} bytes "
                                  f"follow, {len(message) - i} do", field="message")
         return message[i:]
+
+
+def _delete_set(update: bytes, i: int) -> dict[int, list[tuple[int, int]]]:
+    """The delete set at ``update[i:]`` (the part of a v1 update after its structs):
+    client -> ranges ``(clock, length)``."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    clients, i = read_uint(update, i)
+    for _ in range(clients):
+        client, i = read_uint(update, i)
+        n, i = read_uint(update, i)
+        ranges = out.setdefault(client, [])
+        for _ in range(n):
+            clock, i = read_uint(update, i)
+            length, i = read_uint(update, i)
+            ranges.append((clock, length))
+    return out
+
+
+def _covered(ranges: list[tuple[int, int]], start: int, length: int) -> bool:
+    """Whether the clocks ``start .. start + length - 1`` lie in ``ranges`` (merged)."""
+    end = start + length
+    for clock, n in sorted(ranges):
+        if clock > start:
+            return False
+        if clock + n > start:
+            start = clock + n
+            if start >= end:
+                return True
+    return start >= end

@@ -52,9 +52,10 @@ class YClient:
     ``send(data)`` puts one frame on the wire (bytes: binary, str: JSON text). ``sent``
     counts binary frames, ``waiting_for`` is the last of them that carried a change (the one
     an acknowledgement must reach), ``acked`` the latest ``sync_ack``; ``synced`` turns
-    True when the server's sync step 2 (everything it had) arrived; ``awareness`` holds the
-    awareness messages relayed from the others (as they came), ``errors`` the ``error``
-    messages received and ``messages`` every other JSON message.
+    True when the server's sync step 2 (everything it had) arrived; ``role`` is what
+    ``joined`` said (``"editor"``, or ``"watcher"``: every change is refused); ``awareness``
+    holds the awareness messages relayed from the others (as the server stamped them),
+    ``errors`` the ``error`` messages received and ``messages`` every other JSON message.
     """
 
     def __init__(self, send: Callable[[bytes | str], Any]) -> None:
@@ -70,6 +71,7 @@ class YClient:
         self.acked_at: dict[int, float] = {}
         self.updates_in = 0
         self.synced = False
+        self.role: str | None = None
         self.awareness: list[bytes] = []
         self.messages: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
@@ -130,6 +132,8 @@ class YClient:
             self.errors.append(msg)
             self._ack.set()
         else:
+            if msg.get("type") == "joined":
+                self.role = msg.get("role")
             self.messages.append(msg)
         return msg
 

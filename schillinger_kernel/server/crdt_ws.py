@@ -6,7 +6,17 @@ frame: a sync step 1 is answered with step 2; an update is applied to the sessio
 :class:`.crdt.SessionDoc`, relayed at once to the other Yjs members (they merge it without
 waiting for the disk) and handed to the store's group commit (:mod:`.crdt_commit`); when that
 commit is on disk the sender gets ``{"type": "sync_ack", "session", "frames"}``: every binary
-frame it sent up to ``frames`` is stored. Awareness messages are relayed as they are.
+frame it sent up to ``frames`` is stored.
+
+A watcher (a member the Authorizer allows ``read`` only) gets the document and every update
+like anyone; an update of its that would change the document is refused (403, the connection
+kept), one that changes nothing (its answer to the server's sync step 1) is passed over.
+
+Awareness messages are relayed as the server stamps them (:mod:`.awareness`): a connection
+speaks for one Y client id, the first its awareness names that no other member holds (each
+join starts afresh); entries for any other id are cut, and each state's ``client``, ``user``,
+``role`` and ``editing`` say what the server knows. When a member leaves, the others are told
+its awareness state is gone.
 
 >>> YjsPeer.__name__, "sync_ack" in __doc__
 ('YjsPeer', True)
@@ -22,9 +32,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tornado.websocket import WebSocketClosedError
 
 from ..errors import ParameterError, PeerUnavailable, TooLarge
+from .awareness import encode, parse, stamp
 from .crdt import sync_step1, update_message
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .identity import Identity
     from .sessions import Session
     from .workbench import Workbench
 
@@ -37,9 +49,15 @@ class Socket(Protocol):
     client_id: str
     session_id: str | None
     ws_connection: Any
+    role: str
 
     @property
     def wb(self) -> Workbench: ...
+
+    @property
+    def user(self) -> Identity: ...
+
+    async def allowed(self, action: str) -> bool: ...
 
     async def authorize(self, kind: str, data: Mapping[str, Any]) -> None: ...
 
@@ -54,12 +72,16 @@ class Socket(Protocol):
 
 class YjsPeer:
     """The Yjs state of connection ``sock``: ``enabled`` once it speaks the protocol,
-    ``frames`` binary frames received so far."""
+    ``frames`` binary frames received so far, ``yid`` the Y client id its awareness speaks
+    for in the joined session (None until it names one) and ``clock`` that state's latest
+    clock."""
 
     def __init__(self, sock: Socket) -> None:
         self.sock = sock
         self.enabled = False
         self.frames = 0
+        self.yid: int | None = None
+        self.clock = 0
         # the frames the latest successful commit covered, not yet acknowledged
         self._ack: tuple[str, int] | None = None
         self._refused: Exception | None = None
@@ -80,6 +102,7 @@ class YjsPeer:
     def joined(self, s: Session, yjs: bool) -> None:
         """After ``joined``: when this connection speaks Yjs (``yjs``, or it sent binary
         frames before), send the document's sync step 1."""
+        self.yid, self.clock = None, 0
         self.enabled = self.enabled or yjs
         if self.enabled:
             self.send_bytes(sync_step1(s.doc.doc))
@@ -117,7 +140,24 @@ class YjsPeer:
                                  "document: join a session first ({\"type\": \"join\", "
                                  "\"session\": ...}), then send them", field="message")
         changes = message[:1] == b"\x00" and message[1:2] != b"\x00"  # sync step 2 or update
-        await sock.authorize("ysync", {"writes": message[:2] != b"\x00\x00"})
+        may_write = changes and await sock.allowed("write")
+        if not may_write:
+            await sock.authorize("ysync", {"writes": False})  # it needs read at least
+        if changes and not may_write:
+            self.enabled = True
+            self.frames += 1  # counted either way: the client counts what it sent
+            if s.doc.changes(message):  # an edit by a watcher: the same 403 as JSON edits
+                await sock.authorize("ysync", {"writes": True})
+            # nothing to apply (it holds nothing new): "stored" at once
+            sock.send({"type": "sync_ack", "session": s.id, "frames": self.frames})
+            return
+        if message[:1] == b"\x01":
+            relay = self._awareness(s, message, sock.wb.settings.limits.operation_bytes)
+            self.enabled = True
+            self.frames += 1
+            if relay is not None:
+                self.broadcast(s, relay, exclude=sock.client_id)
+            return
         self.enabled = True
         self.frames += 1
         done = s.doc.handle(message, sock.client_id)
@@ -139,6 +179,31 @@ class YjsPeer:
                 s.id, s, lambda exc: self._stored(exc, sid, frames), self._more_to_read)
         else:  # all it holds was stored already (another client sent it first)
             sock.send({"type": "sync_ack", "session": s.id, "frames": self.frames})
+
+    def _awareness(self, s: Session, message: bytes, limit: int) -> bytes | None:
+        """What of awareness message ``message`` the others get: this connection's own
+        entry, stamped (None when it held none)."""
+        clients = self.sock.wb.hub.clients
+        taken = {getattr(getattr(clients.get(cid), "yjs", None), "yid", None)
+                 for cid in s.members if cid != self.sock.client_id}
+        kept = []
+        for yid, clock, state in parse(message):
+            if self.yid is None and yid not in taken:
+                self.yid = yid  # the first id it names that no other member speaks for
+            if yid != self.yid:
+                continue  # a state for someone else's id: not this connection's to set
+            self.clock = max(self.clock, clock)
+            kept.append((yid, clock, stamp(state, self.sock.client_id, self.sock.user,
+                                           self.sock.role, limit)))
+        return encode(kept) if kept else None
+
+    def left(self, s: Session) -> None:
+        """This connection left ``s``: tell its other Yjs members its awareness is gone
+        (a browser that crashed cannot say so itself)."""
+        if self.yid is not None:
+            self.broadcast(s, encode([(self.yid, self.clock + 1, "null")]),
+                           exclude=self.sock.client_id)
+        self.yid, self.clock = None, 0
 
     def _more_to_read(self) -> bool:
         # frames tornado has already read from the socket but not yet handed to us

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ParameterError, ParameterTypeError, TooLarge
+from .awareness import EDITOR
 from .crdt import SessionDoc
 from .identity import MAX_NAME, Identity
 from .session_db import Change
@@ -49,12 +50,15 @@ def check_name(value: object, field_name: str = "name") -> str:
 
 @dataclass
 class Member:
-    """One connected client in a session, with the server-side identity of its user."""
+    """One connected client in a session, with the server-side identity of its user and its
+    ``role``: ``"editor"`` (may change the session) or ``"watcher"`` (the Authorizer allows
+    it ``read`` only, e.g. a plain hub share: it sees everything live and changes nothing)."""
 
     client_id: str
     user: Identity
     joined: float = field(default_factory=time.time)
     state: dict[str, Any] = field(default_factory=dict)
+    role: str = EDITOR
 
     @property
     def name(self) -> str:
@@ -64,7 +68,7 @@ class Member:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (``name`` is the display name)."""
         return {"client": self.client_id, "name": self.name, **self.user.to_dict(),
-                "joined": self.joined, "state": self.state}
+                "role": self.role, "joined": self.joined, "state": self.state}
 
 
 @dataclass
@@ -143,10 +147,13 @@ class Session:
 
     def people(self) -> list[dict[str, Any]]:
         """Who is in the session: one entry per user (a user may have several tabs open),
-        with ``username``, ``display_name``, ``color`` and ``initials``."""
+        with ``username``, ``display_name``, ``color``, ``initials`` and ``role``
+        (``"editor"`` when any of the user's tabs may edit)."""
         seen: dict[str, dict[str, Any]] = {}
         for m in self.members.values():
-            seen.setdefault(m.user.username, m.user.to_dict())
+            entry = seen.setdefault(m.user.username, {**m.user.to_dict(), "role": m.role})
+            if m.role == EDITOR:
+                entry["role"] = EDITOR
         return list(seen.values())
 
     def summary(self) -> dict[str, Any]:

@@ -15,7 +15,8 @@ The log is bounded in count (``max_operations``) and in bytes (``max_log_bytes``
 the oldest records are dropped (``dropped`` counts them); one record over the byte budget alone
 is refused (413).
 The identity that creates a session owns it: only the owner renames or deletes it. Sessions
-nobody is in expire (:meth:`SessionStore.expire`).
+nobody is in expire (:meth:`SessionStore.expire`). A member is an ``"editor"`` or a
+``"watcher"`` (a user who may only read: it sees the session live, and cannot create one).
 
 Who a member is comes from the server's identity provider (:class:`Identity`, made from the
 authenticated ``jupyter_server.auth.User``), never from the client: members and operations
@@ -43,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Forbidden, NotFound, ParameterError, PeerUnavailable, TooLarge
+from .awareness import EDITOR, ROLES
 from .crdt import MAX_DOC_BYTES, SessionDoc
 from .crdt_commit import GroupCommit
 from .identity import MAX_NAME, Identity
@@ -230,31 +232,42 @@ class SessionStore:
                 raise PeerUnavailable(f"cannot delete session {s.name!r}: {exc}") from exc
         return True
 
-    def join(self, key: str, client_id: str, user: Identity) -> Session:
+    def join(self, key: str, client_id: str, user: Identity, role: str = EDITOR) -> Session:
         """Add a member to the session ``key`` (created, owned by ``user``, when missing);
         return the session.
 
-        ``user`` is the server-side identity of the client (see :class:`Identity`)."""
-        if not isinstance(user, Identity):
-            raise TypeError(f"user must be an Identity, got {type(user).__name__}")
-        session = self.get(check_name(key, "session")) or self.create(key, owner=user)
-        session.members[client_id] = Member(client_id, user)
+        ``user`` is the server-side identity of the client (see :class:`Identity`), ``role``
+        ``"editor"`` or ``"watcher"``; a watcher cannot create a session
+        (:class:`Forbidden`)."""
+        session = self._joinable(key, user, role) or self.create(key, owner=user)
+        session.members[client_id] = Member(client_id, user, role=role)
         if session.idle_since is not None:
             session.idle_since = None
             self.mark(session)
         return session
 
-    async def ajoin(self, key: str, client_id: str, user: Identity) -> Session:
-        """:meth:`join` for the event loop."""
+    def _joinable(self, key: str, user: Identity, role: str) -> Session | None:
         if not isinstance(user, Identity):
             raise TypeError(f"user must be an Identity, got {type(user).__name__}")
-        session = self.get(check_name(key, "session")) or await self.acreate(key, owner=user)
+        if role not in ROLES:
+            raise ParameterError(f"role must be one of {ROLES}, got {role!r}", field="role")
+        session = self.get(check_name(key, "session"))
+        if session is None and role != EDITOR:
+            raise Forbidden(f"not authorized to write schillinger (there is no session {key!r}"
+                            ", and creating one needs write; a watcher joins sessions that "
+                            "exist)", field="session")
+        return session
+
+    async def ajoin(self, key: str, client_id: str, user: Identity, role: str = EDITOR
+                    ) -> Session:
+        """:meth:`join` for the event loop."""
+        session = self._joinable(key, user, role) or await self.acreate(key, owner=user)
         if session.idle_since is not None:
             session.idle_since = None
             await self.write(session)
         # added after the awaits, in the same loop step as the caller's announcement, so the
         # member counts that others hear rise in the order the joins finish
-        session.members[client_id] = Member(client_id, user)
+        session.members[client_id] = Member(client_id, user, role=role)
         return session
 
     def leave(self, key: str, client_id: str) -> Session | None:

@@ -6,11 +6,15 @@ Every message is a JSON object with ``type`` and an optional ``id`` echoed in th
 ``generate``       the REST body of ``endpoint`` (default ``rhythm``) plus ``id``; answered
                    by ``progress`` messages, then ``result`` (``id``, ``result``) or ``error``
 ``join``           ``session`` (id or name, created when missing): answered by ``joined``
-                   with members (each with the user's ``username``, ``display_name`` and
-                   ``color``), params and the operation history; the others get ``presence``.
-                   A ``name``, if sent, must be the user's own (403 otherwise)
+                   with the connection's ``role``, members (each with the user's
+                   ``username``, ``display_name``, ``color`` and ``role``), params and the
+                   operation history; the others get ``presence``. A ``name``, if sent,
+                   must be the user's own (403 otherwise). Joining only reads: a user the
+                   Authorizer allows ``read`` only joins as a ``"watcher"`` (sees
+                   everything live, every edit refused), but cannot create a session
 ``leave``          leave the session (closing the socket leaves too)
-``presence``       with ``state``: share a cursor/selection with the others; without: list
+``presence``       with ``state``: share a cursor/selection with the others (stamped with
+                   the server's identity and role, :func:`.awareness.stamp`); without: list
 ``param_change``   ``param``, ``value``: kept in the session, broadcast to the others; with
                    an ``id``, answered by ``ack`` (``delivered``: how many got it,
                    ``fanout_ms``: the server's time to hand it to their sockets)
@@ -45,7 +49,8 @@ Authorization: the upgrade is authenticated (``ws_authenticated``) and needs ``r
 extension's resource (``@authorized``, as every REST route); then every message asks the
 Authorizer again for the action of its type (:func:`message_action`: ``write`` for what
 changes state or writes files, ``read`` for the rest), and a refusal answers ``error`` with
-status 403. Identities come from the server: ``hello`` reports the authenticated user
+status 403 (``join``, ``leave`` and ``presence`` only read, so a read-only user can watch).
+Identities come from the server: ``hello`` reports the authenticated user
 (``identity``: ``username``, ``display_name``, ``color``), members, presence, ``param_change``
 and ``operation`` carry that identity, and a ``join`` whose ``name`` claims anyone else is
 refused (403); leave ``name`` out.
@@ -70,6 +75,7 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from .. import __version__
 from ..errors import Busy, Forbidden, ParameterError, ParameterTypeError, TooLarge
 from . import models
+from .awareness import EDITOR, WATCHER, stamp
 from .crdt_ws import YjsPeer
 from .errors import map_error
 from .handlers import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize
@@ -106,7 +112,7 @@ TYPES = ("generate", "join", "leave", "presence", "param_change", "operation", "
 #: The Authorizer action of each message type on ``AUTH_RESOURCE``; ``None``: it depends on
 #: the message (see :func:`message_action`).
 MESSAGE_ACTIONS: dict[str, str | None] = {
-    "generate": None, "join": WRITE, "leave": WRITE, "presence": None, "param_change": WRITE,
+    "generate": None, "join": READ, "leave": READ, "presence": READ, "param_change": WRITE,
     "operation": WRITE, "transport": None, "ableton": WRITE, "heartbeat": READ,
     "ysync": None,
 }
@@ -122,7 +128,7 @@ def message_action(kind: str, data: Mapping[str, Any]) -> str:
     >>> message_action("transport", {"action": "subscribe"}), message_action("transport", {
     ...     "action": "play"})
     ('read', 'write')
-    >>> message_action("presence", {}), message_action("presence", {"state": {}})
+    >>> message_action("join", {"session": "duet"}), message_action("operation", {"op": 1})
     ('read', 'write')
     """
     fixed = MESSAGE_ACTIONS.get(kind, WRITE)
@@ -133,8 +139,6 @@ def message_action(kind: str, data: Mapping[str, Any]) -> str:
         return ENDPOINT_ACTIONS.get(endpoint, WRITE) if isinstance(endpoint, str) else WRITE
     if kind == "transport":
         return READ if data.get("action", "get") in _TRANSPORT_READS else WRITE
-    if kind == "presence":
-        return WRITE if "state" in data else READ
     if kind == "ysync":  # a binary frame: sync step 1 only reads, the rest may write
         return WRITE if data.get("writes", True) else READ
     return WRITE
@@ -149,6 +153,8 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
     session_id: str | None = None
     display_name: str = ""
     identity: Identity | None = None
+    #: in the joined session: ``"editor"`` or ``"watcher"`` (the Authorizer allows read only)
+    role: str = EDITOR
     auth_resource = AUTH_RESOURCE
     yjs: YjsPeer  # the connection's Yjs side (made in open)
 
@@ -197,13 +203,16 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             raise Forbidden("not authenticated")
         return self.identity
 
+    async def allowed(self, action: str) -> bool:
+        """Whether the Authorizer lets this connection's user do ``action`` (read, write)."""
+        user = self.current_user
+        return bool(user) and bool(await ensure_async(
+            self.authorizer.is_authorized(self, user, action, self.auth_resource)))
+
     async def authorize(self, kind: str, data: Mapping[str, Any]) -> None:
         """Ask the Authorizer for the action message ``kind`` needs (Forbidden when not)."""
         action = message_action(kind, data)
-        user = self.current_user
-        ok = bool(user) and await ensure_async(
-            self.authorizer.is_authorized(self, user, action, self.auth_resource))
-        if not ok:
+        if not await self.allowed(action):
             raise Forbidden(f"not authorized to {action} {self.auth_resource} "
                             f"({kind!r} needs {action})", field="type")
 
@@ -370,11 +379,14 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             raise Forbidden(f"name: you are {user.display_name!r} ({user.username}); names "
                             "come from the server's login, leave 'name' out", field="name")
         yjs = self.yjs.wants(data.get("sync"))
+        # joining only reads: who may not write joins as a watcher (sees all, changes nothing)
+        role = EDITOR if await self.allowed(WRITE) else WATCHER
         if self.session_id is not None:
             self._leave()
-        s = await self.wb.sessions.ajoin(key, self.client_id, user)  # type: ignore[arg-type]
-        self.session_id = s.id
-        self.send({"type": "joined", "id": msg_id, "client": self.client_id,
+        s = await self.wb.sessions.ajoin(key, self.client_id, user,  # type: ignore[arg-type]
+                                         role)
+        self.session_id, self.role = s.id, role
+        self.send({"type": "joined", "id": msg_id, "client": self.client_id, "role": role,
                    "session": s.to_dict(history=True), "sync": "yjs" if yjs else None})
         self.yjs.joined(s, yjs)
         self.wb.hub.broadcast(s.members, {"type": "presence", "session": s.id,
@@ -387,6 +399,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         self.session_id = None
         s = self.wb.sessions.leave_soon(sid or "", self.client_id)
         if s is not None:
+            self.yjs.left(s)
             self.wb.hub.broadcast(list(s.members), {
                 "type": "presence", "session": s.id, "event": "leave",
                 "client": self.client_id, "members": self._roster(s),
@@ -404,6 +417,9 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             state = data["state"]
             if not isinstance(state, dict):
                 raise ParameterTypeError("state must be a JSON object", field="state")
+            # names, colours and "editing" as the server knows them, whatever the client said
+            state = json.loads(stamp(state, self.client_id, self.user, self.role,
+                                     self.wb.settings.limits.operation_bytes))
             s.members[self.client_id].state = state
             self.wb.hub.broadcast(s.members, {
                 "type": "presence", "session": s.id, "event": "update",

@@ -3,8 +3,9 @@
 Against a real Jupyter server: without ``--score`` the bridge's MIDI out (a mido port that
 records what it is sent, as in test_midi_link.py) plays the score the server's transport has
 loaded and follows every load and unload; a tempo set by a real second Link peer (aalink, as
-Live would be) becomes the server's tempo as the bridge's user, and a read-only share refuses
-it, so the Link session goes back to the server's tempo.
+Live would be) becomes the server's tempo as the bridge's user, and so do its starts and stops
+(and the server's reach the peer); a read-only share refuses them, so the Link session goes
+back to the server's tempo and start/stop state, and so does ``--link-follow-only``.
 """
 
 from __future__ import annotations
@@ -147,7 +148,8 @@ def test_a_link_apps_tempo_becomes_the_servers(hub: dict[str, Any], wb: Any,
                                      midi=False), say=lambda line: None)
         try:
             lines = await bridge.start()
-            assert any("their tempo changes set the server's" in line for line in lines)
+            assert any("their tempo changes, starts and stops set the server's" in line
+                       for line in lines), lines
             await _peers_meet(bridge)
             await wait_until_async(lambda: abs(live.tempo - 120.0) < 0.01, 10,
                                    "the peer at the server's tempo")
@@ -197,6 +199,102 @@ def test_a_read_only_share_keeps_its_tempo_against_link(hub: dict[str, Any], wb:
             await wait_until_async(lambda: abs(live.tempo - 120.0) < 0.01, 10,
                                    "the Link session back at the server's tempo")
             assert wb.clock.tempo == 120.0
+        finally:
+            bridge.close()
+            live.enabled = False
+
+    run(scenario())
+
+
+def test_a_link_apps_start_and_stop_become_the_servers(hub: dict[str, Any], wb: Any,
+                                                       run: Any) -> None:
+    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
+                                 "installed: Ableton Link is not tested")
+
+    async def scenario() -> None:
+        live = _link_peer(aalink, 120.0)
+        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
+                                     midi=False), say=lambda line: None)
+        try:
+            await bridge.start()
+            await _peers_meet(bridge)
+            assert live.playing is False and wb.clock.playing is False
+            for _ in range(2):  # Live's play and stop buttons, twice
+                live.playing = True
+                await wait_until_async(lambda: wb.clock.playing, 10,
+                                       "the server playing after the Link app started")
+                await wait_until_async(lambda: bridge.snapshot and bridge.snapshot.playing,
+                                       10, "the server's echo at the bridge")
+                assert live.playing is True  # the echo did not stop or restart it
+                live.playing = False
+                await wait_until_async(lambda: not wb.clock.playing, 10,
+                                       "the server stopped after the Link app stopped")
+            # and the other way: the server's start and stop reach the Link app
+            _command(wb, "play")
+            await wait_until_async(lambda: live.playing, 10, "the peer playing")
+            _command(wb, "stop")
+            await wait_until_async(lambda: not live.playing, 10, "the peer stopped")
+            assert bridge.link_refusal is None
+        finally:
+            bridge.close()
+            live.enabled = False
+            _command(wb, "stop")
+
+    run(scenario())
+
+
+def test_link_follow_only_puts_the_servers_start_stop_back(hub: dict[str, Any], wb: Any,
+                                                           run: Any) -> None:
+    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
+                                 "installed: Ableton Link is not tested")
+
+    async def scenario() -> None:
+        live = _link_peer(aalink, 120.0)
+        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
+                                     midi=False, link_sets_tempo=False), say=lambda line: None)
+        try:
+            lines = await bridge.start()
+            assert any("--link-follow-only: they cannot change them" in x for x in lines)
+            await _peers_meet(bridge)
+            live.playing = True
+            assert live.playing is True
+            await wait_until_async(lambda: not live.playing, 10,
+                                   "the Link session back at the server's state (stopped)")
+            _command(wb, "play")  # the server still leads
+            await wait_until_async(lambda: live.playing, 10, "the peer playing")
+            live.playing = False
+            await wait_until_async(lambda: live.playing, 10, "the peer playing again")
+            assert wb.clock.playing is True and bridge.link_refusal is None
+        finally:
+            bridge.close()
+            live.enabled = False
+            _command(wb, "stop")
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("jp_server_config", ["readonly"], indirect=True)
+def test_a_read_only_share_keeps_its_start_stop_against_link(hub: dict[str, Any], wb: Any,
+                                                             run: Any) -> None:
+    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
+                                 "installed: Ableton Link is not tested")
+
+    async def scenario() -> None:
+        live = _link_peer(aalink, 120.0)
+        said: list[str] = []
+        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
+                                     midi=False), say=said.append)
+        try:
+            await bridge.start()
+            await _peers_meet(bridge)
+            live.playing = True
+            await wait_until_async(lambda: bridge.link_refusal, 10, "the server's refusal")
+            assert "not authorized to write" in str(bridge.link_refusal)
+            assert any(line.startswith("Ableton Link: the server refused play:")
+                       for line in said), said
+            await wait_until_async(lambda: not live.playing, 10,
+                                   "the Link session stopped again, as the server is")
+            assert wb.clock.playing is False
         finally:
             bridge.close()
             live.enabled = False

@@ -117,5 +117,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("hub_decision('write', 'schillinger'", "bob, plain share     read-only share: writing needs the owner or custom:schillinger:write!server=alice/"),
         ("from schillinger_kernel.server.ws import message_action", '{"type": "transport", "action": "play"}              needs write'),
         ("from schillinger_kernel.server.ws import message_action", '{"type": "generate", "endpoint": "rhythm"}           needs read'),
+        ("from schillinger_kernel.server.ws import message_action", '{"type": "join", "session": "duet"}                  needs read'),
+        ("print(stamp(sent", '"user": {"username": "bob", "display_name": "Bob", "color": "#2980b9", "initials": "", "name": "Bob", "role": "watcher"}, "editing": null, "cursor": 4'),
     ],
 }

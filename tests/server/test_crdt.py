@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from helpers import wait_until_async
-from pycrdt import Array, Doc, Map, create_awareness_message, create_update_message
+from pycrdt import Array, Doc, Map, create_update_message
 
 from schillinger_kernel.errors import ParameterError, PeerUnavailable, TooLarge
+from schillinger_kernel.server import awareness
 from schillinger_kernel.server.crdt import COMPACT_ROWS, SessionDoc
 from schillinger_kernel.server.crdt_client import YClient
 from schillinger_kernel.server.sessions import Identity, SessionStore
@@ -297,13 +298,18 @@ def test_awareness_is_relayed_and_json_only_members_get_no_binary(jp_ws_fetch: A
         plain_ws = await jp_ws_fetch("schillinger", "api", "ws")
         await plain_ws.read_message()  # hello
         plain_ws.write_message(json.dumps({"type": "join", "session": "aware"}))
-        cursor = create_awareness_message(b"\x01\x05\x01\x02{}")  # opaque to the server
+        cursor = awareness.encode([(5, 1, '{"cursor": 3}')])
         a.send_frame(cursor)
         a.params["tempo"] = 72
         await a.stored()
         await wait_until_async(lambda: b.awareness and b.params.get("tempo") == 72, 10,
                                "the cursor and the tempo at the other client")
-        assert b.awareness == [cursor] and not a.awareness
+        # passed on with the server's word on who sent it (tests/server/test_awareness.py)
+        [(yid, clock, state)] = awareness.parse(b.awareness[0])
+        me = next(m for m in a.messages if m.get("type") == "joined")["client"]
+        assert (yid, clock, json.loads(state)["cursor"], json.loads(state)["client"]) == (
+            5, 1, 3, me)
+        assert len(b.awareness) == 1 and not a.awareness
         plain_ws.write_message(json.dumps({"type": "heartbeat", "id": "end"}))
         async with asyncio.timeout(10):  # everything up to the heartbeat's answer is text
             while True:

@@ -7,7 +7,9 @@ share their servers and grant it, every server started with
 proxy, with tokens the hub issued: a plain share lets bob read but not write (403, our
 message), over REST and over the WebSocket, where every message type that writes is refused
 and the connection stays usable; alice, the owner, writes; a share that also carries the write
-scope lets bob write, on both doors (and, through npm's proxy, edit the Yjs document).
+scope lets bob write, on both doors (and, through npm's proxy, edit the Yjs document). With a
+plain share bob joins alice's session as a watcher: through npm's proxy he gets her Y document
+and every edit she makes live, and each edit of his is refused.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 import pytest
 import test_hub_singleuser as base
+from helpers import wait_until_async
 from test_hub_singleuser import Hub, _api, _token
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
@@ -102,8 +105,6 @@ def _writes() -> list[dict[str, Any]]:
     and Ableton command, every generate endpoint that writes. No payloads beyond the type and
     action: authorization comes before any check of the rest."""
     out: list[dict[str, Any]] = [
-        {"type": "join", "session": "bob-ws"}, {"type": "leave"},
-        {"type": "presence", "state": {"cursor": 3}},
         {"type": "param_change", "param": "tempo", "value": 90},
         {"type": "operation", "op": {"kind": "note", "pitch": 60}}]
     out += [{"type": "transport", "action": a} for a in _literals(models.TransportRequest,
@@ -118,9 +119,10 @@ def _writes() -> list[dict[str, Any]]:
 def test_the_write_list_covers_every_writing_message() -> None:
     writes = _writes()
     assert all(message_action(m["type"], m) == WRITE for m in writes)
-    # every JSON type but heartbeat has a form that writes, and each is in the list
-    assert {m["type"] for m in writes} == set(TYPES) - {"heartbeat"}
-    assert MESSAGE_ACTIONS["heartbeat"] == READ
+    # every JSON type but those a watcher needs has a form that writes, each in the list
+    watching = {"heartbeat", "join", "leave", "presence"}
+    assert {m["type"] for m in writes} == set(TYPES) - watching
+    assert {MESSAGE_ACTIONS[t] for t in watching} == {READ}
     assert {m["action"] for m in writes if m["type"] == "transport"} >= {"play", "load", "seek"}
 
 
@@ -183,6 +185,7 @@ def test_websocket_share_reads_write_scope_writes(hub: Hub) -> None:
                                          await talk.ask({"type": "generate", "technique":
                                                          "interference", "generators": [3, 2]})]}
         out["writes"] = [await talk.ask(m) for m in writes]
+        out["create"] = await talk.ask({"type": "join", "session": "bob-ws"})
         # a Yjs update frame: bob cannot join a session, so there is no document to write
         await talk.conn.write_message(b"\x00\x02\x01\x00", binary=True)
         out["binary"] = await talk.next(lambda d: d.get("type") == "error")
@@ -201,6 +204,9 @@ def test_websocket_share_reads_write_scope_writes(hub: Hub) -> None:
         assert answer == {"type": "error", "id": answer["id"], "field": "type", "status": 403,
                           "message": "not authorized to write schillinger "
                                      f"({message['type']!r} needs write)"}, (message, answer)
+    create = seen["create"]  # joining is a read, making a session is not
+    assert (create["status"], create["field"]) == (403, "session"), create
+    assert create["message"].startswith("not authorized to write schillinger"), create
     # refused either way; which words say so depends on the proxy (base.PYPI_PROXY)
     why = "malformed JSON" if base.PYPI_PROXY else "join a session first"
     assert seen["binary"]["status"] == 400 and why in seen["binary"]["message"], seen["binary"]
@@ -257,3 +263,61 @@ def _yjs_edit(hub: Hub, token: str, session: str) -> Any:
             conn.close()
 
     return asyncio.run(edit())
+
+
+def test_a_plain_share_watches_a_session_live(hub: Hub) -> None:
+    if base.PYPI_PROXY:
+        pytest.skip("the Python configurable-http-proxy forwards binary WebSocket frames as "
+                    "text: Yjs needs npm's (npm ci at the repository root)")
+    alice = _token(hub, "alice")
+    _unshare(hub, alice)
+    _share(hub, alice)  # plain: read only
+    url = _api(hub, "/ws").replace("http://", "ws://", 1)
+
+    async def watch() -> dict[str, Any]:
+        a, a_conn, a_task = await YClient.connect(url, "duet-live", alice)
+        a.params["tempo"] = 96
+        await a.stored(timeout=60)
+        b, b_conn, b_task = await YClient.connect(url, "duet-live", _token(hub, "bob"))
+        try:
+            joined = next(m for m in b.messages if m["type"] == "joined")
+            await _until(lambda: b.synced and b.params.get("tempo") == 96)
+            a.params["tempo"] = 104  # alice plays on; bob sees it live
+            a.score.append({"bar": 1, "notes": [60]})
+            await _until(lambda: b.params.get("tempo") == 104 and len(b.score) == 1)
+            b.params["tempo"] = 1  # bob's edit: refused
+            b.send_json({"type": "param_change", "param": "tempo", "value": 1})
+            await _until(lambda: len(b.errors) == 2)
+            b.send_json({"type": "heartbeat", "id": "kept"})
+            await _until(lambda: any(m.get("id") == "kept" for m in b.messages))
+            a.send_json({"type": "heartbeat", "id": "kept"})
+            await _until(lambda: any(m.get("id") == "kept" for m in a.messages))
+            return {"joined": joined, "errors": b.errors, "alice": a.state(),
+                    "alice_errors": a.errors}
+        finally:
+            for task, conn in ((a_task, a_conn), (b_task, b_conn)):
+                task.cancel()
+                conn.close()
+
+    seen = asyncio.run(watch())
+    joined = seen["joined"]
+    assert joined["role"] == "watcher", joined
+    assert {m["username"]: m["role"] for m in joined["session"]["members"]} == {
+        "alice": "editor", "bob": "watcher"}, joined
+    assert [{k: e[k] for k in ("status", "field", "message")} for e in seen["errors"]] == [
+        {"status": 403, "field": "type",
+         "message": f"not authorized to write schillinger ({k!r} needs write)"}
+        for k in ("ysync", "param_change")], seen["errors"]
+    assert seen["alice"]["params"] == {"tempo": 104.0} and not seen["alice_errors"], seen
+    listed = requests.get(_api(hub, "/sessions"), timeout=30,
+                          headers={"Authorization": f"token {alice}"}).json()
+    one = next(s for s in listed if s["name"] == "duet-live")
+    one = requests.get(_api(hub, f"/sessions/{one['id']}"), timeout=30,
+                       headers={"Authorization": f"token {alice}"}).json()
+    assert one["params"] == {"tempo": 104} and one["score"] == [{"bar": 1, "notes": [60]}]
+    _unshare(hub, alice)
+
+
+async def _until(pred: Callable[[], Any], timeout: float = 60.0) -> None:
+    """Until ``pred()`` holds, reading the connections meanwhile (fails after ``timeout``)."""
+    await wait_until_async(pred, timeout, "the watcher's view")

@@ -107,7 +107,7 @@ def test_store_survives_reopen_and_keeps_the_owner(tmp_path: Path) -> None:
     store.mark(s)
     del s.params["key"]
     store.mark(s)
-    assert s.summary()["people"] == [ann.to_dict(), ben.to_dict()]
+    assert s.summary()["people"] == [{**u.to_dict(), "role": "editor"} for u in (ann, ben)]
     store.close()  # no save(): each change was stored when it was made
 
     again = SessionStore(tmp_path)

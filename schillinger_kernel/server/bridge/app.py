@@ -11,9 +11,10 @@ Positions are shifted by half the round trip measured with heartbeats at connect
 Without ``--score``, MIDI out plays the score the server's transport has loaded: the state's
 ``loads`` count says when a load or unload happened, and the bridge then fetches the score
 (``GET transport/score``; a newer load meanwhile is fetched in its turn). A tempo a Link app
-sets goes to the server as a ``transport tempo`` of the bridge's user (one request in flight;
-while it runs, only the latest tempo waits); a server that refuses it (a read-only share) is
-said once and its tempo put back on the Link session.
+sets goes to the server as a ``transport tempo`` of the bridge's user, and its start or stop
+as ``transport play``/``stop`` (one request of each in flight; while it runs, only the latest
+waits); a server that refuses (a read-only share) is said once and its tempo or start/stop
+state put back on the Link session. ``--link-follow-only`` sends neither.
 """
 
 from __future__ import annotations
@@ -136,6 +137,8 @@ class Bridge:
         self._started = False
         self._tempo_wanted: float | None = None  # a Link app's tempo, not yet sent
         self._tempo_task: asyncio.Task[None] | None = None
+        self._playing_wanted: bool | None = None  # a Link app's start/stop, not yet sent
+        self._playing_task: asyncio.Task[None] | None = None
         self.link_refusal: str | None = None
 
     # ----- the connection --------------------------------------------------------------------
@@ -246,6 +249,30 @@ class Bridge:
                 if self.link is not None:
                     self.link.lead()
 
+    def _link_playing(self, playing: bool) -> None:
+        self._playing_wanted = playing
+        if self._playing_task is None or self._playing_task.done():
+            self._playing_task = asyncio.ensure_future(self._send_playing())
+
+    async def _send_playing(self) -> None:
+        while self._playing_wanted is not None:
+            playing, self._playing_wanted = self._playing_wanted, None
+            action = "play" if playing else "stop"
+            try:
+                await self.remote.request({"type": "transport", "action": action},
+                                          timeout=10.0)
+            except Answered as exc:  # a read-only share
+                if self.link_refusal is None:
+                    self.say(f"Ableton Link: the server refused {action}: {exc}; Link apps "
+                             "follow the server's start/stop")
+                self.link_refusal = str(exc)
+                if self.link is not None:
+                    self.link.lead_playing()
+            except WorkbenchError as exc:  # not connected: the server's state stays
+                self.log.warning("schillinger bridge: Link %s not sent: %s", action, exc)
+                if self.link is not None:
+                    self.link.lead_playing()
+
     # ----- start, run, stop ------------------------------------------------------------------
     async def start(self) -> list[str]:
         """Connect, then open OSC, MIDI and Link; return what to tell the musician.
@@ -314,13 +341,15 @@ class Bridge:
             return ["Ableton Link: off (--no-link)"]
         tempo = self.snapshot.tempo if self.snapshot is not None else 120.0
         try:
-            self.link = LinkFollower.create(tempo, c.quantum, self._link_tempo
-                                            if c.link_sets_tempo else None)
+            self.link = LinkFollower.create(
+                tempo, c.quantum, self._link_tempo if c.link_sets_tempo else None,
+                self._link_playing if c.link_sets_tempo else None)
         except LinkUnavailable as exc:
             self.link_error = str(exc)
             return [self.link_error]
-        back = ("; their tempo changes set the server's (as this token's user)"
-                if c.link_sets_tempo else " (--link-follow-only: they cannot change it)")
+        back = ("; their tempo changes, starts and stops set the server's (as this token's "
+                "user)" if c.link_sets_tempo else " (--link-follow-only: they cannot change "
+                "them)")
         return [f"Ableton Link on (quantum {c.quantum:g}): Live, Bitwig and other Link apps "
                 f"follow the hub's tempo and start/stop{back}"]
 
@@ -360,7 +389,7 @@ class Bridge:
 
     def close(self) -> None:
         """Stop OSC, MIDI and Link and close the connection."""
-        for task in (self._ticker, self._fetching, self._tempo_task):
+        for task in (self._ticker, self._fetching, self._tempo_task, self._playing_task):
             if task is not None:
                 task.cancel()
         midi, self.midi = self.midi, None

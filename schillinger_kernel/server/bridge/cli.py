@@ -66,8 +66,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "load)")
     p.add_argument("--no-link", action="store_true", help="do not join Ableton Link")
     p.add_argument("--link-follow-only", action="store_true",
-                   help="Link apps follow the server's tempo but their tempo changes are not "
-                   "sent to the server (default: sent, as this token's user)")
+                   help="Link apps follow the server's tempo and start/stop, but their tempo "
+                   "changes, starts and stops are not sent to the server (default: sent, as "
+                   "this token's user)")
     p.add_argument("--quantum", type=float, default=4.0,
                    help="Link quantum in beats (default 4: a 4/4 bar)")
     p.add_argument("--insecure", action="store_true",

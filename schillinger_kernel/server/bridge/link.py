@@ -8,14 +8,19 @@ position (``request_beat``: alone in the session the beat is set; with peers, Li
 session's phase and aligns at the next quantum, as Link's rules ask).
 
 The other way, a tempo another Link app puts on the session (Live's tempo field, a phone) is
-handed to ``on_tempo`` (the bridge sends it to the server as the bridge's user, whose token
-the server authorizes). Link reports every tempo, the bridge's own too, so the follower
+handed to ``on_tempo``, and its start or stop (Live's play button, with start/stop sync on) to
+``on_playing`` (the bridge sends them to the server as the bridge's user, whose token the
+server authorizes). Link reports every tempo, the bridge's own too, so the follower
 tells them apart: a tempo within :data:`SAME_BPM` of the one it put is its own, and the
 server's echo of a tempo it forwarded is not put back on the session (while a peer sweeps
 its tempo, older echoes would drag the session back). Joining a session also changes the
 tempo (to the session's), with the peer count; a tempo heard within :data:`SETTLE_S` of a
 change in the peer count is such a join, and the hub leads: its tempo goes on the session.
-Without ``on_tempo`` (``--link-follow-only``) the hub leads always.
+Without ``on_tempo`` (``--link-follow-only``) the hub leads always. Start/stop is told apart the
+same way: Link reports its own changes too (the state it put last is its own), the server's
+echo of a start or stop it forwarded is not put back, a start/stop heard with a change in the
+peer count is a join (the hub's state goes on the session), and without ``on_playing`` the
+hub's state is put back at once.
 """
 
 from __future__ import annotations
@@ -67,22 +72,29 @@ class LinkFollower:
     '93'
     """
 
-    def __init__(self, link: Any, on_tempo: Callable[[float], None] | None = None) -> None:
+    def __init__(self, link: Any, on_tempo: Callable[[float], None] | None = None,
+                 on_playing: Callable[[bool], None] | None = None) -> None:
         self.link = link
         self.snapshot: Snapshot | None = None
         self.on_tempo = on_tempo
+        self.on_playing = on_playing
+        self._put_playing: bool | None = None  # the start/stop state it last put
+        self._forwarded_playing: list[bool] = []  # handed to on_playing, not yet echoed
         self._put: float | None = None  # the tempo this follower last put on the session
         self._forwarded: list[float] = []  # tempos handed to on_tempo, not yet echoed
         self._peers = 0  # the peer count as Link last reported it
         self._joins = 0  # changes of the peer count so far
         link.set_tempo_callback(self._heard)
         link.set_num_peers_callback(self._peers_changed)
+        link.set_start_stop_callback(self._heard_playing)
 
     @classmethod
     def create(cls, tempo: float = 120.0, quantum: float = 4.0,
-               on_tempo: Callable[[float], None] | None = None) -> LinkFollower:
+               on_tempo: Callable[[float], None] | None = None,
+               on_playing: Callable[[bool], None] | None = None) -> LinkFollower:
         """Join the Link session (call on a running event loop: aalink needs one);
-        ``on_tempo(bpm)`` hears the tempos other Link apps set (rounded to 0.001 BPM).
+        ``on_tempo(bpm)`` hears the tempos other Link apps set (rounded to 0.001 BPM),
+        ``on_playing(playing)`` their starts (True) and stops (False).
 
         Raises
         ------
@@ -101,7 +113,7 @@ class LinkFollower:
             link.enabled = True
         except Exception as exc:
             raise LinkUnavailable(f"Ableton Link is off: {exc}") from None
-        return cls(link, on_tempo)
+        return cls(link, on_tempo, on_playing)
 
     @property
     def peers(self) -> int:
@@ -130,6 +142,33 @@ class LinkFollower:
         del self._forwarded[:-64]  # echoes lost with a refused request must not pile up
         self.on_tempo(tempo)
 
+    def _heard_playing(self, playing: bool) -> None:
+        playing = bool(playing)
+        if playing == self._put_playing:
+            return  # the state this follower put (Link calls back for its own changes too)
+        asyncio.get_running_loop().call_later(SETTLE_S, self._decide_playing, playing,
+                                              self._peers, self._joins)
+
+    def _decide_playing(self, playing: bool, peers: int, joins: int) -> None:
+        if self.on_playing is None or peers == 0 or joins != self._joins:
+            self.lead_playing()  # a join (or follow-only): the session takes the hub's state
+            return
+        if bool(self.link.playing) != playing:
+            return  # stopped or started again meanwhile: judged in its turn
+        self._put_playing = playing
+        self._forwarded_playing.append(playing)
+        del self._forwarded_playing[:-64]
+        self.on_playing(playing)
+
+    def lead_playing(self) -> None:
+        """Put the hub's start/stop state on the session (the server refused a forwarded
+        start or stop, a join, or ``--link-follow-only``)."""
+        self._forwarded_playing.clear()
+        if self.snapshot is not None:
+            self._put_playing = self.snapshot.playing
+            if bool(self.link.playing) != self.snapshot.playing:
+                self.link.playing = self.snapshot.playing
+
     def _echo(self, tempo: float) -> bool:
         """Whether ``tempo`` is the server's echo of one handed to ``on_tempo`` (that one
         and all before it are then done)."""
@@ -155,7 +194,13 @@ class LinkFollower:
             self.link.tempo = snap.tempo
         jumped = old is None or abs(old.beats_at(snap.at) - snap.beats) > JUMP_BEATS
         if old is None or old.playing != snap.playing:
-            self.link.playing = snap.playing
+            if self._forwarded_playing and self._forwarded_playing[0] == snap.playing:
+                del self._forwarded_playing[0]  # the server's echo of a Link app's start/stop
+            else:
+                self._forwarded_playing.clear()
+                self._put_playing = snap.playing
+                if bool(self.link.playing) != snap.playing:
+                    self.link.playing = snap.playing
             jumped = True
         if jumped:
             self.link.request_beat(snap.beats)
