@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -439,22 +438,14 @@ def test_edits_made_offline_reach_the_others_when_the_connection_is_back(
         page.screenshot(path=str(artifacts / "ydoc_offline.png"))
 
         net.restore()
-        t0 = time.monotonic()
         back = page.locator(f'{YDOC}[data-sk-session="{sid}"][data-sk-online="yes"]'
                             '[data-sk-synced="yes"][data-sk-stored="yes"]')
         back.wait_for(timeout=30_000)
-        stored_s = time.monotonic() - t0
         assert net.joins > first  # joined again, on a new connection
         want = {"tempo": 132, "key": "Eb major", "meter": [5, 4]}
         shown = {"tempo": "132", "key": "Eb major", "meter": "[5,4]"}
         for doc in (one, two):
             _wait(lambda d=doc: _shown(d) == shown, 20, "the merged state in both tabs")
-        # measured, not asserted: the server answering again -> the offline edits stored (the
-        # tab's next try to join comes 2.5 s after the refused one, doubling up to 20 s)
-        (artifacts / "ydoc_offline_merge.json").write_text(json.dumps({
-            "what": "server back -> offline edits stored (sync_ack) and in the other tab",
-            "stored_s": round(stored_s, 3),
-            "in_other_tab_s": round(time.monotonic() - t0, 3)}, indent=1))
         _wait(lambda: py.params() == want, 20, "the merged state in the Python client")
         assert lab_server.workbench(f"sessions/{sid}")["params"] == want
         page.locator(f'{YDOC}[data-sk-kept="0"]').wait_for(timeout=20_000)
