@@ -224,7 +224,8 @@ def _dither_table() -> np.ndarray:
     return np.subtract(u[0], u[1])
 
 
-def quantize_int16(x: np.ndarray, offset: int | None) -> np.ndarray:
+def quantize_int16(x: np.ndarray, offset: int | None, out: np.ndarray | None = None,
+                   work: np.ndarray | None = None) -> np.ndarray:
     """Quantise float samples to int16 with triangular (TPDF) dither of +-1 LSB.
 
     The dither is a fixed ten-second table read from ``offset`` (each block of an export
@@ -237,18 +238,38 @@ def quantize_int16(x: np.ndarray, offset: int | None) -> np.ndarray:
         float32 samples in [-1, 1] (louder ones clip).
     offset : int or None
         Where in the dither table to start, or ``None`` for plain rounding.
+    out : numpy.ndarray, optional
+        An int16 array of ``x``'s shape to write into (an exporter reuses its blocks: fresh
+        ones come from the kernel a page fault at a time); by default a new one.
+    work : numpy.ndarray, optional
+        A float32 array of ``x``'s shape for the intermediate values, contents undefined.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``out``, or the new int16 array.
 
     Examples
     --------
     >>> x = np.full(1000, 0.1 / 32767, np.float32)  # a tenth of an LSB
     >>> int(quantize_int16(x, None).sum()), 0 < int(quantize_int16(x, 0).sum()) < 1000
     (0, True)
+    >>> into = np.zeros(2, np.int16)
+    >>> quantize_int16(np.array([0.25, 2.0], np.float32), None, out=into) is into, into.tolist()
+    (True, [8192, 32767])
     """
     if offset is not None:
         check_int("offset", offset, 0, DITHER_SAMPLES - x.size)
-    y = x * np.float32(32767.0)
+    for name, a, kind in (("out", out, np.int16), ("work", work, np.float32)):
+        if a is not None and (a.shape != x.shape or a.dtype != kind):
+            raise ParameterError(f"{name} must be a {np.dtype(kind).name} array of shape "
+                                 f"{x.shape}, got {a.dtype} {a.shape}", field=name)
+    # Four passes over a block, each in place: scale, dither, round, and clip straight into
+    # the integers (the cast inside the clip: no float copy of the rounded block).
+    y = np.multiply(x, np.float32(32767.0), out=work, dtype=np.float32)
     if offset is not None:
         y += _dither_table()[offset:offset + x.size].reshape(x.shape)
     np.rint(y, out=y)
-    np.clip(y, -32768.0, 32767.0, out=y)
-    return y.astype(np.int16)
+    result = np.empty(x.shape, dtype=np.int16) if out is None else out
+    np.clip(y, -32768.0, 32767.0, out=result, casting="unsafe")
+    return result

@@ -26,9 +26,11 @@ Examples
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import struct
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -190,37 +192,57 @@ def _encode(out: Audio, tmp: Path, fmt: str, sub: str, dither: bool,
     import soundfile as sf
 
     data = out.samples
-    total = data.shape[0]
-    step = max(1, BLOCK_FRAMES * 2 // out.channels)  # about 256k samples a block
+    total, channels = data.shape
+    step = max(1, BLOCK_FRAMES * 2 // channels)  # about 256k samples a block
     starts = range(0, total, step)  # block by block: cache-friendly
+    pcm16 = sub == "PCM_16"
+    # Each block its own dither offset, all drawn from one seeded generator: the same
+    # export, the same file.
+    offsets = (np.random.default_rng(0).integers(0, DITHER_SAMPLES - step * channels + 1,
+                                                 len(starts)).tolist()
+               if pcm16 and dither else [None] * len(starts))
+    workers = min(2, cpu_threads())
+    # Blocks are encoded at most ``window`` ahead of the one being written, into buffers
+    # reused round robin (block ``k`` into slot ``k % window``, free again once block
+    # ``k`` is written), each thread with its own float scratch: fresh arrays cost a page
+    # fault per 4 kB, as much as the arithmetic.
+    window = min(len(starts), workers + 2)
+    slots = [np.empty((step, channels), dtype=np.int16) for _ in range(window)] if pcm16 else []
+    scratch = threading.local()
 
     def encode(k: int) -> np.ndarray:
         block: np.ndarray = data[starts[k]:starts[k] + step]
-        if sub == "PCM_16":  # each block its own dither offset: the same export, the same file
-            room = DITHER_SAMPLES - block.size
-            offset = int(np.random.default_rng([0, k]).integers(0, room)) if dither else None
-            return quantize_int16(block, offset)
+        if pcm16:
+            work = getattr(scratch, "work", None)
+            if work is None:
+                work = scratch.work = np.empty((step, channels), dtype=np.float32)
+            rows = block.shape[0]
+            return quantize_int16(block, offsets[k], out=slots[k % window][:rows],
+                                  work=work[:rows])
         if sub != "FLOAT":
             return np.clip(block, -1.0, 1.0)
         return block
 
     # Blocks are encoded in worker threads (NumPy releases the GIL) while this one writes.
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ThreadPoolExecutor(min(2, cpu_threads())))
-        if fmt == "WAV" and sub == "PCM_16" and data.size * 2 < 1 << 32:
+        pool = stack.enter_context(ThreadPoolExecutor(workers))
+        if fmt == "WAV" and pcm16 and data.size * 2 < 1 << 32:
             # Plain 16-bit WAV: the encoded blocks are the file's bytes, written as they are
             # (libsndfile converts frame by frame, twice the time of the whole export).
             raw = stack.enter_context(open(tmp, "wb"))
-            raw.write(wav_header(total, out.channels, out.sample_rate))
+            raw.write(wav_header(total, channels, out.sample_rate))
 
             def put(block: np.ndarray) -> None:
                 raw.write(np.ascontiguousarray(block, dtype="<i2").data)
         else:
             put = stack.enter_context(sf.SoundFile(
-                tmp, "w", samplerate=out.sample_rate, channels=out.channels, format=fmt,
+                tmp, "w", samplerate=out.sample_rate, channels=channels, format=fmt,
                 subtype=sub)).write
-        for k, block in enumerate(pool.map(encode, range(len(starts)))):
-            put(block)
+        pending = collections.deque(pool.submit(encode, k) for k in range(window))
+        for k in range(len(starts)):
+            put(pending.popleft().result())
+            if k + window < len(starts):  # block k's slot is free now
+                pending.append(pool.submit(encode, k + window))
             _progress(progress, p0 + (p1 - p0) * min(total, starts[k] + step) / total)
 
 

@@ -274,35 +274,102 @@ def room(xp: Any, send: Any, sr: int, name: str = "studio", *,
     m = send.shape[0] if decimated else -(-send.shape[0] // q)
     x = send if decimated else _decimate(xp, send, q, m)
     # The light smoothing (0.25, 0.5, 0.25) is folded into the tail (see _room_ir): one
-    # pass over the send fewer.
-    ir = xp.asarray(_room_ir(-(-sr // q), decay, predelay))
-    taps = ir.shape[1]
-    # Overlap-add: blocks of ``lb`` samples whose whole convolution (``lb + taps - 1``)
-    # fits one transform of ``nfft``, at least twice the tail (fewer, fuller transforms
-    # than blocks as long as the tail), a group of blocks at a time (bounded memory); both
-    # ears share the send's spectrum.
+    # pass over the send fewer. Overlap-add: blocks of ``lb`` samples whose whole
+    # convolution (``lb + taps - 1``) fits one transform of ``nfft``, about four times the
+    # tail (fewer, fuller transforms than blocks as long as the tail, still in cache), a
+    # group of blocks at a time (bounded memory).
+    taps = _room_ir(-(-sr // q), decay, predelay).shape[1]
+    nfft = 1 << max(13, math.ceil(math.log2(4 * taps)))
+    g = xp.asarray(_room_spectrum(-(-sr // q), decay, predelay, nfft))
     fft = _fft(xp)
-    # SciPy shares a batch of blocks' transforms among the CPU's threads.
-    kw = {"workers": cpu_threads()} if xp is np else {}
-    nfft = 1 << max(13, math.ceil(math.log2(2 * taps)))
+    ours = {"overwrite_x": True} if xp is np else {}  # SciPy may transform in place
     lb = nfft - taps + 1
     nb = -(-m // lb)
-    xb = xp.reshape(xp.concat([x, xp.zeros(nb * lb - m, dtype=x.dtype)]), (nb, lb))
-    h = xp.reshape(fft.rfft(ir, n=nfft, axis=-1, **kw), (2, 1, nfft // 2 + 1))
-    y = xp.zeros((2, (nb + 1) * lb), dtype=xp.float32)
-    group = 16
-    for g0 in range(0, nb, group):
+    # Each block zero-padded to the transform's length once, here: the transform would
+    # copy each into a padded buffer of its own.
+    xb = xp.zeros((nb, nfft), dtype=x.dtype)
+    xb[:nb - 1, :lb] = xp.reshape(x[:(nb - 1) * lb], (nb - 1, lb))
+    xb[nb - 1, :m - (nb - 1) * lb] = x[(nb - 1) * lb:]
+    # Both ears in one complex signal, left + i right: the send's spectrum (its upper half
+    # mirrored from the lower, the send being real) times that of the complex tail, and
+    # one inverse transform gives each frame's two ears side by side, as add_room reads
+    # them (two real inverses would need a transposing copy, a third of the room's time).
+    y = xp.empty(nb * lb, dtype=xp.complex64)
+    group = max(1, (1 << 19) // nfft)
+    groups = range(0, nb, group)
+
+    def blocks(g0: int) -> Any:
+        """Blocks g0..g1 into ``y``; returns the last one's ring past them."""
         g1 = min(nb, g0 + group)
-        spec = xp.reshape(fft.rfft(xb[g0:g1, :], n=nfft, axis=-1, **kw),
-                          (1, g1 - g0, nfft // 2 + 1))
-        yb = xp.astype(fft.irfft(spec * h, n=nfft, axis=-1, **kw), xp.float32, copy=False)
-        y[:, g0 * lb:g1 * lb] += xp.reshape(yb[:, :, :lb], (2, (g1 - g0) * lb))
-        # Each block's last ``taps - 1`` samples ring into the next block's span.
-        nxt = xp.reshape(y[:, (g0 + 1) * lb:(g1 + 1) * lb], (2, g1 - g0, lb))
-        nxt[:, :, :taps - 1] += yb[:, :, lb:]
+        spec = _times_tail(xp, fft.rfft(xb[g0:g1, :], axis=-1), g)
+        z = xp.astype(fft.ifft(spec, n=nfft, axis=-1, **ours), xp.complex64, copy=False)
+        # Each block's last ``taps - 1`` samples ring into the next block's first.
+        if g1 - g0 > 1:
+            z[1:, :taps - 1] += z[:-1, lb:]
+        if xp is np:  # straight into place, no flattened copy of the blocks first
+            y[g0 * lb:g1 * lb].reshape(g1 - g0, lb)[...] = z[:, :lb]
+        else:
+            y[g0 * lb:g1 * lb] = xp.reshape(z[:, :lb], (-1,))
+        return z[-1, lb:]
+
+    # Groups are independent but for their last ring, added once all are in: on NumPy the
+    # CPU's threads share them whole (transforms, products and copies alike).
+    if xp is np and cpu_threads() > 1 and len(groups) > 1:
+        with ThreadPoolExecutor(cpu_threads()) as pool:
+            rings = list(pool.map(blocks, groups))
+    else:
+        rings = [blocks(g0) for g0 in groups]
+    for g0, ring in zip(groups, rings, strict=True):
+        at = min(nb, g0 + group) * lb
+        if at < nb * lb:
+            y[at:at + taps - 1] += ring
     fade = min(m, max(1, round(0.02 * sr / q)))  # the cut tail ends without a click
-    y[:, m - fade:m] *= xp.reshape(xp.linspace(1.0, 0.0, fade, dtype=xp.float32), (1, -1))
-    return xp.matrix_transpose(y[:, :m]), q
+    y[m - fade:m] *= xp.astype(xp.linspace(1.0, 0.0, fade, dtype=xp.float32), xp.complex64)
+    return _ears(xp, y[:m]), q
+
+
+@functools.lru_cache(maxsize=16)
+def _room_spectrum(sr: int, decay: float, predelay: float, nfft: int) -> np.ndarray:
+    """The ``nfft``-point spectrum of the complex tail ``left + i right`` (:func:`_room_ir`).
+
+    >>> g = _room_spectrum(12000, 0.9, 0.012, 1 << 15)
+    >>> g.shape, g.dtype.name
+    ((32768,), 'complex64')
+    """
+    ir = _room_ir(sr, decay, predelay).astype(np.float64)
+    return np.fft.fft(ir[0] + 1j * ir[1], n=nfft).astype(np.complex64)
+
+
+def _times_tail(xp: Any, low: Any, g: Any) -> Any:
+    """The full spectrum of real blocks whose lower half (``rfft``) is ``low`` ``(blocks,
+    nfft // 2 + 1)``, times ``g`` ``(nfft,)``: the upper half is the lower one mirrored and
+    conjugated.
+
+    >>> x = np.array([[1.0, 2.0, 0.0, -1.0]], dtype=np.float32)
+    >>> g = np.array([1, 2j, 3, -1j], dtype=np.complex64)
+    >>> bool(np.allclose(_times_tail(np, np.fft.rfft(x), g), np.fft.fft(x) * g))
+    True
+    """
+    half = g.shape[0] // 2
+    if xp is not np:
+        return xp.concat([low * g[:half + 1],
+                          xp.conj(xp.flip(low[:, 1:half], axis=-1)) * g[half + 1:]], axis=1)
+    # Into one array, no concatenated copy.
+    out = np.empty((low.shape[0], g.shape[0]), dtype=np.result_type(low, g))
+    np.multiply(low, g[:half + 1], out=out[:, :half + 1])
+    np.multiply(np.conj(low[:, half - 1:0:-1]), g[half + 1:], out=out[:, half + 1:])
+    return out
+
+
+def _ears(xp: Any, z: Any) -> Any:
+    """A complex signal ``left + i right`` ``(n,)`` as frames of two ears ``(n, 2)``.
+
+    >>> _ears(np, np.array([1 + 2j, 3 - 4j], dtype=np.complex64)).tolist()
+    [[1.0, 2.0], [3.0, -4.0]]
+    """
+    if xp is np:  # the same memory, read as pairs of floats: no copy
+        return z.view(np.float32).reshape(-1, 2)
+    return xp.stack([xp.real(z), xp.imag(z)], axis=1)
 
 
 def add_room(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14) -> Any:
@@ -310,7 +377,9 @@ def add_room(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14) -> An
     back to the full rate (linearly, between the answer's frames).
 
     Frame ``k q + p`` gets ``(1 - w) answer[k - 1] + w answer[k]`` with ``w = (p + 0.5) / q``
-    (``answer[-1]`` is silence). :func:`add_room_peak` also measures the result.
+    (``answer[-1]`` is silence), computed as ``answer[k - 1] + w d`` for ``w < 1/2`` and
+    ``answer[k] - (1 - w) d`` above (``d = answer[k] - answer[k - 1]``): a phase and its
+    mirror share a product. :func:`add_room_peak` also measures the result.
 
     >>> answer = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
     >>> add_room(np, np.zeros((4, 2), dtype=np.float32), answer, 2)[:, 0].tolist()
@@ -346,15 +415,19 @@ def add_room_peak(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14
             src = np.zeros((k1 - k0 + 1, 2), dtype=np.float32)
             src[1 if k0 == 0 else 0:] = answer[max(0, k0 - 1):k1]
             prev, cur = src[:-1].reshape(-1), src[1:].reshape(-1)
-            tmp = np.empty_like(prev)
+            step = cur - prev
+            e, t = np.empty_like(prev), np.empty_like(prev)
             f0, f1 = k0 * q, min(n, k1 * q)
-            for p in range(q):
-                w = (p + 0.5) / q
-                n_p = 2 * len(range(f0 + p, f1, q))
-                if n_p:
-                    t = np.multiply(prev[:n_p], np.float32(1.0 - w), out=tmp[:n_p])
-                    t += cur[:n_p] * np.float32(w)
-                    dst[f0 + p:f1:q] += t.view(np.complex64)
+            for low in range((q + 1) // 2):  # a phase and its mirror share one product
+                np.multiply(step, np.float32((low + 0.5) / q), out=e)
+                for phase in sorted({low, q - 1 - low}):
+                    n_p = 2 * len(range(f0 + phase, f1, q))
+                    if n_p:
+                        if phase == low:
+                            np.add(prev[:n_p], e[:n_p], out=t[:n_p])
+                        else:
+                            np.subtract(cur[:n_p], e[:n_p], out=t[:n_p])
+                        dst[f0 + phase:f1:q] += t[:n_p].view(np.complex64)
             seg = into[f0:f1]
             return float(np.maximum(seg.max(), -seg.min())) if f1 > f0 else 0.0
 
@@ -365,14 +438,17 @@ def add_room_peak(xp: Any, into: Any, answer: Any, q: int, rows: int = 1 << 14
         else:
             peaks = [span(k0) for k0 in starts]
         return into, float(np.max(peaks, initial=0.0))
+    framed = xp.concat([xp.zeros((1, answer.shape[1]), dtype=answer.dtype), answer], axis=0)
+    prev, cur = framed[:-1, :], framed[1:, :]
+    step = cur - prev
     for p in range(q):  # one phase of the interpolation at a time (little memory)
-        w = (p + 0.5) / q
         n_p = -(-(n - p) // q)  # frames p, p + q, ... below n
         if n_p <= 0:
             continue
-        phase = xp.concat([w * answer[:1, :], (1.0 - w) * answer[:n_p - 1, :] +
-                           w * answer[1:n_p, :]], axis=0)
-        into[p::q, :] += phase
+        # Phase p is prev + w step; its mirror q - 1 - p (weight 1 - w) is cur - w step.
+        low = min(p, q - 1 - p)
+        e = ((low + 0.5) / q) * step[:n_p, :]
+        into[p::q, :] += (prev[:n_p, :] + e) if p == low else (cur[:n_p, :] - e)
     return into, (max(float(xp.max(into)), -float(xp.min(into))) if n else 0.0)
 
 

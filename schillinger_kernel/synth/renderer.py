@@ -162,17 +162,26 @@ def _render_batch(scores: list[Score], sample_rate: int, be: Backend, chains: Ch
             mix = _fx(xp, mix, master, sample_rate)
             peak = None
         if final:  # soft-limited and checked finite by the engine, chunk by chunk
-            samples = be.to_numpy(mix)
-            out.append(Audio._trusted(samples, sample_rate) if samples.flags.c_contiguous
-                       else Audio(samples, sample_rate))
+            out.append(_checked(be, mix, sample_rate))
         elif peak is not None and peak <= LIMIT_CEILING:
-            # Measured as the room went in: finite and under the limiter's ceiling, which
-            # is under the soft limit's knee, so both would leave every sample as it is.
-            out.append(Audio(be.to_numpy(mix), sample_rate))
+            # Measured as the room went in: finite (a NaN peak fails the test) and under the
+            # limiter's ceiling, which is under the soft limit's knee, so both would leave
+            # every sample as it is.
+            out.append(_checked(be, mix, sample_rate))
         else:
             mix = limit(xp, mix, sample_rate, peak=peak)  # in place: the mix is ours
-            out.append(Audio(be.to_numpy(soft_limit(xp, mix)), sample_rate))
+            # The soft limit raises on NaN or infinity: what it returns is finite.
+            out.append(_checked(be, soft_limit(xp, mix), sample_rate))
     return out
+
+
+def _checked(be: Backend, mix: Any, sample_rate: int) -> Audio:
+    """The mix as :class:`Audio`, known finite already: not summed again (10 ms on three
+    minutes of stereo) where it is C-contiguous float32, as the engine's buffer is."""
+    samples = be.to_numpy(mix)
+    if samples.dtype.name == "float32" and samples.ndim == 2 and samples.flags.c_contiguous:
+        return Audio._trusted(samples, sample_rate)
+    return Audio(samples, sample_rate)
 
 
 def _fx(xp: Any, x: Any, chain: dict[str, dict[str, float]], sample_rate: int) -> Any:
