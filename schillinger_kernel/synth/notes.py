@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -41,9 +41,9 @@ from .backend import Backend
 from .envelopes import held
 from .timeline import BLOCK, Timeline
 
-__all__ = ["BANK_BYTES", "CURVE_SAMPLES", "FRACTIONS", "MAX_BANKED", "SETTLED", "NoteTable",
-           "envelope", "held_curve", "note_table", "oscillators", "release_curve", "release_key",
-           "render_note"]
+__all__ = ["BANK_BYTES", "CURVE_SAMPLES", "FRACTIONS", "MAX_BANKED", "SETTLED", "HeldTable",
+           "NoteTable", "envelope", "held_curve", "note_table", "oscillators",
+           "release_curve", "release_key", "render_note", "settled_at"]
 
 BANK_BYTES = 64 << 20  # the rendered notes kept for reuse
 MAX_BANKED = 1 << 20  # samples: longer notes are rendered chunk by chunk, never kept whole
@@ -68,7 +68,8 @@ class NoteTable:
     ``longest``: the longest note's length; ``pans``: the pan position of each mono row;
     ``curves``: each layer's envelope up to the gate (see :func:`render_note`), by (ADSR,
     onset's place); ``oscs``: the :func:`oscillators` kept for sounds that several single
-    notes play, by (sound, onset's place).
+    notes play, by (sound, onset's place); on NumPy their :class:`HeldTable` in ``held``
+    instead.
     """
 
     sample_rate: int
@@ -92,6 +93,34 @@ class NoteTable:
     plans: dict[tuple[int, int], list[tuple[np.ndarray, tuple[bytes, int], tuple[bytes, int],
                                              float, int]]]
     merged: dict[int, list[int]]
+    held: dict[tuple[int, int], HeldTable] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HeldTable:
+    """A sound's notes up to their gates, kept as products, and its partials after them (NumPy).
+
+    Up to the gate a layer's envelope is the curve that every note of the sound shares
+    (:func:`held_curve`), so the product of curve and oscillator is kept, summed over the
+    layers that share a velocity exponent (they get the same gain in every note): a note's
+    held stretch is one ``axpy`` per such group, no multiply. After the gate each note has its
+    own release, so the oscillators are kept from the earliest gate on.
+
+    ``held``: per group, its product from the onset to the latest gate or further;
+    ``groups``: each group's layers (its first names its gain); ``silent``: the sample from
+    which each group's product is exactly 0 (layers that decay to silence, see
+    :data:`SETTLED`), -1 when a layer sustains; ``tail``: per layer, its oscillator from
+    sample ``tail_from`` of the layer on; ``gates``: the first and last gate (samples) of the
+    notes it serves. Rows are shared where they sound the same: a noise
+    layer's partials sit at fixed frequencies, the same for every pitch of its preset.
+    """
+
+    held: tuple[np.ndarray, ...]
+    groups: tuple[tuple[int, ...], ...]
+    silent: tuple[int, ...]
+    tail: tuple[np.ndarray, ...]
+    tail_from: tuple[int, ...]
+    gates: tuple[int, int]
 
 
 def _partials(tl: Timeline, rows: np.ndarray, pitch: int) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +251,18 @@ def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> N
     longest = np.zeros(uses.shape[0], dtype=np.int64)
     np.maximum.at(longest, at_sound, length[solo])
     n_uses = np.bincount(at_sound, minlength=uses.shape[0])
-    size_o = longest * 4 * lt.count[sounds[uses // (FRACTIONS + 1)] // 128]
+    u_pre = sounds[uses // (FRACTIONS + 1)] // 128
+    size_o = longest * 4 * lt.count[u_pre]
+    if be.name == "numpy":  # HeldTables: products up to the latest gate, partials after the first
+        g_0 = np.ceil(gate[solo] - frac[solo] / FRACTIONS).astype(np.int64)
+        g_hi, g_lo = np.zeros_like(longest), longest.copy()
+        np.maximum.at(g_hi, at_sound, g_0)
+        np.minimum.at(g_lo, at_sound, g_0)
+        n_groups = np.array([len(set(lt.velocity[rows[p, :lt.count[p]]].tolist()))
+                             for p in range(rows.shape[0])], dtype=np.int64)
+        held_ok = g_hi <= CURVE_SAMPLES
+        size_o = np.where(held_ok, 4 * (n_groups[u_pre] * g_hi + lt.count[u_pre] * (
+            longest - g_lo)), size_o)
     saved = np.concatenate([n_uses - 1, count - 1])  # oscillators first on a tie
     banked, oscs = [], []
     for c in np.argsort(-saved, kind="stable").tolist():
@@ -233,7 +273,9 @@ def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> N
         if saved[c] < 1 or n > MAX_BANKED or size > left:
             continue
         if is_osc:
-            oscs.append((int(uses[k]) // (FRACTIONS + 1), int(uses[k]) % (FRACTIONS + 1), n))
+            span = (int(g_lo[k]), int(g_hi[k])) if be.name == "numpy" and held_ok[k] else None
+            oscs.append((int(uses[k]) // (FRACTIONS + 1), int(uses[k]) % (FRACTIONS + 1), n,
+                         span))
         else:
             banked.append(k)
         left -= size
@@ -253,12 +295,23 @@ def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> N
                    np.concatenate([row[idx], c_row])[order],
                    xp.asarray(all_gains), all_gains, keys, freqs, amps,
                    basis, envs, {}, int(i_len.max()), pans, {}, {}, levels, {}, {})
-    for (s_u, fr, _n), w in zip(oscs, mapper(lambda o: oscillators(be, nt, o[0], o[1], 0, o[2]),
-                                           oscs), strict=True):
-        nt.oscs[(s_u, fr)] = w
-    for k, w in zip(banked, mapper(lambda k: render_note(be, nt, k, 0, keys[k][3]),
-                                   banked), strict=True):
-        nt.bank[k] = w
+    plain = [o for o in oscs if o[3] is None]
+    for o, w in zip(plain, mapper(lambda o: oscillators(be, nt, o[0], o[1], 0, o[2]), plain),
+                    strict=True):
+        nt.oscs[(o[0], o[1])] = w
+    nt.held.update(_held_tables(be, nt, [(o[0], o[1], *o[3], o[2]) for o in oscs if o[3]],
+                                [lt.velocity[rows[sd // 128, :lt.count[sd // 128]]]
+                                 for sd in sounds.tolist()], mapper))
+
+    def bank(k: int) -> Any:
+        ht = nt.held.get((keys[k][0], keys[k][4]))
+        return render_note(be, nt, k, 0, keys[k][3]) if ht is None else _from_held(nt, k, ht)
+
+    for k, w in zip(banked, mapper(bank, banked), strict=True):
+        if isinstance(w, tuple):  # summed by velocity exponent already
+            nt.bank[k], nt.merged[k] = w
+        else:
+            nt.bank[k] = w
 
     def chord(occ: list[np.ndarray]) -> Any:
         m = occ[0]
@@ -267,7 +320,8 @@ def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> N
             k = int(key[i])
             w = nt.bank.get(k)
             w = render_note(be, nt, k, 0, keys[k][3]) if w is None else w
-            out[:, :keys[k][3]] = out[:, :keys[k][3]] + xp.asarray(gains[i, :keys[k][2]]) @ w
+            g = gains[i, :keys[k][2]] if k not in nt.merged else gains[i, nt.merged[k]]
+            out[:, :keys[k][3]] = out[:, :keys[k][3]] + xp.asarray(g) @ w
         return out
 
     for i, w in enumerate(mapper(chord, kept)):
@@ -285,7 +339,7 @@ def _merge_layers(nt: NoteTable, exponents: np.ndarray, counts: np.ndarray) -> N
     whose gain weighs each row of note ``k``. (Bowed strings: body and bow share one.)
     ``exponents``: keys x layers, the first ``counts[k]`` of key ``k`` its preset's.
     """
-    for k in [k for k in nt.bank if k < len(nt.keys)]:
+    for k in [k for k in nt.bank if k < len(nt.keys) and k not in nt.merged]:
         e = exponents[k, :counts[k]].tolist()
         groups: dict[float, list[int]] = {}
         for layer, x in enumerate(e):
@@ -345,6 +399,85 @@ def render_note(be: Backend, nt: NoteTable, k: int, a: int, b: int) -> Any:
     return out
 
 
+def _held_tables(be: Backend, nt: NoteTable, wanted: list[tuple[int, int, int, int, int]],
+                 exponents: list[np.ndarray], mapper: Callable[..., Any]
+                 ) -> dict[tuple[int, int], HeldTable]:
+    """The :class:`HeldTable` of each (sound, onset's place, first gate, last gate, longest
+    note) in ``wanted``; ``exponents``: per sound, its layers' velocity exponents. NumPy.
+
+    Each distinct row (a group's product, a layer's oscillator) is computed once, as long as
+    the longest use of it needs, by ``mapper``.
+    """
+    rows: dict[bytes, list[Any]] = {}  # row -> [sound, layers, frac, from, to]
+    plans = []
+
+    def need(key: bytes, s: int, layers: list[int], frac: int, a: int, b: int) -> bytes:
+        r = rows.setdefault(key, [s, layers, frac, a, b])
+        r[3], r[4] = min(r[3], a), max(r[4], b)
+        return key
+
+    for s, frac, g_lo, g_hi, n in wanted:
+        sig = [nt.freqs[s][i][nt.freqs[s][i] > 0].tobytes() + np.asarray(nt.amps[s][i]).tobytes()
+               for i in range(nt.freqs[s].shape[0])]
+        groups: dict[float, list[int]] = {}
+        for layer, e in enumerate(exponents[s].tolist()):
+            groups.setdefault(e, []).append(layer)
+        held = [need(b"h%d" % frac + b"".join(nt.adsr[s][i].tobytes() + sig[i] for i in m),
+                     s, m, frac, 0, g_hi) for m in groups.values()]
+        tail = [need(b"t%d" % frac + sig[i], s, [i], frac, g_lo, n) for i in range(len(sig))]
+        lead = frac / FRACTIONS
+        # A group of layers that decay to silence (sustain 0) is exactly 0 once all settled.
+        silent = tuple(-1 if np.any(nt.adsr[s][m, 2] != 0.0) else max(
+            settled_at(q, lead, nt.sample_rate) for q in nt.adsr[s][m]) for m in groups.values())
+        plans.append(((s, frac), held, tuple(tuple(m) for m in groups.values()), silent, tail,
+                      (g_lo, g_hi)))
+
+    def row(key: bytes) -> np.ndarray:
+        s, layers, frac, a, b = rows[key]
+        osc = oscillators(be, nt, s, frac, a, b, layers)
+        if key[:1] == b"t":
+            return osc[0]  # type: ignore[no-any-return]
+        out = np.zeros(b, dtype=np.float32)
+        for i, layer in enumerate(layers):
+            out += held_curve(np, nt, nt.adsr[s][layer], frac, b)[:b] * osc[i]
+        return out
+
+    made = dict(zip(rows, mapper(row, list(rows)), strict=True))
+    return {at: HeldTable(tuple(made[k] for k in held), groups, silent,
+                          tuple(made[k] for k in tail), tuple(rows[k][3] for k in tail), gates)
+            for at, held, groups, silent, tail, gates in plans}
+
+
+def _from_held(nt: NoteTable, k: int, ht: HeldTable) -> tuple[np.ndarray, list[int]]:
+    """Distinct note ``k`` whole from its sound's :class:`HeldTable` (NumPy): one row per
+    group of layers that share a velocity exponent, and the layer whose gain weighs each
+    (as :func:`_merge_layers` leaves a kept note)."""
+    _s, gate, _n_l, n, frac = nt.keys[k]
+    g0 = math.ceil(gate - frac / FRACTIONS)
+    out = np.empty((len(ht.groups), n), dtype=np.float32)
+    levels = nt.levels[k].tolist()
+    for j, (row, members) in enumerate(zip(ht.held, ht.groups, strict=True)):
+        out[j, :g0] = row[:g0]
+        out[j, g0:] = 0.0
+        for layer in members:
+            t0 = ht.tail_from[layer]
+            rc = release_curve(np, nt, float(nt.adsr[_s][layer][3]), frac, n - g0)
+            out[j, g0:] += (levels[layer] * rc[:n - g0]) * ht.tail[layer][g0 - t0:n - t0]
+    return out, [m[0] for m in ht.groups]
+
+
+def settled_at(params: np.ndarray, lead: float, sr: int) -> int:
+    """The first sample (from the note's first, ``lead`` samples after its onset) where a
+    layer's decay has settled (:data:`SETTLED`): from there its curve holds the sustain level
+    (:func:`envelope`'s ``i_set``, gate aside).
+
+    >>> settled_at(np.array([0.002, 0.05, 0.0, 0.1]), 0.0, 8000)  # (2 + 3.4 x 50) ms at 8 kHz
+    1376
+    """
+    att, dec = float(params[0]), float(params[1])
+    return max(0, math.ceil((att + SETTLED * dec) * sr - lead))
+
+
 def _multiply_into(x: np.ndarray, y: np.ndarray, out: np.ndarray) -> None:
     np.multiply(x, y, out=out)
 
@@ -353,10 +486,12 @@ def _assign_product(x: Any, y: Any, out: Any) -> None:
     out[...] = x * y  # the standard has no ``out=``
 
 
-def oscillators(be: Backend, nt: NoteTable, s: int, frac: int, a: int, b: int) -> Any:
+def oscillators(be: Backend, nt: NoteTable, s: int, frac: int, a: int, b: int,
+                layers: list[int] | None = None) -> Any:
     """The partials of sound ``s`` (a preset at a pitch), each layer's summed, at samples
     ``a..b`` from an onset ``frac`` / :data:`FRACTIONS` of a sample before the first:
-    ``(layers, b - a)``. The same for every note of the sound; its envelope makes the note.
+    ``(layers, b - a)`` (only ``layers`` when given). The same for every note of the sound;
+    its envelope makes the note.
     """
     xp = be.xp
     sr = nt.sample_rate
@@ -365,12 +500,16 @@ def oscillators(be: Backend, nt: NoteTable, s: int, frac: int, a: int, b: int) -
     # Phase of each partial at each block's start (cycles reduced in float64, so long notes
     # keep their pitch), times its amplitude: (cos, sin) coefficients (layers, nb, 2P).
     t0 = (a + frac / FRACTIONS + BLOCK * np.arange(nb)) / sr
-    cycles = nt.freqs[s][:, None, :] * t0[None, :, None]
+    freqs, amps, basis = nt.freqs[s], nt.amps[s], nt.basis[s]
+    if layers is not None:
+        at = xp.asarray(layers)
+        freqs, amps, basis = freqs[layers], xp.take(amps, at, axis=0), xp.take(basis, at, axis=0)
+    cycles = freqs[:, None, :] * t0[None, :, None]
     th = xp.asarray((cycles - np.floor(cycles)) * (2.0 * math.pi), dtype=xp.float32)
-    n_l = nt.freqs[s].shape[0]
-    amp = xp.reshape(nt.amps[s], (n_l, 1, -1))
+    n_l = freqs.shape[0]
+    amp = xp.reshape(amps, (n_l, 1, -1))
     coef = xp.concat([xp.cos(th) * amp, xp.sin(th) * amp], axis=2)
-    return xp.reshape(coef @ nt.basis[s], (n_l, nb * BLOCK))[:, :n]
+    return xp.reshape(coef @ basis, (n_l, nb * BLOCK))[:, :n]
 
 
 CURVE_SAMPLES = 1 << 18  # the longest attack-decay-sustain curve kept per layer and onset

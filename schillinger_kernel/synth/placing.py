@@ -7,7 +7,10 @@ of that layer and onset place shares (:func:`.notes.held_curve`), after it the r
 shape (:func:`.notes.release_curve`) times the level at the gate, so each stretch of a
 layer is one product with its oscillator and one ``axpy`` with the number in its weight;
 a layer that decays to silence (sustain 0) is left out where its curve is exactly silent.
-Other namespaces add :func:`.notes.render_note`'s rows by a product.
+Where several such notes play one sound, its curves times its oscillators are kept up to the
+gates (:class:`.notes.HeldTable`): up to its gate a note is then one ``axpy`` per group of
+layers sharing a velocity exponent, reading one kept row instead of two. Other namespaces
+add :func:`.notes.render_note`'s rows by a product.
 
 >>> import numpy as np
 >>> from schillinger_kernel.score import Score
@@ -34,25 +37,18 @@ from . import notes
 from .backend import Backend
 from .notes import (
     FRACTIONS,
-    SETTLED,
     NoteTable,
     held_curve,
     oscillators,
     release_curve,
     release_key,
     render_note,
+    settled_at,
 )
 
 __all__ = ["add_notes"]
 
 _GONE = 5e-8  # a decay this far down is taken as its sustain level (see notes.SETTLED)
-
-
-def _settled(params: np.ndarray, lead: float, sr: int) -> int:
-    """The first sample (from the note's first) where a layer's decay has settled: from
-    there its curve holds the sustain level (:func:`.notes.envelope`'s ``i_set``, gate aside)."""
-    att, dec = float(params[0]), float(params[1])
-    return max(0, math.ceil((att + SETTLED * dec) * sr - lead))
 
 
 _BUF = threading.local()
@@ -72,9 +68,11 @@ def _place(be: Backend, nt: NoteTable, k: int, a: int, b: int, tgt: np.ndarray,
     """Add samples ``a..b`` of distinct note ``k``, weighted by its layers' ``gains``, into
     ``tgt`` (NumPy, in place): :func:`.notes.render_note` without its envelope array.
 
-    Each layer's envelope is a kept curve times a number (the attack-decay-sustain curve up
-    to the gate; the release's shape, times the level at the gate, after it), so a layer is
-    one product with its oscillator and one ``axpy`` per stretch, the number in its weight.
+    Up to the gate, a sound with a :class:`.notes.HeldTable` is one ``axpy`` per group of
+    layers from its kept products. Otherwise each layer's envelope is a kept curve times a
+    number (the attack-decay-sustain curve up to the gate; the release's shape, times the
+    level at the gate, after it), so a layer is one product with its oscillator and one
+    ``axpy`` per stretch, the number in its weight.
     """
     s, gate, _n_l, _, frac = nt.keys[k]
     lead = frac / FRACTIONS
@@ -87,15 +85,27 @@ def _place(be: Backend, nt: NoteTable, k: int, a: int, b: int, tgt: np.ndarray,
             if g != 0.0:
                 axpy(seg[layer, :], tgt, a=g)
         return
+    h, n = g_at - a, b - a
+    g_list = gains.tolist()
+    ht = nt.held.get((s, frac))
+    if ht is not None and g_at <= ht.gates[1] and (b <= g_at or ht.gates[0] <= g_at):
+        for row, members, silent in zip(ht.held, ht.groups, ht.silent, strict=True):
+            w = g_list[members[0]]
+            hl = h if silent < 0 else min(h, max(0, silent - a))
+            if w != 0.0 and hl > 0:
+                axpy(row[a:a + hl], tgt[:hl], a=w)
+        if b > g_at:
+            _release(nt, k, [t[g_at - t0:b - t0] for t, t0 in zip(ht.tail, ht.tail_from,
+                                                                  strict=True)],
+                     g_at, g0, tgt[h:n], g_list, axpy)
+        return
     kept = nt.oscs.get((s, frac))
     osc = kept[:, a:b] if kept is not None and kept.shape[1] >= b else \
         oscillators(be, nt, s, frac, a, b)
-    h, n = g_at - a, b - a
-    levels = nt.levels[k].tolist()
     buf = _buffer(n)
     curves = nt.curves
-    for layer, (g, (p, c_key, r_key, rel, settled)) in enumerate(zip(
-            gains.tolist(), _layer_plan(nt, s, frac), strict=False)):
+    for layer, (g, (p, c_key, _r_key, _rel, settled)) in enumerate(zip(
+            g_list, _layer_plan(nt, s, frac), strict=False)):
         if g == 0.0:
             continue
         # A layer that decays to silence is exactly silent in its curve once settled
@@ -107,12 +117,29 @@ def _place(be: Backend, nt: NoteTable, k: int, a: int, b: int, tgt: np.ndarray,
                 c = held_curve(np, nt, p, frac, g_at)
             np.multiply(c[a:a + hl], osc[layer, :hl], out=buf[:hl])
             axpy(buf[:hl], tgt[:hl], a=g)
-        if b > g_at and (settled < 0 or levels[layer] >= _GONE):
-            rc = curves.get(r_key)
-            if rc is None or rc.shape[0] < b - g0:
-                rc = release_curve(np, nt, rel, frac, b - g0)
-            np.multiply(rc[g_at - g0:b - g0], osc[layer, h:], out=buf[h:])
-            axpy(buf[h:], tgt[h:n], a=g * levels[layer])
+    if b > g_at:
+        _release(nt, k, osc[:, h:], g_at, g0, tgt[h:n], g_list, axpy)
+
+
+def _release(nt: NoteTable, k: int, osc: Any, g_at: int, g0: int, tgt: np.ndarray,
+             gains: list[float], axpy: Callable[..., Any]) -> None:
+    """Add note ``k``'s release from sample ``g_at`` on (``g0``: its first sample at or after
+    the gate), ``osc`` its layers' oscillators there, into ``tgt``: per layer one product
+    with the release's shape and one ``axpy`` with the level at the gate in its weight."""
+    s, _gate, _n_l, _, frac = nt.keys[k]
+    levels = nt.levels[k].tolist()
+    m = tgt.shape[0]
+    buf = _buffer(m)
+    curves = nt.curves
+    for layer, (g, (_p, _c_key, r_key, rel, settled)) in enumerate(zip(
+            gains, _layer_plan(nt, s, frac), strict=False)):
+        if g == 0.0 or (settled >= 0 and levels[layer] < _GONE):
+            continue
+        rc = curves.get(r_key)
+        if rc is None or rc.shape[0] < g_at + m - g0:
+            rc = release_curve(np, nt, rel, frac, g_at + m - g0)
+        np.multiply(rc[g_at - g0:g_at + m - g0], osc[layer][:m], out=buf)
+        axpy(buf, tgt, a=g * levels[layer])
 
 
 def _layer_plan(nt: NoteTable, s: int, frac: int) -> list[tuple[np.ndarray, tuple[bytes, int],
@@ -124,7 +151,7 @@ def _layer_plan(nt: NoteTable, s: int, frac: int) -> list[tuple[np.ndarray, tupl
     if got is None:
         lead = frac / FRACTIONS
         got = [(p, (p.tobytes(), frac), release_key(float(p[3]), frac), float(p[3]),
-                _settled(p, lead, nt.sample_rate) if p[2] == 0.0 else -1)
+                settled_at(p, lead, nt.sample_rate) if p[2] == 0.0 else -1)
                for p in nt.adsr[s]]
         nt.plans[(s, frac)] = got
     return got

@@ -66,7 +66,7 @@ def test_a_layer_decayed_to_silence_is_left_out_where_silent() -> None:
     hammer = [p for p in nt.adsr[s] if p[2] == 0.0 and p[1] < 0.1]
     assert hammer, "the piano has a quickly decaying layer"
     p = hammer[0]
-    settle = placing._settled(p, frac / notes.FRACTIONS, 48000)
+    settle = notes.settled_at(p, frac / notes.FRACTIONS, 48000)
     curve = notes.held_curve(np, nt, p, frac, length)
     assert float(np.abs(curve[settle:]).max()) == 0.0 and float(curve[settle - 1]) > 0.0
     layer = next(i for i, q in enumerate(nt.adsr[s]) if (q == p).all())
@@ -109,6 +109,8 @@ def test_kept_notes_sum_the_layers_that_share_a_velocity_exponent(
     assert nt.bank[k].shape[0] == len(nt.merged[k]) < nt.keys[k][2]
     merged = synthesize(tl, be, threads=2)
     monkeypatch.setattr(notes, "_merge_layers", lambda nt, exponents, counts: None)
+    monkeypatch.setattr(notes, "_from_held", lambda nt, k, ht: notes.render_note(be, nt, k, 0,
+                                                                               nt.keys[k][3]))
     layered = synthesize(tl, be, threads=2)
     peak = float(np.abs(layered).max())
     assert peak > 0.05
