@@ -9,7 +9,7 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { API_PATH, ApiError, ISessionSummary, listSessions, memberCount, requestAPI } from './api';
 import { storeKey } from './offline';
-import { IMember, SessionDoc } from './ydoc';
+import { IMember, roleSuffix, SessionDoc } from './ydoc';
 import { changes } from './ydoc_lists';
 
 /** A user as the server reports it (jupyter-server's identity, the session's owner). */
@@ -18,6 +18,8 @@ export interface IPerson {
   display_name?: string;
   name?: string;
   color?: string;
+  /** In a session's `people`: "editor", or "watcher" for a read-only user. */
+  role?: string;
 }
 
 // jupyter-server gives whoever logs in with the server's one token a random 32-hex username
@@ -198,7 +200,9 @@ export class SessionsView {
         const who = document.createElement('span');
         who.className = 'sk-person';
         who.dataset.sk = 'session-person';
-        who.textContent = ` ${p.display_name ?? p.username ?? ''}`;
+        who.textContent = ` ${p.display_name ?? p.username ?? ''}${roleSuffix(p.role)}`;
+        who.dataset.skRole = p.role ?? '';
+        who.title = p.role === 'watcher' ? 'watching: read-only' : p.role === 'editor' ? 'editor' : '';
         who.style.color = p.color ?? '';
         line.appendChild(who);
       }
@@ -207,6 +211,7 @@ export class SessionsView {
     const actions = document.createElement('div');
     actions.className = 'sk-buttons sk-session-actions';
     const inIt = this._joined === id;
+    // offered to everyone: a read-only user joins as a watcher (the server says so in `joined`)
     const join = inIt ? button('Leave', 'leave', 'Leave this session') : button('Join', 'join', 'Join this session');
     join.onclick = () => (inIt ? this._leave() : this._join(id));
     actions.appendChild(join);
@@ -404,11 +409,13 @@ export class SessionsView {
     this._joined = session?.id ?? null;
     this._joining = null;
     this._retries = 0;
+    const role = typeof msg.role === 'string' ? msg.role : undefined;
     const kept = this._doc;
     if (kept && session?.id === kept.session && this._hello) {
       // back in after a drop: the same document syncs again, its offline changes with it
       kept.setTitle(session.name ?? session.id);
       kept.setMembers(Array.isArray(session.members) ? session.members : []);
+      kept.setRole(role);
       kept.start(this._hello.client);
       return;
     }
@@ -419,6 +426,7 @@ export class SessionsView {
     sessionStorage.setItem(JOINED_KEY, session.id);
     const key = storeKey(this.settings.baseUrl, session.id);
     const doc = new SessionDoc(session.id, session.name ?? session.id, this._hello, this._sendFrame, key);
+    doc.setRole(role); // before its kept changes are read back: a watcher keeps none
     this._doc = doc;
     this._docHost.appendChild(doc.node);
     doc.setMembers(Array.isArray(session.members) ? session.members : []);

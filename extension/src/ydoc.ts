@@ -17,6 +17,9 @@
 // client id and the identity from `hello`, and the view names a peer by the server's member
 // list (`joined`/`presence`) for that client id, so a state that claims another name, or a
 // client that is not a member, shows nothing the server did not say.
+//
+// A read-only user joins as a watcher (`joined.role`): the server refuses every edit of theirs,
+// so the view offers none (read-only cells, no add or remove) and keeps nothing to resend.
 
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -34,6 +37,13 @@ export interface IMember {
   display_name?: string;
   name?: string;
   color?: string;
+  /** "editor" or "watcher" (a read-only user): what the server lets this member do. */
+  role?: string;
+}
+
+/** How a member's role reads after their name: " (watching)" for a watcher, else nothing. */
+export function roleSuffix(role: string | undefined): string {
+  return role === 'watcher' ? ' (watching)' : '';
 }
 
 /** What this tab shares through awareness. */
@@ -100,6 +110,7 @@ export class SessionDoc {
     this.node.dataset.skStored = 'yes';
     this.node.dataset.skOnline = 'yes';
     this.node.dataset.skWaiting = '0';
+    this.node.dataset.skRole = 'editor';
     this._title = el('div', 'sk-session-name', 'ydoc-title');
     this.setTitle(title);
     this.node.appendChild(this._title);
@@ -107,9 +118,10 @@ export class SessionDoc {
     this._params = el('table', 'sk-ydoc-params', 'ydoc-params');
     this._counts = el('div', 'sk-note', 'ydoc-counts');
     this._status = el('div', 'sk-note', 'ydoc-status', 'connecting…');
-    const score = new ScoreList(this.score, parseValue);
+    this._scoreList = new ScoreList(this.score, parseValue);
     const history = new HistoryList(this.history);
-    this.node.append(this._here, this._params, this._adder(), score.node, history.node, this._counts, this._status);
+    this._add = this._adder();
+    this.node.append(this._here, this._params, this._add, this._scoreList.node, history.node, this._counts, this._status);
 
     this.doc.on('update', this._onUpdate);
     this.params.observe(() => this._render());
@@ -141,6 +153,28 @@ export class SessionDoc {
   /** The session's name (it was renamed). */
   setTitle(title: string): void {
     this._title.textContent = `In “${title}”`;
+  }
+
+  /** Whether this tab only watches (the server said `role: "watcher"`). */
+  get watching(): boolean {
+    return this._watching;
+  }
+
+  /** The role the server gave this tab in `joined`: a watcher's view offers no edits, and
+   * nothing it kept to send (from an earlier page, or from before it lost write access) is
+   * kept any longer, since the server would refuse it every time. */
+  setRole(role: string | undefined): void {
+    this._watching = role === 'watcher';
+    this.node.dataset.skRole = this._watching ? 'watcher' : 'editor';
+    this._add.hidden = this._watching;
+    this._scoreList.setReadOnly(this._watching);
+    for (const input of Array.from(this._params.querySelectorAll('input'))) {
+      input.readOnly = this._watching;
+    }
+    if (this._watching && this._unstored.length > 0) {
+      this.forget();
+    }
+    this._showStatus();
   }
 
   /** Send sync step 1 and this tab's awareness (after `joined`); `client`: this socket's
@@ -237,7 +271,7 @@ export class SessionDoc {
   // a change made here (not one from the server) goes out at once when online, and is kept
   // until the server says it is stored
   private _onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this || origin === RESTORED) {
+    if (origin === this || origin === RESTORED || this._watching) {
       return;
     }
     const change: IUnstored = { update, frame: null };
@@ -271,7 +305,9 @@ export class SessionDoc {
 
   private async _restore(): Promise<void> {
     const kept = this._keep === null ? null : await loadUnstored(this._keep);
-    if (kept !== null && !this.doc.isDestroyed) {
+    if (kept !== null && this._watching) {
+      this._persist(); // nothing to keep: the server refuses a watcher's changes
+    } else if (kept !== null && !this.doc.isDestroyed) {
       // applied before the server's state arrives it waits (Yjs keeps it pending) until the
       // state it was made on is here
       Y.applyUpdate(this.doc, kept, RESTORED);
@@ -317,6 +353,9 @@ export class SessionDoc {
   }
 
   private _editing(name: string | null): void {
+    if (this._watching && name !== null) {
+      return;
+    }
     const state = this.awareness.getLocalState() as ILocalState | null;
     if (state && state.editing !== name) {
       this.awareness.setLocalStateField('editing', name);
@@ -324,6 +363,9 @@ export class SessionDoc {
   }
 
   private _set(name: string, text: string): void {
+    if (this._watching) {
+      return;
+    }
     const value = parseValue(text);
     if (name && JSON.stringify(this.params.get(name)) !== JSON.stringify(value)) {
       this.params.set(name, value);
@@ -337,6 +379,7 @@ export class SessionDoc {
     input.dataset.skParam = name;
     input.value = value;
     input.size = 10;
+    input.readOnly = this._watching;
     input.onfocus = () => this._editing(name || null);
     input.onblur = () => this._editing(null);
     return input;
@@ -444,7 +487,9 @@ export class SessionDoc {
       const who = el('span', 'sk-person', 'ydoc-person');
       who.dataset.skClient = client;
       const me = yid === this.doc.clientID;
-      let text = ` ${member.display_name ?? member.name ?? member.username ?? ''}${me ? ' (you)' : ''}`;
+      who.dataset.skRole = member.role ?? '';
+      const name = member.display_name ?? member.name ?? member.username ?? '';
+      let text = ` ${name}${me ? ' (you)' : ''}${roleSuffix(member.role)}`;
       if (typeof state.editing === 'string' && state.editing) {
         text += ` editing ${state.editing}`;
       }
@@ -461,7 +506,9 @@ export class SessionDoc {
     this.node.dataset.skWaiting = String(waiting);
     const synced = this.node.dataset.skSynced === 'yes';
     const kept = this._keep === null ? 'in this page' : 'in this browser';
-    this._status.textContent = !this._online
+    this._status.textContent = this._watching
+      ? (!this._online ? 'offline: watching (read-only)' : !synced ? 'connecting…' : 'watching (read-only)')
+      : !this._online
       ? `offline: ${waiting ? `${changes(waiting)} kept ${kept}, sent when the connection is back` : 'no changes waiting'}`
       : !synced
         ? 'connecting…'
@@ -475,6 +522,9 @@ export class SessionDoc {
   private _unstored: IUnstored[] = [];
   private _online = false;
   private _isRestored = false;
+  private _watching = false;
+  private _scoreList: ScoreList;
+  private _add: HTMLElement;
   private _writes: Promise<void> = Promise.resolve();
   private _title: HTMLElement;
   private _here: HTMLElement;

@@ -141,6 +141,7 @@ export class ScoreList {
       }
     };
     row.append(value, add);
+    this._row = row;
     this.node.append(this._head, this._list, row);
     _score.observeDeep(this._render);
     this._render();
@@ -149,6 +150,16 @@ export class ScoreList {
   readonly node: HTMLElement;
   private _head: HTMLElement;
   private _list: HTMLElement;
+  private _row: HTMLElement;
+  private _readOnly = false;
+
+  /** Offer adding and removing items (false), or only show them (a watcher's view). */
+  setReadOnly(readOnly: boolean): void {
+    this._readOnly = readOnly;
+    this._row.hidden = readOnly;
+    this.node.dataset.skReadOnly = readOnly ? 'yes' : 'no';
+    this._render();
+  }
 
   private _render = (): void => {
     const items = this._score.toJSON() as unknown[];
@@ -166,7 +177,10 @@ export class ScoreList {
           this._score.delete(i, 1);
         }
       };
-      item.append(text, remove);
+      item.append(text);
+      if (!this._readOnly) {
+        item.append(remove);
+      }
       this._list.appendChild(item);
     });
   };

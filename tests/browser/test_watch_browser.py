@@ -1,0 +1,206 @@
+"""A read-only user watches a shared session in the sidebar (issue 16), in Debian's Chromium.
+
+A JupyterLab of its own, configured as a server admin gives a team read and write
+(tests/server/team.py: jupyter's ``IdentityProvider`` and ``Authorizer`` classes; alice may
+write, bob may only read). Alice, a Python :class:`YClient`, builds a session; bob opens the
+lab with his token, is offered Join, and joins as a watcher: the view says "watching
+(read-only)", its parameter cells are read-only, the score has no add or remove controls, the
+member lists say he is watching, alice's edits reach him live, and a change an earlier page of
+his kept in IndexedDB is neither applied nor kept (the server would refuse it forever).
+Screenshot: ``test-artifacts/ydoc_watcher.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import free_port, wait_until
+from pycrdt import Doc, Map
+from test_ydoc_browser import YDOC, PyPeer, _open_panel, _shown, awareness_frame
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class TeamLab:
+    """The team's JupyterLab: where it listens, and its log."""
+
+    url: str
+    log: Path
+
+    def url_for(self, path: str) -> str:
+        """``path`` logged in as bob (the read-only user)."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.url}{path.lstrip('/')}{sep}token=bob-token"
+
+    def log_tail(self, n: int = 60) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return "(no log)"
+
+
+
+def _call(server: TeamLab, who: str, path: str, body: dict[str, Any] | None) -> Any:
+    """GET (``body`` None) or POST ``body`` to the workbench's ``path`` as ``who``."""
+    req = urllib.request.Request(f"{server.url}schillinger/api/{path}",
+                                 data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Authorization": f"token {who}-token",
+                                          "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read() or b"null")
+
+
+@pytest.fixture(scope="module")
+def team_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamLab]:
+    """JupyterLab with team.py's identity provider and authorizer (bob reads only)."""
+    base = tmp_path_factory.mktemp("team-lab")
+    root = base / "root"
+    root.mkdir()
+    built = REPO / "schillinger_kernel" / "labextension"
+    extra = base / "labextensions"
+    extra.mkdir()
+    if (built / "package.json").is_file():
+        (extra / "schillinger-workbench").symlink_to(built, target_is_directory=True)
+    port = free_port()
+    tests = REPO / "tests"
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+           "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "PYTHONUNBUFFERED": "1",
+           # team.py (and the helpers it imports) for the server's classes
+           "PYTHONPATH": os.pathsep.join([str(tests / "server"), str(tests),
+                                          *filter(None, [os.environ.get("PYTHONPATH")])])}
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}",
+           "--ServerApp.port_retries=0", "--LabApp.news_url=",
+           "--ServerApp.identity_provider_class=team.Team",
+           "--ServerApp.authorizer_class=team.WritersWrite",
+           "--SchillingerApp.osc_port=0", "--SchillingerApp.audio_output=False",
+           f"--SchillingerApp.sessions_dir={base / 'sessions'}",
+           f"--LabApp.extra_labextensions_path={extra}"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = base / "lab.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root)
+    server = TeamLab(f"http://127.0.0.1:{port}/", log)
+
+    def answers() -> bool:
+        if proc.poll() is not None:
+            pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
+        try:
+            _call(server, "bob", "status", None)
+        except OSError:
+            return False
+        return True
+
+    try:
+        wait_until(answers, 120, "the team's jupyter lab to answer", interval=0.5)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _kept_record(page: Any, key: str, update: list[int] | None) -> Any:
+    """Put ``update`` under ``key`` in offline.ts's IndexedDB store (None: read it back)."""
+    return page.evaluate("""([key, update]) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('schillinger-workbench', 1);
+        open.onupgradeneeded = () => open.result.createObjectStore('unstored-updates');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('unstored-updates', update ? 'readwrite' : 'readonly');
+            const store = tx.objectStore('unstored-updates');
+            const req = update ? store.put(new Uint8Array(update), key) : store.get(key);
+            tx.oncomplete = () => { db.close(); resolve(update ? true : (req.result
+                ? Array.from(req.result) : null)); };
+            tx.onerror = () => reject(tx.error);
+        };
+    })""", [key, update])
+
+
+def test_a_read_only_user_watches_the_session_in_the_sidebar(
+        page: Any, team_lab: TeamLab, artifacts: Path) -> None:
+    sid = _call(team_lab, "alice", "sessions", {"name": "Watched"})["id"]
+    ws = team_lab.url.replace("http", "ws", 1) + "schillinger/api/ws"
+    alice = PyPeer(ws, sid, "alice-token")
+    try:
+        alice.do(lambda c: c.params.__setitem__("tempo", 96))
+        alice.do(lambda c: c.score.append("bar one"))
+        alice.run(alice.client.stored())
+
+        panel = _open_panel(page, team_lab)
+        me = page.evaluate("async () => (await (await fetch('/api/me')).json()).identity")
+        assert me["username"] == "bob"
+        # as if an earlier page of bob's had kept a change the server never stored
+        forged: Doc[Any] = Doc()
+        params: Map[Any] = Map()
+        forged["params"] = params
+        params["mine"] = 1
+        key = f"{team_lab.url}|{sid}"
+        assert _kept_record(page, key, list(forged.get_update()))
+        item = panel.locator(f'[data-sk-session="{sid}"]')
+        item.locator('[data-sk="session-join"]').click()  # offered to a read-only user too
+        doc = panel.locator(f'{YDOC}[data-sk-session="{sid}"][data-sk-synced="yes"]')
+        doc.wait_for(timeout=20_000)
+
+        assert doc.get_attribute("data-sk-role") == "watcher"
+        wait_until(lambda: _shown(doc) == {"tempo": "96"}, 20, "alice's tempo at bob's")
+        status = doc.locator('[data-sk="ydoc-status"]')
+        wait_until(lambda: status.inner_text() == "watching (read-only)", 20, "the status line")
+        # nothing to edit: read-only cells, no adder, no score controls
+        assert doc.locator('input[data-sk-param="tempo"]').evaluate("e => e.readOnly")
+        assert not doc.locator('[data-sk="ydoc-add"]').is_visible()
+        assert not doc.locator('[data-sk="ydoc-score-add"]').is_visible()
+        assert doc.locator('[data-sk="ydoc-score-item"]').inner_text().strip() == "bar one"
+        assert doc.locator('[data-sk="ydoc-score-remove"]').count() == 0
+        # the kept change is gone, never applied, and nothing waits to be sent
+        wait_until(lambda: _kept_record(page, key, None) is None, 20, "the record forgotten")
+        assert doc.get_attribute("data-sk-waiting") == "0"
+
+        # who is here: bob watching, alice not
+        here = doc.locator('[data-sk="ydoc-person"][data-sk-role="watcher"]')
+        wait_until(lambda: here.count() == 1 and here.inner_text().strip()
+                   == "Bob (you) (watching)", 20, "bob listed as watching")
+        # alice (Python) says she is here through awareness, as a tab does
+        alice.do(lambda c: c.send_frame(awareness_frame(4242, 1, {
+            "client": alice.id, "user": alice.me, "editing": None})))
+        editor = doc.locator('[data-sk="ydoc-person"][data-sk-role="editor"]')
+        wait_until(lambda: editor.count() == 1, 20, "alice's awareness at bob's")
+        assert editor.inner_text().strip() == "Alice"
+        # the session list: each person's role from the server's `people`
+        people = item.locator('[data-sk="session-person"]')
+        wait_until(lambda: people.count() == 2, 20, "both people in the session list")
+        roles = dict(people.evaluate_all(
+            "ps => ps.map(p => [p.textContent.trim(), p.dataset.skRole])"))
+        assert roles == {"Alice": "editor", "Bob (watching)": "watcher"}
+
+        # alice's edits reach him live; his view sent no edit (no refusal shown)
+        alice.do(lambda c: c.params.__setitem__("tempo", 100))
+        alice.do(lambda c: c.score.append("bar two"))
+        wait_until(lambda: _shown(doc) == {"tempo": "100"}, 20, "alice's edit at bob's")
+        wait_until(lambda: doc.locator('[data-sk="ydoc-score-item"]').count() == 2, 20,
+                   "alice's score item at bob's")
+        assert doc.locator('[data-sk="ydoc-score-remove"]').count() == 0
+        assert "needs write" not in panel.locator('[data-sk="sessions-error"]').inner_text()
+        assert alice.params() == {"tempo": 100}
+        assert status.inner_text() == "watching (read-only)"
+        page.screenshot(path=str(artifacts / "ydoc_watcher.png"))
+        assert not [e for e in page.console_errors if "schillinger" in e.lower()], \
+            page.console_errors
+    finally:
+        alice.close()
