@@ -11,12 +11,13 @@ The browser end is tests/browser/test_explorer_notation_browser.py.
 
 from __future__ import annotations
 
+import contextlib
 import queue
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from helpers import wait_until
 
 import schillinger_kernel as sk
 
@@ -40,19 +41,23 @@ class _Lab:
     def answer(self, msg_id: str, wanted: Callable[[dict[str, Any]], bool]) -> list[str]:
         """Wait for the idle of ``msg_id`` and for a state update that ``wanted`` accepts;
         returns what did not come."""
-        idle = got = False
-        deadline = time.monotonic() + ANSWER_TIMEOUT
-        while not (idle and got) and time.monotonic() < deadline:
+        seen = {"idle": False, "answer": False}
+
+        def both_came() -> bool:
             try:
                 msg = self.client.iopub_channel.get_msg(timeout=0.5)
             except queue.Empty:
-                continue
+                return False
             if (msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id
                     and msg["content"]["execution_state"] == "idle"):
-                idle = True
+                seen["idle"] = True
             elif msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == self.comm_id:
-                got = got or wanted(msg["content"]["data"].get("state", {}))
-        return [w for w, ok in (("idle", idle), ("answer", got)) if not ok]
+                seen["answer"] = seen["answer"] or wanted(msg["content"]["data"].get("state", {}))
+            return seen["idle"] and seen["answer"]
+
+        with contextlib.suppress(AssertionError):  # what did not come is the answer
+            wait_until(both_came, ANSWER_TIMEOUT, "the idle and the answer", interval=0)
+        return [w for w, ok in seen.items() if not ok]
 
 
 @pytest.fixture(scope="module")
