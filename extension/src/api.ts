@@ -69,6 +69,41 @@ export class ApiError extends Error {
   }
 }
 
+/** What a refused write (403) reads as: plain words, never the server's raw answer. */
+export const READ_ONLY_MESSAGE = 'read-only here: the owner can grant write (see docs/hub-admin.md)';
+
+/** What a refused read (403) reads as. */
+export const NO_ACCESS_MESSAGE = 'no access here: the owner can grant read (see docs/hub-admin.md)';
+
+/** Dispatched on `window` when the server refuses a write (403): the sidebar turns read-only. */
+export const WRITE_DENIED_EVENT = 'schillinger-workbench:write-denied';
+
+/** The resource and action the server's Authorizer decides writes on (handlers.py). */
+const AUTH_RESOURCE = 'schillinger';
+
+/**
+ * Whether this user may write: the server's own Authorizer asked through jupyter-server's
+ * `GET /api/me?permissions=...` (the same check every write handler makes). null when the
+ * answer says nothing (then the first refused write tells, WRITE_DENIED_EVENT).
+ */
+export async function mayWrite(
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<boolean | null> {
+  const query = encodeURIComponent(JSON.stringify({ [AUTH_RESOURCE]: ['write'] }));
+  const url = URLExt.join(settings.baseUrl, 'api', 'me') + `?permissions=${query}`;
+  try {
+    const response = await ServerConnection.makeRequest(url, {}, settings);
+    if (!response.ok) {
+      return null;
+    }
+    const body = (await response.json()) as { permissions?: Record<string, unknown> };
+    const allowed = body.permissions?.[AUTH_RESOURCE];
+    return Array.isArray(allowed) ? allowed.includes('write') : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The outcome of the version handshake. */
 export type Handshake =
   | { kind: 'ok'; status: IStatus }
@@ -109,6 +144,15 @@ export async function requestAPI<T>(
     } catch {
       data = text;
     }
+  }
+  if (response.status === 403) {
+    // the Authorizer's refusal: its raw text helps nobody, and a refused write means the
+    // sidebar should offer no more writes
+    const write = (init.method ?? 'GET').toUpperCase() !== 'GET';
+    if (write) {
+      window.dispatchEvent(new Event(WRITE_DENIED_EVENT));
+    }
+    throw new ApiError(403, write ? READ_ONLY_MESSAGE : NO_ACCESS_MESSAGE);
   }
   if (!response.ok) {
     const body = isObject(data) ? data : {};

@@ -11,6 +11,7 @@ import { SessionsView } from './sessions';
 import { describeDriving, DRIVEN_CHANGED_EVENT, driveWidgets, DriveCommand, IDrivenWidget, seekedTo } from './drive';
 
 import {
+  ApiError,
   describeBackend,
   FRONTEND_VERSION,
   handshake,
@@ -18,8 +19,11 @@ import {
   IOscStatus,
   IStatus,
   ITransportState,
+  mayWrite,
+  READ_ONLY_MESSAGE,
   transportAction,
-  TransportFeed
+  TransportFeed,
+  WRITE_DENIED_EVENT
 } from './api';
 
 /** How often the status is refreshed while the panel is visible (ms). */
@@ -80,6 +84,8 @@ export class WorkbenchPanel extends Widget {
     this._build();
     this._onDriven = () => this._scheduleRelist();
     window.addEventListener(DRIVEN_CHANGED_EVENT, this._onDriven);
+    this._onDenied = () => this._setWritable(false);
+    window.addEventListener(WRITE_DENIED_EVENT, this._onDenied);
     scope?.onChange(() => this._scheduleRelist());
   }
 
@@ -92,6 +98,14 @@ export class WorkbenchPanel extends Widget {
   async refresh(): Promise<Handshake> {
     const result = await handshake(this.settings);
     this._handshake = result;
+    if (result.kind === 'ok' || result.kind === 'mismatch') {
+      // asked before the controls are drawn, so a read-only user is never offered a write;
+      // no answer (null) leaves it to the first refused write (WRITE_DENIED_EVENT)
+      const writable = await mayWrite(this.settings);
+      if (writable !== null) {
+        this._setWritable(writable);
+      }
+    }
     this._showHandshake(result);
     return result;
   }
@@ -132,6 +146,7 @@ export class WorkbenchPanel extends Widget {
   dispose(): void {
     this._feed.stop();
     window.removeEventListener(DRIVEN_CHANGED_EVENT, this._onDriven);
+    window.removeEventListener(WRITE_DENIED_EVENT, this._onDenied);
     if (this._relistTimer !== null) {
       clearInterval(this._relistTimer);
       this._relistTimer = null;
@@ -236,6 +251,8 @@ export class WorkbenchPanel extends Widget {
     transport.appendChild(this._driving);
     this._driveNote = el('div', { class: 'sk-note', 'data-sk': 'transport-note' });
     transport.appendChild(this._driveNote);
+    this._readOnly = el('div', { class: 'sk-note sk-read-only', 'data-sk': 'transport-read-only', role: 'status' });
+    transport.appendChild(this._readOnly);
     this._transportError = el('div', { class: 'sk-note sk-error', 'data-sk': 'transport-error', role: 'alert' });
     transport.appendChild(this._transportError);
     root.appendChild(transport);
@@ -247,10 +264,38 @@ export class WorkbenchPanel extends Widget {
   }
 
   private _setControlsEnabled(enabled: boolean): void {
-    this._play.disabled = !enabled;
-    this._stop.disabled = !enabled;
-    this._tempo.disabled = !enabled;
+    this._online = enabled;
     this._oscCopy.disabled = !enabled;
+    this._showWritable();
+  }
+
+  /** What the server's Authorizer lets this user do: false turns the transport read-only. */
+  private _setWritable(writable: boolean): void {
+    if (this._writable === writable) {
+      return;
+    }
+    this._writable = writable;
+    this._showWritable();
+    this._sessions.setWritable(writable);
+  }
+
+  // disabled, not hidden: a read-only user sees what the transport does and why it is not theirs
+  private _showWritable(): void {
+    const readOnly = this._writable === false;
+    const controls: [HTMLButtonElement | HTMLInputElement, string][] = [
+      [this._play, 'Play'],
+      [this._stop, 'Stop'],
+      [this._tempo, 'Tempo (BPM)']
+    ];
+    for (const [control, what] of controls) {
+      control.disabled = !this._online || readOnly;
+      control.title = readOnly ? `${what}: ${READ_ONLY_MESSAGE}` : what;
+    }
+    this.node.dataset.skWritable = this._writable === null ? 'unknown' : readOnly ? 'no' : 'yes';
+    this._readOnly.textContent = readOnly ? READ_ONLY_MESSAGE : '';
+    if (readOnly && this._transportError.textContent === READ_ONLY_MESSAGE) {
+      this._transportError.textContent = ''; // said once, by the note
+    }
   }
 
   private _showHandshake(result: Handshake): void {
@@ -391,7 +436,9 @@ export class WorkbenchPanel extends Widget {
       }
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      this._transportError.textContent = action === 'tempo'
+      this._transportError.textContent = error instanceof ApiError && error.status === 403
+        ? (this._readOnly.textContent ? '' : why)
+        : action === 'tempo'
         ? `Tempo ${String(extra.tempo)} refused: ${why}`
         : `Transport ${action} failed: ${why}`;
       if (this._lastTransport) {
@@ -402,6 +449,10 @@ export class WorkbenchPanel extends Widget {
 
   private _feed: TransportFeed;
   private _onDriven: () => void;
+  private _onDenied: () => void;
+  private _writable: boolean | null = null;
+  private _online = false;
+  private _readOnly!: HTMLElement;
   private _relistTimer: ReturnType<typeof setInterval> | null = null;
   private _relistPending = false;
   private _driving!: HTMLElement;

@@ -1,5 +1,6 @@
 // The "Shared sessions" part of the sidebar: who is in each session (names in their colours),
-// and Join/Leave, Rename, Delete (the owner only) and New session. The session joined is
+// and Join/Leave, Rename, Delete (the owner only) and New session (Rename, Delete and New only
+// for a user the server lets write: setWritable). The session joined is
 // synced as a Y document (ydoc.ts): its parameters live, and who is in it. A dropped
 // connection keeps that document (changes made meanwhile are sent when the tab is back in it).
 
@@ -75,12 +76,27 @@ export class SessionsView {
     this._error.dataset.sk = 'sessions-error';
     const create = button('+ New session', 'new', 'Create a shared session');
     create.onclick = () => void this._create();
+    this._newButton = create;
     this._docHost = document.createElement('div');
     this._docHost.className = 'sk-ydoc-host';
     this.node.append(this._list, create, this._error, this._docHost);
   }
 
   readonly node: HTMLElement;
+
+  /**
+   * Whether this user may write (the server's Authorizer, asked by the panel, or a refused
+   * write): a read-only user is offered Join (as a watcher) but not Rename, Delete or New.
+   */
+  setWritable(writable: boolean): void {
+    if (this._writable === writable) {
+      return;
+    }
+    this._writable = writable;
+    this._newButton.hidden = !writable;
+    this.node.dataset.skWritable = writable ? 'yes' : 'no';
+    this._show(this._raw);
+  }
 
   /** The session this panel joined over its WebSocket (null when none). */
   get joined(): string | null {
@@ -154,6 +170,7 @@ export class SessionsView {
   }
 
   private _show(raw: unknown): void {
+    this._raw = raw;
     const sessions = listSessions(raw);
     this._list.textContent = '';
     if (sessions.length === 0) {
@@ -215,7 +232,7 @@ export class SessionsView {
     const join = inIt ? button('Leave', 'leave', 'Leave this session') : button('Join', 'join', 'Join this session');
     join.onclick = () => (inIt ? this._leave() : this._join(id));
     actions.appendChild(join);
-    if (mayManage(owner, this._me)) {
+    if (this._writable && mayManage(owner, this._me)) {
       const rename = button('Rename', 'rename', 'Rename this session');
       rename.onclick = () => void this._rename(id, name);
       const remove = button('Delete', 'delete', 'Delete this session');
@@ -263,7 +280,10 @@ export class SessionsView {
     try {
       await requestAPI<unknown>(endpoint, init, this.settings);
     } catch (error) {
-      this._error.textContent = `${what} failed: ${message(error)}`;
+      // a refusal (403) in the server's plain words alone (api.ts); anything else says what failed
+      this._error.textContent = error instanceof ApiError && error.status === 403
+        ? message(error)
+        : `${what} failed: ${message(error)}`;
     }
     await this.refresh();
   }
@@ -434,6 +454,9 @@ export class SessionsView {
   }
 
   private _me: IPerson | null = null;
+  private _writable = true;
+  private _raw: unknown = undefined;
+  private _newButton: HTMLButtonElement;
   private _hello: { client: string; identity: IMember } | null = null;
   private _doc: SessionDoc | null = null;
   private _frames = 0;

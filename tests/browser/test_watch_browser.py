@@ -8,12 +8,21 @@ lab with his token, is offered Join, and joins as a watcher: the view says "watc
 member lists say he is watching, alice's edits reach him live, and a change an earlier page of
 his kept in IndexedDB is neither applied nor kept (the server would refuse it forever).
 Screenshot: ``test-artifacts/ydoc_watcher.png``.
+
+Bob's sidebar knows he may only read (jupyter-server's ``/api/me?permissions=...`` asks the
+same Authorizer every write handler asks): Play, Stop and Tempo are disabled with the reason in
+their tooltips and under them, and New, Rename and Delete are not offered. Where ``/api/me``
+says nothing of the workbench's resource (its answer stripped on its way to the page, as an
+older or stricter server would send it), the first refused write (a real 403) turns the sidebar
+read-only, and the refusal reads as one plain sentence, never the server's raw JSON.
+Screenshot: ``test-artifacts/watcher_transport.png``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -28,6 +37,10 @@ from pycrdt import Doc, Map
 from test_ydoc_browser import YDOC, PyPeer, _open_panel, _shown, awareness_frame
 
 REPO = Path(__file__).resolve().parents[2]
+#: What a refused write reads as in the sidebar (extension/src/api.ts READ_ONLY_MESSAGE).
+READ_ONLY = "read-only here: the owner can grant write (see docs/hub-admin.md)"
+#: The transport's controls that change the server's clock.
+WRITES = ("play", "stop", "tempo")
 
 
 @dataclass
@@ -204,3 +217,90 @@ def test_a_read_only_user_watches_the_session_in_the_sidebar(
             page.console_errors
     finally:
         alice.close()
+
+
+def _controls(panel: Any) -> dict[str, tuple[bool, str]]:
+    """Each transport write control: (disabled, tooltip)."""
+    return {sk: tuple(panel.locator(f'[data-sk="{sk}"]').evaluate("e => [e.disabled, e.title]"))
+            for sk in WRITES}
+
+
+def _no_raw_json(panel: Any) -> None:
+    """No error or note line of the sidebar shows the server's JSON."""
+    texts = panel.locator('.sk-note').evaluate_all("ns => ns.map(n => n.textContent)")
+    assert not [t for t in texts if "{" in t or '"message"' in t], texts
+
+
+def test_a_read_only_user_is_offered_no_writes(
+        page: Any, team_lab: TeamLab, artifacts: Path) -> None:
+    sid = _call(team_lab, "alice", "sessions", {"name": "Alice's own"})["id"]
+    panel = _open_panel(page, team_lab)
+    wait_until(lambda: panel.get_attribute("data-sk-writable") == "no", 20,
+               "the sidebar to know bob may only read")
+    # disabled, not hidden, each saying why
+    assert _controls(panel) == {"play": (True, f"Play: {READ_ONLY}"),
+                                "stop": (True, f"Stop: {READ_ONLY}"),
+                                "tempo": (True, f"Tempo (BPM): {READ_ONLY}")}
+    assert all(panel.locator(f'[data-sk="{sk}"]').is_visible() for sk in WRITES)
+    assert panel.locator('[data-sk="transport-read-only"]').inner_text() == READ_ONLY
+    # what only reads or stays in this page is still his
+    assert not panel.locator('[data-sk="stop-all"]').is_disabled()
+    # sessions: Join (as a watcher), never New, Rename or Delete
+    item = panel.locator(f'[data-sk-session="{sid}"]')
+    item.wait_for(timeout=20_000)
+    assert item.locator('[data-sk="session-join"]').is_visible()
+    assert not panel.locator('[data-sk="session-new"]').is_visible()
+    assert panel.locator('[data-sk="session-rename"], [data-sk="session-delete"]').count() == 0
+    assert panel.locator('[data-sk="transport-error"]').inner_text() == ""
+    _no_raw_json(panel)
+    page.screenshot(path=str(artifacts / "watcher_transport.png"))
+
+
+def test_the_first_refused_write_turns_the_sidebar_read_only(
+        page: Any, team_lab: TeamLab) -> None:
+    def silent(route: Any) -> None:
+        # the server's real answer, less what it says of the workbench's resource
+        answer = route.fetch()
+        body = answer.json()
+        body["permissions"].pop("schillinger", None)
+        route.fulfill(response=answer, json=body)
+
+    page.route(re.compile(r"/api/me\?permissions="), silent)
+    panel = _open_panel(page, team_lab)
+    wait_until(lambda: not panel.locator('[data-sk="play"]').is_disabled(), 20,
+               "the transport offered while nothing says bob may not write")
+    assert panel.get_attribute("data-sk-writable") == "unknown"
+    new = panel.locator('[data-sk="session-new"]')
+    assert new.is_visible()
+
+    panel.locator('[data-sk="play"]').click()  # the server answers 403
+    wait_until(lambda: panel.get_attribute("data-sk-writable") == "no", 20,
+               "the refusal to turn the sidebar read-only")
+    assert _controls(panel)["play"] == (True, f"Play: {READ_ONLY}")
+    assert panel.locator('[data-sk="transport-read-only"]').inner_text() == READ_ONLY
+    assert panel.locator('[data-sk="transport-error"]').inner_text() == ""
+    assert not new.is_visible()
+    _no_raw_json(panel)
+    assert _call(team_lab, "bob", "transport", None)["playing"] is False
+
+
+def test_a_refused_session_write_reads_plainly(page: Any, team_lab: TeamLab) -> None:
+    def silent(route: Any) -> None:
+        answer = route.fetch()
+        body = answer.json()
+        body["permissions"].pop("schillinger", None)
+        route.fulfill(response=answer, json=body)
+
+    page.route(re.compile(r"/api/me\?permissions="), silent)
+    panel = _open_panel(page, team_lab)
+    new = panel.locator('[data-sk="session-new"]')
+    new.click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("input").fill("Bob's own")
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+    error = panel.locator('[data-sk="sessions-error"]')
+    wait_until(lambda: error.inner_text() == READ_ONLY, 20, "the refusal in plain words")
+    assert not new.is_visible()
+    assert panel.get_attribute("data-sk-writable") == "no"
+    assert "Bob's own" not in [s.get("name") for s in _call(team_lab, "bob", "sessions", None)]
+    _no_raw_json(panel)
