@@ -10,7 +10,9 @@ back to the server's tempo and start/stop state, and so does ``--link-follow-onl
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import AsyncIterator
 from typing import Any
 
 import mido
@@ -137,40 +139,58 @@ async def _peers_meet(bridge: Bridge) -> None:
                     "loopback here)")
 
 
-def test_a_link_apps_tempo_becomes_the_servers(hub: dict[str, Any], wb: Any,
-                                               run: Any) -> None:
+@dataclasses.dataclass
+class Linked:
+    """A Link app (``live``) and a bridge to the hub's server that have found each other."""
+
+    live: Any
+    bridge: Bridge
+    said: list[str]
+    lines: list[str]
+
+
+@contextlib.asynccontextmanager
+async def _linked(hub: dict[str, Any], wb: Any, tempo: float,
+                  **config: Any) -> AsyncIterator[Linked]:
     aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
                                  "installed: Ableton Link is not tested")
+    live = _link_peer(aalink, tempo)
+    said: list[str] = []
+    bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0, midi=False,
+                                 **config), say=said.append)
+    try:
+        lines = await bridge.start()
+        await _peers_meet(bridge)
+        yield Linked(live, bridge, said, lines)
+    finally:
+        bridge.close()
+        live.enabled = False
+        _command(wb, "stop")
 
+
+def test_a_link_apps_tempo_becomes_the_servers(hub: dict[str, Any], wb: Any,
+                                               run: Any) -> None:
     async def scenario() -> None:
-        live = _link_peer(aalink, 100.0)
-        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
-                                     midi=False), say=lambda line: None)
-        try:
-            lines = await bridge.start()
+        async with _linked(hub, wb, 100.0) as k:
             assert any("their tempo changes, starts and stops set the server's" in line
-                       for line in lines), lines
-            await _peers_meet(bridge)
-            await wait_until_async(lambda: abs(live.tempo - 120.0) < 0.01, 10,
+                       for line in k.lines), k.lines
+            await wait_until_async(lambda: abs(k.live.tempo - 120.0) < 0.01, 10,
                                    "the peer at the server's tempo")
-            live.tempo = 131.5  # the musician turns Live's tempo
+            k.live.tempo = 131.5  # the musician turns Live's tempo
             await wait_until_async(lambda: wb.clock.tempo == 131.5, 10,
                                    "the server at the Link app's tempo")
             # a sweep: every step reaches the server, and the server's echoes of the earlier
             # steps do not drag the session back
             for bpm in (140.0, 141.0, 142.0, 143.0):
-                live.tempo = bpm
+                k.live.tempo = bpm
             await wait_until_async(lambda: wb.clock.tempo == 143.0, 10, "the sweep's end")
-            await wait_until_async(lambda: abs(live.tempo - 143.0) < 0.01, 10,
+            await wait_until_async(lambda: abs(k.live.tempo - 143.0) < 0.01, 10,
                                    "the peer to stay at its tempo")
             # and the other way still: the server's tempo on the peer
             _command(wb, "tempo", tempo=97.0)
-            await wait_until_async(lambda: abs(live.tempo - 97.0) < 0.01, 10,
+            await wait_until_async(lambda: abs(k.live.tempo - 97.0) < 0.01, 10,
                                    "the peer to follow the server")
-            assert bridge.link_refusal is None
-        finally:
-            bridge.close()
-            live.enabled = False
+            assert k.bridge.link_refusal is None
 
     run(scenario())
 
@@ -178,97 +198,61 @@ def test_a_link_apps_tempo_becomes_the_servers(hub: dict[str, Any], wb: Any,
 @pytest.mark.parametrize("jp_server_config", ["readonly"], indirect=True)
 def test_a_read_only_share_keeps_its_tempo_against_link(hub: dict[str, Any], wb: Any,
                                                         run: Any) -> None:
-    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
-                                 "installed: Ableton Link is not tested")
-
     async def scenario() -> None:
-        live = _link_peer(aalink, 100.0)
-        said: list[str] = []
-        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
-                                     midi=False), say=said.append)
-        try:
-            await bridge.start()
-            await _peers_meet(bridge)
-            await wait_until_async(lambda: abs(live.tempo - 120.0) < 0.01, 10,
+        async with _linked(hub, wb, 100.0) as k:
+            await wait_until_async(lambda: abs(k.live.tempo - 120.0) < 0.01, 10,
                                    "the peer at the server's tempo")
-            live.tempo = 150.0
-            await wait_until_async(lambda: bridge.link_refusal, 10, "the server's refusal")
-            assert "not authorized to write" in str(bridge.link_refusal)
+            k.live.tempo = 150.0
+            await wait_until_async(lambda: k.bridge.link_refusal, 10, "the server's refusal")
+            assert "not authorized to write" in str(k.bridge.link_refusal)
             assert any(line.startswith("Ableton Link: the server refused tempo 150:")
-                       for line in said), said
-            await wait_until_async(lambda: abs(live.tempo - 120.0) < 0.01, 10,
+                       for line in k.said), k.said
+            await wait_until_async(lambda: abs(k.live.tempo - 120.0) < 0.01, 10,
                                    "the Link session back at the server's tempo")
             assert wb.clock.tempo == 120.0
-        finally:
-            bridge.close()
-            live.enabled = False
 
     run(scenario())
 
 
 def test_a_link_apps_start_and_stop_become_the_servers(hub: dict[str, Any], wb: Any,
                                                        run: Any) -> None:
-    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
-                                 "installed: Ableton Link is not tested")
-
     async def scenario() -> None:
-        live = _link_peer(aalink, 120.0)
-        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
-                                     midi=False), say=lambda line: None)
-        try:
-            await bridge.start()
-            await _peers_meet(bridge)
-            assert live.playing is False and wb.clock.playing is False
+        async with _linked(hub, wb, 120.0) as k:
+            assert k.live.playing is False and wb.clock.playing is False
             for _ in range(2):  # Live's play and stop buttons, twice
-                live.playing = True
+                k.live.playing = True
                 await wait_until_async(lambda: wb.clock.playing, 10,
                                        "the server playing after the Link app started")
-                await wait_until_async(lambda: bridge.snapshot and bridge.snapshot.playing,
+                await wait_until_async(lambda: k.bridge.snapshot and k.bridge.snapshot.playing,
                                        10, "the server's echo at the bridge")
-                assert live.playing is True  # the echo did not stop or restart it
-                live.playing = False
+                assert k.live.playing is True  # the echo did not stop or restart it
+                k.live.playing = False
                 await wait_until_async(lambda: not wb.clock.playing, 10,
                                        "the server stopped after the Link app stopped")
             # and the other way: the server's start and stop reach the Link app
             _command(wb, "play")
-            await wait_until_async(lambda: live.playing, 10, "the peer playing")
+            await wait_until_async(lambda: k.live.playing, 10, "the peer playing")
             _command(wb, "stop")
-            await wait_until_async(lambda: not live.playing, 10, "the peer stopped")
-            assert bridge.link_refusal is None
-        finally:
-            bridge.close()
-            live.enabled = False
-            _command(wb, "stop")
+            await wait_until_async(lambda: not k.live.playing, 10, "the peer stopped")
+            assert k.bridge.link_refusal is None
 
     run(scenario())
 
 
 def test_link_follow_only_puts_the_servers_start_stop_back(hub: dict[str, Any], wb: Any,
                                                            run: Any) -> None:
-    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
-                                 "installed: Ableton Link is not tested")
-
     async def scenario() -> None:
-        live = _link_peer(aalink, 120.0)
-        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
-                                     midi=False, link_sets_tempo=False), say=lambda line: None)
-        try:
-            lines = await bridge.start()
-            assert any("--link-follow-only: they cannot change them" in x for x in lines)
-            await _peers_meet(bridge)
-            live.playing = True
-            assert live.playing is True
-            await wait_until_async(lambda: not live.playing, 10,
+        async with _linked(hub, wb, 120.0, link_sets_tempo=False) as k:
+            assert any("--link-follow-only: they cannot change them" in x for x in k.lines)
+            k.live.playing = True
+            assert k.live.playing is True
+            await wait_until_async(lambda: not k.live.playing, 10,
                                    "the Link session back at the server's state (stopped)")
             _command(wb, "play")  # the server still leads
-            await wait_until_async(lambda: live.playing, 10, "the peer playing")
-            live.playing = False
-            await wait_until_async(lambda: live.playing, 10, "the peer playing again")
-            assert wb.clock.playing is True and bridge.link_refusal is None
-        finally:
-            bridge.close()
-            live.enabled = False
-            _command(wb, "stop")
+            await wait_until_async(lambda: k.live.playing, 10, "the peer playing")
+            k.live.playing = False
+            await wait_until_async(lambda: k.live.playing, 10, "the peer playing again")
+            assert wb.clock.playing is True and k.bridge.link_refusal is None
 
     run(scenario())
 
@@ -276,27 +260,15 @@ def test_link_follow_only_puts_the_servers_start_stop_back(hub: dict[str, Any], 
 @pytest.mark.parametrize("jp_server_config", ["readonly"], indirect=True)
 def test_a_read_only_share_keeps_its_start_stop_against_link(hub: dict[str, Any], wb: Any,
                                                              run: Any) -> None:
-    aalink = pytest.importorskip("aalink", reason="aalink (the [bridge] extra) is not "
-                                 "installed: Ableton Link is not tested")
-
     async def scenario() -> None:
-        live = _link_peer(aalink, 120.0)
-        said: list[str] = []
-        bridge = Bridge(BridgeConfig(url=hub["url"], token=hub["token"], osc_port=0,
-                                     midi=False), say=said.append)
-        try:
-            await bridge.start()
-            await _peers_meet(bridge)
-            live.playing = True
-            await wait_until_async(lambda: bridge.link_refusal, 10, "the server's refusal")
-            assert "not authorized to write" in str(bridge.link_refusal)
+        async with _linked(hub, wb, 120.0) as k:
+            k.live.playing = True
+            await wait_until_async(lambda: k.bridge.link_refusal, 10, "the server's refusal")
+            assert "not authorized to write" in str(k.bridge.link_refusal)
             assert any(line.startswith("Ableton Link: the server refused play:")
-                       for line in said), said
-            await wait_until_async(lambda: not live.playing, 10,
+                       for line in k.said), k.said
+            await wait_until_async(lambda: not k.live.playing, 10,
                                    "the Link session stopped again, as the server is")
             assert wb.clock.playing is False
-        finally:
-            bridge.close()
-            live.enabled = False
 
     run(scenario())
