@@ -43,7 +43,8 @@ from ..checks import check_int
 from ..dsp.threads import cpu_threads  # shared with io.audio's exporter
 from ..errors import ParameterError
 from .backend import Backend
-from .notes import NoteTable, note_table
+from .notes import note_table
+from .notetable import NoteTable
 from .placing import add_notes
 from .presets import DRUM_KINDS, drum_template
 from .timeline import BLOCK, Timeline, plan, resolve_presets, tail_seconds
@@ -219,7 +220,7 @@ def _pan_few(mono: np.ndarray, gains: np.ndarray, out: np.ndarray, send: np.ndar
 
 def decimate(xp: Any, x: Any, q: int) -> Any:
     """The mean of each ``q`` samples of ``x`` (its length a multiple of ``q``): the phases
-    summed in order, then divided, as :func:`.effects.room` decimates its send.
+    summed in order, then divided, as :func:`.room.room` decimates its send.
 
     >>> decimate(np, np.arange(8, dtype=np.float32), 4).tolist()
     [1.5, 5.5]

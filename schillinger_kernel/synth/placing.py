@@ -1,16 +1,16 @@
 """Placing pitched notes: each note sounding in a time chunk added into its pan row.
 
-A kept note (:attr:`.notes.NoteTable.bank`) is added from its rendered rows, one ``axpy``
+A kept note (:attr:`.notetable.NoteTable.bank`) is added from its rendered rows, one ``axpy``
 per row weighted by the note's gain for that layer. On NumPy a note that is not kept is
 added without an envelope array: up to its gate a layer's envelope is the curve every note
-of that layer and onset place shares (:func:`.notes.held_curve`), after it the release's
-shape (:func:`.notes.release_curve`) times the level at the gate, so each stretch of a
+of that layer and onset place shares (:func:`.notetable.held_curve`), after it the release's
+shape (:func:`.notetable.release_curve`) times the level at the gate, so each stretch of a
 layer is one product with its oscillator and one ``axpy`` with the number in its weight;
 a layer that decays to silence (sustain 0) is left out where its curve is exactly silent.
 Where several such notes play one sound, its curves times its oscillators are kept up to the
-gates (:class:`.notes.HeldTable`): up to its gate a note is then one ``axpy`` per group of
+gates (:class:`.notetable.HeldTable`): up to its gate a note is then one ``axpy`` per group of
 layers sharing a velocity exponent, reading one kept row instead of two. Other namespaces
-add :func:`.notes.render_note`'s rows by a product.
+add :func:`.notetable.render_note`'s rows by a product.
 
 >>> import numpy as np
 >>> from schillinger_kernel.score import Score
@@ -33,9 +33,10 @@ from typing import Any
 
 import numpy as np
 
-from . import notes
+from . import notetable
 from .backend import Backend
-from .notes import (
+from .envelopes import settled_at
+from .notetable import (
     FRACTIONS,
     NoteTable,
     held_curve,
@@ -43,12 +44,11 @@ from .notes import (
     release_curve,
     release_key,
     render_note,
-    settled_at,
 )
 
 __all__ = ["add_notes"]
 
-_GONE = 5e-8  # a decay this far down is taken as its sustain level (see notes.SETTLED)
+_GONE = 5e-8  # a decay this far down is taken as its sustain level (see envelopes.SETTLED)
 
 
 _BUF = threading.local()
@@ -66,9 +66,9 @@ def _buffer(n: int) -> np.ndarray:
 def _place(be: Backend, nt: NoteTable, k: int, a: int, b: int, tgt: np.ndarray,
            gains: np.ndarray, axpy: Callable[..., Any]) -> None:
     """Add samples ``a..b`` of distinct note ``k``, weighted by its layers' ``gains``, into
-    ``tgt`` (NumPy, in place): :func:`.notes.render_note` without its envelope array.
+    ``tgt`` (NumPy, in place): :func:`.notetable.render_note` without its envelope array.
 
-    Up to the gate, a sound with a :class:`.notes.HeldTable` is one ``axpy`` per group of
+    Up to the gate, a sound with a :class:`.notetable.HeldTable` is one ``axpy`` per group of
     layers from its kept products. Otherwise each layer's envelope is a kept curve times a
     number (the attack-decay-sustain curve up to the gate; the release's shape, times the
     level at the gate, after it), so a layer is one product with its oscillator and one
@@ -79,7 +79,7 @@ def _place(be: Backend, nt: NoteTable, k: int, a: int, b: int, tgt: np.ndarray,
     g0 = math.ceil(gate - lead)
     g_at = min(b, max(a, g0))
     # A very long note: its own envelope, as render_note does (the bound read at call time).
-    if g_at > notes.CURVE_SAMPLES:
+    if g_at > notetable.CURVE_SAMPLES:
         seg = render_note(be, nt, k, a, b)
         for layer, g in enumerate(gains[:seg.shape[0]].tolist()):
             if g != 0.0:

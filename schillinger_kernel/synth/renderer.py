@@ -20,21 +20,12 @@ from typing import Any
 from ..audio import Audio
 from ..score import Score
 from .backend import Backend, get_backend
-from .effects import (
-    EFFECTS,
-    LIMIT_CEILING,
-    ROOMS,
-    add_room_peak,
-    apply_chain,
-    check_chain,
-    limit,
-    room_q,
-    tail_seconds,
-)
-from .effects import room as room_answer  # ``room`` is render's argument
+from .effects import EFFECTS, LIMIT_CEILING, apply_chain, check_chain, limit, tail_seconds
 from .engine import BLOCK, plan, resolve_presets, soft_limit, synthesize_send
 from .engine import tail_seconds as score_tail
 from .presets import Preset
+from .room import ROOMS, add_room_peak, room_q
+from .room import room as room_answer  # ``room`` is render's argument
 
 __all__ = [
     "RATES",
@@ -63,7 +54,7 @@ def check_rate(sample_rate: object) -> int:
 
 
 def check_room(name: object) -> str | None:
-    """Validate a room name (one of :data:`.effects.ROOMS`) or None (no room)."""
+    """Validate a room name (one of :data:`.room.ROOMS`) or None (no room)."""
     if name is not None and (not isinstance(name, str) or name not in ROOMS):
         raise ValueError(f"room must be one of {', '.join(ROOMS)} or None, got {name!r}")
     return name

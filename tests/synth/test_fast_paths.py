@@ -7,8 +7,9 @@ import pytest
 
 from bench.bench_render import piece
 from schillinger_kernel.synth.backend import get_backend
-from schillinger_kernel.synth.effects import add_room, limit
+from schillinger_kernel.synth.effects import limit
 from schillinger_kernel.synth.engine import plan, synthesize_send
+from schillinger_kernel.synth.room import add_room
 
 
 @pytest.mark.parametrize(("n", "q", "rows"), [(1001, 4, 7), (4096, 4, 1024), (999, 3, 50),

@@ -20,7 +20,7 @@ import schillinger_kernel as sk
 from bench.bench_render import solo
 from schillinger_kernel.errors import ParameterError, ParameterTypeError
 from schillinger_kernel.score import Note, Part, Score, TempoChange
-from schillinger_kernel.synth import effects, engine, notes
+from schillinger_kernel.synth import effects, engine, notes, room
 from schillinger_kernel.synth.backend import get_backend
 from schillinger_kernel.synth.engine import BLOCK, plan, soft_limit, synthesize_send
 
@@ -29,14 +29,14 @@ def plain_room(send: np.ndarray, sr: int, name: str) -> np.ndarray:
     """The room by its definition, in float64: the mean of each ``q`` samples, smoothed
     (0.25, 0.5, 0.25, the ends repeated), convolved with each ear's tail, cut at the send's
     length with a 20 ms fade."""
-    decay, predelay = effects.ROOMS[name]
+    decay, predelay = room.ROOMS[name]
     q = max(1, sr // 12000)
     m = -(-send.shape[0] // q)
     x = np.zeros(m * q)
     x[:send.shape[0]] = send
     x = x.reshape(m, q).mean(axis=1)
     x = 0.5 * x + 0.25 * (np.concatenate([x[:1], x[:-1]]) + np.concatenate([x[1:], x[-1:]]))
-    ir = effects._reverb_ir(-(-sr // q), decay, predelay).astype(np.float64)
+    ir = room.reverb_ir(-(-sr // q), decay, predelay).astype(np.float64)
     y = np.stack([scipy.signal.fftconvolve(x, ir[c])[:m] for c in range(2)], axis=1)
     fade = min(m, max(1, round(0.02 * sr / q)))
     y[m - fade:] *= np.linspace(1.0, 0.0, fade)[:, None]
@@ -52,7 +52,7 @@ def test_the_room_matches_its_definition(name: str, sr: int, n: int) -> None:
     rng = np.random.default_rng(n)
     send = (rng.standard_normal(n) * np.exp(-np.arange(n) / n)).astype(np.float32)
     send[:8] = 0.0  # as a render's send starts: the repeated first sample is silence
-    answer, q = effects.room(np, send, sr, name)
+    answer, q = room.room(np, send, sr, name)
     want = plain_room(send, sr, name)
     assert q == max(1, sr // 12000) and answer.shape == want.shape
     assert answer.dtype == np.float32
@@ -60,8 +60,8 @@ def test_the_room_matches_its_definition(name: str, sr: int, n: int) -> None:
 
 
 def test_the_folded_tail_is_the_tail_smoothed() -> None:
-    ir = effects._reverb_ir(12000, 1.4, 0.018).astype(np.float64)
-    folded = effects._room_ir(12000, 1.4, 0.018)
+    ir = room.reverb_ir(12000, 1.4, 0.018).astype(np.float64)
+    folded = room._room_ir(12000, 1.4, 0.018)
     for c in range(2):
         want = np.convolve(ir[c], [0.25, 0.5, 0.25])[1:]  # centred: one sample earlier
         np.testing.assert_allclose(folded[c], want, rtol=0, atol=1e-7)
@@ -74,8 +74,8 @@ def test_the_room_added_with_its_peak_matches_the_add_and_a_scan(n: int, q: int,
     rng = np.random.default_rng(n + q)
     answer = rng.standard_normal((-(-n // q), 2)).astype(np.float32)
     bus = rng.standard_normal((n, 2)).astype(np.float32)
-    fast, peak = effects.add_room_peak(np, bus.copy(), answer, q, rows=rows)
-    general, general_peak = effects.add_room_peak(np, np.asfortranarray(bus), answer, q)
+    fast, peak = room.add_room_peak(np, bus.copy(), answer, q, rows=rows)
+    general, general_peak = room.add_room_peak(np, np.asfortranarray(bus), answer, q)
     np.testing.assert_array_equal(fast, general)
     assert peak == general_peak == float(np.abs(fast).max())
 
@@ -83,7 +83,7 @@ def test_the_room_added_with_its_peak_matches_the_add_and_a_scan(n: int, q: int,
 def test_a_nan_in_the_bus_shows_in_the_peak() -> None:
     bus = np.zeros((4096, 2), dtype=np.float32)
     bus[3000, 1] = np.nan
-    _, peak = effects.add_room_peak(np, bus, np.ones((1024, 2), dtype=np.float32), 4, rows=100)
+    _, peak = room.add_room_peak(np, bus, np.ones((1024, 2), dtype=np.float32), 4, rows=100)
     assert math.isnan(peak)
 
 
@@ -112,13 +112,13 @@ def test_the_block_basis_matches_sines_and_cosines_one_by_one() -> None:
 def step_by_step(score: Score, sr: int) -> np.ndarray:
     """The render with a room, each step whole: engine, room, add, limiter, soft limit."""
     be = get_backend("numpy")
-    decay, predelay = effects.ROOMS["studio"]
+    decay, predelay = room.ROOMS["studio"]
     tl = plan([score], sr, decay / 2 + predelay, None, None, True, True)
     y, send = synthesize_send(tl, be)
     assert send is not None
     n = int(tl.frames[0])
-    answer, q = effects.room(np, send[:n], sr, "studio")
-    mix = effects.add_room(np, y[:n].copy(), answer, q)
+    answer, q = room.room(np, send[:n], sr, "studio")
+    mix = room.add_room(np, y[:n].copy(), answer, q)
     return soft_limit(np, effects.limit(np, mix, sr))
 
 
@@ -147,7 +147,7 @@ def test_the_send_decimated_chunk_by_chunk_is_the_full_send_decimated(sr: int, q
     y_dec, dec = synthesize_send(tl, be, send_q=q)
     assert full is not None and dec is not None and dec.shape == (full.shape[0] // q,)
     np.testing.assert_array_equal(y_dec, y_full)
-    np.testing.assert_array_equal(dec, effects._decimate(np, full, q, full.shape[0] // q))
+    np.testing.assert_array_equal(dec, room._decimate(np, full, q, full.shape[0] // q))
 
 
 @pytest.mark.parametrize(("send_q", "says"), [(0, "in 1..256"), (512, "in 1..256"),

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from schillinger_kernel.score import Note, Part, Score, TempoChange
-from schillinger_kernel.synth import notes
+from schillinger_kernel.synth import notes, notetable
 from schillinger_kernel.synth.backend import Backend, get_backend
 from schillinger_kernel.synth.engine import plan, synthesize, synthesize_send
 
@@ -56,7 +56,7 @@ def test_kept_notes_built_from_held_tables_match_their_layers_rendered() -> None
     built = [k for k in nt.merged if (nt.keys[k][0], nt.keys[k][4]) in nt.held]
     assert built, "the repeated violin note is kept, from its sound's held table"
     for k in built:
-        whole = np.asarray(notes.render_note(be, nt, k, 0, nt.keys[k][3]))
+        whole = np.asarray(notetable.render_note(be, nt, k, 0, nt.keys[k][3]))
         ht = nt.held[(nt.keys[k][0], nt.keys[k][4])]
         want = np.stack([whole[list(m)].sum(axis=0) for m in ht.groups])
         peak = float(np.abs(want).max())

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from schillinger_kernel.score import Note, Part, Score, TempoChange
-from schillinger_kernel.synth import notes
+from schillinger_kernel.synth import notes, notetable
 from schillinger_kernel.synth.backend import get_backend
 from schillinger_kernel.synth.engine import BLOCK, plan, synthesize
 from schillinger_kernel.synth.envelopes import adsr
@@ -72,7 +72,7 @@ def test_the_bank_sounds_like_every_note_played(monkeypatch: pytest.MonkeyPatch,
         monkeypatch.setattr(engine, "CHUNK_BLOCKS", 5)
         monkeypatch.setattr(notes, "MAX_BANKED", 20000)
     if bank == "short curves":  # the long note past the kept envelope curves: its own
-        monkeypatch.setattr(notes, "CURVE_SAMPLES", 30000)
+        monkeypatch.setattr(notetable, "CURVE_SAMPLES", 30000)
     tl = plan([phrase()], SR)
     got = np.asarray(synthesize(tl, get_backend("numpy"), threads=2), dtype=np.float64)
     want = reference(tl)

@@ -5,7 +5,7 @@ On NumPy a note that is not kept whole is added layer by layer from its kept att
 sustain curve and its kept release shape (times the level at its gate), with no envelope
 array, and a layer that has decayed to silence is skipped where it is silent. The generic
 path (any array namespace; here NumPy under another name) still builds each note's
-envelope and multiplies it out (:func:`.notes.render_note`). Both must agree on material
+envelope and multiplies it out (:func:`.notetable.render_note`). Both must agree on material
 where no two notes are alike: onsets between samples (every quarter-sample place), gates of
 every length, a note longer than the kept curves, notes crossing many chunks.
 """
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from schillinger_kernel.score import Note, Part, Score, TempoChange
-from schillinger_kernel.synth import engine, notes, placing
+from schillinger_kernel.synth import engine, envelopes, notes, notetable, placing
 from schillinger_kernel.synth.backend import Backend, get_backend
 from schillinger_kernel.synth.engine import plan, synthesize
 
@@ -42,11 +42,11 @@ def test_placing_from_kept_curves_matches_rendered_notes(monkeypatch: pytest.Mon
     if case == "small chunks":
         monkeypatch.setattr(engine, "CHUNK_BLOCKS", 3)
     if case == "short curves":  # the long string note past the kept curves
-        monkeypatch.setattr(notes, "CURVE_SAMPLES", 20000)
+        monkeypatch.setattr(notetable, "CURVE_SAMPLES", 20000)
     tl = plan([played_phrase()], 44100)
     # At 117 bpm and 44.1 kHz onsets fall between samples: every place is used.
     exact = tl.voices["on"] * engine.BLOCK + tl.voices["lead"] * 44100
-    places = np.ceil((np.ceil(exact - 1e-6) - exact) * notes.FRACTIONS - 1e-6)
+    places = np.ceil((np.ceil(exact - 1e-6) - exact) * notetable.FRACTIONS - 1e-6)
     assert len(set(places.tolist())) >= 3
     fast = synthesize(tl, get_backend("numpy"), threads=2)
     plain = synthesize(tl, Backend.generic(np, name="numpy-generic"), threads=1)
@@ -66,8 +66,8 @@ def test_a_layer_decayed_to_silence_is_left_out_where_silent() -> None:
     hammer = [p for p in nt.adsr[s] if p[2] == 0.0 and p[1] < 0.1]
     assert hammer, "the piano has a quickly decaying layer"
     p = hammer[0]
-    settle = notes.settled_at(p, frac / notes.FRACTIONS, 48000)
-    curve = notes.held_curve(np, nt, p, frac, length)
+    settle = envelopes.settled_at(p, frac / notetable.FRACTIONS, 48000)
+    curve = notetable.held_curve(np, nt, p, frac, length)
     assert float(np.abs(curve[settle:]).max()) == 0.0 and float(curve[settle - 1]) > 0.0
     layer = next(i for i, q in enumerate(nt.adsr[s]) if (q == p).all())
     assert 0.0 <= nt.levels[0, layer] < placing._GONE
@@ -109,8 +109,8 @@ def test_kept_notes_sum_the_layers_that_share_a_velocity_exponent(
     assert nt.bank[k].shape[0] == len(nt.merged[k]) < nt.keys[k][2]
     merged = synthesize(tl, be, threads=2)
     monkeypatch.setattr(notes, "_merge_layers", lambda nt, exponents, counts: None)
-    monkeypatch.setattr(notes, "_from_held", lambda nt, k, ht: notes.render_note(be, nt, k, 0,
-                                                                               nt.keys[k][3]))
+    monkeypatch.setattr(notes, "from_held",
+                        lambda nt, k, ht: notetable.render_note(be, nt, k, 0, nt.keys[k][3]))
     layered = synthesize(tl, be, threads=2)
     peak = float(np.abs(layered).max())
     assert peak > 0.05

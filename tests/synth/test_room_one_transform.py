@@ -9,7 +9,7 @@ import array_api_strict as strict
 import numpy as np
 import pytest
 
-from schillinger_kernel.synth import effects
+from schillinger_kernel.synth import room
 
 
 @pytest.mark.parametrize(("sr", "name", "frames"), [(48000, "studio", 4_000),
@@ -17,15 +17,15 @@ from schillinger_kernel.synth import effects
                                                      (24000, "hall", 300_001),
                                                      (12000, "chamber", 0)])
 def test_the_portable_room_matches_the_numpy_room(sr: int, name: str, frames: int) -> None:
-    q = effects.room_q(sr)
-    taps = effects._room_ir(-(-sr // q), *effects.ROOMS[name]).shape[1]
+    q = room.room_q(sr)
+    taps = room._room_ir(-(-sr // q), *room.ROOMS[name]).shape[1]
     if frames == 0:  # exactly two whole blocks of the overlap-add
         nfft = 1 << max(13, int(np.ceil(np.log2(4 * taps))))
         frames = 2 * (nfft - taps + 1) * q
     rng = np.random.default_rng(frames)
     send = (rng.standard_normal(-(-frames // q)) * 0.1).astype(np.float32)
-    fast, q_fast = effects.room(np, send, sr, name, decimated=True)
-    general, q_general = effects.room(strict, strict.asarray(send), sr, name, decimated=True)
+    fast, q_fast = room.room(np, send, sr, name, decimated=True)
+    general, q_general = room.room(strict, strict.asarray(send), sr, name, decimated=True)
     general = np.asarray(general)
     assert q_fast == q_general == q
     assert fast.shape == general.shape == (send.shape[0], 2)

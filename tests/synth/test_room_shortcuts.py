@@ -7,7 +7,7 @@ import array_api_strict as strict
 import numpy as np
 import pytest
 
-from schillinger_kernel.synth.effects import _decimate
+from schillinger_kernel.synth.room import _decimate
 
 
 @pytest.mark.parametrize(("n", "q", "rows"), [(1001, 4, 7), (4096, 4, 1024), (999, 3, 50),
