@@ -7,11 +7,14 @@ averages at the end. The first kind, ``idle``, runs nothing heavy: on a shared m
 the floor the others are read against. The heavy kinds are a rhythm answered with its
 100,000-note score (a child process since issue 18), a transport ``load`` of a 100,000-note
 score (read in a child process, its notes made again in a worker thread, since issue 18), a
-512-bar composition, and two exports (a MIDI file of 20,000 notes, 60 s of WAV) run as jobs.
+512-bar composition, and two exports run as jobs: a MIDI file of 20,000 notes (its score
+parsed and the file written in a child process since issue 18) and 60 s of WAV.
 
 ``python -m bench.bench_heavy [seconds per kind] [word ...]`` (default 20 s; with words, only
-the kinds whose label holds one of them, e.g. ``transport``). To measure an older checkout,
-put it first on ``PYTHONPATH`` (``git archive HEAD | tar -x -C /tmp/head``). Prints; never
+the kinds whose label holds one of them, any case, e.g. ``transport`` or ``midi``). To
+measure an older checkout, run from another folder with it first on ``PYTHONPATH`` (``git
+archive HEAD | tar -x -C /tmp/head; cd /tmp; PYTHONPATH=/tmp/head:/work/main python -m
+bench.bench_heavy``): from the repository, ``-m`` puts its own tree first. Prints; never
 asserts.
 """
 
@@ -41,7 +44,7 @@ KINDS: dict[str, tuple[str, dict[str, Any]]] = {
     "transport load (100,000 notes)": ("transport", {"action": "load", "score": SCORE}),
     "compose (512 bars)": ("compose", {"mode": "generate_composition",
                                        "args": {"duration": 512}}),
-    # other work, in job threads: a file written from a 20,000-note body, 60 s of audio
+    # jobs: a file written from a 20,000-note body (in a child), 60 s of audio (a thread)
     "export MIDI (20,000 notes)": ("export", {
         "score": {"parts": [{"name": "p", "notes": NOTES[:20_000]}]},
         "format": "midi", "path": "heavy.mid", "overwrite": True}),
@@ -112,7 +115,7 @@ def main(seconds: float = SECONDS, words: tuple[str, ...] = ()) -> None:
               f"({seconds:g} s each; schillinger_kernel from "
               f"{Path(schillinger_kernel.__file__).parent}):", flush=True)
         for label, (path, body) in KINDS.items():
-            if words and not any(w in label for w in words):
+            if words and not any(w.lower() in label.lower() for w in words):
                 continue
             times, codes = status_under(srv.port, srv.token, path, body, seconds,
                                         busy=2 if path else 0)

@@ -42,6 +42,7 @@ from .. import Score
 from ..errors import Conflict, ParameterError, WorkbenchError
 from . import models
 from .calling import SCALES_FUNCTIONS, call_core, core_arguments, scales_keywords, tuples
+from .exporting import CHILD_FORMATS, export_bytes
 from .limits import Limits, check_bars, check_lists, check_render, too_large
 from .paths import commit_file, files_url, relative_posix, resolve_inside
 from .payload import JsonText, jsonable, parse_score
@@ -316,16 +317,25 @@ def _check_free(target: Path, path: str, overwrite: bool) -> None:
                        field="path")
 
 
-def _write(ctx: Context, score: Score, fmt: str, path: str, sample_rate: int,
+def _write(ctx: Context, score: Score | dict[str, Any], fmt: str, path: str, sample_rate: int,
            progress: Progress, normalize: str | None = None, *, overwrite: bool = True,
            before_commit: Callable[[Path], None] | None = None) -> dict[str, Any]:
-    """Write the file in a private folder, then :func:`commit_file` it under the root."""
+    """Write the file in a private folder, then :func:`commit_file` it under the root; a
+    score still as JSON (MIDI, MusicXML) is parsed and written in ``ctx.procs``
+    (:func:`.exporting.export_bytes`), its bytes committed here with the same checks."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="sk-write-") as private:
         tmp = Path(private) / PurePath(path.replace("\\", "/")).name
         extra: dict[str, Any] = {}
-        if fmt == "midi":
+        if not isinstance(score, Score):  # score JSON: parsed and written in a child
+            progress(0.05, "queued for a worker process")  # a cancelled job stops here
+            args = (score, fmt, tmp.name, ctx.limits)
+            data: bytes = export_bytes(*args) if ctx.procs is None else \
+                ctx.procs.call(export_bytes, *args)
+            tmp.write_bytes(data)
+            del data
+        elif fmt == "midi":
             progress(0.5, "writing MIDI")
             score.to_midi(tmp)
         elif fmt == "musicxml":
@@ -350,6 +360,17 @@ def _write(ctx: Context, score: Score, fmt: str, path: str, sample_rate: int,
 
 
 def _export(ctx: Context, req: models.ExportRequest) -> Work:
+    if ctx.procs is not None and req.format in CHILD_FORMATS:
+        # parsed and written in a child, in the job (pure Python that would hold the lock
+        # in a thread): a bad score fails the job with the same 4xx, and a cancelled job
+        # ends its child
+        target = resolve_inside(ctx.root_dir, req.path, suffixes=EXPORT_SUFFIXES[req.format])
+        _check_free(target, req.path, req.overwrite)
+
+        def in_child(progress: Progress) -> dict[str, Any]:
+            return _write(ctx, req.score, req.format, req.path, req.sample_rate, progress,
+                          overwrite=req.overwrite)
+        return in_child
     score = parse_score(req.score, limits=ctx.limits)
     if req.format in ("wav", "flac", "ogg", "mp3"):
         check_render(score, ctx.limits)

@@ -255,6 +255,40 @@ class ProcessPool:
         if not keep:
             child.close()
 
+    def warm(self, fn: Callable[..., Any], *args: Any) -> threading.Thread:
+        """Start the children now, in a thread of their own, each running ``fn(*args)``
+        once (imports, say) before it serves calls: the first request then waits neither for
+        a child to spawn nor for its imports. A child whose ``fn`` fails is ended; calls get
+        a fresh one. Returns the thread (joined by tests; the server does not wait).
+
+        >>> pool = ProcessPool(1, 0)
+        >>> pool.warm(sum, [1, 2]).join()
+        >>> len(pool._idle), pool.call(sum, [3, 4])
+        (1, 7)
+        >>> pool.shutdown()
+        """
+        def start() -> None:
+            for _ in range(self.workers):
+                with self._lock:
+                    if self._closed or len(self._idle) >= self.workers:
+                        return
+                child = _Child(self._ctx)
+                try:
+                    child.run(fn, args)
+                except (Exception, _ChildGone):
+                    child.close()
+                    return
+                with self._lock:  # calls may have started children meanwhile: no more kept
+                    keep = not self._closed and len(self._idle) < self.workers
+                    if keep:
+                        self._idle.append(child)
+                if not keep:
+                    child.close()
+
+        thread = threading.Thread(target=start, daemon=True, name="sk-proc-warm")
+        thread.start()
+        return thread
+
     def stop(self, fut: Future[Any]) -> bool:
         """Drop the call of ``fut`` if it waits, or end the child running it (its result
         then raises :class:`~schillinger_kernel.errors.Cancelled`); False when it is over."""

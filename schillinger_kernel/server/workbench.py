@@ -24,6 +24,7 @@ from .ableton import AbletonBridge, clip_length, part_notes
 from .actions import ACTIONS, Context, Limits, parse_score
 from .audio_out import LocalOutput
 from .errors import Answered
+from .exporting import warm_up
 from .hub import Hub
 from .interpreter import (
     freeze_heap,
@@ -143,6 +144,9 @@ class Workbench:
                       f"on udp://{osc['host']}:{osc['port']}" if osc["enabled"] else osc["error"])
         self._tasks = [asyncio.ensure_future(self._push_loop()),
                        asyncio.ensure_future(self._save_loop())]
+        if self.ctx.procs is not None:
+            self.ctx.procs.warm(warm_up)
+        await asyncio.get_running_loop().run_in_executor(None, warm_up)  # not under a request
 
     def _resolve_backend(self) -> None:
         """Pick the render backend once (probing CuPy takes a moment); fall back to NumPy."""
