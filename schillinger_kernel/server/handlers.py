@@ -7,7 +7,7 @@ Authorizer (``@authorized``) on the extension's own resource :data:`AUTH_RESOURC
 method: ``read`` for status and pure queries and computations, ``write`` for whatever changes
 state or writes files (transport, sessions, render and export jobs, Live). Under JupyterHub the
 default ``JupyterHubAuthorizer`` ignores the action; with
-:class:`~.hub.HubScopeAuthorizer` a plain share lets a user look without changing anything
+:class:`~.hub_scopes.HubScopeAuthorizer` a plain share lets a user look without changing anything
 (writes need the owner or ``custom:schillinger:write``). A route the table does not list is
 refused (fails closed).
 

@@ -109,7 +109,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("view.page = 2", "page 2 of 2 · 4 staves: Violin I, Violin II, Viola, Cello"),
     ],
     "08_teams.ipynb": [
-        ("print(lines)", 'c.Spawner.args.append("--ServerApp.authorizer_class=schillinger_kernel.server.hub.HubScopeAuthorizer")'),
+        ("print(lines)", 'c.Spawner.args.append("--ServerApp.authorizer_class=schillinger_kernel.server.hub_scopes.HubScopeAuthorizer")'),
         ('exec(lines, {"c": c})', "role admin -> ['teacher']\nrole user -> ['self', 'shares!user', 'read:users:name', 'custom:schillinger:write!user']"),
         ("answers = [hub_decision(", "bob, plain share    yes                 no                  yes"),
         ("answers = [hub_decision(", "bob, share + write  yes                 yes                 yes"),

@@ -15,7 +15,12 @@ import pytest
 from traitlets.config import Config
 
 from schillinger_kernel.errors import ParameterError, ParameterTypeError
-from schillinger_kernel.server.hub import AUTHORIZER, WRITE_SCOPE, hub_config_lines, hub_decision
+from schillinger_kernel.server.hub_scopes import (
+    AUTHORIZER,
+    WRITE_SCOPE,
+    hub_config_lines,
+    hub_decision,
+)
 
 pytest.importorskip("jupyterhub", reason="JupyterHub is in the dev extra: pip install -e .[dev]")
 from jupyterhub.app import JupyterHub

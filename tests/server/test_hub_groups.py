@@ -24,7 +24,7 @@ from helpers import free_port
 from test_hub_singleuser import Hub, _api, _token
 
 from schillinger_kernel.errors import ParameterError
-from schillinger_kernel.server.hub import (
+from schillinger_kernel.server.hub_scopes import (
     WRITE_SCOPE,
     hub_config_lines,
     hub_decision,
@@ -191,7 +191,7 @@ def test_config_lines_for_teams() -> None:
     assert hub_config_lines(teams=[]) == hub_config_lines()
     lines = hub_config_lines(teams=["band", "choir"])
     assert lines.splitlines()[:4] == hub_config_lines().splitlines()[:4]
-    assert lines.splitlines()[5] == hub_config_lines().splitlines()[5].replace(
+    assert lines.splitlines()[7] == hub_config_lines().splitlines()[7].replace(
         '"read:users:name", ', '"read:users:name", "read:groups:name", '), lines
     for team in ("band", "choir"):
         assert (f'{{"name": "schillinger-team-{team}", "groups": ["{team}"], "scopes": '

@@ -3,7 +3,8 @@
 The hub of ``test_hub_singleuser`` configured by the lines an admin pastes
 (``hub_config_lines()``: the custom scope ``custom:schillinger:write`` declared, users may
 share their servers and grant it, every server started with
-``--ServerApp.authorizer_class=schillinger_kernel.server.hub.HubScopeAuthorizer``). Through the
+``--ServerApp.authorizer_class=schillinger_kernel.server.hub_scopes.HubScopeAuthorizer``).
+Through the
 proxy, with tokens the hub issued: a plain share lets bob read but not write (403, our
 message), over REST and over the WebSocket, where every message type that writes is refused
 and the connection stays usable; alice, the owner, writes; a share that also carries the write
@@ -30,7 +31,7 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 from schillinger_kernel.server import models
 from schillinger_kernel.server.crdt_client import YClient
 from schillinger_kernel.server.handlers import ENDPOINT_ACTIONS, READ, WRITE
-from schillinger_kernel.server.hub import WRITE_SCOPE, hub_config_lines
+from schillinger_kernel.server.hub_scopes import WRITE_SCOPE, hub_config_lines
 from schillinger_kernel.server.ws import MESSAGE_ACTIONS, TYPES, message_action
 
 requests = base.requests
