@@ -51,7 +51,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
-# Mutation score of the core modules named in pyproject's [tool.mutmut] (about 40 minutes on
+# Mutation score of the core modules named in pyproject's [tool.mutmut] (over an hour on
 # 2 cores); writes mutants/report.txt, whose table `make bench` prints at its end.
 mutate: $(STAMP)
 	$(PY) -m bench.mutation
