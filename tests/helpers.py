@@ -53,3 +53,14 @@ async def wait_until_async(pred: Callable[[], Any], timeout: float,
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await asyncio.sleep(interval)
+
+
+def authorized(authorizer: Any, *args: Any) -> Any:
+    """``authorizer.is_authorized(*args)`` settled as Jupyter's ``ensure_async`` settles it:
+    an awaitable answer (one that asks the hub in a thread) is awaited, a plain one returned."""
+    answer = authorizer.is_authorized(*args)
+    if inspect.isawaitable(answer):
+        async def wait() -> Any:
+            return await answer
+        return asyncio.run(wait())
+    return answer

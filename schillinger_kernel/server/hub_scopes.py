@@ -3,9 +3,10 @@
 Under JupyterHub, :class:`HubScopeAuthorizer` (``--ServerApp.authorizer_class``) makes shares
 read-only for the extension: writes need the server's owner or the custom hub scope
 :data:`WRITE_SCOPE`. Its decision is :func:`hub_decision` (a pure function of the user's hub
-scopes and the owner's groups, so it can be shown and tested without a hub), and
-:func:`hub_config_lines` writes the ``jupyterhub_config.py`` lines that switch it on
-(notebooks/08_teams.ipynb, docs/hub-admin.md). The WebSocket fan-out is :mod:`.hub`.
+scopes, the owner's groups and what the server's shares grant, so it can be shown and tested
+without a hub), and :func:`hub_config_lines` writes the ``jupyterhub_config.py`` lines that
+switch it on (notebooks/08_teams.ipynb, docs/hub-admin.md). The WebSocket fan-out is
+:mod:`.hub`; the hub's share list, asked for browser logins, is :mod:`.hub_shares`.
 
 >>> hub_decision("write", "schillinger", username="bob", owner="alice",
 ...              scopes=["access:servers!server=alice/"]).allowed
@@ -14,20 +15,23 @@ False
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from jupyter_server.auth.authorizer import Authorizer
+from traitlets import Float
 
 from ..errors import ParameterError, ParameterTypeError
+from .hub_shares import ShareLookup
 
-__all__ = ["AUTHORIZER", "BROWSER_SCOPE", "WRITE_SCOPE", "HubDecision", "HubScopeAuthorizer",
-           "hub_config_lines", "hub_decision", "owner_groups"]
+__all__ = ["AUTHORIZER", "BROWSER_SCOPE", "SERVER_TOKEN_SCOPES", "WRITE_SCOPE", "HubDecision",
+           "HubScopeAuthorizer", "hub_config_lines", "hub_decision", "owner_groups"]
 
 _log = logging.getLogger(__name__)
 
@@ -41,7 +45,9 @@ BROWSER_SCOPE = f"{WRITE_SCOPE}!server"
 _TEAM = re.compile(r"[a-z0-9](?:[a-z0-9\-_~.]{0,200}[a-z0-9])?")
 #: What a hub passes to each single-user server as ``--ServerApp.authorizer_class``.
 AUTHORIZER = "schillinger_kernel.server.hub_scopes.HubScopeAuthorizer"
-
+#: The server's own token (``JUPYTERHUB_API_TOKEN``): the hub's default ``server`` role, plus
+#: reading the server's own shares (the hub resolves a bare ``!server`` to the server).
+SERVER_TOKEN_SCOPES = ("users:activity!user", "access:servers!server", "read:shares!server")
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,8 @@ def _group_scopes_as_owner(held: frozenset[str], owner: str,
 def hub_decision(action: str, resource: str, *, username: str, scopes: Iterable[str],
                  owner: str, server_name: str = "",
                  access_scopes: Iterable[str] | None = None,
-                 owner_groups: Iterable[str] | None = None) -> HubDecision:
+                 owner_groups: Iterable[str] | None = None,
+                 share_scopes: Iterable[str] | None = None) -> HubDecision:
     """Whether hub user ``username`` holding ``scopes`` may do ``action`` on ``resource`` of
     ``owner``'s server ``server_name``: the decision :class:`HubScopeAuthorizer` makes.
 
@@ -93,6 +100,10 @@ def hub_decision(action: str, resource: str, *, username: str, scopes: Iterable[
     as in the hub. The hub hands such scopes to single-user servers unresolved and
     ``check_scopes`` cannot resolve them, so with ``owner_groups`` (the owner's hub groups)
     each ``<scope>!group=<g>`` with ``g`` among them counts as ``<scope>!user=<owner>``.
+
+    ``share_scopes`` are what the hub's shares of the server grant the user (the hub leaves
+    them out of a browser's token): they count for the write question only, never for reaching
+    the server.
 
     Parameters
     ----------
@@ -112,6 +123,9 @@ def hub_decision(action: str, resource: str, *, username: str, scopes: Iterable[
         ``JUPYTERHUB_OAUTH_ACCESS_SCOPES``).
     owner_groups : iterable of str, optional
         The hub groups ``owner`` belongs to; without them ``!group=`` filters grant nothing.
+    share_scopes : iterable of str, optional
+        The scopes of the server's shares made to the user or his groups
+        (:func:`~.hub_shares.scopes_shared_with`).
 
     Returns
     -------
@@ -132,6 +146,9 @@ def hub_decision(action: str, resource: str, *, username: str, scopes: Iterable[
     >>> hub_decision("write", "schillinger", username="bob", scopes=band, owner="alice",
     ...              owner_groups=["strings"]).allowed
     False
+    >>> hub_decision("write", "schillinger", username="bob", scopes=share, owner="alice",
+    ...              share_scopes=[f"{WRITE_SCOPE}!server=alice/"]).reason
+    'bob holds custom:schillinger:write for alice/ by a share'
     """
     named = {"action": action, "resource": resource, "username": username, "owner": owner,
              "server_name": server_name}
@@ -147,6 +164,7 @@ def hub_decision(action: str, resource: str, *, username: str, scopes: Iterable[
     # imported here: handlers imports the workbench, which imports this module
     from .handlers import AUTH_RESOURCE, WRITE
     held = _strings("scopes", scopes)
+    shared = _strings("share_scopes", share_scopes if share_scopes is not None else ())
     if owner_groups is not None:  # resolved here; check_scopes would only warn about them
         held = frozenset(s for s in held if "!group=" not in s) | _group_scopes_as_owner(
             held, owner, _strings("owner_groups", owner_groups))
@@ -166,6 +184,8 @@ def hub_decision(action: str, resource: str, *, username: str, scopes: Iterable[
         wanted = f"{WRITE_SCOPE}!server={server}"
         if owner and check_scopes({wanted}, set(held)):
             return HubDecision(True, f"{username} holds {WRITE_SCOPE} for {server}")
+        if owner and shared and check_scopes({wanted}, set(shared)):
+            return HubDecision(True, f"{username} holds {WRITE_SCOPE} for {server} by a share")
     except ValueError as exc:  # jupyterhub's parser: a malformed or unexpanded filter
         raise ParameterError(f"scopes: {exc}; give them as the hub expands them, e.g. "
                              f"'{WRITE_SCOPE}!user=bob'", field="scopes") from exc
@@ -179,9 +199,11 @@ def hub_config_lines(*, sharing: bool = True, shares_may_write: bool = True,
     They declare :data:`WRITE_SCOPE`, start every single-user server with
     :class:`HubScopeAuthorizer` (``authorizer``), let a browser's login token keep
     :data:`BROWSER_SCOPE` where the user's roles grant it (else a browser only reads another
-    user's workbench; a share's write scope does not count there: the hub cuts browser tokens
-    to roles), and widen the ``user`` role so users may share their own servers (``sharing``)
-    and put the write scope in a share (``shares_may_write``). Each line adds to what the
+    user's workbench), and widen the ``user`` role so users may share their own servers
+    (``sharing``) and put the write scope in a share (``shares_may_write``). With
+    ``shares_may_write`` each server's own token also gets :data:`SERVER_TOKEN_SCOPES`, so the
+    authorizer may read the server's shares: the hub cuts browser tokens to the user's roles,
+    and a share's write scope counts in the browser only that way. Each line adds to what the
     config already holds (``append``, ``update``), so they go at the end of an existing
     ``jupyterhub_config.py``; if it defines the ``user`` role itself, add these scopes there
     instead.
@@ -246,6 +268,11 @@ def hub_config_lines(*, sharing: bool = True, shares_may_write: bool = True,
         lines += [f"# users may {' and '.join(why)}",
                   "c.JupyterHub.load_roles.append("
                   f"{json.dumps({'name': 'user', 'scopes': role})})"]
+    if shares_may_write:
+        lines += ["# each server's own token lists its shares: a share's write scope then "
+                  "counts in browsers too",
+                  "c.Spawner.server_token_scopes.extend("
+                  f"{json.dumps(list(SERVER_TOKEN_SCOPES))})"]
     for team in sorted(team_names):
         team_role = {"name": f"schillinger-team-{team}", "groups": [team],
                      "scopes": [f"access:servers!group={team}", f"{WRITE_SCOPE}!group={team}"]}
@@ -262,29 +289,87 @@ class HubScopeAuthorizer(Authorizer):
     extension's resource ``"schillinger"``, ``write`` further needs the server's owner
     (``JUPYTERHUB_USER``) or :data:`WRITE_SCOPE` for this server (unfiltered, or with a
     ``!user=`` or ``!server=`` filter naming it; a ``!group=`` filter counts when the owner is
-    in that group: :func:`owner_groups` asks the hub). Set with
+    in that group: :func:`owner_groups` asks the hub). A browser login (a token with a hub
+    login session) whose token lacks the write scope also gets it from a share of this server
+    to the user or one of his groups that carries it: the hub leaves shares out of browser
+    tokens, so the authorizer asks the hub for the server's shares (:mod:`.hub_shares`, cached
+    :attr:`share_cache_seconds`; no answer: read only). Tokens made through the API already
+    hold their shares' scopes, and one narrowed on purpose stays narrow. Set with
     ``--ServerApp.authorizer_class=schillinger_kernel.server.hub_scopes.HubScopeAuthorizer``.
-    Its decision, with examples: :func:`hub_decision`; at work: tests/server/test_hub_readonly.py.
+    Its decision, with examples: :func:`hub_decision`; at work: tests/server/test_hub_readonly.py
+    and tests/server/test_hub_browser_login.py.
     """
 
-    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+    share_cache_seconds = Float(60.0, min=0.0, max=86400.0, help=(
+        "Seconds the hub's list of this server's shares is kept: a share granted or revoked "
+        "counts in browsers at most this long after (0: ask the hub on every such write)."),
+    ).tag(config=True)
+    share_timeout_seconds = Float(2.0, min=0.05, max=60.0, help=(
+        "Seconds to wait for the hub's share list; no answer counts as no shares."),
+    ).tag(config=True)
+
+    _share_lookup: ShareLookup | None = None
+
+    def is_authorized(self, handler: Any, user: Any, action: str,
+                      resource: str) -> Awaitable[bool] | bool:
         """Whether ``user`` may do ``action`` on ``resource``: :func:`hub_decision` with the
         user's hub scopes, this server's owner (``JUPYTERHUB_USER``), name
-        (``JUPYTERHUB_SERVER_NAME``) and access scopes (the hub auth's)."""
+        (``JUPYTERHUB_SERVER_NAME``) and access scopes (the hub auth's), and for a browser
+        login's write the scopes this server's shares grant him.
+
+        Where the answer needs the hub (the owner's groups for a ``!group=`` scope, the
+        server's shares for a browser's write) it is an awaitable that asks in a worker
+        thread, so the event loop never waits on the hub; Jupyter awaits either kind."""
         hub_auth = getattr(self.identity_provider, "hub_auth", None)
         hub_user = getattr(user, "hub_user", None)
         if hub_auth is None or not isinstance(hub_user, dict):
             return False  # not under a hub: fail closed rather than guess
         scopes = hub_user.get("scopes") or ()
-        try:
-            return hub_decision(action, resource, username=str(user.username),
-                                scopes=scopes,
-                                owner=os.environ.get("JUPYTERHUB_USER", ""),
-                                server_name=os.environ.get("JUPYTERHUB_SERVER_NAME", ""),
-                                access_scopes=hub_auth.access_scopes,
-                                owner_groups=owner_groups(hub_auth, scopes)).allowed
-        except (ParameterError, ParameterTypeError):
-            return False  # scopes the hub's parser refuses grant nothing
+        username = str(user.username)
+        owner = os.environ.get("JUPYTERHUB_USER", "")
+        server_name = os.environ.get("JUPYTERHUB_SERVER_NAME", "")
+
+        def decide() -> bool:
+            try:
+                asked = {"username": username, "scopes": scopes, "owner": owner,
+                         "server_name": server_name, "access_scopes": hub_auth.access_scopes,
+                         "owner_groups": owner_groups(hub_auth, scopes)}
+                decision = hub_decision(action, resource, **asked)
+                if decision.allowed or not _browser_write(action, resource, username, owner,
+                                                          hub_user):
+                    return decision.allowed
+                groups = [g for g in hub_user.get("groups") or () if isinstance(g, str)]
+                shared = self._shares(hub_auth, owner, server_name).scopes_for(username, groups)
+                return hub_decision(action, resource, share_scopes=shared, **asked).allowed
+            except (ParameterError, ParameterTypeError):
+                return False  # scopes the hub's parser refuses grant nothing
+
+        asks_hub = (_browser_write(action, resource, username, owner, hub_user)
+                    or any(isinstance(s, str) and "!group=" in s for s in scopes))
+        return asyncio.to_thread(decide) if asks_hub else decide()
+
+    def _shares(self, hub_auth: Any, owner: str, server_name: str) -> ShareLookup:
+        if self._share_lookup is None:
+            context = None
+            if getattr(hub_auth, "certfile", "") and getattr(hub_auth, "keyfile", ""):
+                from jupyterhub.utils import make_ssl_context  # internal_ssl hubs only
+                context = make_ssl_context(hub_auth.keyfile, hub_auth.certfile,
+                                           cafile=hub_auth.client_ca)
+            self._share_lookup = ShareLookup(
+                str(hub_auth.api_url), str(hub_auth.api_token or ""), owner, server_name,
+                ttl=self.share_cache_seconds, timeout=self.share_timeout_seconds,
+                ssl_context=context)
+        return self._share_lookup
+
+
+def _browser_write(action: str, resource: str, username: str, owner: str,
+                   hub_user: dict[str, Any]) -> bool:
+    """Whether shares may add the write scope: a non-owner's write on the workbench, with a
+    token the hub issued to a browser login (it carries the login's ``session_id``; API tokens
+    have none and already hold their shares' scopes)."""
+    from .handlers import AUTH_RESOURCE, WRITE
+    return (action == WRITE and resource == AUTH_RESOURCE and bool(owner)
+            and username != owner and bool(hub_user.get("session_id")))
 
 
 def owner_groups(hub_auth: Any, scopes: Any) -> frozenset[str] | None:

@@ -17,6 +17,7 @@ from traitlets.config import Config
 from schillinger_kernel.errors import ParameterError, ParameterTypeError
 from schillinger_kernel.server.hub_scopes import (
     AUTHORIZER,
+    SERVER_TOKEN_SCOPES,
     WRITE_SCOPE,
     hub_config_lines,
     hub_decision,
@@ -29,6 +30,8 @@ from jupyterhub.spawner import LocalProcessSpawner
 ROOT = Path(__file__).resolve().parents[2]
 SHARE = "access:servers!server=alice/"
 USER_ROLE = ["self", "shares!user", "read:users:name", f"{WRITE_SCOPE}!user"]
+#: The server's own token: the hub's ``server`` role plus listing its own shares.
+TOKEN_SCOPES = ["users:activity!user", "access:servers!server", "read:shares!server"]
 
 
 def _loaded(lines: str, config: Config | None = None) -> tuple[JupyterHub, LocalProcessSpawner]:
@@ -47,17 +50,21 @@ def test_the_lines_load_into_jupyterhub_and_add_to_an_existing_config() -> None:
                               {"name": "user", "scopes": USER_ROLE}]
     assert set(hub.custom_scopes) == {"custom:other", WRITE_SCOPE}
     assert spawner.args == ["--debug", f"--ServerApp.authorizer_class={AUTHORIZER}"]
+    assert spawner.server_token_scopes == TOKEN_SCOPES == list(SERVER_TOKEN_SCOPES)
     # on an empty config the same lines stand alone
     hub, spawner = _loaded(hub_config_lines())
     assert hub.load_roles == [{"name": "user", "scopes": USER_ROLE}]
     assert spawner.args == [f"--ServerApp.authorizer_class={AUTHORIZER}"]
+    assert spawner.server_token_scopes == TOKEN_SCOPES
 
 
 def test_the_options_choose_the_user_role() -> None:
-    hub, _ = _loaded(hub_config_lines(shares_may_write=False))
+    hub, spawner = _loaded(hub_config_lines(shares_may_write=False))
     assert hub.load_roles == [{"name": "user", "scopes": USER_ROLE[:3]}]
-    hub, _ = _loaded(hub_config_lines(sharing=False))
+    assert spawner.server_token_scopes == []  # the hub's default: its server role
+    hub, spawner = _loaded(hub_config_lines(sharing=False))
     assert hub.load_roles == [{"name": "user", "scopes": ["self", f"{WRITE_SCOPE}!user"]}]
+    assert spawner.server_token_scopes == TOKEN_SCOPES
     hub, spawner = _loaded(hub_config_lines(sharing=False, shares_may_write=False,
                                             authorizer="my_site.auth.Strict"))
     assert hub.load_roles == [] and WRITE_SCOPE in hub.custom_scopes

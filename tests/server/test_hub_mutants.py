@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from helpers import wait_until_async
+from helpers import authorized, wait_until_async
 from tornado.httpserver import HTTPServer
 from tornado.iostream import IOStream
 from tornado.web import Application
@@ -465,7 +465,7 @@ def test_the_authorizer_fails_closed_outside_a_hub() -> None:
     auth = HubScopeAuthorizer(identity_provider=IdentityProvider())
     alice = User(username="alice")
     for action in ("read", "write", "execute"):
-        assert auth.is_authorized(None, alice, action, "schillinger") is False
+        assert authorized(auth, None, alice, action, "schillinger") is False
 
 
 def _hub_authorizer(access: set[str]) -> HubScopeAuthorizer:
@@ -494,21 +494,21 @@ def test_the_authorizer_under_a_hub(monkeypatch: pytest.MonkeyPatch) -> None:
     writer = _hub_user("bob", [SHARE, f"{WRITE_SCOPE}!server=alice/"])
     alice = _hub_user("alice", ["access:servers!user=alice"])
     stranger = _hub_user("carol", ["access:servers!user=carol"])
-    assert auth.is_authorized(None, bob, "read", "schillinger") is True
-    assert auth.is_authorized(None, bob, "write", "schillinger") is False
-    assert auth.is_authorized(None, bob, "write", "contents") is True  # the hub's check only
-    assert auth.is_authorized(None, writer, "write", "schillinger") is True
-    assert auth.is_authorized(None, alice, "write", "schillinger") is True  # the owner
-    assert auth.is_authorized(None, stranger, "read", "schillinger") is False
+    assert authorized(auth, None, bob, "read", "schillinger") is True
+    assert authorized(auth, None, bob, "write", "schillinger") is False
+    assert authorized(auth, None, bob, "write", "contents") is True  # the hub's check only
+    assert authorized(auth, None, writer, "write", "schillinger") is True
+    assert authorized(auth, None, alice, "write", "schillinger") is True  # the owner
+    assert authorized(auth, None, stranger, "read", "schillinger") is False
     # scopes the hub's parser refuses, or that are not strings, grant nothing
-    assert auth.is_authorized(None, _hub_user("bob", [SHARE, "access:servers!x"]), "read",
+    assert authorized(auth, None, _hub_user("bob", [SHARE, "access:servers!x"]), "read",
                               "schillinger") is False
-    assert auth.is_authorized(None, _hub_user("bob", [SHARE, 3]), "read", "schillinger") is False
-    assert auth.is_authorized(None, _hub_user("bob", None), "read", "schillinger") is False
+    assert authorized(auth, None, _hub_user("bob", [SHARE, 3]), "read", "schillinger") is False
+    assert authorized(auth, None, _hub_user("bob", None), "read", "schillinger") is False
     # a user without hub information (not from the hub's identity provider) gets nothing
     from jupyter_server.auth.identity import User
 
-    assert auth.is_authorized(None, User(username="bob"), "read", "schillinger") is False
+    assert authorized(auth, None, User(username="bob"), "read", "schillinger") is False
 
 
 def test_the_authorizer_reads_the_server_name_and_owner(monkeypatch: pytest.MonkeyPatch
@@ -518,17 +518,17 @@ def test_the_authorizer_reads_the_server_name_and_owner(monkeypatch: pytest.Monk
     monkeypatch.setenv("JUPYTERHUB_USER", "alice")
     monkeypatch.setenv("JUPYTERHUB_SERVER_NAME", "band")
     auth = _hub_authorizer({band})
-    assert auth.is_authorized(None, _hub_user("bob", [band, f"{WRITE_SCOPE}!server=alice/band"]),
+    assert authorized(auth, None, _hub_user("bob", [band, f"{WRITE_SCOPE}!server=alice/band"]),
                               "write", "schillinger") is True
-    assert auth.is_authorized(None, _hub_user("bob", [band, f"{WRITE_SCOPE}!server=alice/"]),
+    assert authorized(auth, None, _hub_user("bob", [band, f"{WRITE_SCOPE}!server=alice/"]),
                               "write", "schillinger") is False
     # no owner in the environment: nobody writes, not even a holder of the write scope
     monkeypatch.delenv("JUPYTERHUB_USER")
     monkeypatch.delenv("JUPYTERHUB_SERVER_NAME")
     auth = _hub_authorizer({SHARE})
     anyone = _hub_user("alice", ["access:servers", WRITE_SCOPE])
-    assert auth.is_authorized(None, anyone, "read", "schillinger") is True
-    assert auth.is_authorized(None, anyone, "write", "schillinger") is False
+    assert authorized(auth, None, anyone, "read", "schillinger") is True
+    assert authorized(auth, None, anyone, "write", "schillinger") is False
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [({"sharing": 1}, "sharing"),
