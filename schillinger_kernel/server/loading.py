@@ -11,7 +11,8 @@ back a :class:`PackedScore`: the score with its notes taken out, and one ``int64
 ``[start, duration, pitch, velocity]`` rows per part, which pickle as a few flat buffers. The
 server makes the notes again from those arrays a slice at a time (:func:`unpack`): no single
 C call is long, so the loop gets the lock back within a switch interval. A score the server
-lets go of is freed a slice at a time as well (:func:`release`).
+lets go of is freed a slice at a time as well (:func:`release`). A WebSocket ``transport``
+``load`` goes the same way from its message's text (:func:`receive_load`).
 
 >>> from schillinger_kernel import Note, Part, Score
 >>> score = Score((Part("p", (Note(0, 480, 60), Note(480, 240, 62, 100))),), title="t")
@@ -31,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .. import Note, Score
-from ..errors import ParameterError
+from ..errors import ParameterError, ParameterTypeError, TooLarge
 from . import models
 from .interpreter import collector_paused
 from .jobs import WorkPool
@@ -39,8 +40,10 @@ from .limits import Limits, check_render, too_large
 from .payload import parse_score
 from .procpool import ProcessPool
 
-__all__ = ["CHILD_READ_BYTES", "SLICE", "Loaded", "PackedScore", "length_beats", "load_score",
-           "pack", "read_body", "read_transport", "read_transport_body", "release", "unpack"]
+__all__ = ["CHILD_READ_BYTES", "SLICE", "LoadMessage", "Loaded", "MessageRefused", "PackedScore",
+           "length_beats", "load_score", "may_be_large_load", "pack", "read_body",
+           "read_load_message", "read_message", "read_transport", "read_transport_body",
+           "receive_load", "release", "unpack"]
 
 #: Bodies from this size on are read in a child process when the server has one. JSON parses
 #: at roughly 25-40 ns a byte here: 256 KiB holds the lock ~10 ms, while the round trip to a
@@ -153,6 +156,26 @@ def read_body(raw: bytes, limits: Limits, what: str = "the request body") -> dic
     return data
 
 
+def read_message(text: str, limit: int, max_depth: int) -> dict[str, Any]:
+    """A WebSocket text message as a JSON object: over ``limit`` characters (413), not JSON,
+    nested deeper than ``max_depth`` or not an object (400) is refused.
+
+    >>> read_message('{"type": "heartbeat"}', 100, 8)
+    {'type': 'heartbeat'}
+    >>> read_message('[1]', 100, 8)
+    Traceback (most recent call last):
+    ...
+    schillinger_kernel.errors.ParameterTypeError: a message must be a JSON object with a 'type'
+    """
+    if len(text) > limit:
+        raise TooLarge(f"message too large ({len(text)} characters; at most {limit}: "
+                       "SchillingerApp.max_ws_message_bytes)")
+    data = models.parse_json(text, "the message", max_depth)
+    if not isinstance(data, dict):
+        raise ParameterTypeError("a message must be a JSON object with a 'type'", field="type")
+    return data
+
+
 def load_score(data: dict[str, Any] | None, limits: Limits) -> tuple[Score, float]:
     """A load's score parsed and checked against ``limits`` (notes, bars, seconds of
     audio), with its :func:`length_beats`; the cyclic collector paused meanwhile.
@@ -226,3 +249,90 @@ async def read_transport_body(raw: bytes, limits: Limits, procs: ProcessPool | N
         return here
     req, packed = await asyncio.wrap_future(procs.submit(read_transport, raw, limits))
     return req, (None if packed is None else await pool.run(_unpacked, packed))
+
+
+@dataclass(frozen=True)
+class LoadMessage:
+    """What a child made of a WebSocket ``transport`` ``load`` message: its ``id`` and its
+    packed score, or the error its request or score raised (answered under that ``id``)."""
+
+    msg_id: Any
+    packed: PackedScore | None
+    error: Exception | None = None
+
+
+class MessageRefused(Exception):
+    """A WebSocket load refused after its message was read: ``error`` is what to answer,
+    ``msg_id`` the message's ``id`` to answer it under."""
+
+    def __init__(self, msg_id: Any, error: Exception) -> None:
+        super().__init__(str(error))
+        self.msg_id = msg_id
+        self.error = error
+
+
+def read_load_message(text: str, limits: Limits) -> LoadMessage | None:
+    """A WebSocket message read as :func:`read_message` does and, when it is a ``transport``
+    ``load``, its request validated and its score parsed and checked as :func:`read_transport`
+    does; None for any other message (the server reads it as usual). What a child runs:
+    errors reading the message are raised (they have no ``id``), later ones returned.
+
+    >>> import json
+    >>> msg = {"type": "transport", "id": 7, "action": "load",
+    ...        "score": {"parts": [{"name": "p", "notes": [[0, 960, 60, 90]]}]}}
+    >>> got = read_load_message(json.dumps(msg), Limits())
+    >>> got.msg_id, length_beats(unpack(got.packed))
+    (7, 2.0)
+    >>> read_load_message(json.dumps({**msg, "score": None}), Limits()).error
+    ParameterError('score is required')
+    >>> read_load_message('{"type": "transport", "action": "play"}', Limits()) is None
+    True
+    """
+    with collector_paused():  # the child's own collector: no rescans of the parsed message
+        data = read_message(text, limits.ws_message_bytes, limits.json_depth)
+        if data.get("type") != "transport" or data.get("action") != "load":
+            return None
+        msg_id = data.get("id")
+        try:
+            req = models.TransportRequest.model_validate(
+                {k: v for k, v in data.items() if k not in ("type", "id")})
+            score, _ = load_score(req.score, limits)
+        except Exception as exc:  # pydantic's and the taxonomy's errors pickle as they are
+            return LoadMessage(msg_id, None, exc.with_traceback(None))
+        return LoadMessage(msg_id, pack(score))
+
+
+def may_be_large_load(text: str, limits: Limits) -> bool:
+    """Whether a WebSocket message may be a ``transport`` load for a child: its size from
+    :data:`CHILD_READ_BYTES` to ``limits.ws_message_bytes`` and ``"transport"`` in it (a
+    search at memory speed; a load spelled otherwise, escaped, is read as any message).
+
+    >>> may_be_large_load('{"type": "transport", "action": "load"}', Limits())
+    False
+    """
+    return CHILD_READ_BYTES <= len(text) <= limits.ws_message_bytes and '"transport"' in text
+
+
+async def receive_load(text: str, limits: Limits, procs: ProcessPool | None,
+                       pool: WorkPool) -> tuple[Any, Loaded] | None:
+    """A WebSocket ``transport`` ``load`` message of :data:`CHILD_READ_BYTES` or more read in
+    a child of ``procs`` (:func:`read_load_message`) and its notes made again in ``pool``:
+    its ``id`` and the score with its :func:`length_beats`. None when the message is not one
+    (smaller, no process pool, another type or action): read it as any message. An error
+    after the message was read raises :class:`MessageRefused`; a full process queue
+    :class:`~schillinger_kernel.errors.Busy` (429).
+
+    >>> import asyncio
+    >>> asyncio.run(receive_load('{"type": "transport", "action": "play"}', Limits(), None,
+    ...                          WorkPool(1, 0))) is None
+    True
+    """
+    if procs is None or not may_be_large_load(text, limits):
+        return None
+    got: LoadMessage | None = await asyncio.wrap_future(
+        procs.submit(read_load_message, text, limits))
+    if got is None:
+        return None
+    if got.error is not None or got.packed is None:
+        raise MessageRefused(got.msg_id, got.error or ParameterError("no score was read"))
+    return got.msg_id, await pool.run(_unpacked, got.packed)

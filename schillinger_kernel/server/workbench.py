@@ -33,7 +33,7 @@ from .interpreter import (
     thaw_heap,
 )
 from .jobs import Job, JobManager, Reporter, WorkPool
-from .loading import load_score, read_transport_body, release
+from .loading import load_score, read_transport_body, receive_load, release
 from .osc import OscBridge
 from .payload import JsonText, answer_data
 from .sessions import SessionStore
@@ -390,6 +390,13 @@ class Workbench:
         req, loaded = await read_transport_body(raw, self.settings.limits, self.ctx.procs,
                                                 self.pool)
         return self.transport_command(req) if loaded is None else self._load(*loaded)
+
+    async def transport_message(self, text: str) -> tuple[Any, dict[str, Any]] | None:
+        """A large WebSocket ``transport`` ``load`` read from its text in a child process, as
+        :meth:`transport_body` reads REST's (:func:`~.loading.receive_load`, which says what
+        it raises): its ``id`` and the new state; None: not one, read it as any message."""
+        got = await receive_load(text, self.settings.limits, self.ctx.procs, self.pool)
+        return None if got is None else (got[0], self._load(*got[1]))
 
     def _load(self, score: Score | None, length: float | None = None) -> dict[str, Any]:
         """Swap ``score`` in (None: unload); the one it replaces is freed beside the loop."""

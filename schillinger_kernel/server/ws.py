@@ -36,10 +36,11 @@ answers ``error`` (413/400; one four times over the limit is closed by tornado, 
 session keeps (``operation``, ``param_change``, presence ``state``) may be at most
 ``max_operation_bytes``; ``generate`` and ``ableton`` run beside the connection's reading (at
 most :data:`MAX_IN_FLIGHT` at once), so heartbeats and pongs are read meanwhile, and closing
-the connection cancels the jobs only it waited for. A client that leaves more than
-``max_ws_send_queue_bytes`` unread is closed with 1008 (:mod:`.hub`); keep-alive pings every
-``ServerApp.websocket_ping_interval`` seconds (else Jupyter's ``ws_ping_interval``, 30 s)
-close a client that does not answer.
+the connection cancels the jobs only it waited for. A ``transport`` ``load`` of 256 KiB or
+more is read from its text in a child process, as over REST (:func:`.loading.receive_load`).
+A client that leaves more than ``max_ws_send_queue_bytes`` unread is closed with 1008
+(:mod:`.hub`); keep-alive pings every ``ServerApp.websocket_ping_interval`` seconds (else
+Jupyter's ``ws_ping_interval``, 30 s) close a client that does not answer.
 
 Malformed JSON, unknown types and bad fields answer ``error`` (``message``, ``field``,
 ``status``: what REST would answer) made by the one error mapper (:mod:`.errors`), so a bad
@@ -79,6 +80,7 @@ from .awareness import EDITOR, WATCHER, stamp
 from .crdt_ws import YjsPeer
 from .errors import map_error
 from .handlers import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize
+from .loading import MessageRefused, may_be_large_load, read_message
 from .sessions import Identity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -276,6 +278,8 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             if isinstance(message, bytes):
                 await self.yjs.on_binary(message, limits.ws_message_bytes)
                 return
+            if may_be_large_load(message, limits) and await self._child_load(message):
+                return
             args = (message, limits.ws_message_bytes, limits.json_depth)
             # off the loop, the order of messages is kept: the next frame is read once this
             # one returns
@@ -304,6 +308,22 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
         except Exception as exc:
             self.error(msg_id, exc)
 
+    async def _child_load(self, message: str) -> bool:
+        """Answer a large ``transport`` ``load`` read in a child process from the message's
+        text, as REST's (:meth:`Workbench.transport_message`); False when it is not one (or
+        the user may not write: then it is read, and refused, as any message)."""
+        if not await self.allowed(WRITE):
+            return False
+        try:
+            done = await self.wb.transport_message(message)
+        except MessageRefused as exc:
+            self.error(exc.msg_id, exc.error)
+            return True
+        if done is None:
+            return False
+        self.send({"type": "transport", "id": done[0], "state": self.wb.clock.state()})
+        return True
+
     async def _answer(self, handler: Any, data: dict[str, Any], msg_id: Any) -> None:
         try:
             await handler(data, msg_id)
@@ -315,14 +335,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
                max_depth: int = models.MAX_JSON_DEPTH) -> dict[str, Any]:
         if isinstance(message, bytes):
             raise ParameterTypeError("binary messages are not accepted; send JSON text")
-        if len(message) > limit:
-            raise TooLarge(f"message too large ({len(message)} characters; at most {limit}: "
-                           "SchillingerApp.max_ws_message_bytes)")
-        data = models.parse_json(message, "the message", max_depth)
-        if not isinstance(data, dict):
-            raise ParameterTypeError("a message must be a JSON object with a 'type'",
-                                     field="type")
-        return data
+        return read_message(message, limit, max_depth)
 
     # ----- message types ---------------------------------------------------------------------
     async def _on_heartbeat(self, data: dict[str, Any], msg_id: Any) -> None:
@@ -469,8 +482,8 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
             hub.transport_subscribers.discard(self.client_id)
         elif action != "get":
             body = {k: v for k, v in data.items() if k not in ("type", "id")}
-            # a load's score is parsed in the worker pool (Workbench.transport): only the swap
-            # runs on the loop, as over REST
+            # a load's score is parsed in the worker pool (Workbench.transport), a large load's
+            # message in a child (_child_load): only the swap runs on the loop, as over REST
             await self.wb.transport(models.TransportRequest.model_validate(body))
         self.send({"type": "transport", "id": msg_id, "state": self.wb.clock.state()})
 

@@ -119,5 +119,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("from schillinger_kernel.server.ws import message_action", '{"type": "generate", "endpoint": "rhythm"}           needs read'),
         ("from schillinger_kernel.server.ws import message_action", '{"type": "join", "session": "duet"}                  needs read'),
         ("print(stamp(sent", '"user": {"username": "bob", "display_name": "Bob", "color": "#2980b9", "initials": "", "name": "Bob", "role": "watcher"}, "editing": null, "cursor": 4'),
+        ('if "oauth_client_allowed_scopes" in l', 'c.Spawner.oauth_client_allowed_scopes.append("custom:schillinger:write!server")'),
+        ('if "oauth_client_allowed_scopes" in l', '"read:shares!server"'),
     ],
 }
