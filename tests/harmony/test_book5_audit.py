@@ -12,36 +12,17 @@ import itertools
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_voice_leading_long import out_of_range, parallels
 
 from schillinger_kernel.harmony import (
     SYMMETRIC_STRUCTURES,
-    Progression,
     cycle_progression,
     function_map,
     type_iii,
 )
 
-BASS = range(28, 61)     # E1 .. C4
-UPPER = range(45, 90)    # A2 .. F6
 
-
-def parallels(p: Progression) -> list[tuple[int, tuple[int, ...], tuple[int, ...]]]:
-    out = []
-    for i, (a, b) in enumerate(itertools.pairwise(p)):
-        ba, bb = a.pitches[0], b.pitches[0]
-        for ua, ub in zip(a.pitches[1:], b.pitches[1:], strict=False):
-            iv = (ua - ba) % 12
-            if iv in (0, 7) and (ub - bb) % 12 == iv and (ub - ua) * (bb - ba) > 0:
-                out.append((i, a.pitches, b.pitches))
-    return out
-
-
-def out_of_range(p: Progression) -> list[tuple[int, tuple[int, ...]]]:
-    return [(i, c.pitches) for i, c in enumerate(p)
-            if c.pitches[0] not in BASS or any(u not in UPPER or u <= c.pitches[0]
-                                               for u in c.pitches[1:])]
-
-
+# the same checks as the long-cycle tests: ranges, and no parallels with the bass
 def test_s5_along_c7_no_longer_moves_every_voice_with_the_bass() -> None:
     # issue 15: C3 C4 E4 G4 -> D3 D4 F4 A4 (octaves and fifths in parallel with the bass)
     p = cycle_progression("C major", "C7", structure="S5")

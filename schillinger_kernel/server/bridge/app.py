@@ -234,20 +234,26 @@ class Bridge:
     async def _send_tempo(self) -> None:
         while self._tempo_wanted is not None:
             bpm, self._tempo_wanted = self._tempo_wanted, None
-            try:
-                await self.remote.request({"type": "transport", "action": "tempo",
-                                           "tempo": bpm}, timeout=10.0)
-            except Answered as exc:  # a read-only share, a tempo out of range
-                if self.link_refusal is None:
-                    self.say(f"Ableton Link: the server refused tempo {bpm:g}: {exc}; Link "
-                             "apps follow the server's tempo")
-                self.link_refusal = str(exc)
-                if self.link is not None:
-                    self.link.lead()
-            except WorkbenchError as exc:  # not connected: the server's tempo stays
-                self.log.warning("schillinger bridge: Link tempo %g not sent: %s", bpm, exc)
-                if self.link is not None:
-                    self.link.lead()
+            await self._tell_server({"type": "transport", "action": "tempo", "tempo": bpm},
+                                    f"tempo {bpm:g}", "tempo", "lead")
+
+    async def _tell_server(self, message: dict[str, Any], what: str, follows: str,
+                           lead: str) -> None:
+        """Send a Link app's change; where the server refuses it (a read-only share, a tempo
+        out of range) or cannot be reached, Link goes back to following the server."""
+        try:
+            await self.remote.request(message, timeout=10.0)
+        except Answered as exc:
+            if self.link_refusal is None:
+                self.say(f"Ableton Link: the server refused {what}: {exc}; Link apps follow "
+                         f"the server's {follows}")
+            self.link_refusal = str(exc)
+            if self.link is not None:
+                getattr(self.link, lead)()
+        except WorkbenchError as exc:  # not connected: the server's state stays
+            self.log.warning("schillinger bridge: Link %s not sent: %s", what, exc)
+            if self.link is not None:
+                getattr(self.link, lead)()
 
     def _link_playing(self, playing: bool) -> None:
         self._playing_wanted = playing
@@ -258,20 +264,8 @@ class Bridge:
         while self._playing_wanted is not None:
             playing, self._playing_wanted = self._playing_wanted, None
             action = "play" if playing else "stop"
-            try:
-                await self.remote.request({"type": "transport", "action": action},
-                                          timeout=10.0)
-            except Answered as exc:  # a read-only share
-                if self.link_refusal is None:
-                    self.say(f"Ableton Link: the server refused {action}: {exc}; Link apps "
-                             "follow the server's start/stop")
-                self.link_refusal = str(exc)
-                if self.link is not None:
-                    self.link.lead_playing()
-            except WorkbenchError as exc:  # not connected: the server's state stays
-                self.log.warning("schillinger bridge: Link %s not sent: %s", action, exc)
-                if self.link is not None:
-                    self.link.lead_playing()
+            await self._tell_server({"type": "transport", "action": action}, action,
+                                    "start/stop", "lead_playing")
 
     # ----- start, run, stop ------------------------------------------------------------------
     async def start(self) -> list[str]:
