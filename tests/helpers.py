@@ -64,3 +64,10 @@ def authorized(authorizer: Any, *args: Any) -> Any:
             return await answer
         return asyncio.run(wait())
     return answer
+
+
+def release(fifo: Any) -> None:
+    """Let go of a child process held reading the named pipe ``fifo`` (the server tests'
+    ``gate``): opening it for writing blocks until the child has it open; closing ends it."""
+    with open(fifo, "wb"):
+        pass

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -131,3 +133,12 @@ def osc_peer(run: Callable[[Any], Any]) -> Iterator[Callable[[int], Any]]:
     yield make
     for p in peers:
         p.close()
+
+
+@pytest.fixture
+def gate(tmp_path: Path) -> Iterator[Path]:
+    """A named pipe: ``Path.read_bytes`` on it blocks in a child process until
+    :func:`helpers.release` opens it for writing, so a test holds a worker without a timer."""
+    fifo = tmp_path / "gate"
+    os.mkfifo(fifo)
+    yield fifo

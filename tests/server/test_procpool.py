@@ -16,24 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import wait_until_async
+from helpers import release, wait_until_async
 
 from schillinger_kernel.errors import Busy, TooLarge
 from schillinger_kernel.server.actions import Context, Limits, perform, validate
 from schillinger_kernel.server.procpool import CHILD_NICE, ProcessPool
-
-
-@pytest.fixture
-def gate(tmp_path: Path) -> Iterator[Path]:
-    """A named pipe: ``Path.read_bytes`` on it blocks in the child until :func:`release`."""
-    fifo = tmp_path / "gate"
-    os.mkfifo(fifo)
-    yield fifo
-
-
-def release(fifo: Path) -> None:
-    with open(fifo, "wb"):  # blocks until the child opened it for reading; closing ends it
-        pass
 
 
 @pytest.fixture

@@ -14,14 +14,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import wait_until_async
+from helpers import release, wait_until_async
 from jupyter_server.auth import Authorizer
 
 from schillinger_kernel import Score
@@ -54,18 +53,6 @@ def jp_server_config(jp_server_config: dict[str, Any], request: Any) -> dict[str
     if "read_only" in request.fixturenames:
         jp_server_config["ServerApp"]["authorizer_class"] = ReadOnly
     return jp_server_config
-
-
-@pytest.fixture
-def gate(tmp_path: Path) -> Iterator[Path]:
-    fifo = tmp_path / "gate"
-    os.mkfifo(fifo)
-    yield fifo
-
-
-def release(fifo: Path) -> None:
-    with open(fifo, "wb"):  # blocks until the child opened it for reading; closing ends it
-        pass
 
 
 def test_a_large_load_waits_for_a_process_while_status_answers(
