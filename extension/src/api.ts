@@ -23,6 +23,19 @@ export interface IOscStatus {
   port: number | null;
   reply_port: number | null;
   error?: string | null;
+  /** the configured port, when another had to be taken */
+  requested_port?: number | null;
+  /** why the port is not the configured one */
+  notice?: string | null;
+  /** how a sender authenticates and where the secret lies; null: not for this user (reads only) */
+  auth?: IOscAuth | null;
+}
+
+/** What `status.osc.auth` tells a user who may write (never the secret itself). */
+export interface IOscAuth {
+  how?: string;
+  key_file?: string | null;
+  [key: string]: unknown;
 }
 
 export interface ITransportState {
@@ -71,6 +84,12 @@ export class ApiError extends Error {
 
 /** What a refused write (403) reads as: plain words, never the server's raw answer. */
 export const READ_ONLY_MESSAGE = 'read-only here: the owner can grant write (see docs/hub-admin.md)';
+
+/**
+ * What the OSC section and the DAW help say instead of how to authenticate, to a user who may
+ * not write: the server gives him neither the auth instructions nor the key file's path.
+ */
+export const OSC_READ_ONLY_MESSAGE = 'OSC control needs write access here: the owner can grant write (see docs/hub-admin.md)';
 
 /** What a refused read (403) reads as. */
 export const NO_ACCESS_MESSAGE = 'no access here: the owner can grant read (see docs/hub-admin.md)';

@@ -20,6 +20,7 @@ import {
   IStatus,
   ITransportState,
   mayWrite,
+  OSC_READ_ONLY_MESSAGE,
   READ_ONLY_MESSAGE,
   transportAction,
   TransportFeed,
@@ -292,6 +293,7 @@ export class WorkbenchPanel extends Widget {
       control.title = readOnly ? `${what}: ${READ_ONLY_MESSAGE}` : what;
     }
     this.node.dataset.skWritable = this._writable === null ? 'unknown' : readOnly ? 'no' : 'yes';
+    this._showOscNote();
     this._readOnly.textContent = readOnly ? READ_ONLY_MESSAGE : '';
     if (readOnly && this._transportError.textContent === READ_ONLY_MESSAGE) {
       this._transportError.textContent = ''; // said once, by the note
@@ -329,28 +331,48 @@ export class WorkbenchPanel extends Widget {
       this._oscAddress.textContent = oscAddress(osc);
       this._oscPort.textContent = String(osc.port);
       this._oscReply.textContent = osc.reply_port ? String(osc.reply_port) : 'the sender\u2019s port';
-      // the port differs from the configured one (taken by another server): say why; and
-      // how a DAW gets the right to change things (the secret itself is never in the status)
-      const extra = osc as unknown as { notice?: string | null; auth?: { how?: string; key_file?: string | null } };
-      const notes = [osc.error ? `OSC error: ${osc.error}` : '', extra.notice ?? ''];
-      if (extra.auth?.how) {
-        notes.push(`Changes need ${extra.auth.how}` + (extra.auth.key_file ? ` (secret in ${extra.auth.key_file}, or the server's token)` : ''));
-      }
-      this._oscNote.textContent = notes.filter(n => n).join(' · ');
       this._oscCopy.disabled = false;
     } else {
       this._oscAddress.textContent = '–';
       this._oscPort.textContent = '–';
       this._oscReply.textContent = '–';
-      this._oscNote.textContent = osc && osc.error
-        ? `OSC is off: ${osc.error}`
-        : 'OSC is off (start Jupyter with --SchillingerApp.osc_enabled=True to turn it on).';
       this._oscCopy.disabled = true;
     }
+    this._osc = osc ?? null;
+    this._showOscNote();
     if (status.transport) {
       this._showTransport(status.transport, 'status');
     }
     void this._sessions.refresh(status.sessions);
+  }
+
+  /**
+   * The OSC section's note: a port other than the configured one (taken by another server) and
+   * why; and how a DAW gets the right to change things, for a user who may write. A user who
+   * only reads gets one sentence instead: the server leaves the instructions and the key file's
+   * path out of his status (`auth: null`), and the sidebar may know it first (`/api/me`, a 403).
+   */
+  private _showOscNote(): void {
+    const osc = this._osc;
+    if (!osc) {
+      return;
+    }
+    if (!(osc.enabled && osc.port)) {
+      this._oscNote.textContent = osc.error
+        ? `OSC is off: ${osc.error}`
+        : 'OSC is off (start Jupyter with --SchillingerApp.osc_enabled=True to turn it on).';
+      delete this.node.dataset.skOscAuth;
+      return;
+    }
+    const notes = [osc.error ? `OSC error: ${osc.error}` : '', osc.notice ?? ''];
+    const withheld = this._writable === false || osc.auth === null;
+    if (withheld) {
+      notes.push(OSC_READ_ONLY_MESSAGE);
+    } else if (osc.auth?.how) {
+      notes.push(`Changes need ${osc.auth.how}` + (osc.auth.key_file ? ` (secret in ${osc.auth.key_file}, or the server's token)` : ''));
+    }
+    this._oscNote.textContent = notes.filter(n => n).join(' · ');
+    this.node.dataset.skOscAuth = withheld ? 'withheld' : osc.auth?.how ? 'shown' : 'none';
   }
 
   /**
@@ -468,6 +490,7 @@ export class WorkbenchPanel extends Widget {
   private _oscPort!: HTMLElement;
   private _oscReply!: HTMLElement;
   private _oscNote!: HTMLElement;
+  private _osc: IOscStatus | null = null;
   private _oscCopy!: HTMLButtonElement;
   private _state!: HTMLElement;
   private _position!: HTMLElement;

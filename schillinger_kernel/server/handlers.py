@@ -22,6 +22,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, NamedTuple, TypeVar, cast
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel
@@ -147,6 +148,12 @@ class BaseHandler(APIHandler):
         super().on_connection_close()
         self.wb.jobs.abandon(self)
 
+    async def may(self, action: str) -> bool:
+        """Whether the Authorizer lets this request's user do ``action`` on the resource."""
+        user = self.current_user
+        return bool(user) and bool(await ensure_async(
+            self.authorizer.is_authorized(self, user, action, self.auth_resource)))
+
     def body(self) -> dict[str, Any]:
         """The request body as a JSON object (400 otherwise)."""
         return read_body(self.request.body, self.wb.settings.limits)
@@ -192,7 +199,13 @@ class StatusHandler(BaseHandler):
 
     @api
     async def get(self) -> None:
-        self.answer(self.wb.status())
+        status = self.wb.status()
+        if status["osc"].get("auth") is not None and not await self.may(WRITE):
+            # how to authenticate and where the secret lies are for those whose OSC may change
+            # things: a reader's OSC needs no secret, and the key file's path tells him where
+            # to look on a shared host
+            status["osc"] = {**status["osc"], "auth": None}
+        self.answer(status)
 
 
 class ActionHandler(BaseHandler):

@@ -16,6 +16,12 @@ says nothing of the workbench's resource (its answer stripped on its way to the 
 older or stricter server would send it), the first refused write (a real 403) turns the sidebar
 read-only, and the refusal reads as one plain sentence, never the server's raw JSON.
 Screenshot: ``test-artifacts/watcher_transport.png``.
+
+Bob's OSC section shows where OSC listens (reading needs no secret) but not how a DAW
+authenticates nor where the server keeps its secret: his ``status`` carries ``auth: null``
+(the server asks the Authorizer), and the sidebar says in one sentence that OSC control needs
+write access; so does the DAW help page. Alice, who may write, is shown both. Screenshot:
+``test-artifacts/watcher_osc.png``.
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ from test_ydoc_browser import YDOC, PyPeer, _open_panel, _shown, awareness_frame
 REPO = Path(__file__).resolve().parents[2]
 #: What a refused write reads as in the sidebar (extension/src/api.ts READ_ONLY_MESSAGE).
 READ_ONLY = "read-only here: the owner can grant write (see docs/hub-admin.md)"
+#: What the OSC section says instead of how to authenticate (extension/src/api.ts).
+OSC_READ_ONLY = ("OSC control needs write access here: the owner can grant write "
+                 "(see docs/hub-admin.md)")
 #: The transport's controls that change the server's clock.
 WRITES = ("play", "stop", "tempo")
 
@@ -50,10 +59,10 @@ class TeamLab:
     url: str
     log: Path
 
-    def url_for(self, path: str) -> str:
-        """``path`` logged in as bob (the read-only user)."""
+    def url_for(self, path: str, who: str = "bob") -> str:
+        """``path`` logged in as ``who`` (bob: the read-only user)."""
         sep = "&" if "?" in path else "?"
-        return f"{self.url}{path.lstrip('/')}{sep}token=bob-token"
+        return f"{self.url}{path.lstrip('/')}{sep}token={who}-token"
 
     def log_tail(self, n: int = 60) -> str:
         try:
@@ -304,3 +313,87 @@ def test_a_refused_session_write_reads_plainly(page: Any, team_lab: TeamLab) -> 
     assert panel.get_attribute("data-sk-writable") == "no"
     assert "Bob's own" not in [s.get("name") for s in _call(team_lab, "bob", "sessions", None)]
     _no_raw_json(panel)
+
+
+@dataclass
+class As:
+    """``lab`` as another user sees it (for _open_panel)."""
+
+    lab: TeamLab
+    who: str
+
+    def url_for(self, path: str) -> str:
+        return self.lab.url_for(path, self.who)
+
+
+def _osc_secrets(team_lab: TeamLab) -> tuple[dict[str, Any], list[str]]:
+    """OSC as a writer's ``status`` says it, and the words that tell how to authenticate."""
+    osc = _call(team_lab, "alice", "status", None)["osc"]
+    assert osc["enabled"] and osc["auth"]["key_file"], osc
+    return osc, [osc["auth"]["key_file"], "/schillinger/auth", "secret", "SECRET"]
+
+
+def _help_page(page: Any) -> Any:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Schillinger").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Open DAW bridge help").click()
+    help_page = page.locator(".sk-help")
+    help_page.locator('[data-sk="help-osc"]').wait_for(timeout=20_000)
+    return help_page
+
+
+def test_a_read_only_user_is_not_shown_how_to_drive_osc(
+        page: Any, team_lab: TeamLab, artifacts: Path) -> None:
+    osc, secrets = _osc_secrets(team_lab)
+    panel = _open_panel(page, team_lab)
+    wait_until(lambda: panel.get_attribute("data-sk-osc-auth") == "withheld", 20,
+               "the OSC section to withhold how to authenticate")
+    # where OSC listens is his to see: reading needs no secret
+    assert panel.locator('[data-sk="osc-address"]').inner_text() == f"{osc['host']}:{osc['port']}"
+    note = panel.locator('[data-sk="osc-note"]').inner_text()
+    assert note == OSC_READ_ONLY, note
+    section = panel.locator("section", has=page.locator('[data-sk="osc-note"]')).inner_text()
+    assert not [w for w in secrets if w in section], section
+    # the server itself told his page nothing of it
+    mine = page.evaluate("async () => (await (await fetch('/schillinger/api/status')).json()).osc")
+    assert mine["auth"] is None and mine["port"] == osc["port"]
+    page.screenshot(path=str(artifacts / "watcher_osc.png"))
+
+    help_page = _help_page(page)
+    wait_until(lambda: help_page.locator('[data-sk="help-read-only"]').count() == 1, 20,
+               "the help page to say OSC control needs write access")
+    assert help_page.locator('[data-sk="help-read-only"]').inner_text() == OSC_READ_ONLY
+    text = help_page.inner_text()
+    assert not [w for w in secrets if w in text], text
+    assert f"oscsend {osc['host']} {osc['port']} /schillinger/help" in text
+
+
+def test_the_server_withholds_osc_auth_when_the_page_does_not_know(
+        page: Any, team_lab: TeamLab) -> None:
+    def silent(route: Any) -> None:
+        answer = route.fetch()
+        body = answer.json()
+        body["permissions"].pop("schillinger", None)
+        route.fulfill(response=answer, json=body)
+
+    _osc, secrets = _osc_secrets(team_lab)
+    page.route(re.compile(r"/api/me\?permissions="), silent)
+    panel = _open_panel(page, team_lab)
+    wait_until(lambda: panel.get_attribute("data-sk-osc-auth") == "withheld", 20,
+               "the OSC section to withhold how to authenticate")
+    assert panel.get_attribute("data-sk-writable") == "unknown"  # the status alone told
+    note = panel.locator('[data-sk="osc-note"]').inner_text()
+    assert note == OSC_READ_ONLY and not [w for w in secrets if w in note], note
+
+
+def test_a_writer_is_shown_how_to_drive_osc(page: Any, team_lab: TeamLab) -> None:
+    osc, _secrets = _osc_secrets(team_lab)
+    panel = _open_panel(page, As(team_lab, "alice"))
+    wait_until(lambda: panel.get_attribute("data-sk-osc-auth") == "shown", 20,
+               "the OSC section to show alice how to authenticate")
+    assert panel.get_attribute("data-sk-writable") == "yes"
+    note = panel.locator('[data-sk="osc-note"]').inner_text()
+    assert "/schillinger/auth <secret>" in note and osc["auth"]["key_file"] in note, note
+    assert OSC_READ_ONLY not in note
+    help_page = _help_page(page)
+    assert help_page.locator('[data-sk="help-read-only"]').count() == 0
+    assert "/schillinger/k/SECRET/transport/play" in help_page.inner_text()
