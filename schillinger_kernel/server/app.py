@@ -16,7 +16,8 @@ from jupyter_server.utils import url_path_join
 from traitlets import Bool, Enum, Float, Int, List, Unicode, default, validate
 
 from .actions import Limits
-from .handlers import API, routes
+from .base import API
+from .handlers import routes
 from .procpool import ProcessPool, default_workers
 from .workbench import Settings, Workbench
 

@@ -162,7 +162,7 @@ def hub_decision(action: str, resource: str, *, username: str, scopes: Iterable[
         raise ParameterError("hub_decision needs JupyterHub's scope matching: "
                              "pip install jupyterhub") from exc
     # imported here: handlers imports the workbench, which imports this module
-    from .handlers import AUTH_RESOURCE, WRITE
+    from .base import AUTH_RESOURCE, WRITE
     held = _strings("scopes", scopes)
     shared = _strings("share_scopes", share_scopes if share_scopes is not None else ())
     if owner_groups is not None:  # resolved here; check_scopes would only warn about them
@@ -367,7 +367,7 @@ def _browser_write(action: str, resource: str, username: str, owner: str,
     """Whether shares may add the write scope: a non-owner's write on the workbench, with a
     token the hub issued to a browser login (it carries the login's ``session_id``; API tokens
     have none and already hold their shares' scopes)."""
-    from .handlers import AUTH_RESOURCE, WRITE
+    from .base import AUTH_RESOURCE, WRITE
     return (action == WRITE and resource == AUTH_RESOURCE and bool(owner)
             and username != owner and bool(hub_user.get("session_id")))
 

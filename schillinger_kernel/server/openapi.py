@@ -43,7 +43,8 @@ def _answer(spec: Any, components: dict[str, Any]) -> dict[str, Any]:
 
 def build_openapi(base_url: str = "/") -> dict[str, Any]:
     """The OpenAPI document of every route under ``{base_url}schillinger/api``."""
-    from .handlers import API, routes
+    from .base import API
+    from .handlers import routes
 
     components: dict[str, Any] = {}
     error_ref = _schema(models.ErrorResponse, components)

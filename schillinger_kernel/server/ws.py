@@ -77,9 +77,9 @@ from .. import __version__
 from ..errors import Busy, Forbidden, ParameterError, ParameterTypeError, TooLarge
 from . import models
 from .awareness import EDITOR, WATCHER, stamp
+from .base import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize
 from .crdt_ws import YjsPeer
 from .errors import map_error
-from .handlers import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize
 from .loading import MessageRefused, may_be_large_load, read_message
 from .sessions import Identity
 

@@ -22,7 +22,8 @@ from jupyter_server.auth import Authorizer, IdentityProvider, User
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from schillinger_kernel.server.handlers import AUTH_RESOURCE, routes
+from schillinger_kernel.server.base import AUTH_RESOURCE
+from schillinger_kernel.server.handlers import routes
 
 EXT = "schillinger_kernel.server"
 SCORE = {"parts": [{"name": "A", "notes": [[0, 480, 60, 90], [480, 480, 64, 90]]}]}

@@ -29,8 +29,8 @@ from tornado.httpclient import HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from schillinger_kernel.server import models
+from schillinger_kernel.server.base import ENDPOINT_ACTIONS, READ, WRITE
 from schillinger_kernel.server.crdt_client import YClient
-from schillinger_kernel.server.handlers import ENDPOINT_ACTIONS, READ, WRITE
 from schillinger_kernel.server.hub_scopes import WRITE_SCOPE, hub_config_lines
 from schillinger_kernel.server.ws import MESSAGE_ACTIONS, TYPES, message_action
 
