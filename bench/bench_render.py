@@ -20,10 +20,14 @@ both: the minimum is what a quiet machine gives, and ours is a shared VM), CPU t
 factor (seconds of music per second of work), the ratio FluidSynth / ours, and peak memory
 (FluidSynth: max RSS; ours: peak of allocations seen by ``tracemalloc``, which tracks NumPy's
 buffers). Benchmarks print; they never fail.
+
+Last, for the sparse piece and the solo, where the costs every piece pays weigh most: the
+CPU milliseconds of each step of the default render + write (:func:`stages`).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import resource
 import shutil
@@ -35,6 +39,8 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from schillinger_kernel.score import Note, Part, Score, TempoChange
 
@@ -160,6 +166,42 @@ def _fluidsynth(mid: Path, wav: Path, repeats: int = REPEATS) -> tuple[float, fl
     return min(walls), min(cpus), rss
 
 
+def stages(score: Score, repeats: int = REPEATS) -> dict[str, float]:
+    """Best CPU milliseconds of each step of ``render`` + 16-bit WAV write on its default
+    path (room "studio", one bus), the steps taken one by one as ``_render_batch`` takes
+    them: ``plan``, the ``engine`` (its note table included), the ``room``'s convolution,
+    its ``add-back`` into the bus (peak measured) and the ``wav`` write."""
+    import schillinger_kernel.synth.engine as eng
+    from schillinger_kernel.audio import Audio
+    from schillinger_kernel.synth import room
+    from schillinger_kernel.synth.backend import get_backend
+
+    be, sr = get_backend("numpy"), 48000
+    decay, predelay = room.ROOMS["studio"]
+    q = room.room_q(sr)
+    best: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeats):
+            c = [time.process_time()]
+            tl = eng.plan([score], sr, decay / 2 + predelay, None, None, True, True)
+            c.append(time.process_time())
+            y, send = eng.synthesize_send(tl, be, send_q=q)
+            c.append(time.process_time())
+            assert send is not None  # planned with a room
+            n = int(tl.frames[0])
+            answer, _ = room.room(np, send[:-(-n // q)], sr, "studio", decimated=True)
+            c.append(time.process_time())
+            mix, _peak = room.add_room_peak(np, y[:n], answer, q)
+            c.append(time.process_time())
+            audio = Audio(mix, sr)  # checked finite here, untimed: render's mix is trusted
+            w0 = time.process_time()
+            audio.write(Path(tmp) / "stages.wav", bit_depth=16)
+            c.append(time.process_time() - w0 + c[-1])
+            for k, name in enumerate(("plan", "engine", "room", "add-back", "wav")):
+                best[name] = min(best.get(name, math.inf), (c[k + 1] - c[k]) * 1e3)
+    return best
+
+
 def _peak_mb(fn: Callable[[], object]) -> float:
     tracemalloc.start()
     try:
@@ -222,6 +264,9 @@ def main() -> None:
     if have_fs:
         print("ratio = FluidSynth wall / ours (render + 16-bit WAV) wall; target >= 20x. "
               "cpu ratio compares CPU seconds (robust on a busy machine).")
+    for score in (sparse(), solo()):  # where the fixed costs weigh most
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in stages(score).items())
+        print(f"stages, CPU ms (best of {REPEATS}), {score.title}: {parts}")
 
 
 if __name__ == "__main__":

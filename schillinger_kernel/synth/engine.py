@@ -238,6 +238,11 @@ def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl is a dependency
         return contextlib.nullcontext()
+    # SciPy's own OpenBLAS (the placing's and the drums' saxpy) loaded first, so that the
+    # limit reaches it: loaded later, inside the limit, it ran a process's first render
+    # with a BLAS thread per CPU, each saxpy of a note handed to threads that then spin.
+    import scipy.linalg.blas  # noqa: F401
+
     return threadpool_limits(limits=1, user_api="blas")
 
 
