@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ from .backend import Backend
 from .envelopes import held
 from .held import from_held, held_tables
 from .notetable import FRACTIONS, NoteTable, oscillators, render_note
+from .schedule import schedule
 from .timeline import BLOCK, Timeline
 
 __all__ = ["BANK_BYTES", "MAX_BANKED", "note_table"]
@@ -103,9 +105,10 @@ def _chords(start: np.ndarray, row: np.ndarray, key: np.ndarray, gains: np.ndarr
     s_o, r_o = start[order], row[order]
     cut = np.nonzero((np.diff(s_o) != 0) | (np.diff(r_o) != 0))[0] + 1
     seen: dict[tuple[bytes, bytes], list[np.ndarray]] = {}
-    for m in np.split(order, cut):
-        if m.shape[0] > 1:
-            seen.setdefault((key[m].tobytes(), gains[m].tobytes()), []).append(m)
+    edges = np.concatenate([[0], cut, [order.shape[0]]]).tolist()
+    for g in np.nonzero(np.diff(edges) > 1)[0].tolist():  # a note alone is no chord
+        m = order[edges[g]:edges[g + 1]]
+        seen.setdefault((key[m].tobytes(), gains[m].tobytes()), []).append(m)
     return [occ for occ in seen.values() if len(occ) > 1]
 
 
@@ -258,6 +261,7 @@ def note_table(be: Backend, tl: Timeline, mapper: Callable[..., Any] = map) -> N
         nt.bank[n_k + i] = w
     if be.name == "numpy":
         _merge_layers(nt, lt.velocity[rows[key_pre]], lt.count[key_pre])
+        nt = replace(nt, schedule=schedule(nt))
     return nt
 
 

@@ -54,7 +54,7 @@ class NoteTable:
     ``curves``: each layer's envelope up to the gate (see :func:`render_note`), by (ADSR,
     onset's place); ``oscs``: the :func:`oscillators` kept for sounds that several single
     notes play, by (sound, onset's place); on NumPy their :class:`HeldTable` in ``held``
-    instead.
+    instead; there also ``schedule``, every note as the segments that place it.
     """
 
     sample_rate: int
@@ -79,6 +79,7 @@ class NoteTable:
                                              float, int]]]
     merged: dict[int, list[int]]
     held: dict[tuple[int, int], HeldTable] = field(default_factory=dict)
+    schedule: Any = None  # NumPy: the notes as segments (:class:`.schedule.Schedule`)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,11 @@ layer is one product with its oscillator and one ``axpy`` with the number in its
 a layer that decays to silence (sustain 0) is left out where its curve is exactly silent.
 Where several such notes play one sound, its curves times its oscillators are kept up to the
 gates (:class:`.notetable.HeldTable`): up to its gate a note is then one ``axpy`` per group of
-layers sharing a velocity exponent, reading one kept row instead of two. Other namespaces
-add :func:`.notetable.render_note`'s rows by a product.
+layers sharing a velocity exponent, reading one kept row instead of two. On NumPy all of
+this is worked out once per note, as the segments of :class:`.schedule.Schedule`, and a time
+chunk runs the segments that overlap it (:func:`_run`); only a note with neither kept rows
+nor a held table is still placed here note by note (:func:`_place`). Other namespaces add
+:func:`.notetable.render_note`'s rows by a product.
 
 >>> import numpy as np
 >>> from schillinger_kernel.score import Score
@@ -45,11 +48,10 @@ from .notetable import (
     release_key,
     render_note,
 )
+from .schedule import GONE as _GONE
+from .schedule import Schedule
 
 __all__ = ["add_notes"]
-
-_GONE = 5e-8  # a decay this far down is taken as its sustain level (see envelopes.SETTLED)
-
 
 _BUF = threading.local()
 
@@ -170,6 +172,8 @@ def add_notes(be: Backend, nt: NoteTable, mono: Any, s0: int, s1: int) -> bool:
     Returns whether any note sounded there.
     """
     lo, hi = np.searchsorted(nt.start, [s0 - nt.longest + 1, s1]).tolist()
+    if nt.schedule is not None and be.name == "numpy":
+        return _run(be, nt, nt.schedule, mono, s0, s1, lo, hi)
     start, length = nt.start[lo:hi], nt.length[lo:hi]
     here = np.nonzero(start + length > s0)[0]
     if here.shape[0] == 0:
@@ -197,3 +201,34 @@ def add_notes(be: Backend, nt: NoteTable, mono: Any, s0: int, s1: int) -> bool:
             mono[r, x:x + q - p] = mono[r, x:x + q - p] + nt.gains[i, :seg.shape[0]] @ seg
     return True
 
+
+
+def _run(be: Backend, nt: NoteTable, sc: Schedule, mono: np.ndarray, s0: int, s1: int,
+         lo: int, hi: int) -> bool:
+    """:func:`add_notes` from the schedule (NumPy): the segments of notes ``lo..hi`` that
+    overlap samples ``s0..s1``, each one ``axpy`` (a release: after one product with its
+    shape), in the order the notes are placed."""
+    p0, p1 = sc.note_ptr[lo], sc.note_ptr[hi]
+    at = np.nonzero((sc.lo[p0:p1] < s1) & (sc.hi[p0:p1] > s0))[0] + p0
+    if at.shape[0] == 0:
+        return False
+    a = np.maximum(sc.lo[at], s0)
+    n = np.minimum(sc.hi[at], s1) - a
+    skip = a - sc.lo[at]
+    axpy, mul = _axpy(), np.multiply
+    src, rows = sc.sources, list(mono)
+    buf = _buffer(int(n.max()))
+    for i, j, x, e, xe, m, w, r, t in zip(
+            sc.note[at].tolist(), sc.src[at].tolist(), (sc.src_at[at] + skip).tolist(),
+            sc.env[at].tolist(), skip.tolist(), n.tolist(), sc.weight[at].tolist(),
+            sc.row[at].tolist(), (a - s0).tolist(), strict=True):
+        if e >= 0:
+            mul(src[e][xe:xe + m], src[j][x:x + m], out=buf[:m])
+            axpy(buf[:m], rows[r][t:t + m], a=w)
+        elif j >= 0:
+            axpy(src[j][x:x + m], rows[r][t:t + m], a=w)
+        else:  # placed as without a schedule
+            a_n = t + s0 - int(nt.start[i])
+            _place(be, nt, int(nt.key[i]), a_n, a_n + m, rows[r][t:t + m], nt.gains_host[i],
+                   axpy)
+    return True
