@@ -265,16 +265,18 @@ def test_a_read_only_user_is_offered_no_writes(
     page.screenshot(path=str(artifacts / "watcher_transport.png"))
 
 
+def _silent_on_our_resource(route: Any) -> None:
+    """Answer ``/api/me`` with the server's real answer, less what it says of the
+    workbench's resource, so the page cannot know from it whether bob may write."""
+    answer = route.fetch()
+    body = answer.json()
+    body["permissions"].pop("schillinger", None)
+    route.fulfill(response=answer, json=body)
+
+
 def test_the_first_refused_write_turns_the_sidebar_read_only(
         page: Any, team_lab: TeamLab) -> None:
-    def silent(route: Any) -> None:
-        # the server's real answer, less what it says of the workbench's resource
-        answer = route.fetch()
-        body = answer.json()
-        body["permissions"].pop("schillinger", None)
-        route.fulfill(response=answer, json=body)
-
-    page.route(re.compile(r"/api/me\?permissions="), silent)
+    page.route(re.compile(r"/api/me\?permissions="), _silent_on_our_resource)
     panel = _open_panel(page, team_lab)
     wait_until(lambda: not panel.locator('[data-sk="play"]').is_disabled(), 20,
                "the transport offered while nothing says bob may not write")
@@ -294,13 +296,7 @@ def test_the_first_refused_write_turns_the_sidebar_read_only(
 
 
 def test_a_refused_session_write_reads_plainly(page: Any, team_lab: TeamLab) -> None:
-    def silent(route: Any) -> None:
-        answer = route.fetch()
-        body = answer.json()
-        body["permissions"].pop("schillinger", None)
-        route.fulfill(response=answer, json=body)
-
-    page.route(re.compile(r"/api/me\?permissions="), silent)
+    page.route(re.compile(r"/api/me\?permissions="), _silent_on_our_resource)
     panel = _open_panel(page, team_lab)
     new = panel.locator('[data-sk="session-new"]')
     new.click()
@@ -369,14 +365,8 @@ def test_a_read_only_user_is_not_shown_how_to_drive_osc(
 
 def test_the_server_withholds_osc_auth_when_the_page_does_not_know(
         page: Any, team_lab: TeamLab) -> None:
-    def silent(route: Any) -> None:
-        answer = route.fetch()
-        body = answer.json()
-        body["permissions"].pop("schillinger", None)
-        route.fulfill(response=answer, json=body)
-
     _osc, secrets = _osc_secrets(team_lab)
-    page.route(re.compile(r"/api/me\?permissions="), silent)
+    page.route(re.compile(r"/api/me\?permissions="), _silent_on_our_resource)
     panel = _open_panel(page, team_lab)
     wait_until(lambda: panel.get_attribute("data-sk-osc-auth") == "withheld", 20,
                "the OSC section to withhold how to authenticate")
