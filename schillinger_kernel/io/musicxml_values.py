@@ -7,12 +7,22 @@ cuts each segment into written values:
 * every beat (a quarter in x/4, a dotted quarter in 6/8, 9/8, 12/8, groups of two and three
   eighths in 5/8 and 7/8) is divided either in binary values (on the 64th-note grid) or, when
   its attacks fall on fifths, thirds, sevenths ... of the beat, as a tuplet of that beat:
-  quintuplet 16ths, triplet eighths, septuplets, written with the tuplet's ratio;
+  quintuplet 16ths, triplet eighths, septuplets, written with the tuplet's ratio (a
+  dotted beat's in its six sixths: 5:6 and 7:6 sixteenths in 6/8, 8:6 32nds in 6/16);
 * a value in the binary grid crosses no beat unless it starts on one and ends on one (or is
-  dotted and its undotted part ends on one: a dotted quarter on the beat), and no note
-  crosses the middle of a 4/4 or 2/2 bar unless it starts the bar or is such a dotted beat
-  (syncopations show the beat, as players expect); rests follow the same rule, so gaps
-  merge into few rests.
+  dotted and its undotted part ends on one: a dotted quarter on the beat); rests follow the
+  same rules, so gaps merge into few rests;
+* the half bar shows (Elaine Gould, *Behind Bars*, "Metre and beaming": showing the half
+  bar). In a bar of four equal beats (4/4, 4/2, 12/8) a value that crosses the middle is
+  cut there, unless it is one value from the downbeat that fills its span (a whole or a
+  dotted half in 4/4, a dotted whole in 12/8) or a note, not a rest, from beat 2 to beat 4
+  (the syncopated half; a dotted half in 12/8). A dotted quarter on beat 2 of 4/4 is a
+  quarter tied to an eighth, a dotted half on beat 2 a quarter tied to a half, a rest from
+  beat 2 to beat 4 two quarter rests. A value that has to be cut is cut at the half bar
+  first, wherever it starts: a note of two and a half beats from the downbeat of 4/4 is a
+  half tied to an eighth, not a quarter tied to a dotted quarter. In a bar of two equal
+  beats (2/4, 2/2, 6/8) the middle is beat 2, which the beat rule already shows; 3/4, 5/8,
+  9/8 have no middle (a dotted quarter on beat 2 of 3/4 stays one note).
 
 :func:`snap_times` moves a staff's attack and release times onto the nearest grid that fits
 each beat (the 64th grid, or the tuplet whose grid is within :data:`TOLERANCE` ticks).
@@ -23,6 +33,11 @@ each beat (the 64th grid, or the tuplet whose grid is within :data:`TOLERANCE` t
 ...   (192, 480, 'c'), (480, 1920, None)])][:3]  # doctest: +NORMALIZE_WHITESPACE
 [(Fraction(0, 1), 120, (5, 4, 120)), (Fraction(96, 1), 120, (5, 4, 120)),
  (Fraction(192, 1), 360, (5, 4, 120))]
+
+Two and a half beats from the downbeat, then rests: a half tied to an eighth (beat 3 shows):
+
+>>> [(p.value, p.tie_to) for p in spell_bar(bar, [(0, 1200, 'x'), (1200, 1920, None)])]
+[(960, True), (240, False), (240, False), (480, False)]
 
 :func:`straighten` writes swung eighths as a player reads them, two plain eighths a beat
 (the feel is named over the first bar, not spelled in triplets).
@@ -186,41 +201,50 @@ def _snap_beat(lo: int, length: int, compound: bool, times: list[int]) -> dict[i
 
 
 def _tuplet_normal(n: int, compound: bool) -> int:
-    if compound and n < 6:  # duplets and quadruplets of a dotted beat: 2:3 and 4:3 (as 4:6)
-        return 3 if n < 3 else 6 if n > 3 else 3
-    normal = 1
-    while normal * 2 <= n:
-        normal *= 2
-    return normal
+    """How many written units a beat cut in ``n`` holds: a dotted beat its three thirds for a
+    duplet (2:3), else its six sixths (4:6, 5:6, 7:6, 8:6: a dotted quarter's sixteenths); a
+    plain beat the largest power of two up to ``n`` (3:2, 5:4, 7:4, 9:8)."""
+    if compound:
+        return 3 if n == 2 else 6
+    return 1 << (n.bit_length() - 1)
+
+
+def _half_bar(bar: Bar, beat_list: list[tuple[int, int, bool]]) -> Fraction | None:
+    """The middle of a bar of two or four equal beats (2/4, 2/2, 4/4, 6/8, 12/8 ...), else
+    ``None`` (3/4, 5/8, 9/8 have no middle to show)."""
+    if len(beat_list) in (2, 4) and len({length for _b, length, _c in beat_list}) == 1:
+        return Fraction(bar.length, 2)
+    return None
 
 
 def _binary(s: Fraction, e: Fraction, bar: Bar, beat_list: list[tuple[int, int, bool]],
-            out: list[tuple[Fraction, int]]) -> None:
-    """Cut ``s..e`` (on the 64th grid) into written values that show the beat."""
+            out: list[tuple[Fraction, int]], rest: bool) -> None:
+    """Cut ``s..e`` (on the 64th grid) into written values that show the beat and the half
+    bar (the rules in the module doc)."""
     d = e - s
     starts = {Fraction(b0) for b0, _l, _c in beat_list}
-    half = Fraction(bar.length, 2) if bar.numerator in (2, 4) and bar.denominator <= 4 else None
+    half = _half_bar(bar, beat_list)
     on_beat = s in starts
     crosses_beat = any(s < b < e for b in starts)
     ends_on_beat = e in starts or e == bar.length
-    # a dotted value on a beat may end off the beat when its undotted part ends on one
-    dotted_on_beat = on_beat and d * 2 % 3 == 0 and (s + d * 2 / 3 in starts
-                                                      or s + d * 2 / 3 == bar.length)
+    # a dotted value on a beat may end off the beat when its undotted part ends on one (the
+    # undotted part ends inside the bar, so on a beat start)
+    dotted_on_beat = on_beat and s + d * 2 / 3 in starts
     ok = d.denominator == 1 and int(d) in WRITTEN and (
         (on_beat and (ends_on_beat or dotted_on_beat)) or not crosses_beat)
-    beat = Fraction(min(length for _b, length, _c in beat_list))
-    if ok and half is not None and s < half < e and s != 0 and not (
-            dotted_on_beat and d <= beat * 3 / 2):
-        ok = False
+    if ok and half is not None and s < half < e:
+        # across the middle only from the downbeat (a whole, a dotted half), or a note from
+        # beat 2 to the last of four (the syncopated half; a bar of two beats never gets
+        # here: its middle is beat 2, so only the downbeat starts on a beat before it)
+        ok = s == 0 or (not rest and (s, e) == (half / 2, half * 3 / 2))
     if ok:
         out.append((s, int(d)))
         return
-    # cut at the strongest point inside: the half bar, a beat, then halves of the beat ...
-    points = sorted({*starts, *([half] if half is not None else [])} - {Fraction(0)})
-    cut = next((p for p in ([half] if half is not None else []) if s < p < e and s != 0), None)
-    if cut is None:
-        cut = next((p for p in points if s < p < e), None)
-    step = beat
+    # cut at the strongest point inside: the half bar (a beat), another beat, then halves
+    # of the beat ...
+    cut = half if half is not None and s < half < e else next(
+        (p for p in sorted(starts) if s < p < e), None)
+    step = Fraction(min(length for _b, length, _c in beat_list))
     while cut is None and step >= 2 * _GRID:
         step /= 2
         k = (s // step + 1) * step
@@ -228,8 +252,8 @@ def _binary(s: Fraction, e: Fraction, bar: Bar, beat_list: list[tuple[int, int, 
     if cut is None:  # s..e is tiny and off every grid: write what is left as a 64th
         out.append((s, _GRID))
         return
-    _binary(s, cut, bar, beat_list, out)
-    _binary(cut, e, bar, beat_list, out)
+    _binary(s, cut, bar, beat_list, out, rest)
+    _binary(cut, e, bar, beat_list, out, rest)
 
 
 def _tuplet_values(units: int, written_unit: int) -> list[int]:
@@ -272,7 +296,7 @@ def spell_bar(bar: Bar, segments: Sequence[tuple[Fraction | int, Fraction | int,
                 stop = next((Fraction(k[0]) for k in kinds if k[0] > t and k[2]), e)
                 stop = min(stop, e)
                 values: list[tuple[Fraction, int]] = []
-                _binary(t, stop, bar, beat_list, values)
+                _binary(t, stop, bar, beat_list, values, payload is None)
                 cuts += [(a, v, None) for a, v in values]
                 t = stop
                 continue

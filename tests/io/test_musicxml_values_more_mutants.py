@@ -32,10 +32,11 @@ the cut points, or 0 or 1 in, changes nothing); ``_brackets``' one-piece ``"star
 a beat edge. Reached only by segments off every grid, which ``snap_times`` never gives
 (8): the compound flag dropped in ``_division``/``spell_bar``, ``_division``'s ``return 1``
 when nothing fits, and ``_binary``'s step-halving fallback (``step >= 2 * _GRID``
-variants, ``s < k <= e``, the last 64th). Left open, a question for the engraving rules
-rather than a pin: ``_binary``'s ``s != 0`` when it picks the half bar as a cut: in 4/4 a
-note 0..1200 is written quarter + dotted quarter; ``x__binary__mutmut_104`` writes half +
-eighth, which shows the half bar.
+variants, ``s < k <= e``, the last 64th). (These counts are from before the half-bar
+rule was written down.) The question one survivor raised, ``_binary``'s ``s != 0`` when it
+picked the half bar as a cut (a note 0..1200 in 4/4 written quarter + dotted quarter, the
+mutant writing half + eighth), was an engraving bug: the half bar shows, so half + eighth is
+right; the rule and its table of cases are in ``test_musicxml_half_bar.py``.
 """
 
 from __future__ import annotations

@@ -166,9 +166,9 @@ def test_ties_run_from_the_first_piece_to_the_last_and_rests_never_tie() -> None
     (Bar(0, 1920, 2, 2), (480, 1440), [480, 480]),
     # 3/4 has no middle: a half from beat 2 to the bar line stays one note
     (Bar(0, 1440, 3, 4), (480, 1440), [960]),
-    # 4/4: a dotted quarter on beat 2 stays one note across the middle ...
-    (FOUR, (480, 1200), [720]),
-    # ... a dotted half on beat 2 does not
+    # 4/4: a dotted quarter on beat 2 shows beat 3: a quarter tied to an eighth ...
+    (FOUR, (480, 1200), [480, 240]),
+    # ... and so does a dotted half on beat 2
     (FOUR, (480, 1920), [480, 960]),
     # a half on beat 3 is one note
     (FOUR, (960, 1920), [960]),
