@@ -12,10 +12,11 @@ closed under +t is closed under -t and under t's multiples); ``Scale.nearest`` s
 away); ``_rotate_pitches`` from base ``None`` (60 + tonic: whole octaves, which ``Scale``
 removes); ``tonal_expansion`` starting ``order`` at ``[1]`` (``order[0]`` is never read);
 ``scale_count`` summing to ``g + 2`` (no divisor of ``g`` exceeds it); ``symmetric_scale``
-leaving out the span 12 (the default). Not locked in: ``Scale.transpose`` dropping the name
-(a transposed scale keeps the old name today, ``scale("C major").in_key("G").name`` is
-``"C major"``, which looks like a bug to fix rather than to pin) and ``from_pitches``
-reading names through ``tonic_pc`` (it would accept " E").
+leaving out the span 12 (the default). The names of transposed scales, the default base of
+``at``/``index_of`` and the constructors' refusals are pinned in ``test_scale_value_mutants.py``,
+the bounds of ``symmetric_tonics`` in ``test_symmetric_mutants.py`` (each lists its own
+equivalent survivors). Not locked in: ``from_pitches`` reading names through ``tonic_pc`` (it
+would accept " E").
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ class AwaitedWritersWrite(team.WritersWrite):
         decided = super().is_authorized(handler, user, action, resource)
 
         async def later() -> bool:
-            await asyncio.sleep(0)
-            return decided
+            # answered from a worker thread, as the hub authorizer's lookup is
+            return await asyncio.get_running_loop().run_in_executor(None, lambda: decided)
 
         return later()
 
