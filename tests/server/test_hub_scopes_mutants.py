@@ -12,18 +12,10 @@ Survivors left, with the reason:
 - ``_group_scopes_as_owner`` splitting with ``rpartition`` for ``partition``: a scope the hub
   expands holds one filter (one ``!``), and hub group names hold no ``=``, so both splits agree.
 - ``owner_groups`` (asking the hub for the owner's groups), ``HubScopeAuthorizer._shares``
-  (its TLS context, token and share list) and the hub-facing half of ``is_authorized`` (the
-  groups of the browser's user, the share scopes, running the decision off the event loop):
-  84 mutants, not judged equivalent. They run only inside a single-user server that a real
-  JupyterHub spawns (``test_hub_groups.py::test_band_member_writes_outsiders_read_or_nothing``,
-  ``test_hub_browser_login.py``, ``test_hub_readonly.py``). mutmut cannot see code run in a
-  child process: it maps tests to functions in its own process, so it never runs those tests
-  for these mutants, and the child imports the unmutated package anyway. Planted by hand in a
-  copy of the tree (``PYTHONPATH`` at the copy, which the hub's spawner passes on), three of
-  them fail those tests: ``owner_groups`` reading no groups (``groups = None``) and
-  ``is_authorized`` passing ``owner_groups(hub_auth, None)`` fail the band test, the share
-  lookup sent an empty token (``api_token and ""``) fails
-  ``test_write_carried_by_a_share_writes_in_the_browser``; the unmutated copy passes both.
+  (its TLS context, token and share list) and the hub-facing half of ``is_authorized``: they
+  run inside the single-user server a real hub spawns, where mutmut cannot switch mutants on,
+  so ``test_hub_scopes_live_mutants.py`` drives them in the test's own process against a real
+  hub; the survivors left there are listed, with reasons, in its docstring.
 """
 
 from __future__ import annotations
