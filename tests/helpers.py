@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import socket
+import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
@@ -71,3 +72,14 @@ def release(fifo: Any) -> None:
     ``gate``): opening it for writing blocks until the child has it open; closing ends it."""
     with open(fifo, "wb"):
         pass
+
+
+def stop(proc: subprocess.Popen[Any], grace: float = 20) -> None:
+    """End a child the tests started: ask it to stop (a hub stops what it spawned), and kill
+    it if it has not stopped within ``grace`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

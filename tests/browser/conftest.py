@@ -33,7 +33,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from helpers import free_port, wait_until
+from helpers import free_port, stop, wait_until
 
 CHROMIUM = os.environ.get("SCHILLINGER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -161,12 +161,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     try:
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 @pytest.fixture(scope="package")

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import free_port, wait_until
+from helpers import free_port, stop, wait_until
 from pycrdt import Doc, Map
 from test_ydoc_browser import YDOC, PyPeer, _open_panel, _shown, awareness_frame
 
@@ -129,12 +129,7 @@ def team_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamLab]:
         wait_until(answers, 120, "the team's jupyter lab to answer", interval=0.5)
         yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 def _kept_record(page: Any, key: str, update: list[int] | None) -> Any:

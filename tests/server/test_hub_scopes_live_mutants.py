@@ -59,7 +59,7 @@ from typing import Any
 
 import pytest
 import test_hub_singleuser as base
-from helpers import free_port, wait_until
+from helpers import free_port, stop, wait_until
 
 from schillinger_kernel.server.hub_scopes import (
     WRITE_SCOPE,
@@ -150,12 +150,7 @@ def _start(tmp: Path) -> Iterator[Live]:
         live.share("POST", {"group": "strings", "scopes": [ACCESS, GRANT]})
         yield live
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc, 60)
 
 
 @pytest.fixture(scope="module")

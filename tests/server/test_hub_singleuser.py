@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import free_port, wait_until
+from helpers import free_port, stop, wait_until
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
@@ -145,12 +145,7 @@ def running_hub(tmp: Path, extra_config: str = "") -> Iterator[Hub]:
     except AssertionError as e:
         pytest.fail(f"{e}:\n{h.log_tail()}")
     finally:
-        proc.terminate()  # the hub stops the servers it spawned and its proxy
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc, 60)  # the hub stops the servers it spawned and its proxy
 
 
 @pytest.fixture(scope="module")
