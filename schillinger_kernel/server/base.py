@@ -34,6 +34,7 @@ __all__ = [
     "Spec",
     "api",
     "authorize",
+    "user_may",
 ]
 
 
@@ -60,6 +61,15 @@ def authorize(action: str, resource: str = AUTH_RESOURCE) -> Callable[[F], F]:
     """jupyter-server's ``@authorized(action, resource)`` with a message naming both."""
     return cast("Callable[[F], F]",
                 authorized(action, resource, f"not authorized to {action} {resource}"))
+
+
+async def user_may(handler: Any, action: str, resource: str = AUTH_RESOURCE) -> bool:
+    """Whether the Authorizer lets ``handler``'s authenticated user do ``action`` on
+    ``resource``; an answer that comes later (a hub lookup) is awaited. REST and the
+    WebSocket ask this one way."""
+    user = handler.current_user
+    return bool(user) and bool(await ensure_async(
+        handler.authorizer.is_authorized(handler, user, action, resource)))
 
 
 def api(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
@@ -119,9 +129,7 @@ class BaseHandler(APIHandler):
 
     async def may(self, action: str) -> bool:
         """Whether the Authorizer lets this request's user do ``action`` on the resource."""
-        user = self.current_user
-        return bool(user) and bool(await ensure_async(
-            self.authorizer.is_authorized(self, user, action, self.auth_resource)))
+        return await user_may(self, action, self.auth_resource)
 
     def body(self) -> dict[str, Any]:
         """The request body as a JSON object (400 otherwise)."""

@@ -67,7 +67,6 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import ws_authenticated
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WS_PING_INTERVAL, WebSocketMixin
@@ -77,7 +76,7 @@ from .. import __version__
 from ..errors import Busy, Forbidden, ParameterError, ParameterTypeError, TooLarge
 from . import models
 from .awareness import EDITOR, WATCHER, stamp
-from .base import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize
+from .base import AUTH_RESOURCE, ENDPOINT_ACTIONS, READ, WRITE, authorize, user_may
 from .crdt_ws import YjsPeer
 from .errors import map_error
 from .loading import MessageRefused, may_be_large_load, read_message
@@ -207,9 +206,7 @@ class SessionSocket(WebSocketMixin, WebSocketHandler, JupyterHandler):  # type: 
 
     async def allowed(self, action: str) -> bool:
         """Whether the Authorizer lets this connection's user do ``action`` (read, write)."""
-        user = self.current_user
-        return bool(user) and bool(await ensure_async(
-            self.authorizer.is_authorized(self, user, action, self.auth_resource)))
+        return await user_may(self, action, self.auth_resource)
 
     async def authorize(self, kind: str, data: Mapping[str, Any]) -> None:
         """Ask the Authorizer for the action message ``kind`` needs (Forbidden when not)."""

@@ -79,13 +79,17 @@ def test_a_large_load_waits_for_a_process_while_status_answers(
     assert wb.score == Score.from_dict(SCORE)
 
 
-@pytest.mark.parametrize(("score", "status", "words"), [
+#: Large loads the child refuses, the status and words of the answer (REST and WebSocket alike).
+BAD_LOADS = [
     ({**SCORE, "parts": [{"name": "p", "notes": [[0, 480, 999, 90]]}]},
      400, "greater than the maximum of 127"),
     ({**SCORE, "title": 5}, 400, "score"),
     ({**SCORE, "parts": [{"name": "p", "notes": [[0, 480 * 4 * 2000, 60, 90]]}]},
      413, "SchillingerApp.max_"),
-])
+]
+
+
+@pytest.mark.parametrize(("score", "status", "words"), BAD_LOADS)
 def test_a_large_bad_load_is_a_400_from_the_child(
         api: Callable[..., Any], run: Callable[[Any], Any], wb: Any,
         score: dict[str, Any], status: int, words: str) -> None:
@@ -140,12 +144,7 @@ def test_a_large_websocket_load_waits_for_a_process_while_status_answers(
 
 
 @pytest.mark.parametrize(("score", "status", "words"), [
-    ({**SCORE, "parts": [{"name": "p", "notes": [[0, 480, 999, 90]]}]},
-     400, "greater than the maximum of 127"),
-    ({**SCORE, "title": 5}, 400, "score"),
-    ({**SCORE, "parts": [{"name": "p", "notes": [[0, 480 * 4 * 2000, 60, 90]]}]},
-     413, "SchillingerApp.max_"),
-    (None, 400, "pad: Extra inputs are not permitted"),
+    *BAD_LOADS, (None, 400, "pad: Extra inputs are not permitted"),
 ])
 def test_a_large_bad_websocket_load_answers_as_rest_and_keeps_the_connection(
         jp_ws_fetch: Any, api: Callable[..., Any], wb: Any, run: Callable[[Any], Any],
