@@ -1,7 +1,8 @@
 """How many worker threads this process should use for array work.
 
-Shared by the renderer (``synth.engine``: time chunks in parallel) and the exporter
-(``io.audio``: blocks encoded while one thread writes), so it lives below both.
+Shared by the renderer (``synth.room``: the room's transforms and its add back; the
+engine's time chunks where threads are asked for) and the exporter (``io.audio``: blocks
+encoded while one thread writes), so it lives below both.
 
 Examples
 --------

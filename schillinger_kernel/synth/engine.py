@@ -17,8 +17,8 @@ How it works:
    chunk is still in cache.
 
 Time is processed in chunks of :data:`CHUNK_BLOCKS` blocks (:data:`GPU_CHUNK_BLOCKS` off the
-CPU), each complete on its own, so memory stays bounded and on the CPU worker threads share
-them.
+CPU), each complete on its own, so memory stays bounded; on the CPU one after another in
+the calling thread unless worker threads are asked for (see :func:`synthesize_send`).
 
 >>> from schillinger_kernel.score import Score
 >>> from schillinger_kernel.synth.backend import get_backend
@@ -267,8 +267,12 @@ def synthesize_send(tl: Timeline, be: Backend,
     samples, decimated chunk by chunk while in cache (the room works at a lower rate), so
     no full-rate send is kept.
 
-    On NumPy the time chunks are shared among ``threads`` worker threads (default: one per
-    CPU); NumPy releases the GIL inside its array operations.
+    On NumPy the time chunks run one after another in the calling thread, or are shared
+    among ``threads`` worker threads. One is the default: placing notes is a loop of small
+    calls that holds Python's lock, and two such threads ran slower than one (measured on
+    the benchmark's five pieces, 2 CPUs: 50 against 69 ms on the solo, 254 against 289 on
+    the played piece, 104 against 143 on the dense). The room's transforms and its add back
+    (:mod:`.room`), large array operations that release the lock, use the threads instead.
     """
     xp = be.xp
     n = tl.total_blocks * BLOCK
@@ -281,7 +285,7 @@ def synthesize_send(tl: Timeline, be: Backend,
                 xp.zeros(n // send_q, dtype=xp.float32) if has_send else None)
     step = chunk_blocks(be)
     spans = [(c0, min(c0 + step, tl.total_blocks)) for c0 in range(0, tl.total_blocks, step)]
-    workers = (threads or cpu_threads()) if be.name == "numpy" else 1
+    workers = (threads or 1) if be.name == "numpy" else 1
     with contextlib.ExitStack() as stack:
         mapper: Callable[..., Any] = map
         if be.name == "numpy":
