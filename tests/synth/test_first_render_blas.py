@@ -1,10 +1,11 @@
 """A process's first render keeps every BLAS at one thread (issue #13).
 
 The engine limits BLAS to one thread while it renders (its time chunks in the calling
-thread or its own). SciPy's OpenBLAS (the saxpy the notes are placed with) used to be loaded only inside
-that limit, so the limit missed it: the first render of a process handed every note's
-saxpy to BLAS threads that then spun (measured: 3-6.5 s of CPU for a three-minute solo
-instead of about 1 s). A fresh interpreter shows what a notebook's first render sees.
+thread or its own). SciPy's OpenBLAS (the saxpy the notes are placed with) used to be
+loaded only inside that limit, so the limit missed it: the first render of a process
+handed every note's saxpy to BLAS threads that then spun (measured: 3-6.5 s of CPU for a
+three-minute solo instead of about 1 s). A fresh interpreter shows what a notebook's first
+render sees.
 """
 
 from __future__ import annotations
