@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import check_int
-from ..dsp.threads import cpu_threads  # shared with io.audio's exporter
+from ..dsp.threads import cpu_threads  # re-exported: the engine no longer calls it itself
 from ..errors import ParameterError
 from .backend import Backend
 from .notes import note_table

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from phrases import played_phrase as phrase
 
 from schillinger_kernel.score import Note, Part, Score, TempoChange
 from schillinger_kernel.synth import engine, envelopes, notes, notetable, placing
@@ -23,15 +24,7 @@ from schillinger_kernel.synth.engine import plan, synthesize
 
 def played_phrase() -> Score:
     """Piano (layers that decay to silence), violin and strings, no two notes alike."""
-    piano = [Note(i * 240 + (i * 7) % 11, 200 + (i * 37) % 61, 48 + (i * 5) % 24,
-                  50 + (i * 29) % 60) for i in range(24)]
-    violin = [Note(i * 120 + (i * 3) % 7, 90 + (i * 13) % 41, 67 + (i * 5) % 17,
-                   55 + (i * 17) % 50) for i in range(40)]
-    strings = [Note(0, 5000, 55, 70), Note(1900, 1880, 60, 64), Note(3850, 40, 62, 90)]
-    return Score(parts=(Part.create("Pno", piano, instrument="piano", pan=-0.3),
-                        Part.create("Vn", violin, instrument="violin", pan=0.4),
-                        Part.create("Str", strings, instrument="strings", pan=0.1)),
-                 tempos=(TempoChange(0, 117.0),))
+    return phrase(piano=24, violin=40)
 
 
 @pytest.mark.parametrize("case", ["default", "no bank", "small chunks", "short curves"])

@@ -15,6 +15,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from phrases import played_phrase
 
 from schillinger_kernel.score import Note, Part, Score, TempoChange
 from schillinger_kernel.synth import notes, notetable
@@ -27,16 +28,8 @@ from schillinger_kernel.synth.timeline import BLOCK, plan
 def nudged() -> Score:
     """Piano, violin and strings, every onset, length and velocity different, some notes
     repeated exactly (kept whole) and one string note longer than the others."""
-    piano = [Note(i * 240 + (i * 7) % 11, 200 + (i * 37) % 61, 48 + (i * 5) % 24,
-                  50 + (i * 29) % 60) for i in range(30)]
-    piano += [Note(8000 + i * 480, 300, 60, 90) for i in range(4)]  # the same note 4 times
-    violin = [Note(i * 120 + (i * 3) % 7, 90 + (i * 13) % 41, 67 + (i * 5) % 17,
-                   55 + (i * 17) % 50) for i in range(50)]
-    strings = [Note(0, 5000, 55, 70), Note(1900, 1880, 60, 64), Note(3850, 40, 62, 90)]
-    return Score(parts=(Part.create("Pno", piano, instrument="piano", pan=-0.3),
-                        Part.create("Vn", violin, instrument="violin", pan=0.4),
-                        Part.create("Str", strings, instrument="strings", pan=0.1)),
-                 tempos=(TempoChange(0, 117.0),))
+    # the same piano note 4 times
+    return played_phrase(30, 50, tuple(Note(8000 + i * 480, 300, 60, 90) for i in range(4)))
 
 
 def placed(nt: NoteTable, total: int, chunk: int) -> np.ndarray:
